@@ -1,0 +1,29 @@
+import express, { Express } from 'express';
+import { Knex } from 'knex';
+import { traceRequests } from './http';
+import { Logger } from './log';
+import { operatorRouter } from './operator';
+import { walletRouter } from './wallet';
+
+export interface AppOptions {
+  db: Knex;
+  logger: Logger;
+  operatorToken: string;
+  walletPublicUrl: string | undefined;
+}
+
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(traceRequests(options.logger));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use('/wallet', walletRouter(options.db, options.walletPublicUrl));
+  app.use('/operator', operatorRouter(options.db, options.operatorToken));
+  app.use((req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: `no endpoint ${req.method} ${req.path}`, traceId: req.traceId } });
+  });
+  return app;
+}

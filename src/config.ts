@@ -1,0 +1,88 @@
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  /** Absent: the server starts its own embedded PostgreSQL under dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Port of the embedded PostgreSQL (ignored with databaseUrl). */
+  embeddedPgPort: number;
+  operatorToken: string | undefined;
+  logLevel: string;
+  /** Base URL the aggregator dials, used to rebuild the signed URL behind a proxy. */
+  walletPublicUrl: string | undefined;
+  fbPublicKey: string | undefined;
+  fbPrivateKey: string | undefined;
+  dbPoolMax: number;
+  dbStatementTimeoutMs: number;
+  production: boolean;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/** Reads and validates the environment; throws ConfigError with a message naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const logLevel = optional(env, 'LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const operatorToken = optional(env, 'OPERATOR_TOKEN');
+  if (operatorToken !== undefined && operatorToken.length < 16) {
+    throw new ConfigError('OPERATOR_TOKEN must be at least 16 characters');
+  }
+  const fbPublicKey = optional(env, 'FB_PUBLIC_KEY');
+  const fbPrivateKey = optional(env, 'FB_PRIVATE_KEY');
+  if ((fbPublicKey === undefined) !== (fbPrivateKey === undefined)) {
+    throw new ConfigError('FB_PUBLIC_KEY and FB_PRIVATE_KEY must be set together');
+  }
+  const production = env.NODE_ENV === 'production';
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  if (production && operatorToken === undefined) {
+    throw new ConfigError('OPERATOR_TOKEN is required when NODE_ENV=production');
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    databaseUrl,
+    dataDir: path.resolve(optional(env, 'DATA_DIR') ?? '.data'),
+    embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 5433, 1024, 65535),
+    operatorToken,
+    logLevel,
+    walletPublicUrl: url(env, 'WALLET_PUBLIC_URL', ['http:', 'https:']),
+    fbPublicKey,
+    fbPrivateKey,
+    dbPoolMax: integer(env, 'DB_POOL_MAX', 20, 2, 500),
+    dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 2000, 100, 600000),
+    production,
+  };
+}

@@ -1,0 +1,9 @@
+export { ApiError, bodyParserFailure, isDatabaseTimeout } from './errors';
+export { parseJsonExact } from './json';
+export type { ExactJson } from './json';
+export { compileSchema } from './validate';
+export type { Validate } from './validate';
+export { traceRequests } from './trace';
+
+/** Largest request body any endpoint accepts. */
+export const BODY_LIMIT_BYTES = 64 * 1024;

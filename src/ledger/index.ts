@@ -1,0 +1,15 @@
+export { currencyExponent, parseAmount, formatAmount, AmountError, MAX_AMOUNT_MINOR } from './money';
+export {
+  transfer,
+  ensureCurrencyAccounts,
+  openPlayerAccount,
+  systemAccount,
+  accountStatement,
+  LedgerError,
+} from './service';
+export type { AccountKind, Transfer, TransferRequest, StatementLine, LedgerFailure } from './service';
+export { runIdempotent } from './idempotency';
+export type { StoredResponse } from './idempotency';
+export { checkLedger } from './check';
+export type { LedgerReport, LedgerProblem } from './check';
+export { LEDGER_ROUTINES, HOUSE_SHARDS } from './routines';

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Server } from 'node:http';
+import { ConfigError, loadConfig, Config } from './config';
+import { createDb, migrate, startEmbeddedPostgres, EmbeddedDatabase, Db } from './db';
+import { createLogger, Logger } from './log';
+import { createApp } from './app';
+import { upsertHmacClient } from './operator';
+
+/** In development without OPERATOR_TOKEN, one token is generated, kept under DATA_DIR and printed once. */
+function developmentToken(dataDir: string, logger: Logger): string {
+  const file = path.join(dataDir, 'operator-token');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const token = randomBytes(24).toString('base64url');
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  logger.warn('OPERATOR_TOKEN not set: generated a development token (shown once, kept in DATA_DIR/operator-token)', {
+    operatorToken: token,
+  });
+  return token;
+}
+
+async function start(config: Config, logger: Logger) {
+  let embedded: EmbeddedDatabase | undefined;
+  if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, logger);
+  const db: Db = createDb(config.databaseUrl ?? embedded!.url, {
+    poolMax: config.dbPoolMax,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+  });
+  const applied = await migrate(db);
+  if (applied.length > 0) logger.info('migrations applied', { applied });
+  if (config.fbPublicKey && config.fbPrivateKey) {
+    await upsertHmacClient(db, 'fizzy-bubbly', config.fbPublicKey, config.fbPrivateKey);
+    logger.info('api client from FB_PUBLIC_KEY registered', { publicKey: config.fbPublicKey });
+  }
+  const token = config.operatorToken ?? developmentToken(config.dataDir, logger);
+  const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.port, () => resolve(s));
+  });
+  // Slow clients cannot hold a connection open forever.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 15_000;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info('wallet server listening', { url: `http://localhost:${port}`, database: embedded ? 'embedded' : 'DATABASE_URL' });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await db.destroy();
+    if (embedded) await embedded.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  start(config, logger).catch((error: Error) => {
+    logger.error('failed to start', { error: error.message, stack: error.stack });
+    process.exit(1);
+  });
+}
+
+main();

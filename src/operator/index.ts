@@ -1,0 +1,2 @@
+export { operatorRouter } from './router';
+export { upsertHmacClient } from './clients';

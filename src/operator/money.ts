@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { Knex } from 'knex';
+import { ApiError } from '../http';
+import { accountStatement, formatAmount, runIdempotent, systemAccount, transfer } from '../ledger';
+import { exponentOf, findPlayer, operatorAmount } from './players';
+
+/** Top-ups and adjustments share one idempotency space: a transactionId is used once across both. */
+const SCOPE = 'operator-money';
+
+function requestHash(parts: unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+export interface MoneyAnswer {
+  playerId: string;
+  transactionId: string;
+  balance: string;
+  currency: string;
+}
+
+export async function topUp(db: Knex, externalId: string, amountText: string, transactionId: string, traceId: string) {
+  const player = await findPlayer(db, externalId);
+  const amount = operatorAmount(amountText, player.currency, 'amount');
+  if (amount <= 0n) throw new ApiError(400, 'VALIDATION_ERROR', 'amount must be greater than zero', 'amount');
+  const hash = requestHash(['topup', externalId, amount.toString()]);
+  return runIdempotent<MoneyAnswer>(db, SCOPE, transactionId, hash, async (trx) => {
+    const funding = await systemAccount(trx, 'operator_funding', player.currency);
+    const moved = await transfer(trx, {
+      key: `topup:${transactionId}`,
+      kind: 'topup',
+      debitAccountId: funding,
+      creditAccountId: player.account_id,
+      amount,
+      reference: transactionId,
+    });
+    await trx('audit_log').insert({
+      action: 'player.topup',
+      player_id: player.id,
+      details: JSON.stringify({ transactionId, amount: amount.toString() }),
+      trace_id: traceId,
+    });
+    const body = {
+      playerId: externalId,
+      transactionId,
+      balance: formatAmount(moved.creditBalanceAfter, exponentOf(player.currency)),
+      currency: player.currency,
+    };
+    return { status: 200, body };
+  });
+}
+
+/** A signed manual correction: positive credits the player, negative debits (never below zero). */
+export async function adjust(
+  db: Knex,
+  externalId: string,
+  amountText: string,
+  reason: string,
+  transactionId: string,
+  traceId: string,
+) {
+  const player = await findPlayer(db, externalId);
+  const amount = operatorAmount(amountText, player.currency, 'amount', { allowNegative: true });
+  if (amount === 0n) throw new ApiError(400, 'VALIDATION_ERROR', 'amount must not be zero', 'amount');
+  const hash = requestHash(['adjustment', externalId, amount.toString(), reason]);
+  return runIdempotent<MoneyAnswer>(db, SCOPE, transactionId, hash, async (trx) => {
+    const corrections = await systemAccount(trx, 'corrections', player.currency);
+    const credit = amount > 0n;
+    const moved = await transfer(trx, {
+      key: `adjustment:${transactionId}`,
+      kind: 'adjustment',
+      debitAccountId: credit ? corrections : player.account_id,
+      creditAccountId: credit ? player.account_id : corrections,
+      amount: credit ? amount : -amount,
+      reference: reason,
+    });
+    await trx('audit_log').insert({
+      action: 'player.adjustment',
+      player_id: player.id,
+      details: JSON.stringify({ transactionId, amount: amount.toString(), reason }),
+      trace_id: traceId,
+    });
+    const balance = credit ? moved.creditBalanceAfter : moved.debitBalanceAfter;
+    const body = {
+      playerId: externalId,
+      transactionId,
+      balance: formatAmount(balance, exponentOf(player.currency)),
+      currency: player.currency,
+    };
+    return { status: 200, body };
+  });
+}
+
+/** The player's statement, newest first; `cursor` is the last transferId of the previous page. */
+export async function statement(db: Knex, externalId: string, limit: number, cursor: string | undefined) {
+  const player = await findPlayer(db, externalId);
+  const exponent = exponentOf(player.currency);
+  const lines = await accountStatement(db, player.account_id, limit, cursor);
+  return {
+    playerId: externalId,
+    currency: player.currency,
+    balance: formatAmount(player.balance, exponent),
+    transactions: lines.map((line) => ({
+      id: line.transferId,
+      kind: line.kind,
+      amount: formatAmount(line.amount, exponent),
+      balanceAfter: formatAmount(line.balanceAfter, exponent),
+      reference: line.reference,
+      createdAt: line.createdAt.toISOString(),
+    })),
+    nextCursor: lines.length === limit ? lines[lines.length - 1].transferId : null,
+  };
+}

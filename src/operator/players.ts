@@ -1,0 +1,189 @@
+import { Knex } from 'knex';
+import { ApiError } from '../http';
+import { currencyExponent, formatAmount, openPlayerAccount, parseAmount, AmountError } from '../ledger';
+
+export interface PlayerRow {
+  id: string;
+  external_id: string;
+  currency: string;
+  first_name: string | null;
+  last_name: string | null;
+  document_number: string | null;
+  status: 'active' | 'blocked';
+  reality_check_pending: boolean;
+  created_at: Date;
+  account_id: string;
+  balance: string;
+}
+
+export const LIMIT_KINDS = { betMax: 'bet_max', loss24h: 'loss_24h', loss7d: 'loss_7d', loss30d: 'loss_30d' } as const;
+export type LimitName = keyof typeof LIMIT_KINDS;
+/** How long a raised or removed limit waits before it applies (UK RTS 12, Brazil Portaria 1.231/2024). */
+export const LIMIT_COOLING_OFF_MS = 24 * 60 * 60 * 1000;
+
+export async function findPlayer(db: Knex | Knex.Transaction, externalId: string, lock = false): Promise<PlayerRow> {
+  const query = db('players as p')
+    .join('accounts as a', function joinCash() {
+      this.on('a.player_id', 'p.id').andOnVal('a.kind', 'player_cash');
+    })
+    .where('p.external_id', externalId)
+    .first<PlayerRow | undefined>('p.*', 'a.id as account_id', 'a.balance');
+  const row = await (lock ? query.forUpdate() : query);
+  if (!row) throw new ApiError(404, 'PLAYER_NOT_FOUND', `player ${externalId} does not exist`);
+  return row;
+}
+
+export function exponentOf(currency: string): number {
+  const exponent = currencyExponent(currency);
+  if (exponent === undefined) throw new ApiError(400, 'VALIDATION_ERROR', `currency ${currency} is not supported`, 'currency');
+  return exponent;
+}
+
+/** Reads an operator amount (a JSON number's exact text or a decimal string) into minor units. */
+export function operatorAmount(
+  text: string,
+  currency: string,
+  field: string,
+  options: { allowNegative?: boolean } = {},
+): bigint {
+  try {
+    return parseAmount(text, exponentOf(currency), options);
+  } catch (error) {
+    if (error instanceof AmountError) throw new ApiError(400, 'VALIDATION_ERROR', `${field} ${error.message}`, field);
+    throw error;
+  }
+}
+
+interface LimitRow {
+  kind: string;
+  amount: string | null;
+  pending_amount: string | null;
+  pending_effective_at: Date | null;
+}
+
+function effectiveLimit(row: LimitRow, now: Date): string | null {
+  return row.pending_effective_at && row.pending_effective_at <= now ? row.pending_amount : row.amount;
+}
+
+export async function playerView(db: Knex | Knex.Transaction, player: PlayerRow) {
+  const exponent = exponentOf(player.currency);
+  const rows: LimitRow[] = await db('player_limits').where('player_id', player.id);
+  const now = new Date();
+  const limits: Record<string, unknown> = {};
+  for (const [name, kind] of Object.entries(LIMIT_KINDS)) {
+    const row = rows.find((r) => r.kind === kind);
+    if (!row) continue;
+    const current = effectiveLimit(row, now);
+    const pending = row.pending_effective_at && row.pending_effective_at > now;
+    if (current === null && !pending) continue;
+    limits[name] = {
+      amount: current === null ? null : formatAmount(current, exponent),
+      ...(pending
+        ? {
+            pending: {
+              amount: row.pending_amount === null ? null : formatAmount(row.pending_amount, exponent),
+              effectiveAt: row.pending_effective_at!.toISOString(),
+            },
+          }
+        : {}),
+    };
+  }
+  return {
+    playerId: player.external_id,
+    currency: player.currency,
+    balance: formatAmount(player.balance, exponent),
+    status: player.status,
+    firstName: player.first_name,
+    lastName: player.last_name,
+    documentNumber: player.document_number,
+    realityCheckPending: player.reality_check_pending,
+    limits,
+    createdAt: player.created_at.toISOString(),
+  };
+}
+
+export interface NewPlayer {
+  playerId: string;
+  currency: string;
+  firstName?: string;
+  lastName?: string;
+  documentNumber?: string;
+}
+
+function sameIdentity(row: PlayerRow, input: NewPlayer): boolean {
+  return (
+    row.currency === input.currency &&
+    row.first_name === (input.firstName ?? null) &&
+    row.last_name === (input.lastName ?? null) &&
+    row.document_number === (input.documentNumber ?? null)
+  );
+}
+
+/** Creates a player and its cash account; repeating the same creation is harmless (created: false). */
+export async function createPlayer(db: Knex, input: NewPlayer) {
+  exponentOf(input.currency);
+  return db.transaction(async (trx) => {
+    const inserted = await trx('players')
+      .insert({
+        external_id: input.playerId,
+        currency: input.currency,
+        first_name: input.firstName ?? null,
+        last_name: input.lastName ?? null,
+        document_number: input.documentNumber ?? null,
+      })
+      .onConflict('external_id')
+      .ignore()
+      .returning<{ id: string }[]>('id');
+    if (inserted.length > 0) await openPlayerAccount(trx, inserted[0].id, input.currency);
+    const player = await findPlayer(trx, input.playerId);
+    if (inserted.length === 0 && !sameIdentity(player, input)) {
+      throw new ApiError(409, 'PLAYER_EXISTS', `player ${input.playerId} already exists with different data`);
+    }
+    return { created: inserted.length > 0, player: await playerView(trx, player) };
+  });
+}
+
+export interface PlayerUpdate {
+  status?: 'active' | 'blocked';
+  realityCheckPending?: boolean;
+  limits?: Partial<Record<LimitName, string | number | null>>;
+}
+
+async function setLimit(trx: Knex.Transaction, player: PlayerRow, kind: string, requested: bigint | null) {
+  const now = new Date();
+  const row: LimitRow | undefined = await trx('player_limits').where({ player_id: player.id, kind }).forUpdate().first();
+  const current = row ? effectiveLimit(row, now) : null;
+  const lowers = requested !== null && (current === null || requested <= BigInt(current));
+  const values = lowers
+    ? { amount: requested!.toString(), pending_amount: null, pending_effective_at: null }
+    : {
+        amount: current,
+        pending_amount: requested === null ? null : requested.toString(),
+        pending_effective_at: new Date(now.getTime() + LIMIT_COOLING_OFF_MS),
+      };
+  await trx('player_limits')
+    .insert({ player_id: player.id, kind, ...values, updated_at: now })
+    .onConflict(['player_id', 'kind'])
+    .merge();
+}
+
+/** Blocks or unblocks, flags a reality check, and sets limits (decreases at once, increases after 24 h). */
+export async function updatePlayer(db: Knex, externalId: string, update: PlayerUpdate, numberTexts: Map<string, string>) {
+  return db.transaction(async (trx) => {
+    const player = await findPlayer(trx, externalId, true);
+    const changes: Record<string, unknown> = {};
+    if (update.status !== undefined) changes.status = update.status;
+    if (update.realityCheckPending !== undefined) changes.reality_check_pending = update.realityCheckPending;
+    if (Object.keys(changes).length > 0) {
+      await trx('players').where('id', player.id).update({ ...changes, updated_at: new Date() });
+    }
+    for (const [name, value] of Object.entries(update.limits ?? {})) {
+      const field = `limits.${name}`;
+      const text = typeof value === 'number' ? numberTexts.get(field) ?? String(value) : value;
+      const amount = text === null || text === undefined ? null : operatorAmount(text, player.currency, field);
+      await setLimit(trx, player, LIMIT_KINDS[name as LimitName], amount);
+    }
+    await trx('audit_log').insert({ action: 'player.update', player_id: player.id, details: JSON.stringify(update) });
+    return playerView(trx, await findPlayer(trx, externalId));
+  });
+}

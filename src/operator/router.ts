@@ -1,0 +1,171 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { Knex } from 'knex';
+import { ApiError, BODY_LIMIT_BYTES, bodyParserFailure, compileSchema, isDatabaseTimeout, parseJsonExact } from '../http';
+import { LedgerError } from '../ledger';
+import createPlayerSchema from '../../schemas/operator-player-create.json';
+import updatePlayerSchema from '../../schemas/operator-player-update.json';
+import createSessionSchema from '../../schemas/operator-session-create.json';
+import topupSchema from '../../schemas/operator-topup.json';
+import adjustmentSchema from '../../schemas/operator-adjustment.json';
+import createClientSchema from '../../schemas/operator-api-client-create.json';
+import updateGameSchema from '../../schemas/operator-game-update.json';
+import { createPlayer, findPlayer, NewPlayer, playerView, PlayerUpdate, updatePlayer } from './players';
+import { adjust, statement, topUp } from './money';
+import { openSession } from './sessions';
+import { disableApiClient, listApiClients, NewApiClient, registerApiClient, setGameActive } from './clients';
+
+const validate = {
+  createPlayer: compileSchema<NewPlayer>(createPlayerSchema, 'VALIDATION_ERROR'),
+  updatePlayer: compileSchema<PlayerUpdate>(updatePlayerSchema, 'VALIDATION_ERROR'),
+  createSession: compileSchema<{ gameId?: string; ttlSeconds?: number }>(createSessionSchema, 'VALIDATION_ERROR'),
+  topup: compileSchema<{ amount: string | number; transactionId: string }>(topupSchema, 'VALIDATION_ERROR'),
+  adjustment: compileSchema<{ amount: string | number; reason: string; transactionId: string }>(
+    adjustmentSchema,
+    'VALIDATION_ERROR',
+  ),
+  createClient: compileSchema<NewApiClient>(createClientSchema, 'VALIDATION_ERROR'),
+  updateGame: compileSchema<{ active: boolean }>(updateGameSchema, 'VALIDATION_ERROR'),
+};
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** Bearer-token check whose timing does not depend on how much of the token was right. */
+function requireToken(token: string): RequestHandler {
+  const expected = digest(token);
+  return (req, _res, next) => {
+    const header = req.get('authorization') ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (!timingSafeEqual(digest(given), expected)) {
+      next(new ApiError(401, 'UNAUTHORIZED', 'missing or wrong bearer token'));
+      return;
+    }
+    next();
+  };
+}
+
+/** Parses the JSON body exactly (amounts keep their decimal text) into req.body and res.locals.numberTexts. */
+const jsonBody: RequestHandler = (req, res, next) => {
+  if (!req.is('application/json') && req.body?.length) {
+    next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'));
+    return;
+  }
+  const raw: Buffer | undefined = Buffer.isBuffer(req.body) ? req.body : undefined;
+  const parsed = raw && raw.length > 0 ? parseJsonExact(raw, 'MALFORMED_JSON') : { value: {}, numberTexts: new Map() };
+  req.body = parsed.value;
+  res.locals.numberTexts = parsed.numberTexts;
+  next();
+};
+
+/** The exact decimal text of an amount field, whether it came as a JSON number or a string. */
+function amountText(res: Response, field: string, value: string | number): string {
+  return typeof value === 'number' ? (res.locals.numberTexts as Map<string, string>).get(field) ?? String(value) : value;
+}
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+const handle =
+  (fn: Handler): RequestHandler =>
+  (req: Request, res: Response, next: NextFunction) =>
+    fn(req, res).catch(next);
+
+function positiveInteger(value: unknown, field: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+    throw new ApiError(400, 'VALIDATION_ERROR', `${field} must be a whole number from 1 to ${max}`, field);
+  }
+  return Number(value);
+}
+
+function mapLedgerError(error: LedgerError): ApiError {
+  return error.reason === 'insufficient_funds'
+    ? new ApiError(400, 'INSUFFICIENT_FUNDS', error.message)
+    : new ApiError(409, 'IDEMPOTENCY_CONFLICT', error.message);
+}
+
+function toApiError(error: unknown, req: Request): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof LedgerError) return mapLedgerError(error);
+  const parserFailure = bodyParserFailure(error);
+  if (parserFailure) {
+    const code = parserFailure.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+    return new ApiError(parserFailure.status, code, parserFailure.message);
+  }
+  if (isDatabaseTimeout(error)) return new ApiError(503, 'TIMEOUT', 'the database did not answer in time; nothing was changed');
+  req.log.error('unexpected error', { error: (error as Error).message, stack: (error as Error).stack });
+  return new ApiError(500, 'INTERNAL_ERROR', 'unexpected error; nothing was changed');
+}
+
+const renderError: ErrorRequestHandler = (error, req, res, _next) => {
+  const apiError = toApiError(error, req);
+  res.locals.errorCode = apiError.code;
+  const field = apiError.field ? { field: apiError.field } : {};
+  res.status(apiError.status).json({ error: { code: apiError.code, message: apiError.message, traceId: req.traceId, ...field } });
+};
+
+export function operatorRouter(db: Knex, token: string): Router {
+  const router = Router();
+  router.use(requireToken(token));
+  router.use(express.raw({ type: () => true, limit: BODY_LIMIT_BYTES }), jsonBody);
+
+  router.post('/players', handle(async (req, res) => {
+    const { created, player } = await createPlayer(db, validate.createPlayer(req.body));
+    res.status(created ? 201 : 200).json(player);
+  }));
+
+  router.get('/players/:playerId', handle(async (req, res) => {
+    res.json(await playerView(db, await findPlayer(db, String(req.params.playerId))));
+  }));
+
+  router.patch('/players/:playerId', handle(async (req, res) => {
+    const update = validate.updatePlayer(req.body);
+    res.json(await updatePlayer(db, String(req.params.playerId), update, res.locals.numberTexts));
+  }));
+
+  router.post('/players/:playerId/sessions', handle(async (req, res) => {
+    const body = validate.createSession(req.body);
+    res.status(201).json(await openSession(db, String(req.params.playerId), body.gameId, body.ttlSeconds));
+  }));
+
+  router.post('/players/:playerId/topups', handle(async (req, res) => {
+    const body = validate.topup(req.body);
+    const amount = amountText(res, 'amount', body.amount);
+    const answer = await topUp(db, String(req.params.playerId), amount, body.transactionId, req.traceId);
+    res.status(answer.status).json(answer.body);
+  }));
+
+  router.post('/players/:playerId/adjustments', handle(async (req, res) => {
+    const body = validate.adjustment(req.body);
+    const amount = amountText(res, 'amount', body.amount);
+    const answer = await adjust(db, String(req.params.playerId), amount, body.reason, body.transactionId, req.traceId);
+    res.status(answer.status).json(answer.body);
+  }));
+
+  router.get('/players/:playerId/transactions', handle(async (req, res) => {
+    const limit = positiveInteger(req.query.limit, 'limit', 50, 500);
+    const cursor = req.query.cursor === undefined ? undefined : String(positiveInteger(req.query.cursor, 'cursor', 0, Number.MAX_SAFE_INTEGER));
+    res.json(await statement(db, String(req.params.playerId), limit, cursor));
+  }));
+
+  router.post('/api-clients', handle(async (req, res) => {
+    res.status(201).json(await registerApiClient(db, validate.createClient(req.body)));
+  }));
+
+  router.get('/api-clients', handle(async (_req, res) => {
+    res.json({ apiClients: await listApiClients(db) });
+  }));
+
+  router.delete('/api-clients/:id', handle(async (req, res) => {
+    res.json(await disableApiClient(db, positiveInteger(req.params.id, 'id', 0, 2 ** 31 - 1)));
+  }));
+
+  router.put('/games/:gameId', handle(async (req, res) => {
+    const body = validate.updateGame(req.body);
+    res.json(await setGameActive(db, String(req.params.gameId), body.active));
+  }));
+
+  router.use((req, _res, next) => next(new ApiError(404, 'NOT_FOUND', `no operator endpoint ${req.method} ${req.path}`)));
+  router.use(renderError);
+  return router;
+}

@@ -1,0 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import { Knex } from 'knex';
+import { findPlayer } from './players';
+
+export const DEFAULT_SESSION_TTL_SECONDS = 4 * 60 * 60;
+
+/** Opens the session whose id the operator passes to the aggregator at game launch. */
+export async function openSession(db: Knex, externalId: string, gameId: string | undefined, ttlSeconds: number | undefined) {
+  const player = await findPlayer(db, externalId);
+  const sessionId = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(Date.now() + (ttlSeconds ?? DEFAULT_SESSION_TTL_SECONDS) * 1000);
+  await db('sessions').insert({ id: sessionId, player_id: player.id, game_id: gameId ?? null, expires_at: expiresAt });
+  return { sessionId, playerId: externalId, gameId: gameId ?? null, expiresAt: expiresAt.toISOString() };
+}

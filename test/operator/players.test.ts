@@ -1,0 +1,119 @@
+import { givenPlayer, startTestApp, TestApp } from '../support/app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+describe('POST /operator/players', () => {
+  it('creates a player with a zero balance in its currency', async () => {
+    const res = await t.operator('post', '/players', { playerId: 'alice', currency: 'EUR', firstName: 'Alice' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ playerId: 'alice', currency: 'EUR', balance: '0.00', status: 'active', firstName: 'Alice' });
+  });
+
+  it('creating the same player again with the same data answers 200 and changes nothing', async () => {
+    await t.operator('post', '/players', { playerId: 'bob', currency: 'JPY' });
+    const again = await t.operator('post', '/players', { playerId: 'bob', currency: 'JPY' });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ playerId: 'bob', currency: 'JPY', balance: '0' });
+  });
+
+  it('creating an existing player with different data is a 409', async () => {
+    await t.operator('post', '/players', { playerId: 'carol', currency: 'EUR' });
+    const res = await t.operator('post', '/players', { playerId: 'carol', currency: 'USD' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('PLAYER_EXISTS');
+  });
+
+  it.each([
+    [{ currency: 'EUR' }, 'playerId'],
+    [{ playerId: 'x'.repeat(46), currency: 'EUR' }, 'playerId'],
+    [{ playerId: 'dave', currency: 'euro' }, 'currency'],
+    [{ playerId: 'dave', currency: 'XXX' }, 'currency'],
+    [{ playerId: 42, currency: 'EUR' }, 'playerId'],
+    [{ playerId: 'dave', currency: 'EUR', balance: '100' }, 'balance'],
+  ])('refuses %j naming the field %s', async (body, field) => {
+    const res = await t.operator('post', '/players', body);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field });
+    expect(res.body.error.traceId).toEqual(expect.any(String));
+  });
+});
+
+describe('GET /operator/players/:playerId', () => {
+  it('shows balance, status and limits', async () => {
+    await givenPlayer(t, 'erin', { balance: '12.34' });
+    const res = await t.operator('get', '/players/erin');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ playerId: 'erin', balance: '12.34', status: 'active', limits: {}, realityCheckPending: false });
+  });
+
+  it('an unknown player is a 404', async () => {
+    const res = await t.operator('get', '/players/nobody');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('PLAYER_NOT_FOUND');
+  });
+});
+
+describe('PATCH /operator/players/:playerId', () => {
+  it('blocks and unblocks a player and flags a reality check', async () => {
+    await givenPlayer(t, 'frank');
+    const blocked = await t.operator('patch', '/players/frank', { status: 'blocked', realityCheckPending: true });
+    expect(blocked.body).toMatchObject({ status: 'blocked', realityCheckPending: true });
+    const active = await t.operator('patch', '/players/frank', { status: 'active' });
+    expect(active.body.status).toBe('active');
+  });
+
+  it('a lowered limit applies at once; a raised or removed one waits 24 hours', async () => {
+    await givenPlayer(t, 'gina');
+    const set = await t.operator('patch', '/players/gina', { limits: { betMax: 10, loss24h: '50.00' } });
+    expect(set.body.limits).toEqual({ betMax: { amount: '10.00' }, loss24h: { amount: '50.00' } });
+
+    const lowered = await t.operator('patch', '/players/gina', { limits: { betMax: '5' } });
+    expect(lowered.body.limits.betMax).toEqual({ amount: '5.00' });
+
+    const raised = await t.operator('patch', '/players/gina', { limits: { betMax: 20, loss24h: null } });
+    expect(raised.body.limits.betMax.amount).toBe('5.00');
+    expect(raised.body.limits.betMax.pending.amount).toBe('20.00');
+    expect(raised.body.limits.loss24h.amount).toBe('50.00');
+    expect(raised.body.limits.loss24h.pending.amount).toBeNull();
+    const effectiveAt = Date.parse(raised.body.limits.betMax.pending.effectiveAt);
+    expect(effectiveAt - Date.now()).toBeGreaterThan(23.9 * 3600 * 1000);
+  });
+
+  it('refuses a limit with more decimals than the currency', async () => {
+    await givenPlayer(t, 'hank');
+    const res = await t.operator('patch', '/players/hank', { limits: { betMax: 1.001 } });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'limits.betMax' });
+  });
+
+  it('refuses an unknown status', async () => {
+    await givenPlayer(t, 'ivy');
+    const res = await t.operator('patch', '/players/ivy', { status: 'deleted' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.field).toBe('status');
+  });
+});
+
+describe('POST /operator/players/:playerId/sessions', () => {
+  it('opens a session that expires after the default 4 hours', async () => {
+    await givenPlayer(t, 'jack');
+    const res = await t.operator('post', '/players/jack/sessions', { gameId: 'slot-1' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ playerId: 'jack', gameId: 'slot-1', sessionId: expect.any(String) });
+    const ttl = Date.parse(res.body.expiresAt) - Date.now();
+    expect(ttl).toBeGreaterThan(3.9 * 3600 * 1000);
+    expect(ttl).toBeLessThanOrEqual(4 * 3600 * 1000);
+  });
+
+  it('honours ttlSeconds and refuses one out of range', async () => {
+    await givenPlayer(t, 'kim');
+    const short = await t.operator('post', '/players/kim/sessions', { ttlSeconds: 60 });
+    expect(Date.parse(short.body.expiresAt) - Date.now()).toBeLessThanOrEqual(60_000);
+    const bad = await t.operator('post', '/players/kim/sessions', { ttlSeconds: 5 });
+    expect(bad.status).toBe(400);
+  });
+});

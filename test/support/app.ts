@@ -1,0 +1,88 @@
+import { Server } from 'node:http';
+import { Writable } from 'node:stream';
+import supertest from 'supertest';
+import winston from 'winston';
+import { Knex } from 'knex';
+import { createApp } from '../../src/app';
+import { createDb } from '../../src/db';
+import { checkLedger, LedgerReport } from '../../src/ledger';
+import { createTestDatabase } from './database';
+
+export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
+
+export interface TestApp {
+  db: Knex;
+  server: Server;
+  http: supertest.Agent;
+  /** Every JSON log line the app wrote. */
+  logs: Record<string, unknown>[];
+  operator(method: 'get' | 'post' | 'patch' | 'put' | 'delete', path: string, body?: unknown): supertest.Test;
+  ledger(): Promise<LedgerReport>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(options: { walletPublicUrl?: string; poolMax?: number } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const db = createDb(database.url, { poolMax: options.poolMax ?? 20, statementTimeoutMs: 10000 });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const logger = winston.createLogger({
+    level: 'http',
+    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+    transports: [new winston.transports.Stream({ stream: sink })],
+  });
+  const app = createApp({ db, logger, operatorToken: OPERATOR_TOKEN, walletPublicUrl: options.walletPublicUrl });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const http = supertest.agent(server);
+  return {
+    db,
+    server,
+    http,
+    logs,
+    operator(method, path, body) {
+      const test = http[method](`/operator${path}`).set('Authorization', `Bearer ${OPERATOR_TOKEN}`);
+      return body === undefined ? test : test.send(body as object);
+    },
+    ledger: () => checkLedger(db),
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.destroy();
+      await database.drop();
+    },
+  };
+}
+
+/** Creates a player (and optionally funds it) through the operator API; returns its external id. */
+export async function givenPlayer(
+  t: TestApp,
+  playerId: string,
+  options: { currency?: string; balance?: string; documentNumber?: string } = {},
+): Promise<string> {
+  const created = await t.operator('post', '/players', {
+    playerId,
+    currency: options.currency ?? 'EUR',
+    ...(options.documentNumber ? { documentNumber: options.documentNumber } : {}),
+  });
+  if (created.status !== 201) throw new Error(`player ${playerId}: ${created.status} ${JSON.stringify(created.body)}`);
+  if (options.balance) {
+    const topup = await t.operator('post', `/players/${playerId}/topups`, {
+      amount: options.balance,
+      transactionId: `seed-${playerId}`,
+    });
+    if (topup.status !== 200) throw new Error(`topup ${playerId}: ${topup.status} ${JSON.stringify(topup.body)}`);
+  }
+  return playerId;
+}
+
+export async function expectSoundLedger(t: TestApp): Promise<void> {
+  const report = await t.ledger();
+  expect(report.problems).toEqual([]);
+  expect(report.sound).toBe(true);
+}

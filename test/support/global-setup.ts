@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createServer } from 'node:net';
+import { createDb, migrate, startEmbeddedPostgres } from '../../src/db';
+import { createLogger } from '../../src/log';
+import { databaseUrl, withAdmin } from './database';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/**
+ * Uses DATABASE_URL when set; otherwise starts an embedded PostgreSQL in a temporary directory that
+ * global-teardown stops and removes. Either way it builds one migrated template database to clone from.
+ */
+export default async function globalSetup(): Promise<void> {
+  const logger = createLogger('warn');
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wallet-test-'));
+    fs.chmodSync(dataDir, 0o755);
+    const embedded = await startEmbeddedPostgres(dataDir, await freePort(), logger);
+    adminUrl = embedded.url;
+    (globalThis as Record<string, unknown>).__walletEmbedded = { embedded, dataDir };
+  }
+  const template = `wallet_template_${process.pid}`;
+  await withAdmin(adminUrl, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${template}`);
+  });
+  const db = createDb(databaseUrl(adminUrl, template), { poolMax: 2, statementTimeoutMs: 30000 });
+  await migrate(db);
+  await db.destroy();
+  process.env.WALLET_TEST_ADMIN_URL = adminUrl;
+  process.env.WALLET_TEST_TEMPLATE = template;
+}
