@@ -121,10 +121,10 @@ export async function accountStatement(
 ): Promise<StatementLine[]> {
   const result = await db.raw<{ rows: (TransferRow & { reference: string | null })[] }>(
     `SELECT * FROM (
-       (SELECT * FROM transfers WHERE debit_account_id = :account AND (:before::bigint IS NULL OR id < :before)
+       (SELECT * FROM transfers WHERE debit_account_id = :account AND (CAST(:before AS bigint) IS NULL OR id < :before)
         ORDER BY id DESC LIMIT :limit)
        UNION ALL
-       (SELECT * FROM transfers WHERE credit_account_id = :account AND (:before::bigint IS NULL OR id < :before)
+       (SELECT * FROM transfers WHERE credit_account_id = :account AND (CAST(:before AS bigint) IS NULL OR id < :before)
         ORDER BY id DESC LIMIT :limit)
      ) AS t ORDER BY id DESC LIMIT :limit`,
     { account: accountId, before: beforeTransferId ?? null, limit },

@@ -1,0 +1,59 @@
+import nacl from 'tweetnacl';
+import { startTestApp, TestApp } from '../support/app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+describe('/operator/api-clients', () => {
+  it('registers an hmac client and lists it without its secret', async () => {
+    const res = await t.operator('post', '/api-clients', {
+      name: 'fizzy',
+      scheme: 'hmac-sha256',
+      publicKey: 'pub-key-fizzy',
+      privateKey: 'a-very-secret-private-key',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ name: 'fizzy', scheme: 'hmac-sha256', enabled: true });
+    const list = await t.operator('get', '/api-clients');
+    expect(JSON.stringify(list.body)).not.toContain('a-very-secret-private-key');
+    expect(list.body.apiClients).toHaveLength(1);
+  });
+
+  it('registers an ed25519 client from its public key alone', async () => {
+    const keys = nacl.sign.keyPair();
+    const res = await t.operator('post', '/api-clients', {
+      name: 'ours',
+      scheme: 'ed25519',
+      publicKey: Buffer.from(keys.publicKey).toString('base64'),
+    });
+    expect(res.status).toBe(201);
+  });
+
+  it('refuses an hmac client without a private key, an ed25519 key of the wrong size, and a duplicate key', async () => {
+    expect((await t.operator('post', '/api-clients', { name: 'x', scheme: 'hmac-sha256', publicKey: 'pub-key-x1' })).status).toBe(400);
+    expect((await t.operator('post', '/api-clients', { name: 'x', scheme: 'ed25519', publicKey: 'c2hvcnQta2V5' })).status).toBe(400);
+    const dup = await t.operator('post', '/api-clients', {
+      name: 'again',
+      scheme: 'hmac-sha256',
+      publicKey: 'pub-key-fizzy',
+      privateKey: 'another-secret-private-key',
+    });
+    expect(dup.status).toBe(409);
+  });
+
+  it('DELETE disables a client and keeps it listed', async () => {
+    const created = await t.operator('post', '/api-clients', {
+      name: 'old',
+      scheme: 'hmac-sha256',
+      publicKey: 'pub-key-old',
+      privateKey: 'old-secret-private-key',
+    });
+    const res = await t.operator('delete', `/api-clients/${created.body.id}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ enabled: false, disabledAt: expect.any(String) });
+    expect((await t.operator('delete', '/api-clients/99999')).status).toBe(404);
+  });
+});
