@@ -33,7 +33,12 @@ export function compileSchema<T>(schema: object, errorCode: string): Validate<T>
     if (check(value)) return value as T;
     const error = check.errors![0];
     const field = fieldOf(error);
-    const message = error.keyword === 'additionalProperties' ? 'is not an allowed field' : error.message ?? 'is invalid';
+    const message =
+      error.keyword === 'required'
+        ? 'is required'
+        : error.keyword === 'additionalProperties'
+          ? 'is not an allowed field'
+          : error.message ?? 'is invalid';
     throw new ApiError(400, errorCode, `${field} ${message}`, field);
   };
 }

@@ -21,9 +21,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: { walletPublicUrl?: string; poolMax?: number } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { walletPublicUrl?: string; poolMax?: number; statementTimeoutMs?: number } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
-  const db = createDb(database.url, { poolMax: options.poolMax ?? 20, statementTimeoutMs: 10000 });
+  const db = createDb(database.url, { poolMax: options.poolMax ?? 20, statementTimeoutMs: options.statementTimeoutMs ?? 10000 });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {

@@ -1,0 +1,120 @@
+/**
+ * Plays realistic rounds against a running wallet server, as a signed aggregator would: balance, bet, win
+ * (often zero), now and then a retried bet or a rollback instead of a win. Prints what it did and checks the
+ * final balances against its own arithmetic.
+ *
+ *   npm run simulate                      # against http://localhost:3000 with the development token
+ *   WALLET_URL=… OPERATOR_TOKEN=… npm run simulate -- --players 5 --rounds 50
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes, randomInt } from 'node:crypto';
+import { hmacSignature, signingText } from '../src/wallet';
+
+const baseUrl = (process.env.WALLET_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+const signedBase = (process.env.WALLET_PUBLIC_URL ?? baseUrl).replace(/\/+$/, '');
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+
+function operatorToken(): string {
+  if (process.env.OPERATOR_TOKEN) return process.env.OPERATOR_TOKEN;
+  const file = path.resolve(process.env.DATA_DIR ?? '.data', 'operator-token');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  throw new Error('set OPERATOR_TOKEN (or run from the folder where npm start keeps .data/operator-token)');
+}
+
+async function operator(method: string, route: string, body?: unknown) {
+  const res = await fetch(`${baseUrl}/operator${route}`, {
+    method,
+    headers: { Authorization: `Bearer ${operatorToken()}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function aggregatorKeys(): Promise<{ publicKey: string; privateKey: string }> {
+  if (process.env.FB_PUBLIC_KEY && process.env.FB_PRIVATE_KEY) {
+    return { publicKey: process.env.FB_PUBLIC_KEY, privateKey: process.env.FB_PRIVATE_KEY };
+  }
+  const keys = { publicKey: `sim-${randomBytes(6).toString('hex')}`, privateKey: randomBytes(24).toString('hex') };
+  await operator('POST', '/api-clients', { name: 'simulator', scheme: 'hmac-sha256', ...keys });
+  return keys;
+}
+
+async function wallet(keys: { publicKey: string; privateKey: string }, route: string, body: object) {
+  const raw = JSON.stringify(body);
+  const signature = hmacSignature(keys.privateKey, signingText('POST', `${signedBase}/wallet${route}`, Buffer.from(raw)));
+  const res = await fetch(`${baseUrl}/wallet${route}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Public-Key': keys.publicKey, Signature: signature },
+    body: raw,
+  });
+  return { status: res.status, body: (await res.json()) as { balance?: number; code?: string } };
+}
+
+const cents = (major: number) => Math.round(major * 100);
+const money = (c: number) => Number((c / 100).toFixed(2));
+
+async function main() {
+  const players = arg('players', 3);
+  const rounds = arg('rounds', 20);
+  const keys = await aggregatorKeys();
+  const run = Date.now().toString(36);
+  const tally = { rounds: 0, bets: 0, wins: 0, zeroWins: 0, retries: 0, rollbacks: 0, refused: 0 };
+  console.log(`simulating ${players} players × ${rounds} rounds against ${baseUrl}`);
+
+  for (let p = 0; p < players; p += 1) {
+    const playerId = `sim-${run}-${p}`;
+    await operator('POST', '/players', { playerId, currency: 'EUR' });
+    await operator('POST', `/players/${playerId}/topups`, { amount: '100.00', transactionId: `${playerId}-deposit` });
+    const { sessionId } = await operator('POST', `/players/${playerId}/sessions`, { gameId: 'sim-slot' });
+    let expected = cents(100);
+    const base = { playerId, sessionId, currency: 'EUR', gameId: 'sim-slot' };
+
+    for (let r = 0; r < rounds; r += 1) {
+      const gameRoundId = `${playerId}-r${r}`;
+      await wallet(keys, '/balance', { playerId, sessionId, currency: 'EUR' });
+      const stake = randomInt(10, 500);
+      const bet = { ...base, gameRoundId, transactionId: `${gameRoundId}-bet`, amount: money(stake), cashAmount: money(stake), jackpotAmount: null, isGameRoundFinished: false };
+      const placed = await wallet(keys, '/withdraw', bet);
+      tally.rounds += 1;
+      if (placed.status !== 200) {
+        tally.refused += 1;
+        console.log(`  ${gameRoundId}: bet ${money(stake)} refused (${placed.body.code})`);
+        continue;
+      }
+      expected -= stake;
+      tally.bets += 1;
+      if (randomInt(10) === 0) {
+        tally.retries += 1;
+        const again = await wallet(keys, '/withdraw', bet);
+        if (again.body.balance !== placed.body.balance) throw new Error(`retry of ${bet.transactionId} answered differently`);
+      }
+      if (randomInt(10) === 0) {
+        tally.rollbacks += 1;
+        await wallet(keys, '/rollback', { ...base, gameRoundId, transactionId: `${gameRoundId}-rb`, withdrawTransactionId: bet.transactionId });
+        expected += stake;
+        continue;
+      }
+      const win = randomInt(3) === 0 ? stake * randomInt(1, 6) : 0;
+      if (win === 0) tally.zeroWins += 1;
+      else tally.wins += 1;
+      await wallet(keys, '/deposit', { ...base, gameRoundId, transactionId: `${gameRoundId}-win`, withdrawTransactionId: bet.transactionId, amount: money(win), cashAmount: money(win), jackpotAmount: null, isGameRoundFinished: true });
+      expected += win;
+    }
+    const final = await operator('GET', `/players/${playerId}`);
+    const ok = cents(Number(final.balance)) === expected;
+    console.log(`${playerId}: balance ${final.balance} EUR (expected ${money(expected).toFixed(2)}) ${ok ? 'ok' : 'MISMATCH'}`);
+    if (!ok) process.exitCode = 1;
+  }
+  console.log(JSON.stringify(tally));
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});

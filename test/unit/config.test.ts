@@ -1,0 +1,28 @@
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('configuration from the environment', () => {
+  it('has working defaults: port 3000, embedded database under .data', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, dataDir: path.resolve('.data'), logLevel: 'info', dbPoolMax: 20 });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT must be a whole number/],
+    [{ PORT: '70000' }, /PORT must be a whole number from 0 to 65535/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
+    [{ DATABASE_URL: 'not a url' }, /DATABASE_URL is not a valid URL/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ OPERATOR_TOKEN: 'short' }, /OPERATOR_TOKEN must be at least 16/],
+    [{ FB_PUBLIC_KEY: 'only-half' }, /FB_PUBLIC_KEY and FB_PRIVATE_KEY must be set together/],
+    [{ NODE_ENV: 'production' }, /OPERATOR_TOKEN is required/],
+    [{ WALLET_PUBLIC_URL: 'ftp://x' }, /WALLET_PUBLIC_URL must start with http/],
+  ])('%j is refused with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('drops a trailing slash from WALLET_PUBLIC_URL so the signed URL is exact', () => {
+    expect(loadConfig({ WALLET_PUBLIC_URL: 'https://api.casino.com/n2/' }).walletPublicUrl).toBe('https://api.casino.com/n2');
+  });
+});
