@@ -108,6 +108,42 @@ BEGIN
 END;
 $$;
 
+CREATE OR REPLACE FUNCTION wallet_currency_refusal(p_currency text, p_wallet_currency text) RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN p_currency <> p_wallet_currency
+    THEN ARRAY['ERROR_BAD_REQUEST', format('currency %s is not the wallet currency', p_currency)] END;
+$$;
+
+-- How every money call starts: check the client, lock the player's cash account (serialising all calls of the
+-- player), and look the transactionId up. answer_status is set when the call ends here: a disabled client, an
+-- unknown player, or an id seen before (its stored answer, or a refusal).
+CREATE OR REPLACE FUNCTION wallet_open(p_client integer, p_player text, p_tx text, p_kind text, p_hash text,
+    OUT player_id bigint, OUT status text, OUT currency text, OUT reality_check_pending boolean,
+    OUT account_id bigint, OUT balance bigint,
+    OUT answer_status smallint, OUT answer_code text, OUT answer_reason text, OUT answer_balance bigint)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+  prior wallet_transactions;
+BEGIN
+  IF NOT wallet_client_enabled(p_client) THEN
+    SELECT 401, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled' INTO answer_status, answer_code, answer_reason;
+    RETURN;
+  END IF;
+  SELECT p.id, p.status, p.currency, p.reality_check_pending, a.id, a.balance
+    INTO player_id, status, currency, reality_check_pending, account_id, balance
+    FROM players p JOIN accounts a ON a.player_id = p.id WHERE p.external_id = p_player FOR UPDATE OF a;
+  IF NOT FOUND THEN
+    SELECT 400, 'ERROR_BAD_REQUEST', 'unknown player' INTO answer_status, answer_code, answer_reason;
+    RETURN;
+  END IF;
+  SELECT * INTO prior FROM wallet_transactions w WHERE w.client_id = p_client AND w.transaction_id = p_tx;
+  IF FOUND THEN
+    SELECT * INTO answer_status, answer_code, answer_reason, answer_balance FROM wallet_replay(prior, p_kind, p_hash);
+  END IF;
+END;
+$$;
+
 CREATE OR REPLACE FUNCTION wallet_balance(p_client integer, p_player text, p_session text, p_currency text)
 RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
 LANGUAGE plpgsql STABLE AS $$
@@ -125,10 +161,7 @@ BEGIN
     RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', 'unknown player', NULL::bigint, NULL::text;
     RETURN;
   END IF;
-  refusal := wallet_session_refusal(p_session, pl.id, NULL);
-  IF refusal IS NULL AND p_currency <> pl.currency THEN
-    refusal := ARRAY['ERROR_BAD_REQUEST', format('currency %s is not the wallet currency', p_currency)];
-  END IF;
+  refusal := coalesce(wallet_session_refusal(p_session, pl.id, NULL), wallet_currency_refusal(p_currency, pl.currency));
   RETURN QUERY SELECT CASE WHEN refusal IS NULL THEN 200 ELSE 400 END::smallint, refusal[1], refusal[2],
     pl.balance, pl.currency::text;
 END;
@@ -147,9 +180,8 @@ BEGIN
   IF p_player_status = 'blocked' THEN
     RETURN ARRAY['ERROR_BAD_REQUEST_PLAYER_BLOCKED', 'the player is blocked'];
   END IF;
-  IF p_currency <> p_player_currency THEN
-    RETURN ARRAY['ERROR_BAD_REQUEST', format('currency %s is not the wallet currency', p_currency)];
-  END IF;
+  refusal := wallet_currency_refusal(p_currency, p_player_currency);
+  IF refusal IS NOT NULL THEN RETURN refusal; END IF;
   IF p_reality_check THEN
     RETURN ARRAY['ERROR_TRANSACTION_REALITY_CHECK', 'a reality check is waiting for the player'];
   END IF;
@@ -171,48 +203,66 @@ BEGIN
 END;
 $$;
 
+-- Why a deposit cannot be paid on the withdraw it names (w, possibly not found), or NULL.
+CREATE OR REPLACE FUNCTION wallet_deposit_refusal(w wallet_transactions, p_player bigint, p_round text) RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE
+    WHEN w.id IS NULL OR w.kind NOT IN ('withdraw', 'tombstone') OR w.player_id <> p_player
+      THEN ARRAY['ERROR_TRANSACTION_WITHDRAW_NOT_FOUND', 'no withdraw of this player has that id']
+    WHEN w.kind = 'tombstone' OR w.rolled_back_by IS NOT NULL
+      THEN ARRAY['ERROR_BAD_REQUEST', 'the withdraw was rolled back']
+    WHEN w.game_round_id <> p_round OR w.response_status <> 200
+      THEN ARRAY['ERROR_TRANSACTION_WITHDRAW_NOT_FOUND', 'no accepted withdraw with that id in this round']
+  END;
+$$;
+
+-- Why a rollback cannot touch the withdraw it names (w, found), or NULL.
+CREATE OR REPLACE FUNCTION wallet_rollback_refusal(w wallet_transactions, p_client integer, p_player bigint,
+    p_round text) RETURNS text[]
+LANGUAGE sql STABLE AS $$
+  SELECT CASE
+    WHEN w.kind IN ('deposit', 'rollback') THEN ARRAY['ERROR_BAD_REQUEST', 'only a withdraw can be rolled back']
+    WHEN w.player_id <> p_player OR (w.kind = 'withdraw' AND w.game_round_id <> p_round)
+      THEN ARRAY['ERROR_TRANSACTION_WITHDRAW_NOT_FOUND', 'no withdraw of this player and round has that id']
+    WHEN w.kind = 'withdraw' AND w.rolled_back_by IS NULL AND w.response_status = 200 AND EXISTS (
+        SELECT 1 FROM rounds WHERE client_id = p_client AND player_id = p_player AND game_round_id = p_round
+                               AND deposit_count > 0)
+      THEN ARRAY['ERROR_BAD_REQUEST', 'the round already received a deposit']
+  END;
+$$;
+
 CREATE OR REPLACE FUNCTION wallet_withdraw(p_client integer, p_tx text, p_hash text, p_player text, p_session text,
     p_currency text, p_game text, p_round text, p_amount bigint, p_cash bigint, p_jackpot bigint,
     p_finished boolean)
 RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
 LANGUAGE plpgsql AS $$
 DECLARE
-  pl record;
-  prior wallet_transactions;
+  o record;
   refusal text[];
   moved transfers;
 BEGIN
-  IF NOT wallet_client_enabled(p_client) THEN
-    RETURN QUERY SELECT 401::smallint, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled', NULL::bigint, NULL::text;
+  o := wallet_open(p_client, p_player, p_tx, 'withdraw', p_hash);
+  IF o.answer_status IS NOT NULL THEN
+    RETURN QUERY SELECT o.answer_status, o.answer_code, o.answer_reason, o.answer_balance, o.currency;
     RETURN;
   END IF;
-  SELECT p.id, p.status, p.currency, p.reality_check_pending, a.id AS account_id, a.balance INTO pl
-    FROM players p JOIN accounts a ON a.player_id = p.id WHERE p.external_id = p_player FOR UPDATE OF a;
-  IF NOT FOUND THEN
-    RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', 'unknown player', NULL::bigint, NULL::text;
-    RETURN;
-  END IF;
-  SELECT * INTO prior FROM wallet_transactions WHERE client_id = p_client AND transaction_id = p_tx;
-  IF FOUND THEN
-    RETURN QUERY SELECT r.*, pl.currency::text FROM wallet_replay(prior, 'withdraw', p_hash) r;
-    RETURN;
-  END IF;
-  refusal := wallet_withdraw_refusal(p_client, pl.id, pl.status, pl.currency, pl.reality_check_pending, pl.balance,
+  refusal := wallet_withdraw_refusal(p_client, o.player_id, o.status, o.currency, o.reality_check_pending, o.balance,
                                      p_session, p_currency, p_game, p_round, p_amount);
   IF refusal IS NULL THEN
-    moved := ledger_transfer('wallet:' || p_client || ':' || p_tx, 'bet', pl.account_id,
-                             ledger_house_account(pl.id, pl.currency), p_amount, p_tx);
-    PERFORM wallet_record_round(p_client, pl.id, p_round, p_game, pl.currency, 'withdraw', p_amount, p_finished);
-    PERFORM wallet_record_activity(pl.id, 'withdraw', p_amount);
+    moved := ledger_transfer('wallet:' || p_client || ':' || p_tx, 'bet', o.account_id,
+                             ledger_house_account(o.player_id, o.currency), p_amount, p_tx);
+    PERFORM wallet_record_round(p_client, o.player_id, p_round, p_game, o.currency, 'withdraw', p_amount, p_finished);
+    PERFORM wallet_record_activity(o.player_id, 'withdraw', p_amount);
   END IF;
+  -- a refusal is stored too: a refused bet must stay refused when retried
   INSERT INTO wallet_transactions (client_id, transaction_id, kind, request_hash, player_id, game_id, game_round_id,
       currency, amount, cash_amount, jackpot_amount, round_finished, transfer_id,
       response_status, response_code, response_reason, response_balance)
-  VALUES (p_client, p_tx, 'withdraw', p_hash, pl.id, p_game, p_round, p_currency, p_amount, p_cash, p_jackpot,
+  VALUES (p_client, p_tx, 'withdraw', p_hash, o.player_id, p_game, p_round, p_currency, p_amount, p_cash, p_jackpot,
       p_finished, moved.id, CASE WHEN refusal IS NULL THEN 200 ELSE 400 END, refusal[1], refusal[2],
       moved.debit_balance_after);
   RETURN QUERY SELECT CASE WHEN refusal IS NULL THEN 200 ELSE 400 END::smallint, refusal[1], refusal[2],
-    moved.debit_balance_after, pl.currency::text;
+    moved.debit_balance_after, o.currency;
 END;
 $$;
 
@@ -222,56 +272,32 @@ CREATE OR REPLACE FUNCTION wallet_deposit(p_client integer, p_tx text, p_hash te
 RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
 LANGUAGE plpgsql AS $$
 DECLARE
-  pl record;
-  prior wallet_transactions;
+  o record;
   w wallet_transactions;
+  refusal text[];
   moved transfers;
 BEGIN
-  IF NOT wallet_client_enabled(p_client) THEN
-    RETURN QUERY SELECT 401::smallint, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled', NULL::bigint, NULL::text;
-    RETURN;
-  END IF;
-  SELECT p.id, p.currency, a.id AS account_id INTO pl
-    FROM players p JOIN accounts a ON a.player_id = p.id WHERE p.external_id = p_player FOR UPDATE OF a;
-  IF NOT FOUND THEN
-    RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', 'unknown player', NULL::bigint, NULL::text;
-    RETURN;
-  END IF;
-  SELECT * INTO prior FROM wallet_transactions WHERE client_id = p_client AND transaction_id = p_tx;
-  IF FOUND THEN
-    RETURN QUERY SELECT r.*, pl.currency::text FROM wallet_replay(prior, 'deposit', p_hash) r;
-    RETURN;
-  END IF;
-  IF p_currency <> pl.currency THEN
-    RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', format('currency %s is not the wallet currency', p_currency),
-      NULL::bigint, pl.currency::text;
+  o := wallet_open(p_client, p_player, p_tx, 'deposit', p_hash);
+  IF o.answer_status IS NOT NULL THEN
+    RETURN QUERY SELECT o.answer_status, o.answer_code, o.answer_reason, o.answer_balance, o.currency;
     RETURN;
   END IF;
   SELECT * INTO w FROM wallet_transactions WHERE client_id = p_client AND transaction_id = p_withdraw_tx;
-  IF NOT FOUND OR w.kind NOT IN ('withdraw', 'tombstone') OR w.player_id <> pl.id THEN
-    RETURN QUERY SELECT 400::smallint, 'ERROR_TRANSACTION_WITHDRAW_NOT_FOUND', 'no withdraw of this player has that id',
-      NULL::bigint, pl.currency::text;
+  refusal := coalesce(wallet_currency_refusal(p_currency, o.currency), wallet_deposit_refusal(w, o.player_id, p_round));
+  IF refusal IS NOT NULL THEN
+    RETURN QUERY SELECT 400::smallint, refusal[1], refusal[2], NULL::bigint, o.currency;
     RETURN;
   END IF;
-  IF w.kind = 'tombstone' OR w.rolled_back_by IS NOT NULL THEN
-    RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', 'the withdraw was rolled back', NULL::bigint, pl.currency::text;
-    RETURN;
-  END IF;
-  IF w.game_round_id <> p_round OR w.response_status <> 200 THEN
-    RETURN QUERY SELECT 400::smallint, 'ERROR_TRANSACTION_WITHDRAW_NOT_FOUND',
-      'no accepted withdraw with that id in this round', NULL::bigint, pl.currency::text;
-    RETURN;
-  END IF;
-  moved := ledger_transfer('wallet:' || p_client || ':' || p_tx, 'win', ledger_house_account(pl.id, pl.currency),
-                           pl.account_id, p_amount, p_tx);
-  PERFORM wallet_record_round(p_client, pl.id, p_round, p_game, pl.currency, 'deposit', p_amount, p_finished);
-  PERFORM wallet_record_activity(pl.id, 'deposit', p_amount);
+  moved := ledger_transfer('wallet:' || p_client || ':' || p_tx, 'win', ledger_house_account(o.player_id, o.currency),
+                           o.account_id, p_amount, p_tx);
+  PERFORM wallet_record_round(p_client, o.player_id, p_round, p_game, o.currency, 'deposit', p_amount, p_finished);
+  PERFORM wallet_record_activity(o.player_id, 'deposit', p_amount);
   INSERT INTO wallet_transactions (client_id, transaction_id, kind, request_hash, player_id, game_id, game_round_id,
       currency, amount, cash_amount, jackpot_amount, round_finished, withdraw_transaction_id, transfer_id,
       response_status, response_balance)
-  VALUES (p_client, p_tx, 'deposit', p_hash, pl.id, p_game, p_round, p_currency, p_amount, p_cash, p_jackpot,
+  VALUES (p_client, p_tx, 'deposit', p_hash, o.player_id, p_game, p_round, p_currency, p_amount, p_cash, p_jackpot,
       p_finished, p_withdraw_tx, moved.id, 200, moved.credit_balance_after);
-  RETURN QUERY SELECT 200::smallint, NULL::text, NULL::text, moved.credit_balance_after, pl.currency::text;
+  RETURN QUERY SELECT 200::smallint, NULL::text, NULL::text, moved.credit_balance_after, o.currency;
 END;
 $$;
 
@@ -280,67 +306,46 @@ CREATE OR REPLACE FUNCTION wallet_rollback(p_client integer, p_tx text, p_hash t
 RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
 LANGUAGE plpgsql AS $$
 DECLARE
-  pl record;
-  prior wallet_transactions;
+  o record;
   w wallet_transactions;
+  refusal text[];
   moved transfers;
   balance_after bigint;
 BEGIN
-  IF NOT wallet_client_enabled(p_client) THEN
-    RETURN QUERY SELECT 401::smallint, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled', NULL::bigint, NULL::text;
+  o := wallet_open(p_client, p_player, p_tx, 'rollback', p_hash);
+  IF o.answer_status IS NOT NULL THEN
+    RETURN QUERY SELECT o.answer_status, o.answer_code, o.answer_reason, o.answer_balance, o.currency;
     RETURN;
   END IF;
-  SELECT p.id, p.currency, a.id AS account_id, a.balance INTO pl
-    FROM players p JOIN accounts a ON a.player_id = p.id WHERE p.external_id = p_player FOR UPDATE OF a;
-  IF NOT FOUND THEN
-    RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', 'unknown player', NULL::bigint, NULL::text;
-    RETURN;
-  END IF;
-  SELECT * INTO prior FROM wallet_transactions WHERE client_id = p_client AND transaction_id = p_tx;
-  IF FOUND THEN
-    RETURN QUERY SELECT r.*, pl.currency::text FROM wallet_replay(prior, 'rollback', p_hash) r;
-    RETURN;
-  END IF;
-  IF p_currency <> pl.currency THEN
-    RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', format('currency %s is not the wallet currency', p_currency),
-      NULL::bigint, pl.currency::text;
-    RETURN;
-  END IF;
-  balance_after := pl.balance;
   SELECT * INTO w FROM wallet_transactions WHERE client_id = p_client AND transaction_id = p_withdraw_tx;
-  IF NOT FOUND THEN
+  refusal := wallet_currency_refusal(p_currency, o.currency);
+  IF refusal IS NULL AND w.id IS NOT NULL THEN
+    refusal := wallet_rollback_refusal(w, p_client, o.player_id, p_round);
+  END IF;
+  IF refusal IS NOT NULL THEN
+    RETURN QUERY SELECT 400::smallint, refusal[1], refusal[2], NULL::bigint, o.currency;
+    RETURN;
+  END IF;
+  balance_after := o.balance;
+  IF w.id IS NULL THEN
     -- Rollback before its withdraw: succeed and leave a tombstone, so the late withdraw is refused.
     INSERT INTO wallet_transactions (client_id, transaction_id, kind, request_hash, player_id, game_id, game_round_id,
         currency, response_status, rolled_back_by)
-    VALUES (p_client, p_withdraw_tx, 'tombstone', '', pl.id, p_game, p_round, pl.currency, 200, p_tx);
-  ELSIF w.kind IN ('deposit', 'rollback') THEN
-    RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', 'only a withdraw can be rolled back', NULL::bigint,
-      pl.currency::text;
-    RETURN;
-  ELSIF w.player_id <> pl.id OR (w.kind = 'withdraw' AND w.game_round_id <> p_round) THEN
-    RETURN QUERY SELECT 400::smallint, 'ERROR_TRANSACTION_WITHDRAW_NOT_FOUND',
-      'no withdraw of this player and round has that id', NULL::bigint, pl.currency::text;
-    RETURN;
+    VALUES (p_client, p_withdraw_tx, 'tombstone', '', o.player_id, p_game, p_round, o.currency, 200, p_tx);
   ELSIF w.kind = 'withdraw' AND w.rolled_back_by IS NULL AND w.response_status = 200 THEN
-    IF EXISTS (SELECT 1 FROM rounds WHERE client_id = p_client AND player_id = pl.id AND game_round_id = p_round
-                                      AND deposit_count > 0) THEN
-      RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', 'the round already received a deposit', NULL::bigint,
-        pl.currency::text;
-      RETURN;
-    END IF;
-    moved := ledger_transfer('wallet:' || p_client || ':' || p_tx, 'refund', ledger_house_account(pl.id, pl.currency),
-                             pl.account_id, w.amount, p_tx);
+    moved := ledger_transfer('wallet:' || p_client || ':' || p_tx, 'refund',
+                             ledger_house_account(o.player_id, o.currency), o.account_id, w.amount, p_tx);
     balance_after := moved.credit_balance_after;
     UPDATE wallet_transactions SET rolled_back_by = p_tx WHERE id = w.id;
-    PERFORM wallet_record_round(p_client, pl.id, p_round, p_game, pl.currency, 'rollback', w.amount, false);
-    PERFORM wallet_record_activity(pl.id, 'rollback', w.amount);
+    PERFORM wallet_record_round(p_client, o.player_id, p_round, p_game, o.currency, 'rollback', w.amount, false);
+    PERFORM wallet_record_activity(o.player_id, 'rollback', w.amount);
   END IF;
   -- Otherwise the withdraw is already final (rolled back, tombstoned or refused): succeed and move nothing.
   INSERT INTO wallet_transactions (client_id, transaction_id, kind, request_hash, player_id, game_id, game_round_id,
       currency, amount, withdraw_transaction_id, transfer_id, response_status, response_balance)
-  VALUES (p_client, p_tx, 'rollback', p_hash, pl.id, p_game, p_round, p_currency, moved.amount, p_withdraw_tx,
+  VALUES (p_client, p_tx, 'rollback', p_hash, o.player_id, p_game, p_round, p_currency, moved.amount, p_withdraw_tx,
       moved.id, 200, balance_after);
-  RETURN QUERY SELECT 200::smallint, NULL::text, NULL::text, balance_after, pl.currency::text;
+  RETURN QUERY SELECT 200::smallint, NULL::text, NULL::text, balance_after, o.currency;
 END;
 $$;
 `;

@@ -1,4 +1,5 @@
 import nacl from 'tweetnacl';
+import { upsertHmacClient } from '../../src/operator';
 import { startTestApp, TestApp } from '../support/app';
 
 let t: TestApp;
@@ -55,5 +56,16 @@ describe('/operator/api-clients', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ enabled: false, disabledAt: expect.any(String) });
     expect((await t.operator('delete', '/api-clients/99999')).status).toBe(404);
+  });
+});
+
+describe('FB_PUBLIC_KEY / FB_PRIVATE_KEY at start', () => {
+  it('registers the aggregator once and updates its secret (re-enabling it) on a later start', async () => {
+    await upsertHmacClient(t.db, 'fizzy-bubbly', 'fb-env-key', 'first-secret-first-secret');
+    await t.db('api_clients').where({ public_key: 'fb-env-key' }).update({ enabled: false });
+    await upsertHmacClient(t.db, 'fizzy-bubbly', 'fb-env-key', 'second-secret-second-secret');
+    const rows = await t.db('api_clients').where({ public_key: 'fb-env-key' });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ scheme: 'hmac-sha256', private_key: 'second-secret-second-secret', enabled: true });
   });
 });

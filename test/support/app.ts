@@ -88,3 +88,8 @@ export async function expectSoundLedger(t: TestApp): Promise<void> {
   expect(report.problems).toEqual([]);
   expect(report.sound).toBe(true);
 }
+
+/** A player's balance as the operator API shows it ("12.50"). */
+export async function balanceOf(t: TestApp, playerId: string): Promise<string> {
+  return (await t.operator('get', `/players/${encodeURIComponent(playerId)}`)).body.balance;
+}

@@ -1,7 +1,7 @@
 import nacl from 'tweetnacl';
 import supertest from 'supertest';
 import { hmacSignature, signingText } from '../../src/wallet';
-import { TestApp } from './app';
+import { expectSoundLedger, startTestApp, TestApp } from './app';
 
 /** The URL the aggregator dials in these tests (WALLET_PUBLIC_URL), as in the contract's vectors. */
 export const PUBLIC_URL = 'https://api.casino.com/n2';
@@ -67,7 +67,7 @@ export interface Play {
 let counter = 0;
 export const uniqueId = (prefix: string) => `${prefix}-${++counter}-${process.hrtime.bigint()}`;
 
-export function withdrawBody(play: Play, fields: { transactionId: string; gameRoundId: string; amount: number | string; finished?: boolean }) {
+function callFields(play: Play, fields: { transactionId: string; gameRoundId: string }) {
   return {
     playerId: play.playerId,
     sessionId: play.sessionId,
@@ -75,6 +75,12 @@ export function withdrawBody(play: Play, fields: { transactionId: string; gameRo
     gameId: play.gameId ?? 'slot-1',
     gameRoundId: fields.gameRoundId,
     transactionId: fields.transactionId,
+  };
+}
+
+export function withdrawBody(play: Play, fields: { transactionId: string; gameRoundId: string; amount: number | string; finished?: boolean }) {
+  return {
+    ...callFields(play, fields),
     amount: fields.amount,
     cashAmount: fields.amount,
     jackpotAmount: null,
@@ -93,15 +99,7 @@ export function depositBody(
 }
 
 export function rollbackBody(play: Play, fields: { transactionId: string; withdrawTransactionId: string; gameRoundId: string }) {
-  return {
-    playerId: play.playerId,
-    sessionId: play.sessionId,
-    currency: play.currency ?? 'EUR',
-    gameId: play.gameId ?? 'slot-1',
-    gameRoundId: fields.gameRoundId,
-    transactionId: fields.transactionId,
-    withdrawTransactionId: fields.withdrawTransactionId,
-  };
+  return { ...callFields(play, fields), withdrawTransactionId: fields.withdrawTransactionId };
 }
 
 /** A player with a balance and an open session, ready to play. */
@@ -114,4 +112,26 @@ export async function givenPlay(t: TestApp, playerId: string, balance: string, o
   }
   const session = await t.operator('post', `/players/${playerId}/sessions`, options.ttlSeconds ? { ttlSeconds: options.ttlSeconds } : {});
   return { playerId, sessionId: session.body.sessionId, currency: options.currency };
+}
+
+export interface WalletSuite {
+  t: TestApp;
+  fb: Signer;
+}
+
+/**
+ * Starts an app and a registered aggregator for a test file (filled in by beforeAll), and proves the ledger
+ * sound before closing it.
+ */
+export function walletSuite(options: { statementTimeoutMs?: number } = {}): WalletSuite {
+  const suite = {} as WalletSuite;
+  beforeAll(async () => {
+    suite.t = await startTestApp({ walletPublicUrl: PUBLIC_URL, ...options });
+    suite.fb = await givenAggregator(suite.t);
+  });
+  afterAll(async () => {
+    await expectSoundLedger(suite.t);
+    await suite.t.close();
+  });
+  return suite;
 }

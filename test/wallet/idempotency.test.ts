@@ -1,70 +1,47 @@
-import { expectSoundLedger, startTestApp, TestApp } from '../support/app';
-import {
-  depositBody,
-  FB_PRIVATE_KEY,
-  givenAggregator,
-  givenPlay,
-  hmacSigner,
-  PUBLIC_URL,
-  registerSigner,
-  rollbackBody,
-  signedPost,
-  Signer,
-  uniqueId,
-  withdrawBody,
-} from '../support/wallet';
+import { balanceOf, expectSoundLedger } from '../support/app';
+import { depositBody, FB_PRIVATE_KEY, givenPlay, hmacSigner, registerSigner, rollbackBody, signedPost, uniqueId, withdrawBody, walletSuite } from '../support/wallet';
 
-let t: TestApp;
-let fb: Signer;
-beforeAll(async () => {
-  t = await startTestApp({ walletPublicUrl: PUBLIC_URL });
-  fb = await givenAggregator(t);
-});
-afterAll(async () => {
-  await expectSoundLedger(t);
-  await t.close();
-});
+const suite = walletSuite();
 
-const balanceOf = async (playerId: string) => (await t.operator('get', `/players/${playerId}`)).body.balance;
-const transfersFor = async (transactionId: string) => t.db('transfers').where({ reference: transactionId }).count<{ count: string }[]>('* as count').then((r) => Number(r[0].count));
+const transfersFor = async (transactionId: string) => suite.t.db('transfers').where({ reference: transactionId }).count<{ count: string }[]>('* as count').then((r) => Number(r[0].count));
 
 describe('idempotency by transactionId', () => {
   it('a repeated withdraw returns the first balance (of then, not now) and moves nothing', async () => {
-    const play = await givenPlay(t, 'i-repeat', '10');
+    const play = await givenPlay(suite.t, 'i-repeat', '10');
     const first = withdrawBody(play, { transactionId: uniqueId('tx'), gameRoundId: 'ir', amount: 1 });
-    const answer = await signedPost(t, fb, '/wallet/withdraw', first);
-    await signedPost(t, fb, '/wallet/withdraw', withdrawBody(play, { transactionId: uniqueId('tx'), gameRoundId: 'ir', amount: 2 }));
-    const retry = await signedPost(t, fb, '/wallet/withdraw', first);
+    const answer = await signedPost(suite.t, suite.fb, '/wallet/withdraw', first);
+    await signedPost(suite.t, suite.fb, '/wallet/withdraw', withdrawBody(play, { transactionId: uniqueId('tx'), gameRoundId: 'ir', amount: 2 }));
+    const retry = await signedPost(suite.t, suite.fb, '/wallet/withdraw', first);
     expect(retry.status).toBe(200);
     expect(retry.text).toBe(answer.text);
     expect(retry.body.balance).toBe(9);
-    expect(await balanceOf('i-repeat')).toBe('7.00');
+    expect(await balanceOf(suite.t, 'i-repeat')).toBe('7.00');
     expect(await transfersFor(first.transactionId)).toBe(1);
   });
 
   it('a retry with fields reordered, 1 written as 1.00, and a newer session is the same request', async () => {
-    const play = await givenPlay(t, 'i-canonical', '10');
+    const play = await givenPlay(suite.t, 'i-canonical', '10');
     const id = uniqueId('tx');
     const body = withdrawBody(play, { transactionId: id, gameRoundId: 'ic', amount: 1 });
-    const answer = await signedPost(t, fb, '/wallet/withdraw', body);
-    const newer = await t.operator('post', '/players/i-canonical/sessions', {});
+    const answer = await signedPost(suite.t, suite.fb, '/wallet/withdraw', body);
+    const newer = await suite.t.operator('post', '/players/i-canonical/sessions', {});
     const reordered = Object.fromEntries(Object.entries({ ...body, sessionId: newer.body.sessionId }).reverse());
     const raw = JSON.stringify(reordered).replace('"amount":1', '"amount":1.00').replace('"cashAmount":1', '"cashAmount":1.000');
-    const retry = await signedPost(t, fb, '/wallet/withdraw', raw);
+    const retry = await signedPost(suite.t, suite.fb, '/wallet/withdraw', raw);
     expect(retry.text).toBe(answer.text);
-    expect(await balanceOf('i-canonical')).toBe('9.00');
+    expect(await balanceOf(suite.t, 'i-canonical')).toBe('9.00');
   });
 
   it('a refused withdraw is answered the same way on retry, even after the player was topped up', async () => {
-    const play = await givenPlay(t, 'i-refused', '1');
+    const play = await givenPlay(suite.t, 'i-refused', '1');
     const body = withdrawBody(play, { transactionId: uniqueId('tx'), gameRoundId: 'ix', amount: 5 });
-    const first = await signedPost(t, fb, '/wallet/withdraw', body);
+    const first = await signedPost(suite.t, suite.fb, '/wallet/withdraw', body);
     expect(first.body.code).toBe('ERROR_TRANSACTION_INSUFFICIENT_FUNDS');
-    await t.operator('post', '/players/i-refused/topups', { amount: '100', transactionId: uniqueId('top') });
-    const retry = await signedPost(t, fb, '/wallet/withdraw', body);
+    await suite.t.operator('post', '/players/i-refused/topups', { amount: '100', transactionId: uniqueId('top') });
+    const retry = await signedPost(suite.t, suite.fb, '/wallet/withdraw', body);
     expect(retry.status).toBe(400);
     expect(retry.body.code).toBe('ERROR_TRANSACTION_INSUFFICIENT_FUNDS');
-    expect(await balanceOf('i-refused')).toBe('101.00');
+    expect(await balanceOf(suite.t, 'i-refused')).toBe('101.00');
   });
 
   it.each([
@@ -73,82 +50,82 @@ describe('idempotency by transactionId', () => {
     ['a different game', { gameId: 'other-game' }],
     ['a different round flag', { isGameRoundFinished: true }],
   ])('the same id with %s: ERROR_TRANSACTION_DUPLICATE and nothing moves', async (_name, change) => {
-    const play = await givenPlay(t, uniqueId('i-dup'), '10');
+    const play = await givenPlay(suite.t, uniqueId('i-dup'), '10');
     const body = withdrawBody(play, { transactionId: uniqueId('tx'), gameRoundId: 'id', amount: 1 });
-    await signedPost(t, fb, '/wallet/withdraw', body);
-    const res = await signedPost(t, fb, '/wallet/withdraw', { ...body, ...change });
+    await signedPost(suite.t, suite.fb, '/wallet/withdraw', body);
+    const res = await signedPost(suite.t, suite.fb, '/wallet/withdraw', { ...body, ...change });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('ERROR_TRANSACTION_DUPLICATE');
-    expect(await balanceOf(play.playerId)).toBe('9.00');
+    expect(await balanceOf(suite.t, play.playerId)).toBe('9.00');
   });
 
   it("a withdraw's id reused for a deposit, or by another player: ERROR_TRANSACTION_DUPLICATE", async () => {
-    const play = await givenPlay(t, 'i-cross', '10');
-    const other = await givenPlay(t, 'i-cross-other', '10');
+    const play = await givenPlay(suite.t, 'i-cross', '10');
+    const other = await givenPlay(suite.t, 'i-cross-other', '10');
     const id = uniqueId('tx');
-    await signedPost(t, fb, '/wallet/withdraw', withdrawBody(play, { transactionId: id, gameRoundId: 'cr', amount: 1 }));
-    const asDeposit = await signedPost(t, fb, '/wallet/deposit', depositBody(play, { transactionId: id, withdrawTransactionId: id, gameRoundId: 'cr', amount: 1 }));
+    await signedPost(suite.t, suite.fb, '/wallet/withdraw', withdrawBody(play, { transactionId: id, gameRoundId: 'cr', amount: 1 }));
+    const asDeposit = await signedPost(suite.t, suite.fb, '/wallet/deposit', depositBody(play, { transactionId: id, withdrawTransactionId: id, gameRoundId: 'cr', amount: 1 }));
     expect(asDeposit.body.code).toBe('ERROR_TRANSACTION_DUPLICATE');
-    const byOther = await signedPost(t, fb, '/wallet/withdraw', withdrawBody(other, { transactionId: id, gameRoundId: 'cr', amount: 1 }));
+    const byOther = await signedPost(suite.t, suite.fb, '/wallet/withdraw', withdrawBody(other, { transactionId: id, gameRoundId: 'cr', amount: 1 }));
     expect(byOther.body.code).toBe('ERROR_TRANSACTION_DUPLICATE');
-    expect(await balanceOf('i-cross')).toBe('9.00');
-    expect(await balanceOf('i-cross-other')).toBe('10.00');
+    expect(await balanceOf(suite.t, 'i-cross')).toBe('9.00');
+    expect(await balanceOf(suite.t, 'i-cross-other')).toBe('10.00');
   });
 
   it('a repeated deposit and a repeated rollback return their first answers', async () => {
-    const play = await givenPlay(t, 'i-dr', '10');
+    const play = await givenPlay(suite.t, 'i-dr', '10');
     const betA = uniqueId('bet');
     const betB = uniqueId('bet');
-    await signedPost(t, fb, '/wallet/withdraw', withdrawBody(play, { transactionId: betA, gameRoundId: 'dra', amount: 1 }));
-    await signedPost(t, fb, '/wallet/withdraw', withdrawBody(play, { transactionId: betB, gameRoundId: 'drb', amount: 2 }));
+    await signedPost(suite.t, suite.fb, '/wallet/withdraw', withdrawBody(play, { transactionId: betA, gameRoundId: 'dra', amount: 1 }));
+    await signedPost(suite.t, suite.fb, '/wallet/withdraw', withdrawBody(play, { transactionId: betB, gameRoundId: 'drb', amount: 2 }));
     const dep = depositBody(play, { transactionId: uniqueId('win'), withdrawTransactionId: betA, gameRoundId: 'dra', amount: 5 });
     const rb = rollbackBody(play, { transactionId: uniqueId('rb'), withdrawTransactionId: betB, gameRoundId: 'drb' });
-    const depFirst = await signedPost(t, fb, '/wallet/deposit', dep);
-    const rbFirst = await signedPost(t, fb, '/wallet/rollback', rb);
-    expect((await signedPost(t, fb, '/wallet/deposit', dep)).text).toBe(depFirst.text);
-    expect((await signedPost(t, fb, '/wallet/rollback', rb)).text).toBe(rbFirst.text);
-    expect(await balanceOf('i-dr')).toBe('14.00');
+    const depFirst = await signedPost(suite.t, suite.fb, '/wallet/deposit', dep);
+    const rbFirst = await signedPost(suite.t, suite.fb, '/wallet/rollback', rb);
+    expect((await signedPost(suite.t, suite.fb, '/wallet/deposit', dep)).text).toBe(depFirst.text);
+    expect((await signedPost(suite.t, suite.fb, '/wallet/rollback', rb)).text).toBe(rbFirst.text);
+    expect(await balanceOf(suite.t, 'i-dr')).toBe('14.00');
   });
 
   it('transactionIds are scoped per api client: two aggregators may use the same id', async () => {
     const other = hmacSigner('second-aggregator', `${FB_PRIVATE_KEY}-2`);
-    await registerSigner(t, other, `${FB_PRIVATE_KEY}-2`);
-    const play = await givenPlay(t, 'i-scope', '10');
+    await registerSigner(suite.t, other, `${FB_PRIVATE_KEY}-2`);
+    const play = await givenPlay(suite.t, 'i-scope', '10');
     const body = withdrawBody(play, { transactionId: 'shared-id', gameRoundId: 'sc', amount: 1 });
-    expect((await signedPost(t, fb, '/wallet/withdraw', body)).body.balance).toBe(9);
-    expect((await signedPost(t, other, '/wallet/withdraw', body)).body.balance).toBe(8);
+    expect((await signedPost(suite.t, suite.fb, '/wallet/withdraw', body)).body.balance).toBe(9);
+    expect((await signedPost(suite.t, other, '/wallet/withdraw', body)).body.balance).toBe(8);
   });
 
   it('50 identical withdraws at once move money once and all get the same answer', async () => {
-    const play = await givenPlay(t, 'i-storm', '10');
+    const play = await givenPlay(suite.t, 'i-storm', '10');
     const body = withdrawBody(play, { transactionId: uniqueId('tx'), gameRoundId: 'st', amount: 3 });
-    const answers = await Promise.all(Array.from({ length: 50 }, () => signedPost(t, fb, '/wallet/withdraw', body)));
+    const answers = await Promise.all(Array.from({ length: 50 }, () => signedPost(suite.t, suite.fb, '/wallet/withdraw', body)));
     expect(new Set(answers.map((a) => `${a.status} ${a.text}`))).toEqual(new Set(['200 {"balance":7.00,"currency":"EUR"}']));
     expect(await transfersFor(body.transactionId)).toBe(1);
   });
 
   it('one id sent at once for two players moves money for one of them only', async () => {
-    const a = await givenPlay(t, 'i-race-a', '10');
-    const b = await givenPlay(t, 'i-race-b', '10');
+    const a = await givenPlay(suite.t, 'i-race-a', '10');
+    const b = await givenPlay(suite.t, 'i-race-b', '10');
     const id = uniqueId('tx');
     const answers = await Promise.all([
-      ...Array.from({ length: 10 }, () => signedPost(t, fb, '/wallet/withdraw', withdrawBody(a, { transactionId: id, gameRoundId: 'rc', amount: 1 }))),
-      ...Array.from({ length: 10 }, () => signedPost(t, fb, '/wallet/withdraw', withdrawBody(b, { transactionId: id, gameRoundId: 'rc', amount: 1 }))),
+      ...Array.from({ length: 10 }, () => signedPost(suite.t, suite.fb, '/wallet/withdraw', withdrawBody(a, { transactionId: id, gameRoundId: 'rc', amount: 1 }))),
+      ...Array.from({ length: 10 }, () => signedPost(suite.t, suite.fb, '/wallet/withdraw', withdrawBody(b, { transactionId: id, gameRoundId: 'rc', amount: 1 }))),
     ]);
     const codes = new Set(answers.map((r) => r.body.code ?? 'ok'));
     expect(codes).toEqual(new Set(['ok', 'ERROR_TRANSACTION_DUPLICATE']));
     expect(await transfersFor(id)).toBe(1);
-    const balances = [await balanceOf('i-race-a'), await balanceOf('i-race-b')].sort();
+    const balances = [await balanceOf(suite.t, 'i-race-a'), await balanceOf(suite.t, 'i-race-b')].sort();
     expect(balances).toEqual(['10.00', '9.00'].sort());
   });
 });
 
 describe('concurrent bets of one player', () => {
   it('200 parallel withdraws with funds for 50: exactly 50 succeed and the balance ends at 0', async () => {
-    const play = await givenPlay(t, 'c-hot', '50');
+    const play = await givenPlay(suite.t, 'c-hot', '50');
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        signedPost(t, fb, '/wallet/withdraw', withdrawBody(play, { transactionId: `hot-${i}`, gameRoundId: `hot-${i}`, amount: 1 })),
+        signedPost(suite.t, suite.fb, '/wallet/withdraw', withdrawBody(play, { transactionId: `hot-${i}`, gameRoundId: `hot-${i}`, amount: 1 })),
       ),
     );
     const ok = answers.filter((a) => a.status === 200);
@@ -156,7 +133,7 @@ describe('concurrent bets of one player', () => {
     expect(ok).toHaveLength(50);
     expect(refused).toHaveLength(150);
     expect(new Set(ok.map((a) => a.body.balance)).size).toBe(50);
-    expect(await balanceOf('c-hot')).toBe('0.00');
-    await expectSoundLedger(t);
+    expect(await balanceOf(suite.t, 'c-hot')).toBe('0.00');
+    await expectSoundLedger(suite.t);
   });
 });
