@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 
 export interface LedgerProblem {
-  check: 'currency_sum' | 'cached_balance' | 'negative_balance';
+  check: 'currency_sum' | 'cached_balance' | 'negative_balance' | 'dangling_reference';
   detail: Record<string, string>;
 }
 
@@ -14,7 +14,7 @@ export interface LedgerReport {
 
 /**
  * Proves the ledger adds up: every currency sums to zero, every cached balance equals its transfers
- * (credits minus debits), and no account is below zero unless it may be.
+ * (credits minus debits), no account is below zero unless it may be, and no movement points at nothing.
  */
 export async function checkLedger(db: Knex): Promise<LedgerReport> {
   const sums = await db.raw<{ rows: { currency: string; total: string }[] }>(
@@ -33,6 +33,17 @@ export async function checkLedger(db: Knex): Promise<LedgerReport> {
   const negative = await db.raw<{ rows: { id: string; balance: string }[] }>(
     'SELECT id, balance::text FROM accounts WHERE balance < 0 AND NOT allow_negative',
   );
+  // the hot tables carry no foreign keys (migration 002): prove their references here instead
+  const dangling = await db.raw<{ rows: { source: string; id: string }[] }>(`
+    SELECT 'transfers.debit_account_id' AS source, t.id::text FROM transfers t
+      WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.debit_account_id)
+    UNION ALL SELECT 'transfers.credit_account_id', t.id::text FROM transfers t
+      WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.credit_account_id)
+    UNION ALL SELECT 'wallet_transactions.transfer_id', w.id::text FROM wallet_transactions w
+      WHERE w.transfer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.id = w.transfer_id)
+    UNION ALL SELECT 'wallet_transactions.player_id', w.id::text FROM wallet_transactions w
+      WHERE NOT EXISTS (SELECT 1 FROM players p WHERE p.id = w.player_id)
+    LIMIT 100`);
   const counts = await db.raw<{ rows: { accounts: string; transfers: string }[] }>(
     'SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM transfers) AS transfers',
   );
@@ -43,6 +54,7 @@ export async function checkLedger(db: Knex): Promise<LedgerReport> {
       detail: { accountId: r.id, cached: r.balance, fromTransfers: r.computed },
     })),
     ...negative.rows.map((r) => ({ check: 'negative_balance' as const, detail: { accountId: r.id, balance: r.balance } })),
+    ...dangling.rows.map((r) => ({ check: 'dangling_reference' as const, detail: { reference: r.source, rowId: r.id } })),
   ];
   return {
     sound: problems.length === 0,

@@ -7,7 +7,12 @@
  * checks and the movement see the same balance. Answers are rows (r_status, r_code, r_reason, r_balance,
  * r_currency); a withdraw's refusal is stored and replayed like a success, while deposit and rollback
  * refusals are not stored, because a retry must be able to succeed once the withdraw arrives.
+ *
+ * Every lookup in these routines is by key. The entry points pin index plans (enable_seqscan off): PL/pgSQL
+ * caches a plan per session, and one made while a table was nearly empty would otherwise keep scanning it whole
+ * long after it has grown, until autoanalyze catches up.
  */
+const ENTRY = 'SET enable_seqscan = off';
 export const WALLET_ROUTINES = `
 CREATE OR REPLACE FUNCTION wallet_client_enabled(p_client integer) RETURNS boolean
 LANGUAGE sql STABLE AS $$
@@ -146,7 +151,7 @@ $$;
 
 CREATE OR REPLACE FUNCTION wallet_balance(p_client integer, p_player text, p_session text, p_currency text)
 RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE ${ENTRY} AS $$
 DECLARE
   pl record;
   refusal text[];
@@ -235,7 +240,7 @@ CREATE OR REPLACE FUNCTION wallet_withdraw(p_client integer, p_tx text, p_hash t
     p_currency text, p_game text, p_round text, p_amount bigint, p_cash bigint, p_jackpot bigint,
     p_finished boolean)
 RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql ${ENTRY} AS $$
 DECLARE
   o record;
   refusal text[];
@@ -270,7 +275,7 @@ CREATE OR REPLACE FUNCTION wallet_deposit(p_client integer, p_tx text, p_hash te
     p_currency text, p_game text, p_round text, p_amount bigint, p_cash bigint, p_jackpot bigint,
     p_finished boolean, p_withdraw_tx text)
 RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql ${ENTRY} AS $$
 DECLARE
   o record;
   w wallet_transactions;
@@ -304,7 +309,7 @@ $$;
 CREATE OR REPLACE FUNCTION wallet_rollback(p_client integer, p_tx text, p_hash text, p_player text,
     p_currency text, p_game text, p_round text, p_withdraw_tx text)
 RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql ${ENTRY} AS $$
 DECLARE
   o record;
   w wallet_transactions;

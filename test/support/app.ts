@@ -11,6 +11,8 @@ import { createTestDatabase } from './database';
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 
 export interface TestApp {
+  /** The test database's connection string. */
+  url: string;
   db: Knex;
   server: Server;
   http: supertest.Agent;
@@ -44,6 +46,7 @@ export async function startTestApp(
   });
   const http = supertest.agent(server);
   return {
+    url: database.url,
     db,
     server,
     http,

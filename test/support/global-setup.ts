@@ -1,21 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createServer } from 'node:net';
 import { createDb, migrate, startEmbeddedPostgres } from '../../src/db';
 import { createLogger } from '../../src/log';
+import { freePort } from '../../src/http';
 import { databaseUrl, withAdmin } from './database';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /**
  * Uses DATABASE_URL when set; otherwise starts an embedded PostgreSQL in a temporary directory that

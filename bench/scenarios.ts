@@ -1,0 +1,87 @@
+/**
+ * What each benchmark scenario sends. A scenario is a set of virtual clients, each a loop of steps; a step is one
+ * signed wallet call. Ids are deterministic so that the deposit scenario can settle the bets the withdraw
+ * scenario placed, and the duplicate scenario can resend earlier requests byte for byte.
+ */
+export interface Step {
+  path: '/wallet/balance' | '/wallet/withdraw' | '/wallet/deposit';
+  body: Record<string, unknown>;
+  transactionId?: string;
+}
+
+export interface World {
+  players: number;
+  /** Player i is `bench-${i}` with session `bench-session-${i}`; player 0 is the hot one. */
+  stake: number;
+}
+
+export const playerId = (i: number) => `bench-${i}`;
+export const sessionId = (i: number) => `bench-session-${i}`;
+
+function bet(world: World, player: number, id: string, round: string): Step {
+  return {
+    path: '/wallet/withdraw',
+    transactionId: id,
+    body: {
+      playerId: playerId(player),
+      sessionId: sessionId(player),
+      currency: 'EUR',
+      gameId: 'bench-slot',
+      gameRoundId: round,
+      transactionId: id,
+      amount: world.stake,
+      cashAmount: world.stake,
+      jackpotAmount: null,
+      isGameRoundFinished: false,
+    },
+  };
+}
+
+function win(world: World, player: number, id: string, betId: string, round: string): Step {
+  const step = bet(world, player, id, round);
+  return {
+    path: '/wallet/deposit',
+    transactionId: id,
+    body: { ...step.body, withdrawTransactionId: betId, isGameRoundFinished: true },
+  };
+}
+
+function balance(player: number): Step {
+  return { path: '/wallet/balance', body: { playerId: playerId(player), sessionId: sessionId(player), currency: 'EUR' } };
+}
+
+export type ScenarioName = 'withdraw' | 'deposit' | 'balance' | 'mix' | 'hot-withdraw' | 'duplicates';
+
+/** Returns the step source of a scenario: next(n) gives the n-th step of the whole run (n counts from 0). */
+export function scenario(name: ScenarioName, world: World, previousWithdraws: number): (n: number) => Step[] {
+  const spread = (n: number) => 1 + (n % (world.players - 1));
+  switch (name) {
+    case 'withdraw':
+      return (n) => [bet(world, spread(n), `w-${n}`, `r-w-${n}`)];
+    case 'deposit':
+      // settles the bets of the withdraw scenario, several wins per bet if it sent more requests than those
+      return (n) => {
+        const k = n % Math.max(1, previousWithdraws);
+        return [win(world, spread(k), `d-${n}`, `w-${k}`, `r-w-${k}`)];
+      };
+    case 'balance':
+      return (n) => [balance(spread(n))];
+    case 'mix':
+      // one round per step group: balance, bet, win
+      return (n) => [balance(spread(n)), bet(world, spread(n), `m-${n}`, `r-m-${n}`), win(world, spread(n), `mw-${n}`, `m-${n}`, `r-m-${n}`)];
+    case 'hot-withdraw':
+      return (n) => [bet(world, 0, `h-${n}`, `r-h-${n}`)];
+    case 'duplicates':
+      // every fifth request resends one of the last hundred bets, byte for byte
+      return (n) => {
+        if (n % 5 === 4 && n > 100) {
+          const earlier = n - 1 - ((n * 7919) % 100);
+          const k = earlier % 5 === 4 ? earlier - 1 : earlier;
+          return [bet(world, spread(k), `u-${k}`, `r-u-${k}`)];
+        }
+        return [bet(world, spread(n), `u-${n}`, `r-u-${n}`)];
+      };
+    default:
+      throw new Error(`unknown scenario ${name as string}`);
+  }
+}

@@ -1,0 +1,44 @@
+import { BENCH_CLIENT, databaseLimit, movementCounts, seed } from '../../bench/database';
+import { drive } from '../../bench/load';
+import { ScenarioName } from '../../bench/scenarios';
+import { expectSoundLedger, startTestApp, TestApp } from '../support/app';
+
+// Not a timing test: it keeps the benchmark's code working by running every scenario for a moment.
+let t: TestApp;
+let clientId: number;
+const PLAYERS = 50;
+beforeAll(async () => {
+  t = await startTestApp();
+  clientId = await seed(t.db, PLAYERS);
+});
+afterAll(() => t.close());
+
+describe('npm run bench (smoke)', () => {
+  it('every scenario runs without errors and each accepted call made exactly one movement', async () => {
+    const { port } = t.server.address() as { port: number };
+    let withdraws = 0;
+    let successes = 0;
+    const scenarios: ScenarioName[] = ['withdraw', 'deposit', 'balance', 'mix', 'hot-withdraw', 'duplicates'];
+    for (const scenario of scenarios) {
+      const stats = await drive({
+        baseUrl: `http://127.0.0.1:${port}`,
+        ...BENCH_CLIENT,
+        scenario,
+        world: { players: PLAYERS, stake: 0.01 },
+        previousWithdraws: withdraws,
+        concurrency: 4,
+        seconds: 0.3,
+      });
+      expect({ scenario, errors: stats.errorCodes }).toEqual({ scenario, errors: {} });
+      expect(stats.requests).toBeGreaterThan(0);
+      if (scenario === 'withdraw') withdraws = stats.distinctSuccesses;
+      successes += stats.distinctSuccesses;
+    }
+    const direct = await databaseLimit(t.url, { clientId, players: PLAYERS, connections: 2, seconds: 0.2, hot: false, stakeMinor: 1 });
+    expect(direct.errors).toBe(0);
+    successes += direct.distinctSuccesses;
+    const counts = await movementCounts(t.db);
+    expect(counts).toEqual({ movements: successes, acceptedCalls: successes });
+    await expectSoundLedger(t);
+  });
+});
