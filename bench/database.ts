@@ -37,7 +37,7 @@ export async function seed(db: Knex, players: number): Promise<number> {
  */
 export async function databaseLimit(
   url: string,
-  options: { clientId: number; players: number; connections: number; seconds: number; hot: boolean; stakeMinor: number },
+  options: { clientId: number; players: number; connections: number; seconds: number; hot: boolean; stakeMinor: number; idPrefix?: string },
 ): Promise<ScenarioStats> {
   const pool = new Pool({ connectionString: url, max: options.connections });
   const recorder = new Recorder();
@@ -48,7 +48,7 @@ export async function databaseLimit(
     while (process.hrtime.bigint() < deadline) {
       const n = counter++;
       const player = options.hot ? 0 : 1 + (n % (options.players - 1));
-      const id = `${options.hot ? 'dbh' : 'dbs'}-${n}`;
+      const id = `${options.idPrefix ?? ''}${options.hot ? 'dbh' : 'dbs'}-${n}`;
       const hash = createHash('sha256').update(id).digest('hex');
       const sent = process.hrtime.bigint();
       const result = await pool.query(

@@ -12,12 +12,14 @@ export interface LoadOptions {
   previousWithdraws: number;
   concurrency: number;
   seconds: number;
+  /** Prefixes every id, so an untimed warm-up never collides with the measured run. */
+  idPrefix?: string;
 }
 
 /** Drives one scenario with `concurrency` virtual clients over keep-alive connections for `seconds`. */
 export async function drive(options: LoadOptions): Promise<ScenarioStats> {
   const pool = new Pool(options.baseUrl, { connections: options.concurrency, pipelining: 1 });
-  const next = scenario(options.scenario, options.world, options.previousWithdraws);
+  const next = scenario(options.scenario, options.world, options.previousWithdraws, options.idPrefix);
   const recorder = new Recorder();
   const started = process.hrtime.bigint();
   const deadline = started + BigInt(Math.round(options.seconds * 1e9));

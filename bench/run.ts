@@ -22,9 +22,13 @@ import { ScenarioStats } from './stats';
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 2 : Number(process.env.BENCH_SECONDS ?? 15);
 const PLAYERS = quick ? 500 : 10_000;
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+// 8 in flight saturates this 2-core machine; more only adds queueing (32 gives the same req/s at 4× the latency)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+// the database limit is the best of these pool sizes, so the wallet is compared with the database at its best
+const LIMIT_POOLS = quick ? [8] : [4, 8, 16];
 const DB_POOL = Number(process.env.BENCH_DB_POOL ?? 16);
 const STAKE = 0.01;
+const WARM_UP_SECONDS = quick ? 1 : 3;
 const SCENARIOS = (process.env.BENCH_SCENARIOS?.split(',') ?? ['withdraw', 'deposit', 'balance', 'mix', 'hot-withdraw', 'duplicates']) as ScenarioName[];
 
 const logger = createLogger('warn');
@@ -85,26 +89,41 @@ async function main() {
       `${CONNECTIONS} HTTP connections, server pool ${DB_POOL}${quick ? ' (quick)' : ''}\n`);
 
     const limitOptions = { clientId, players: PLAYERS, connections: DB_POOL, seconds: SECONDS, stakeMinor: Math.round(STAKE * 100) };
-    const limit = {
-      spread: await databaseLimit(url, { ...limitOptions, hot: false }),
-      hot: await databaseLimit(url, { ...limitOptions, hot: true }),
+    // (distinctSuccesses of a limit sums every pool's run: all of them moved money)
+    // Untimed warm-up: a new cluster first creates its WAL segments and writes first-touch pages; neither side
+    // of the comparison should pay for that.
+    const warmUp = await databaseLimit(url, { ...limitOptions, seconds: WARM_UP_SECONDS, hot: false, idPrefix: 'warm-' });
+    const best = async (hot: boolean) => {
+      let top: (ScenarioStats & { pool: number }) | undefined;
+      for (const connections of LIMIT_POOLS) {
+        const stats = await databaseLimit(url, { ...limitOptions, connections, hot, idPrefix: `p${connections}-` });
+        console.log(`  database, withdraw routine, ${hot ? 'one hot player' : 'spread'}, pool ${connections}: ${stats.rps} tx/s`);
+        if (!top || stats.rps > top.rps) top = { ...stats, pool: connections, distinctSuccesses: (top?.distinctSuccesses ?? 0) + stats.distinctSuccesses };
+        else top.distinctSuccesses += stats.distinctSuccesses;
+      }
+      return top!;
     };
-    console.log(`database limit, withdraw routine from a pool of ${DB_POOL}: spread ${limit.spread.rps} tx/s, one hot player ${limit.hot.rps} tx/s`);
+    const limit = { spread: await best(false), hot: await best(true) };
+    console.log(`database limit (best pool): spread ${limit.spread.rps} tx/s, one hot player ${limit.hot.rps} tx/s`);
 
     const port = await freePort();
     server = await startServer(url, port);
+    const load = (scenarioName: ScenarioName, seconds: number, previousWithdraws: number, idPrefix?: string) =>
+      runLoad({
+        baseUrl: `http://127.0.0.1:${port}`,
+        ...BENCH_CLIENT,
+        scenario: scenarioName,
+        world: { players: PLAYERS, stake: STAKE },
+        previousWithdraws,
+        concurrency: CONNECTIONS,
+        seconds,
+        idPrefix,
+      });
+    const serverWarmUp = await load('mix', WARM_UP_SECONDS, 0, 'warm-'); // JIT and pool warm-up, untimed
     const results: Partial<Record<ScenarioName, ScenarioStats & { ratio?: number }>> = {};
     let withdraws = 0;
     for (const name of SCENARIOS) {
-      const stats = await runLoad({
-        baseUrl: `http://127.0.0.1:${port}`,
-        ...BENCH_CLIENT,
-        scenario: name,
-        world: { players: PLAYERS, stake: STAKE },
-        previousWithdraws: withdraws,
-        concurrency: CONNECTIONS,
-        seconds: SECONDS,
-      });
+      const stats = await load(name, SECONDS, withdraws);
       if (name === 'withdraw') withdraws = stats.distinctSuccesses;
       const base = name === 'hot-withdraw' ? limit.hot.rps : name === 'withdraw' || name === 'duplicates' ? limit.spread.rps : undefined;
       results[name] = { ...stats, ...(base ? { ratio: Math.round((stats.rps / base) * 100) / 100 } : {}) };
@@ -120,7 +139,8 @@ async function main() {
 
     const ledger = await checkLedger(db);
     const counts = await movementCounts(db);
-    const clientSuccesses = Object.values(results).reduce((sum, r) => sum + r!.distinctSuccesses, 0) + limit.spread.distinctSuccesses + limit.hot.distinctSuccesses;
+    const clientSuccesses = [...Object.values(results), limit.spread, limit.hot, warmUp, serverWarmUp]
+      .reduce((sum, r) => sum + r!.distinctSuccesses, 0);
     const checks = {
       ledgerSound: ledger.sound,
       transfers: ledger.transfers,

@@ -18,7 +18,7 @@ export interface World {
 export const playerId = (i: number) => `bench-${i}`;
 export const sessionId = (i: number) => `bench-session-${i}`;
 
-function bet(world: World, player: number, id: string, round: string): Step {
+function betStep(world: World, player: number, id: string, round: string): Step {
   return {
     path: '/wallet/withdraw',
     transactionId: id,
@@ -37,8 +37,8 @@ function bet(world: World, player: number, id: string, round: string): Step {
   };
 }
 
-function win(world: World, player: number, id: string, betId: string, round: string): Step {
-  const step = bet(world, player, id, round);
+function winStep(world: World, player: number, id: string, betId: string, round: string): Step {
+  const step = betStep(world, player, id, round);
   return {
     path: '/wallet/deposit',
     transactionId: id,
@@ -53,8 +53,11 @@ function balance(player: number): Step {
 export type ScenarioName = 'withdraw' | 'deposit' | 'balance' | 'mix' | 'hot-withdraw' | 'duplicates';
 
 /** Returns the step source of a scenario: next(n) gives the n-th step of the whole run (n counts from 0). */
-export function scenario(name: ScenarioName, world: World, previousWithdraws: number): (n: number) => Step[] {
+export function scenario(name: ScenarioName, world: World, previousWithdraws: number, idPrefix = ''): (n: number) => Step[] {
   const spread = (n: number) => 1 + (n % (world.players - 1));
+  const bet = (w: World, player: number, id: string, round: string) => betStep(w, player, idPrefix + id, idPrefix + round);
+  const win = (w: World, player: number, id: string, betId: string, round: string) =>
+    winStep(w, player, idPrefix + id, idPrefix + betId, idPrefix + round);
   switch (name) {
     case 'withdraw':
       return (n) => [bet(world, spread(n), `w-${n}`, `r-w-${n}`)];

@@ -3,7 +3,7 @@ import { Knex } from 'knex';
 import { traceRequests } from './http';
 import { Logger } from './log';
 import { operatorRouter } from './operator';
-import { walletRouter } from './wallet';
+import { mountWallet } from './wallet';
 
 export interface AppOptions {
   db: Knex;
@@ -20,7 +20,7 @@ export function createApp(options: AppOptions): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.use('/wallet', walletRouter(options.db, options.walletPublicUrl));
+  mountWallet(app, options.db, options.walletPublicUrl);
   app.use('/operator', operatorRouter(options.db, options.operatorToken));
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no endpoint ${req.method} ${req.path}`, traceId: req.traceId } });

@@ -20,8 +20,10 @@ export function traceRequests(logger: Logger): RequestHandler {
     res.setHeader('X-Trace-Id', req.traceId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const level = res.statusCode >= 400 ? 'info' : 'http';
+      // winston formats a line before its transports filter it out: skip that work when the level is off
+      if (!logger.isLevelEnabled(level)) return;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
       req.log.log(level, 'request', {
         method: req.method,
         path: req.path,

@@ -1,3 +1,3 @@
-export { walletRouter } from './router';
+export { mountWallet } from './router';
 export { WALLET_ROUTINES } from './routines';
 export { signingText, hmacSignature } from './signature';

@@ -57,20 +57,50 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string }).code === '23505';
 }
 
+interface PgConnection {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: OutcomeRow[] }>;
+}
+
+/** A routine called as a named prepared statement: parsed and planned once per connection, not per call. */
+interface Routine {
+  name: string;
+  text: string;
+}
+
+function routine(name: string, parameters: number): Routine {
+  const placeholders = Array.from({ length: parameters }, (_, i) => `$${i + 1}`).join(', ');
+  return { name, text: `SELECT * FROM ${name}(${placeholders})` };
+}
+
+const ROUTINES = {
+  balance: routine('wallet_balance', 4),
+  withdraw: routine('wallet_withdraw', 12),
+  deposit: routine('wallet_deposit', 12),
+  rollback: routine('wallet_rollback', 8),
+};
+
+async function runOnce(db: Knex, r: Routine, values: unknown[]): Promise<OutcomeRow> {
+  const connection = (await db.client.acquireConnection()) as PgConnection;
+  try {
+    return (await connection.query({ name: r.name, text: r.text, values })).rows[0];
+  } finally {
+    await db.client.releaseConnection(connection);
+  }
+}
+
 /**
  * Calls one wallet routine. Calls of one player are serialised by the database; the only race left is one
  * transactionId sent for two players at once, where the loser hits the unique key and is answered on the
  * second try from the stored row.
  */
-async function callRoutine(db: Knex, sql: string, bindings: unknown[]): Promise<WalletOutcome> {
-  let result: { rows: OutcomeRow[] };
+async function callRoutine(db: Knex, r: Routine, values: unknown[]): Promise<WalletOutcome> {
+  let row: OutcomeRow;
   try {
-    result = await db.raw(sql, bindings as Knex.RawBinding[]);
+    row = await runOnce(db, r, values);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    result = await db.raw(sql, bindings as Knex.RawBinding[]);
+    row = await runOnce(db, r, values);
   }
-  const row = result.rows[0];
   return {
     status: row.r_status,
     code: row.r_code,
@@ -81,13 +111,13 @@ async function callRoutine(db: Knex, sql: string, bindings: unknown[]): Promise<
 }
 
 export function balance(db: Knex, clientId: number, q: BalanceQuery): Promise<WalletOutcome> {
-  return callRoutine(db, 'SELECT * FROM wallet_balance(?, ?, ?, ?)', [clientId, q.playerId, q.sessionId, q.currency]);
+  return callRoutine(db, ROUTINES.balance, [clientId, q.playerId, q.sessionId, q.currency]);
 }
 
 export function withdraw(db: Knex, clientId: number, c: WithdrawCommand): Promise<WalletOutcome> {
   const hash = requestHash('withdraw', [c.playerId, c.currency, c.gameId, c.gameRoundId, c.amount, c.cashAmount,
     c.jackpotAmount, c.isGameRoundFinished]);
-  return callRoutine(db, 'SELECT * FROM wallet_withdraw(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+  return callRoutine(db, ROUTINES.withdraw, [
     clientId, c.transactionId, hash, c.playerId, c.sessionId, c.currency, c.gameId, c.gameRoundId,
     c.amount.toString(), c.cashAmount.toString(), c.jackpotAmount?.toString() ?? null, c.isGameRoundFinished,
   ]);
@@ -96,7 +126,7 @@ export function withdraw(db: Knex, clientId: number, c: WithdrawCommand): Promis
 export function deposit(db: Knex, clientId: number, c: DepositCommand): Promise<WalletOutcome> {
   const hash = requestHash('deposit', [c.playerId, c.currency, c.gameId, c.gameRoundId, c.amount, c.cashAmount,
     c.jackpotAmount, c.isGameRoundFinished, c.withdrawTransactionId]);
-  return callRoutine(db, 'SELECT * FROM wallet_deposit(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+  return callRoutine(db, ROUTINES.deposit, [
     clientId, c.transactionId, hash, c.playerId, c.currency, c.gameId, c.gameRoundId, c.amount.toString(),
     c.cashAmount.toString(), c.jackpotAmount?.toString() ?? null, c.isGameRoundFinished, c.withdrawTransactionId,
   ]);
@@ -104,7 +134,7 @@ export function deposit(db: Knex, clientId: number, c: DepositCommand): Promise<
 
 export function rollback(db: Knex, clientId: number, c: RollbackCommand): Promise<WalletOutcome> {
   const hash = requestHash('rollback', [c.playerId, c.currency, c.gameId, c.gameRoundId, c.withdrawTransactionId]);
-  return callRoutine(db, 'SELECT * FROM wallet_rollback(?, ?, ?, ?, ?, ?, ?, ?)', [
+  return callRoutine(db, ROUTINES.rollback, [
     clientId, c.transactionId, hash, c.playerId, c.currency, c.gameId, c.gameRoundId, c.withdrawTransactionId,
   ]);
 }
