@@ -68,6 +68,50 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The parent pid and command line of a process, from /proc (Linux); undefined where /proc cannot tell. */
+function processInfo(pid: number): { parent: number; commandLine: string } | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    return { parent, commandLine };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A server killed without its shutdown (kill -9, OOM) leaves its embedded PostgreSQL running and holding the data
+ * directory. When that postgres has been orphaned (its parent is gone), stop it (fast shutdown: open transactions
+ * roll back) so this start can proceed; when its parent is alive, another server owns DATA_DIR: refuse.
+ */
+async function stopOrphanedPostgres(databaseDir: string, log: Logger): Promise<void> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return; // a stale file: postgres handles it at start
+  const info = processInfo(pid);
+  if (!info || !info.commandLine.includes(databaseDir)) return;
+  if (info.parent !== 1 && isAlive(info.parent)) {
+    throw new Error(`another server (pid ${info.parent}) is running on ${databaseDir}; stop it or use another DATA_DIR`);
+  }
+  log.warn('stopping the embedded PostgreSQL left running by a previous run', { pid, databaseDir });
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; isAlive(pid); waited += 100) {
+    if (waited > 30_000) throw new Error(`the embedded PostgreSQL left by a previous run (pid ${pid}) did not stop`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 const EMBEDDED_USER = 'postgres';
 const EMBEDDED_PASSWORD = 'wallet-local';
 const EMBEDDED_DB = 'wallet';
@@ -91,11 +135,17 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
     onLog: (message) => log.debug('postgres', { message: String(message).trim() }),
     onError: (message) => log.debug('postgres', { message: String(message).trim() }),
   });
+  await stopOrphanedPostgres(databaseDir, log);
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     log.info('initialising embedded PostgreSQL', { databaseDir });
     await server.initialise();
   }
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    // the package rejects with nothing but its log when postgres does not come up
+    throw error instanceof Error ? error : new Error(`the embedded PostgreSQL did not start (port ${port} in use?)`);
+  }
   const admin = server.getPgClient();
   await admin.connect();
   try {

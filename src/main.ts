@@ -73,8 +73,9 @@ function main() {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  start(config, logger).catch((error: Error) => {
-    logger.error('failed to start', { error: error.message, stack: error.stack });
+  start(config, logger).catch((error: unknown) => {
+    const e = error instanceof Error ? error : new Error(String(error));
+    logger.error('failed to start', { error: e.message, stack: e.stack });
     process.exit(1);
   });
 }
