@@ -1,0 +1,2 @@
+export { parsePixKey, isValidCpf, isValidCnpj, PixKeyError } from './pix';
+export type { PixKey, PixKeyType } from './pix';
