@@ -1,8 +1,10 @@
 import * as schema from './001_schema';
 import * as hotPathForeignKeys from './002_hot_path_foreign_keys';
+import * as payouts from './003_payouts';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
   { name: '001_schema', ...schema },
   { name: '002_hot_path_foreign_keys', ...hotPathForeignKeys },
+  { name: '003_payouts', ...payouts },
 ];

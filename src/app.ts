@@ -3,6 +3,8 @@ import { Knex } from 'knex';
 import { traceRequests } from './http';
 import { Logger } from './log';
 import { operatorRouter } from './operator';
+import { payoutOperatorRoutes } from './payouts';
+import { PayoutsConfig } from './config';
 import { mountWallet } from './wallet';
 
 export interface AppOptions {
@@ -10,6 +12,7 @@ export interface AppOptions {
   logger: Logger;
   operatorToken: string;
   walletPublicUrl: string | undefined;
+  payouts: PayoutsConfig;
 }
 
 export function createApp(options: AppOptions): Express {
@@ -21,7 +24,7 @@ export function createApp(options: AppOptions): Express {
     res.json({ status: 'ok' });
   });
   mountWallet(app, options.db, options.walletPublicUrl);
-  app.use('/operator', operatorRouter(options.db, options.operatorToken));
+  app.use('/operator', operatorRouter(options.db, options.operatorToken, [payoutOperatorRoutes(options.db, options.payouts)]));
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no endpoint ${req.method} ${req.path}`, traceId: req.traceId } });
   });

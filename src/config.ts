@@ -16,6 +16,19 @@ export interface Config {
   dbPoolMax: number;
   dbStatementTimeoutMs: number;
   production: boolean;
+  payouts: PayoutsConfig;
+}
+
+export const PAYOUT_PROVIDERS = ['orkestra', 'paystar', 'hashlee', 'jumppag'] as const;
+export type PayoutProviderName = (typeof PAYOUT_PROVIDERS)[number];
+
+export interface PayoutsConfig {
+  /** Providers with a base URL set (`<NAME>_BASE_URL`); only these can be chosen. */
+  providers: Partial<Record<PayoutProviderName, { baseUrl: string }>>;
+  defaultProvider: PayoutProviderName | undefined;
+  /** Bounds of one payout, as BRL decimal text ("1.00"). */
+  minAmount: string;
+  maxAmount: string;
 }
 
 export class ConfigError extends Error {}
@@ -51,6 +64,26 @@ function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string 
   return raw.replace(/\/+$/, '');
 }
 
+const DECIMAL_BRL = /^\d{1,12}(\.\d{1,2})?$/;
+
+function payoutsConfig(env: NodeJS.ProcessEnv): PayoutsConfig {
+  const providers: PayoutsConfig['providers'] = {};
+  for (const name of PAYOUT_PROVIDERS) {
+    const baseUrl = url(env, `${name.toUpperCase()}_BASE_URL`, ['http:', 'https:']);
+    if (baseUrl) providers[name] = { baseUrl };
+  }
+  const defaultProvider = optional(env, 'PAYOUT_DEFAULT_PROVIDER');
+  if (defaultProvider !== undefined && !(defaultProvider in providers)) {
+    throw new ConfigError(`PAYOUT_DEFAULT_PROVIDER must be one of the configured providers (${Object.keys(providers).join(', ') || 'none: set <PROVIDER>_BASE_URL'}), got "${defaultProvider}"`);
+  }
+  const minAmount = optional(env, 'PAYOUT_MIN_AMOUNT') ?? '1.00';
+  const maxAmount = optional(env, 'PAYOUT_MAX_AMOUNT') ?? '50000.00';
+  for (const [name, value] of [['PAYOUT_MIN_AMOUNT', minAmount], ['PAYOUT_MAX_AMOUNT', maxAmount]]) {
+    if (!DECIMAL_BRL.test(value)) throw new ConfigError(`${name} must be a BRL amount such as 10.00, got "${value}"`);
+  }
+  return { providers, defaultProvider: defaultProvider as PayoutProviderName | undefined, minAmount, maxAmount };
+}
+
 /** Reads and validates the environment; throws ConfigError with a message naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = optional(env, 'LOG_LEVEL') ?? 'info';
@@ -84,5 +117,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax: integer(env, 'DB_POOL_MAX', 20, 2, 500),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 2000, 100, 600000),
     production,
+    payouts: payoutsConfig(env),
   };
 }

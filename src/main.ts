@@ -35,7 +35,7 @@ async function start(config: Config, logger: Logger) {
     logger.info('api client from FB_PUBLIC_KEY registered', { publicKey: config.fbPublicKey });
   }
   const token = config.operatorToken ?? developmentToken(config.dataDir, logger);
-  const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl });
+  const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl, payouts: config.payouts });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, () => resolve(s));
   });

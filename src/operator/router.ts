@@ -1,7 +1,17 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import express, { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import express, { ErrorRequestHandler, Request, RequestHandler, Router } from 'express';
 import { Knex } from 'knex';
-import { ApiError, BODY_LIMIT_BYTES, bodyParserFailure, compileSchema, isDatabaseTimeout, parseJsonExact } from '../http';
+import {
+  ApiError,
+  BODY_LIMIT_BYTES,
+  bodyParserFailure,
+  compileSchema,
+  decimalText,
+  handle,
+  isDatabaseTimeout,
+  parseJsonExact,
+  positiveInteger,
+} from '../http';
 import { LedgerError } from '../ledger';
 import createPlayerSchema from '../../schemas/operator-player-create.json';
 import updatePlayerSchema from '../../schemas/operator-player-update.json';
@@ -59,25 +69,6 @@ const jsonBody: RequestHandler = (req, res, next) => {
   next();
 };
 
-/** The exact decimal text of an amount field, whether it came as a JSON number or a string. */
-function amountText(res: Response, field: string, value: string | number): string {
-  return typeof value === 'number' ? (res.locals.numberTexts as Map<string, string>).get(field) ?? String(value) : value;
-}
-
-type Handler = (req: Request, res: Response) => Promise<void>;
-const handle =
-  (fn: Handler): RequestHandler =>
-  (req: Request, res: Response, next: NextFunction) =>
-    fn(req, res).catch(next);
-
-function positiveInteger(value: unknown, field: string, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
-    throw new ApiError(400, 'VALIDATION_ERROR', `${field} must be a whole number from 1 to ${max}`, field);
-  }
-  return Number(value);
-}
-
 function mapLedgerError(error: LedgerError): ApiError {
   return error.reason === 'insufficient_funds'
     ? new ApiError(400, 'INSUFFICIENT_FUNDS', error.message)
@@ -104,7 +95,8 @@ const renderError: ErrorRequestHandler = (error, req, res, _next) => {
   res.status(apiError.status).json({ error: { code: apiError.code, message: apiError.message, traceId: req.traceId, ...field } });
 };
 
-export function operatorRouter(db: Knex, token: string): Router {
+/** The operator API; `extra` routers (e.g. payouts) share its token check, JSON parsing and error format. */
+export function operatorRouter(db: Knex, token: string, extra: Router[] = []): Router {
   const router = Router();
   router.use(requireToken(token));
   router.use(express.raw({ type: () => true, limit: BODY_LIMIT_BYTES }), jsonBody);
@@ -130,14 +122,14 @@ export function operatorRouter(db: Knex, token: string): Router {
 
   router.post('/players/:playerId/topups', handle(async (req, res) => {
     const body = validate.topup(req.body);
-    const amount = amountText(res, 'amount', body.amount);
+    const amount = decimalText(res, 'amount', body.amount);
     const answer = await topUp(db, String(req.params.playerId), amount, body.transactionId, req.traceId);
     res.status(answer.status).json(answer.body);
   }));
 
   router.post('/players/:playerId/adjustments', handle(async (req, res) => {
     const body = validate.adjustment(req.body);
-    const amount = amountText(res, 'amount', body.amount);
+    const amount = decimalText(res, 'amount', body.amount);
     const answer = await adjust(db, String(req.params.playerId), amount, body.reason, body.transactionId, req.traceId);
     res.status(answer.status).json(answer.body);
   }));
@@ -165,6 +157,7 @@ export function operatorRouter(db: Knex, token: string): Router {
     res.json(await setGameActive(db, String(req.params.gameId), body.active));
   }));
 
+  for (const routes of extra) router.use(routes);
   router.use((req, _res, next) => next(new ApiError(404, 'NOT_FOUND', `no operator endpoint ${req.method} ${req.path}`)));
   router.use(renderError);
   return router;

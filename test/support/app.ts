@@ -4,6 +4,7 @@ import supertest from 'supertest';
 import winston from 'winston';
 import { Knex } from 'knex';
 import { createApp } from '../../src/app';
+import { PayoutsConfig } from '../../src/config';
 import { createDb } from '../../src/db';
 import { checkLedger, LedgerReport } from '../../src/ledger';
 import { createTestDatabase } from './database';
@@ -24,7 +25,7 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: { walletPublicUrl?: string; poolMax?: number; statementTimeoutMs?: number } = {},
+  options: { walletPublicUrl?: string; poolMax?: number; statementTimeoutMs?: number; payouts?: PayoutsConfig } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const db = createDb(database.url, { poolMax: options.poolMax ?? 20, statementTimeoutMs: options.statementTimeoutMs ?? 10000 });
@@ -40,7 +41,8 @@ export async function startTestApp(
     format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
     transports: [new winston.transports.Stream({ stream: sink })],
   });
-  const app = createApp({ db, logger, operatorToken: OPERATOR_TOKEN, walletPublicUrl: options.walletPublicUrl });
+  const payouts = options.payouts ?? { providers: {}, defaultProvider: undefined, minAmount: '1.00', maxAmount: '50000.00' };
+  const app = createApp({ db, logger, operatorToken: OPERATOR_TOKEN, walletPublicUrl: options.walletPublicUrl, payouts });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -1,0 +1,190 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Knex } from 'knex';
+import { PayoutProviderName, PayoutsConfig } from '../config';
+import { ApiError } from '../http';
+import { formatAmount, runIdempotent, systemAccount, transfer } from '../ledger';
+import { findPlayer, operatorAmount } from '../operator';
+import { isValidCpf, parsePixKey, PixKey, PixKeyError, PixKeyType } from './pix';
+import { FINAL } from './states';
+import { movePayout, PayoutRow } from './transitions';
+
+/** Portaria SPA/MF 615/2024: a prize is paid within 120 minutes; a payout still open after that is overdue. */
+export const PAYOUT_DEADLINE_MS = 120 * 60 * 1000;
+const EXPONENT = 2; // payouts are PIX: BRL only
+
+export interface PayoutRequest {
+  playerId: string;
+  amountText: string;
+  pixKey: string;
+  pixKeyType?: PixKeyType;
+  provider?: PayoutProviderName;
+  transactionId: string;
+}
+
+export function payoutView(p: PayoutRow) {
+  const open = !FINAL.has(p.status);
+  return {
+    payoutId: p.id,
+    transactionId: p.transaction_id,
+    status: p.status,
+    amount: formatAmount(p.amount, EXPONENT),
+    currency: p.currency,
+    provider: p.provider,
+    providerReference: p.provider_reference,
+    providerStatus: p.provider_status,
+    pixKey: p.pix_key,
+    pixKeyType: p.pix_key_type,
+    beneficiaryDocument: p.beneficiary_document,
+    overdue: open && Date.now() - p.requested_at.getTime() > PAYOUT_DEADLINE_MS,
+    manualReview: p.manual_review,
+    reviewReason: p.review_reason,
+    requestedAt: p.requested_at.toISOString(),
+    finalizedAt: p.finalized_at?.toISOString() ?? null,
+  };
+}
+
+function invalid(field: string, message: string, code = 'VALIDATION_ERROR'): ApiError {
+  return new ApiError(400, code, `${field} ${message}`, field);
+}
+
+function chooseProvider(config: PayoutsConfig, requested: PayoutProviderName | undefined): PayoutProviderName {
+  const provider = requested ?? config.defaultProvider;
+  if (!provider) throw invalid('provider', 'is required: no PAYOUT_DEFAULT_PROVIDER is configured', 'PROVIDER_NOT_CONFIGURED');
+  if (!config.providers[provider]) throw invalid('provider', `${provider} is not configured (${provider.toUpperCase()}_BASE_URL)`, 'PROVIDER_NOT_CONFIGURED');
+  return provider;
+}
+
+/**
+ * Prizes go only to an account in the player's own name (Portaria SPA/MF 615/2024): a CPF key must be the
+ * player's CPF, and a CNPJ key is never a person's own. E-mail, phone and random keys are checked by the
+ * provider against the beneficiary document we send.
+ */
+function assertOwnKey(key: PixKey, playerCpf: string): void {
+  if ((key.type === 'cpf' && key.key !== playerCpf) || key.type === 'cnpj') {
+    throw invalid('pixKey', "must belong to the player: a CPF or CNPJ key that is not the player's own CPF is refused", 'PIX_KEY_NOT_OWNED');
+  }
+}
+
+function requestHash(parts: unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+/**
+ * Validates everything before any money moves, then in one transaction creates the payout and reserves its
+ * amount (player cash → payout in flight). Idempotent by transactionId like a top-up.
+ */
+export async function requestPayout(db: Knex, config: PayoutsConfig, input: PayoutRequest) {
+  const player = await findPlayer(db, input.playerId);
+  if (player.currency !== 'BRL') throw invalid('playerId', `has a ${player.currency} wallet; PIX payouts are in BRL`, 'PAYOUT_CURRENCY');
+  if (player.status !== 'active') throw invalid('playerId', 'is blocked', 'PLAYER_BLOCKED');
+  const cpf = player.document_number?.replace(/\D/g, '') ?? '';
+  if (!isValidCpf(cpf)) throw invalid('playerId', 'has no valid CPF (documentNumber): a payout is sent to the player\'s own name', 'PLAYER_DOCUMENT_MISSING');
+  const amount = operatorAmount(input.amountText, 'BRL', 'amount');
+  const [min, max] = [operatorAmount(config.minAmount, 'BRL', 'min'), operatorAmount(config.maxAmount, 'BRL', 'max')];
+  if (amount < min || amount > max) throw invalid('amount', `must be from ${config.minAmount} to ${config.maxAmount} BRL`);
+  let key: PixKey;
+  try {
+    key = parsePixKey(input.pixKey, input.pixKeyType);
+  } catch (error) {
+    if (error instanceof PixKeyError) throw invalid('pixKey', error.message);
+    throw error;
+  }
+  assertOwnKey(key, cpf);
+  const provider = chooseProvider(config, input.provider);
+  const hash = requestHash([input.playerId, amount.toString(), key.type, key.key, provider]);
+
+  return runIdempotent(db, 'payouts', input.transactionId, hash, async (trx) => {
+    const id = randomUUID();
+    const [payout]: PayoutRow[] = await trx('payouts')
+      .insert({
+        id,
+        transaction_id: input.transactionId,
+        player_id: player.id,
+        currency: 'BRL',
+        amount: amount.toString(),
+        pix_key: key.key,
+        pix_key_type: key.type,
+        beneficiary_document: cpf,
+        beneficiary_name: [player.first_name, player.last_name].filter(Boolean).join(' ') || null,
+        provider,
+        status: 'requested',
+      })
+      .returning('*');
+    await transfer(trx, {
+      key: `payout:${id}:reserve`,
+      kind: 'payout_reserve',
+      debitAccountId: player.account_id,
+      creditAccountId: await systemAccount(trx, 'payout_in_flight', 'BRL'),
+      amount,
+      reference: id,
+    });
+    await trx('payout_events').insert({ payout_id: id, to_status: 'requested', source: 'operator' });
+    return { status: 202, body: payoutView(payout) };
+  });
+}
+
+async function findPayout(db: Knex, payoutId: string): Promise<PayoutRow> {
+  const payout = /^[0-9a-f-]{36}$/.test(payoutId) ? await db('payouts').where({ id: payoutId }).first() : undefined;
+  if (!payout) throw new ApiError(404, 'PAYOUT_NOT_FOUND', `payout ${payoutId} does not exist`);
+  return payout;
+}
+
+export async function getPayout(db: Knex, payoutId: string) {
+  const payout = await findPayout(db, payoutId);
+  const events = await db('payout_events').where({ payout_id: payoutId }).orderBy('id');
+  const player = await db('players').where({ id: payout.player_id }).first('external_id');
+  return {
+    ...payoutView(payout),
+    playerId: player.external_id,
+    history: events.map((e) => ({
+      from: e.from_status,
+      to: e.to_status,
+      source: e.source,
+      providerStatus: e.provider_status,
+      detail: e.detail,
+      at: e.created_at.toISOString(),
+    })),
+  };
+}
+
+export interface PayoutFilter {
+  status?: string;
+  playerId?: string;
+  provider?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  cursor?: string;
+}
+
+/** Newest first; `cursor` is the last payoutId of the previous page. */
+export async function listPayouts(db: Knex, filter: PayoutFilter) {
+  const query = db('payouts as p').join('players as pl', 'pl.id', 'p.player_id').select('p.*', 'pl.external_id');
+  if (filter.status) query.where('p.status', filter.status);
+  if (filter.playerId) query.where('pl.external_id', filter.playerId);
+  if (filter.provider) query.where('p.provider', filter.provider);
+  if (filter.from) query.where('p.requested_at', '>=', filter.from);
+  if (filter.to) query.where('p.requested_at', '<', filter.to);
+  if (filter.cursor) {
+    const last = await findPayout(db, filter.cursor);
+    query.whereRaw('(p.requested_at, p.id) < (?, ?)', [last.requested_at, last.id]);
+  }
+  const rows: (PayoutRow & { external_id: string })[] = await query.orderBy([
+    { column: 'p.requested_at', order: 'desc' },
+    { column: 'p.id', order: 'desc' },
+  ]).limit(filter.limit);
+  return {
+    payouts: rows.map((r) => ({ ...payoutView(r), playerId: r.external_id })),
+    nextCursor: rows.length === filter.limit ? rows[rows.length - 1].id : null,
+  };
+}
+
+/** Cancels a payout that was not sent yet, releasing its reserve. */
+export async function cancelPayout(db: Knex, payoutId: string) {
+  await findPayout(db, payoutId);
+  const result = await movePayout(db, payoutId, { to: 'cancelled', source: 'operator', from: ['requested'] });
+  if (!result.moved || result.payout.status !== 'cancelled') {
+    throw new ApiError(409, 'PAYOUT_NOT_CANCELLABLE', `payout is ${result.payout.status}; only a payout not yet sent can be cancelled`);
+  }
+  return payoutView(result.payout);
+}

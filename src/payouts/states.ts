@@ -1,0 +1,47 @@
+/**
+ * Payout states (README: "Cash-out"). requested → submitted → processing → succeeded | failed | cancelled;
+ * succeeded → reversed; unknown while a send's outcome is not known; on_hold while the provider holds it.
+ */
+export type PayoutStatus =
+  | 'requested'
+  | 'submitted'
+  | 'processing'
+  | 'on_hold'
+  | 'unknown'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'reversed';
+
+export const FINAL: ReadonlySet<PayoutStatus> = new Set(['succeeded', 'failed', 'cancelled', 'reversed']);
+
+const OPEN: PayoutStatus[] = ['requested', 'submitted', 'processing', 'on_hold', 'unknown'];
+const ENDINGS: PayoutStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+/** Where each state may go. A provider may report any open state or an ending from any open state. */
+const NEXT: Record<PayoutStatus, readonly PayoutStatus[]> = {
+  requested: [...OPEN.filter((s) => s !== 'requested'), ...ENDINGS],
+  submitted: ['processing', 'on_hold', 'unknown', ...ENDINGS],
+  processing: ['submitted', 'on_hold', 'unknown', ...ENDINGS],
+  on_hold: ['submitted', 'processing', 'unknown', ...ENDINGS],
+  // unknown → requested: the provider confirmed it never got the order, so it may be sent again
+  unknown: ['requested', 'submitted', 'processing', 'on_hold', ...ENDINGS],
+  succeeded: ['reversed'],
+  failed: [],
+  cancelled: [],
+  reversed: [],
+};
+
+export function canMove(from: PayoutStatus, to: PayoutStatus): boolean {
+  return NEXT[from].includes(to);
+}
+
+/** The ledger movement a transition makes, if any: the reserve is released, settled, or given back. */
+export type LedgerEffect = 'release' | 'settle' | 'reverse';
+
+export function ledgerEffect(from: PayoutStatus, to: PayoutStatus): LedgerEffect | undefined {
+  if (to === 'failed' || to === 'cancelled') return 'release';
+  if (to === 'succeeded') return 'settle';
+  if (from === 'succeeded' && to === 'reversed') return 'reverse';
+  return undefined;
+}

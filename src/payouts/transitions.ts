@@ -1,0 +1,102 @@
+import { Knex } from 'knex';
+import { systemAccount, transfer } from '../ledger';
+import { canMove, FINAL, ledgerEffect, PayoutStatus } from './states';
+
+export interface PayoutRow {
+  id: string;
+  transaction_id: string;
+  player_id: string;
+  currency: string;
+  amount: string;
+  pix_key: string;
+  pix_key_type: string;
+  beneficiary_document: string;
+  beneficiary_name: string | null;
+  provider: string;
+  status: PayoutStatus;
+  provider_reference: string | null;
+  provider_status: string | null;
+  manual_review: boolean;
+  review_reason: string | null;
+  send_attempts: number;
+  requested_at: Date;
+  finalized_at: Date | null;
+  updated_at: Date;
+}
+
+export interface Move {
+  to: PayoutStatus;
+  /** Who says so: operator, send, poll, webhook, worker. */
+  source: string;
+  providerStatus?: string;
+  providerReference?: string;
+  detail?: Record<string, unknown>;
+  /** Only move from one of these states (checked under the row lock). */
+  from?: PayoutStatus[];
+}
+
+export type MoveResult = { moved: true; payout: PayoutRow } | { moved: false; payout: PayoutRow; reason: string };
+
+async function playerCashAccount(trx: Knex.Transaction, playerId: string): Promise<string> {
+  const row = await trx('accounts').where({ player_id: playerId, kind: 'player_cash' }).first('id');
+  return row.id;
+}
+
+/** The ledger movement of a transition, keyed so that it can never happen twice for one payout. */
+async function applyLedgerEffect(trx: Knex.Transaction, payout: PayoutRow, from: PayoutStatus, to: PayoutStatus) {
+  const effect = ledgerEffect(from, to);
+  if (!effect) return;
+  const inFlight = await systemAccount(trx, 'payout_in_flight', payout.currency);
+  const settled = await systemAccount(trx, 'payout_settled', payout.currency);
+  const player = await playerCashAccount(trx, payout.player_id);
+  const legs = {
+    release: [inFlight, player],
+    settle: [inFlight, settled],
+    reverse: [settled, player],
+  } as const;
+  const [debitAccountId, creditAccountId] = legs[effect];
+  await transfer(trx, {
+    key: `payout:${payout.id}:${effect}`,
+    kind: `payout_${effect}`,
+    debitAccountId,
+    creditAccountId,
+    amount: BigInt(payout.amount),
+    reference: payout.id,
+  });
+}
+
+/**
+ * Moves a payout to a new state in one transaction: lock the row, check the move is allowed, make its ledger
+ * movement, record it in the history. A report of the state it is already in changes nothing, so a webhook and
+ * a poll saying the same thing at once apply it once.
+ */
+export async function movePayout(db: Knex, payoutId: string, move: Move): Promise<MoveResult> {
+  return db.transaction(async (trx) => {
+    const payout: PayoutRow = await trx('payouts').where({ id: payoutId }).forUpdate().first();
+    if (!payout) throw new Error(`payout ${payoutId} does not exist`);
+    const from = payout.status;
+    if (from === move.to) return { moved: false, payout, reason: `already ${from}` };
+    if (move.from && !move.from.includes(from)) return { moved: false, payout, reason: `is ${from}` };
+    if (!canMove(from, move.to)) return { moved: false, payout, reason: `cannot go from ${from} to ${move.to}` };
+    await applyLedgerEffect(trx, payout, from, move.to);
+    const [updated]: PayoutRow[] = await trx('payouts')
+      .where({ id: payoutId })
+      .update({
+        status: move.to,
+        provider_status: move.providerStatus ?? payout.provider_status,
+        provider_reference: move.providerReference ?? payout.provider_reference,
+        finalized_at: FINAL.has(move.to) ? trx.fn.now() : payout.finalized_at,
+        updated_at: trx.fn.now(),
+      })
+      .returning('*');
+    await trx('payout_events').insert({
+      payout_id: payoutId,
+      from_status: from,
+      to_status: move.to,
+      source: move.source,
+      provider_status: move.providerStatus ?? null,
+      detail: move.detail ? JSON.stringify(move.detail) : null,
+    });
+    return { moved: true, payout: updated };
+  });
+}
