@@ -3,7 +3,7 @@ import { Knex } from 'knex';
 import { traceRequests } from './http';
 import { Logger } from './log';
 import { operatorRouter } from './operator';
-import { payoutOperatorRoutes } from './payouts';
+import { buildProviders, PayoutEngine, payoutOperatorRoutes, payoutWebhookRoutes } from './payouts';
 import { PayoutsConfig } from './config';
 import { mountWallet } from './wallet';
 
@@ -15,8 +15,11 @@ export interface AppOptions {
   payouts: PayoutsConfig;
 }
 
+/** The express app; `app.locals.payoutEngine` is the engine the payout worker runs. */
 export function createApp(options: AppOptions): Express {
   const app = express();
+  const payoutEngine = new PayoutEngine(options.db, buildProviders(options.payouts), options.payouts, options.logger);
+  app.locals.payoutEngine = payoutEngine;
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(traceRequests(options.logger));
@@ -24,6 +27,7 @@ export function createApp(options: AppOptions): Express {
     res.json({ status: 'ok' });
   });
   mountWallet(app, options.db, options.walletPublicUrl);
+  app.use(payoutWebhookRoutes(payoutEngine));
   app.use('/operator', operatorRouter(options.db, options.operatorToken, [payoutOperatorRoutes(options.db, options.payouts)]));
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no endpoint ${req.method} ${req.path}`, traceId: req.traceId } });

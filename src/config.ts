@@ -22,10 +22,19 @@ export interface Config {
 export const PAYOUT_PROVIDERS = ['orkestra', 'paystar', 'hashlee', 'jumppag'] as const;
 export type PayoutProviderName = (typeof PAYOUT_PROVIDERS)[number];
 
+/** A provider's settings from `<NAME>_<SETTING>` variables, camel-cased: JUMPPAG_CLIENT_ID → clientId. */
+export type ProviderSettings = { baseUrl: string } & Record<string, string | undefined>;
+
 export interface PayoutsConfig {
   /** Providers with a base URL set (`<NAME>_BASE_URL`); only these can be chosen. */
-  providers: Partial<Record<PayoutProviderName, { baseUrl: string }>>;
+  providers: Partial<Record<PayoutProviderName, ProviderSettings>>;
   defaultProvider: PayoutProviderName | undefined;
+  /** Public base URL of this server, for the callback URL sent to providers (…/webhooks/payouts/<name>). */
+  webhookBaseUrl?: string;
+  /** Deadline of every call to a provider. */
+  httpTimeoutMs?: number;
+  /** Multiplies the polling schedule (1 in production; tests shrink it). */
+  pollTimeScale?: number;
   /** Bounds of one payout, as BRL decimal text ("1.00"). */
   minAmount: string;
   maxAmount: string;
@@ -69,8 +78,16 @@ const DECIMAL_BRL = /^\d{1,12}(\.\d{1,2})?$/;
 function payoutsConfig(env: NodeJS.ProcessEnv): PayoutsConfig {
   const providers: PayoutsConfig['providers'] = {};
   for (const name of PAYOUT_PROVIDERS) {
-    const baseUrl = url(env, `${name.toUpperCase()}_BASE_URL`, ['http:', 'https:']);
-    if (baseUrl) providers[name] = { baseUrl };
+    const prefix = `${name.toUpperCase()}_`;
+    const baseUrl = url(env, `${prefix}BASE_URL`, ['http:', 'https:']);
+    if (!baseUrl) continue;
+    const settings: ProviderSettings = { baseUrl };
+    for (const [key, value] of Object.entries(env)) {
+      if (!key.startsWith(prefix) || key === `${prefix}BASE_URL` || !value) continue;
+      const camel = key.slice(prefix.length).toLowerCase().replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+      settings[camel] = value;
+    }
+    providers[name] = settings;
   }
   const defaultProvider = optional(env, 'PAYOUT_DEFAULT_PROVIDER');
   if (defaultProvider !== undefined && !(defaultProvider in providers)) {
@@ -81,7 +98,15 @@ function payoutsConfig(env: NodeJS.ProcessEnv): PayoutsConfig {
   for (const [name, value] of [['PAYOUT_MIN_AMOUNT', minAmount], ['PAYOUT_MAX_AMOUNT', maxAmount]]) {
     if (!DECIMAL_BRL.test(value)) throw new ConfigError(`${name} must be a BRL amount such as 10.00, got "${value}"`);
   }
-  return { providers, defaultProvider: defaultProvider as PayoutProviderName | undefined, minAmount, maxAmount };
+  return {
+    providers,
+    defaultProvider: defaultProvider as PayoutProviderName | undefined,
+    minAmount,
+    maxAmount,
+    webhookBaseUrl: url(env, 'PAYOUT_WEBHOOK_BASE_URL', ['http:', 'https:']),
+    httpTimeoutMs: integer(env, 'PAYOUT_HTTP_TIMEOUT_MS', 10_000, 100, 120_000),
+    pollTimeScale: 1,
+  };
 }
 
 /** Reads and validates the environment; throws ConfigError with a message naming the bad variable. */

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { migrations } from '../migrations';
+import { Logger as WorkerLogger, runMigrations } from 'graphile-worker';
 import { Logger } from './log';
 import { LEDGER_ROUTINES } from './ledger';
 import { WALLET_ROUTINES } from './wallet';
@@ -43,13 +44,16 @@ class ListMigrationSource implements Knex.MigrationSource<(typeof migrations)[nu
 }
 
 const ROUTINES_LOCK = 7_340_001;
+const quietWorkerLogger = new WorkerLogger(() => () => undefined);
 
 /**
  * Brings the schema to the latest version, then (re)installs the money routines that live beside their
  * services. Safe to run from several instances at once: knex locks its migrations, an advisory lock the routines.
  */
-export async function migrate(db: Db): Promise<string[]> {
+export async function migrate(db: Db, databaseUrl: string): Promise<string[]> {
   const [, applied] = await db.migrate.latest({ migrationSource: new ListMigrationSource() });
+  // the payout job queue keeps its own schema (graphile_worker) and migrates it itself, under its own lock
+  await runMigrations({ connectionString: databaseUrl, logger: quietWorkerLogger });
   await db.transaction(async (trx) => {
     await trx.raw('SELECT pg_advisory_xact_lock(?)', [ROUTINES_LOCK]);
     await trx.raw(LEDGER_ROUTINES);

@@ -7,6 +7,7 @@ import { createDb, migrate, startEmbeddedPostgres, EmbeddedDatabase, Db } from '
 import { createLogger, Logger } from './log';
 import { createApp } from './app';
 import { upsertHmacClient } from './operator';
+import { startPayoutWorker } from './payouts';
 
 /** In development without OPERATOR_TOKEN, one token is generated, kept under DATA_DIR and printed once. */
 function developmentToken(dataDir: string, logger: Logger): string {
@@ -28,7 +29,7 @@ async function start(config: Config, logger: Logger) {
     poolMax: config.dbPoolMax,
     statementTimeoutMs: config.dbStatementTimeoutMs,
   });
-  const applied = await migrate(db);
+  const applied = await migrate(db, config.databaseUrl ?? embedded!.url);
   if (applied.length > 0) logger.info('migrations applied', { applied });
   if (config.fbPublicKey && config.fbPrivateKey) {
     await upsertHmacClient(db, 'fizzy-bubbly', config.fbPublicKey, config.fbPrivateKey);
@@ -36,6 +37,7 @@ async function start(config: Config, logger: Logger) {
   }
   const token = config.operatorToken ?? developmentToken(config.dataDir, logger);
   const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl, payouts: config.payouts });
+  const worker = await startPayoutWorker({ databaseUrl: config.databaseUrl ?? embedded!.url, engine: app.locals.payoutEngine, logger });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, () => resolve(s));
   });
@@ -52,6 +54,7 @@ async function start(config: Config, logger: Logger) {
     stopping = true;
     logger.info('shutting down', { signal });
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await worker.stop(); // lets running jobs finish
     await db.destroy();
     if (embedded) await embedded.stop();
     logger.info('stopped');

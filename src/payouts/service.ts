@@ -5,6 +5,7 @@ import { ApiError } from '../http';
 import { formatAmount, runIdempotent, systemAccount, transfer } from '../ledger';
 import { findPlayer, operatorAmount } from '../operator';
 import { isValidCpf, parsePixKey, PixKey, PixKeyError, PixKeyType } from './pix';
+import { enqueue, TASKS } from './queue';
 import { FINAL } from './states';
 import { movePayout, PayoutRow } from './transitions';
 
@@ -119,6 +120,8 @@ export async function requestPayout(db: Knex, config: PayoutsConfig, input: Payo
       reference: id,
     });
     await trx('payout_events').insert({ payout_id: id, to_status: 'requested', source: 'operator' });
+    // the send is queued in this transaction: a crash after commit loses nothing, a rollback sends nothing
+    await enqueue(trx, TASKS.send, id);
     return { status: 202, body: payoutView(payout) };
   });
 }

@@ -22,6 +22,9 @@ export interface PayoutRow {
   requested_at: Date;
   finalized_at: Date | null;
   updated_at: Date;
+  send_started_at: Date | null;
+  check_count: number;
+  last_checked_at: Date | null;
 }
 
 export interface Move {
@@ -86,6 +89,8 @@ export async function movePayout(db: Knex, payoutId: string, move: Move): Promis
         provider_status: move.providerStatus ?? payout.provider_status,
         provider_reference: move.providerReference ?? payout.provider_reference,
         finalized_at: FINAL.has(move.to) ? trx.fn.now() : payout.finalized_at,
+        // a send whose outcome is known is no longer in doubt; "unknown" keeps the mark until the provider answers
+        send_started_at: move.to === 'unknown' ? payout.send_started_at : null,
         updated_at: trx.fn.now(),
       })
       .returning('*');

@@ -6,7 +6,10 @@ let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp({
     payouts: {
-      providers: { jumppag: { baseUrl: 'http://127.0.0.1:9' }, hashlee: { baseUrl: 'http://127.0.0.1:9' } },
+      providers: {
+        jumppag: { baseUrl: 'http://127.0.0.1:9', clientId: 'c', clientSecret: 's', webhookSecret: 'w' },
+        hashlee: { baseUrl: 'http://127.0.0.1:9' },
+      },
       defaultProvider: 'jumppag',
       minAmount: '1.00',
       maxAmount: '5000.00',

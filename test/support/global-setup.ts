@@ -26,7 +26,7 @@ export default async function globalSetup(): Promise<void> {
     await c.query(`CREATE DATABASE ${template}`);
   });
   const db = createDb(databaseUrl(adminUrl, template), { poolMax: 2, statementTimeoutMs: 30000 });
-  await migrate(db);
+  await migrate(db, databaseUrl(adminUrl, template));
   await db.destroy();
   process.env.WALLET_TEST_ADMIN_URL = adminUrl;
   process.env.WALLET_TEST_TEMPLATE = template;

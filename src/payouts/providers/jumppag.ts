@@ -1,0 +1,131 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ProviderSettings } from '../../config';
+import { PayoutStatus } from '../states';
+import { callProvider, requireSettings } from './http';
+import { PayoutOrder, PayoutProvider, ProviderUnavailable, SendResult, StatusResult, WebhookResult } from './types';
+
+/** docs.jumppag.com payout statuses; success can still turn into returned/refunded later. */
+const STATUS: Record<string, PayoutStatus> = {
+  pending: 'processing',
+  onhold: 'on_hold',
+  success: 'succeeded',
+  failed: 'failed',
+  returned: 'reversed',
+  refunded: 'reversed',
+};
+const REPLAY_WINDOW_MS = 5 * 60 * 1000;
+
+interface JumppagPayout {
+  id: string;
+  transaction_id: string;
+  amount: string;
+  status: string;
+}
+
+/**
+ * Jumppag (a SmartFastPay white label): OAuth2 client credentials, POST /v2/payout with our id as
+ * transaction.id, GET /payout/{id} and GET /payouts?transaction_id=, webhooks signed with Jump-Signature.
+ */
+export function jumppag(settings: ProviderSettings, options: { timeoutMs: number; notificationUrl?: string }): PayoutProvider {
+  const { baseUrl, clientId, clientSecret, webhookSecret } = requireSettings('jumppag', settings, ['baseUrl', 'clientId', 'clientSecret', 'webhookSecret']);
+  let token: { value: string; refreshAt: number } | undefined;
+  let pending: Promise<string> | undefined;
+
+  async function fetchToken(): Promise<string> {
+    const res = await callProvider({
+      method: 'POST',
+      url: `${baseUrl}/oauth2/token`,
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+      timeoutMs: options.timeoutMs,
+    });
+    const data = (res.body as { data?: { access_token?: string; expires_in?: number } } | null)?.data;
+    if (res.status !== 200 || !data?.access_token) throw new ProviderUnavailable(`jumppag token: HTTP ${res.status}`);
+    // refreshed at 80 % of its life, so a request never carries a token about to expire
+    token = { value: data.access_token, refreshAt: Date.now() + (data.expires_in ?? 3600) * 800 };
+    return token.value;
+  }
+
+  /** One token request at a time, however many calls need one. */
+  function accessToken(): Promise<string> {
+    if (token && token.refreshAt > Date.now()) return Promise.resolve(token.value);
+    pending ??= fetchToken().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  }
+
+  async function authorised(method: 'GET' | 'POST', path: string, body?: unknown) {
+    for (let attempt = 0; ; attempt += 1) {
+      const res = await callProvider({
+        method,
+        url: `${baseUrl}${path}`,
+        headers: { Authorization: `Bearer ${await accessToken()}`, 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        timeoutMs: options.timeoutMs,
+      });
+      if (res.status !== 401 || attempt > 0) return res;
+      token = undefined; // revoked or expired early: fetch a new one and try once more
+    }
+  }
+
+  const found = (p: JumppagPayout): StatusResult => ({
+    found: true,
+    reference: p.id,
+    providerStatus: p.status,
+    status: STATUS[p.status] ?? 'processing',
+    amount: p.amount,
+  });
+
+  return {
+    name: 'jumppag',
+
+    async send(order: PayoutOrder): Promise<SendResult> {
+      const res = await authorised('POST', '/v2/payout', {
+        customer: { id: order.playerId, name: order.beneficiaryName ?? order.playerId, document: { type: 'CPF', number: order.beneficiaryDocument } },
+        country: 'BRA',
+        payment_method: 'pix',
+        ...(options.notificationUrl ? { notification_url: options.notificationUrl } : {}),
+        transfer: { value: order.pixKey },
+        transaction: { id: order.id, currency: order.currency, amount: Number(order.amount) },
+      });
+      const data = (res.body as { data?: JumppagPayout } | null)?.data;
+      if (res.status === 409) return { outcome: 'duplicate' };
+      if (res.status >= 400) return { outcome: 'rejected', reason: `HTTP ${res.status}: ${JSON.stringify(res.body)}` };
+      if (!data?.id) throw new ProviderUnavailable('jumppag create: no payout id in the answer');
+      return { outcome: 'accepted', reference: data.id, providerStatus: data.status, status: STATUS[data.status] ?? 'submitted' };
+    },
+
+    async status(order: PayoutOrder, reference: string | null): Promise<StatusResult> {
+      if (reference) {
+        const res = await authorised('GET', `/payout/${encodeURIComponent(reference)}`);
+        if (res.status === 404) return { found: false };
+        const data = (res.body as { data?: JumppagPayout } | null)?.data;
+        if (res.status !== 200 || !data) throw new ProviderUnavailable(`jumppag status: HTTP ${res.status}`);
+        return found(data);
+      }
+      const res = await authorised('GET', `/payouts?transaction_id=${encodeURIComponent(order.id)}`);
+      const list = (res.body as { data?: JumppagPayout[] } | null)?.data;
+      if (res.status !== 200 || !Array.isArray(list)) throw new ProviderUnavailable(`jumppag list: HTTP ${res.status}`);
+      const match = list.find((p) => p.transaction_id === order.id);
+      return match ? found(match) : { found: false };
+    },
+
+    /** Jump-Signature: t=<ms>,v1=<hex HMAC-SHA256(secret, "t.rawBody")>; other schemes are ignored. */
+    verifyWebhook(headers, rawBody): WebhookResult {
+      const header = String(headers['jump-signature'] ?? '');
+      const parts = Object.fromEntries(header.split(',').map((p) => p.trim().split('=') as [string, string]));
+      const t = Number(parts.t);
+      if (!parts.t || !parts.v1 || !Number.isFinite(t)) return { valid: false, reason: 'missing Jump-Signature' };
+      if (Math.abs(Date.now() - t) > REPLAY_WINDOW_MS) return { valid: false, reason: 'signature timestamp outside the replay window' };
+      const expected = createHmac('sha256', webhookSecret).update(`${parts.t}.`).update(rawBody).digest();
+      const given = Buffer.from(parts.v1, 'hex');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { valid: false, reason: 'bad signature' };
+      const items = (JSON.parse(rawBody.toString('utf8')) as { data?: { id?: string; transaction_id?: string }[] }).data;
+      return { valid: true, payouts: (Array.isArray(items) ? items : []).map((i) => ({ reference: i.id, ourId: i.transaction_id })) };
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { PayoutProviderName } from '../../config';
+import { PayoutStatus } from '../states';
+
+/** What a provider needs to pay one payout. Our id goes in the provider's idempotency field. */
+export interface PayoutOrder {
+  id: string;
+  /** Reais with two decimals, e.g. "100.50". */
+  amount: string;
+  currency: 'BRL';
+  pixKey: string;
+  pixKeyType: string;
+  beneficiaryDocument: string;
+  beneficiaryName: string | null;
+  playerId: string;
+}
+
+export type SendResult =
+  | { outcome: 'accepted'; reference: string; providerStatus: string; status: PayoutStatus }
+  /** The provider refused the order for good (validation, balance): nothing will be paid. */
+  | { outcome: 'rejected'; reason: string }
+  /** The provider already has an order with our id: ask for its status. */
+  | { outcome: 'duplicate' };
+
+export type StatusResult =
+  | { found: true; reference: string; providerStatus: string; status: PayoutStatus; amount?: string }
+  | { found: false };
+
+/** Which payouts a verified webhook is about: by the provider's reference, our id, or both. */
+export type WebhookResult = { valid: false; reason: string } | { valid: true; payouts: { reference?: string; ourId?: string }[] };
+
+export interface PayoutProvider {
+  readonly name: PayoutProviderName;
+  send(order: PayoutOrder): Promise<SendResult>;
+  /** The order's state by its reference, or by our id when the send's answer was never read. */
+  status(order: PayoutOrder, reference: string | null): Promise<StatusResult>;
+  /** Cancels an order the provider still allows to cancel; false where it does not. */
+  cancel?(order: PayoutOrder, reference: string): Promise<boolean>;
+  verifyWebhook(headers: Record<string, string | string[] | undefined>, rawBody: Buffer): WebhookResult;
+}
+
+/** The provider could not be reached or gave no readable answer: the outcome of the call is not known. */
+export class ProviderUnavailable extends Error {}
