@@ -4,6 +4,7 @@ export { payoutOperatorRoutes } from './router';
 export { payoutWebhookRoutes } from './webhooks';
 export { PayoutEngine, buildProviders } from './engine';
 export { startPayoutWorker } from './worker';
+export type { PayoutWorker } from './worker';
 export { movePayout } from './transitions';
 export type { Move, MoveResult, PayoutRow } from './transitions';
 export type { PayoutStatus } from './states';
