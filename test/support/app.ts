@@ -1,5 +1,6 @@
 import { Server } from 'node:http';
 import { Writable } from 'node:stream';
+import { Express } from 'express';
 import supertest from 'supertest';
 import winston from 'winston';
 import { Knex } from 'knex';
@@ -14,6 +15,7 @@ export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 export interface TestApp {
   /** The test database's connection string. */
   url: string;
+  app: Express;
   db: Knex;
   server: Server;
   http: supertest.Agent;
@@ -49,6 +51,7 @@ export async function startTestApp(
   const http = supertest.agent(server);
   return {
     url: database.url,
+    app,
     db,
     server,
     http,
@@ -59,6 +62,7 @@ export async function startTestApp(
     },
     ledger: () => checkLedger(db),
     async close() {
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.destroy();
       await database.drop();

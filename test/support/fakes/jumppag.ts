@@ -1,0 +1,175 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import http from 'node:http';
+
+/** What the next POST /v2/payout does instead of answering normally. */
+export type CreateFault =
+  | 'timeout-after-create' // stores the order, never answers
+  | 'timeout-before-create' // stores nothing, never answers
+  | '500-before-create'
+  | '500-after-create'
+  | 'garbage-after-create' // stores the order, answers 200 with a body that is not JSON
+  | 'reset-before-create' // drops the connection
+  | 'reject'; // 400 validation error
+
+export interface FakeOrder {
+  id: string;
+  transaction_id: string;
+  customer_id: string;
+  amount: string;
+  currency: string;
+  status: string;
+  pixKey: string;
+  document: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * A Jumppag as its docs describe it: POST /oauth2/token (Basic client credentials), POST /v2/payout, GET
+ * /payout/{id}, GET /payouts?transaction_id=, envelopes {requestId, data}, amounts as strings, and webhooks
+ * signed with Jump-Signature. Faults can be queued for the next create.
+ */
+export class FakeJumppag {
+  readonly clientId = 'jp-client';
+  readonly clientSecret = 'jp-secret';
+  readonly webhookSecret = 'jp-webhook-uid';
+  readonly orders = new Map<string, FakeOrder>();
+  readonly createCalls: { transactionId: string; body: Record<string, unknown> }[] = [];
+  tokensIssued = 0;
+  private validTokens = new Set<string>();
+  private faults: CreateFault[] = [];
+  private server = http.createServer((req, res) => this.route(req, res));
+  baseUrl = '';
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  settings() {
+    return { baseUrl: this.baseUrl, clientId: this.clientId, clientSecret: this.clientSecret, webhookSecret: this.webhookSecret };
+  }
+
+  failNextCreate(fault: CreateFault): void {
+    this.faults.push(fault);
+  }
+
+  revokeTokens(): void {
+    this.validTokens.clear();
+  }
+
+  createsOf(transactionId: string): number {
+    return this.createCalls.filter((c) => c.transactionId === transactionId).length;
+  }
+
+  orderOf(transactionId: string): FakeOrder | undefined {
+    return [...this.orders.values()].find((o) => o.transaction_id === transactionId);
+  }
+
+  setStatus(transactionId: string, status: string): FakeOrder {
+    const order = this.orderOf(transactionId);
+    if (!order) throw new Error(`no order for ${transactionId}`);
+    order.status = status;
+    order.updated_at = new Date().toISOString();
+    return order;
+  }
+
+  /** Posts a notification the way Jumppag does: data is an array, signed over "t.rawBody". */
+  async notify(url: string, orders: FakeOrder[], options: { secret?: string; timestamp?: number } = {}): Promise<number> {
+    const body = JSON.stringify({ requestId: randomUUID(), data: orders.map((o) => ({ ...this.view(o), type: 'payout', payout_status: o.status })) });
+    const t = String(options.timestamp ?? Date.now());
+    const v1 = createHmac('sha256', options.secret ?? this.webhookSecret).update(`${t}.${body}`).digest('hex');
+    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Jump-Signature': `t=${t},v1=${v1}` }, body });
+    return res.status;
+  }
+
+  private view(o: FakeOrder) {
+    const { pixKey: _k, document: _d, ...rest } = o;
+    return rest;
+  }
+
+  private reply(res: http.ServerResponse, status: number, data: unknown): void {
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(status < 400 ? { requestId: randomUUID(), data } : { requestId: randomUUID(), error: data }));
+  }
+
+  private route(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', this.baseUrl);
+      const raw = Buffer.concat(chunks).toString('utf8');
+      if (req.method === 'POST' && url.pathname === '/oauth2/token') return this.token(req, res, raw);
+      const auth = req.headers.authorization ?? '';
+      if (!auth.startsWith('Bearer ') || !this.validTokens.has(auth.slice(7))) return this.reply(res, 401, { message: 'Unauthenticated.' });
+      if (req.method === 'POST' && url.pathname === '/v2/payout') return this.create(req, res, raw);
+      const single = /^\/payout\/([^/]+)$/.exec(url.pathname);
+      if (req.method === 'GET' && single) {
+        const order = this.orders.get(decodeURIComponent(single[1]));
+        return order ? this.reply(res, 200, this.view(order)) : this.reply(res, 404, { message: 'Not found' });
+      }
+      if (req.method === 'GET' && url.pathname === '/payouts') {
+        const wanted = url.searchParams.get('transaction_id')?.split(',').map((s) => s.trim());
+        const list = [...this.orders.values()].filter((o) => !wanted || wanted.includes(o.transaction_id));
+        return this.reply(res, 200, list.slice(0, Number(url.searchParams.get('limit') ?? 40)).map((o) => this.view(o)));
+      }
+      this.reply(res, 404, { message: 'Not found' });
+    });
+  }
+
+  private token(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
+    const expected = `Basic ${Buffer.from(`${this.clientId}:${this.clientSecret}`).toString('base64')}`;
+    if (req.headers.authorization !== expected || !raw.includes('grant_type=client_credentials')) {
+      return this.reply(res, 401, { message: 'invalid_client' });
+    }
+    const token = randomUUID();
+    this.validTokens.add(token);
+    this.tokensIssued += 1;
+    this.reply(res, 200, { access_token: token, token_type: 'Bearer', expires_in: 3600 });
+  }
+
+  private create(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
+    const body = JSON.parse(raw) as {
+      customer?: { id?: string; document?: { number?: string } };
+      transfer?: { value?: string };
+      transaction?: { id?: string; amount?: number; currency?: string };
+    };
+    const transactionId = body.transaction?.id ?? '';
+    this.createCalls.push({ transactionId, body: body as Record<string, unknown> });
+    const fault = this.faults.shift();
+    if (fault === 'reject' || !transactionId || typeof body.transaction?.amount !== 'number' || !body.transfer?.value || !body.customer?.document?.number) {
+      return this.reply(res, 400, { message: 'The given data was invalid.' });
+    }
+    if (fault === 'reset-before-create') return void req.socket.destroy();
+    if (fault === 'timeout-before-create') return; // never answers
+    if (fault === '500-before-create') return this.reply(res, 500, { message: 'Server Error' });
+    if (this.orderOf(transactionId)) return this.reply(res, 409, { message: 'transaction.id already used' });
+    const now = new Date().toISOString();
+    const order: FakeOrder = {
+      id: randomUUID(),
+      transaction_id: transactionId,
+      customer_id: body.customer?.id ?? '',
+      amount: body.transaction!.amount!.toFixed(2),
+      currency: body.transaction?.currency ?? 'USD',
+      status: 'pending',
+      pixKey: body.transfer.value,
+      document: body.customer.document.number,
+      created_at: now,
+      updated_at: now,
+    };
+    this.orders.set(order.id, order);
+    if (fault === 'timeout-after-create') return;
+    if (fault === '500-after-create') return this.reply(res, 500, { message: 'Server Error' });
+    if (fault === 'garbage-after-create') {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      return void res.end('<html>502 Bad Gateway</html>');
+    }
+    this.reply(res, 201, { id: order.id, status: order.status, payment: { method: 'pix' } });
+  }
+}
