@@ -3,6 +3,7 @@ import { PayoutProviderName, PayoutsConfig } from '../config';
 import { formatAmount } from '../ledger';
 import { Logger } from '../log';
 import { jumppag } from './providers/jumppag';
+import { paystar } from './providers/paystar';
 import { PayoutOrder, PayoutProvider, ProviderUnavailable, WebhookResult } from './providers/types';
 import { enqueue, TASKS } from './queue';
 import { nextCheckDelayMs, REVIEW_AFTER_MS } from './schedule';
@@ -10,7 +11,7 @@ import { FINAL } from './states';
 import { movePayout, PayoutRow } from './transitions';
 
 type ProviderFactory = (settings: NonNullable<PayoutsConfig['providers'][PayoutProviderName]>, options: { timeoutMs: number; notificationUrl?: string }) => PayoutProvider;
-const FACTORIES: Partial<Record<PayoutProviderName, ProviderFactory>> = { jumppag };
+const FACTORIES: Partial<Record<PayoutProviderName, ProviderFactory>> = { jumppag, paystar };
 
 /** Builds the adapters of the configured providers; a provider missing a setting fails at start, not mid-payout. */
 export function buildProviders(config: PayoutsConfig): Map<PayoutProviderName, PayoutProvider> {

@@ -1,15 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
-
-/** What the next POST /v2/payout does instead of answering normally. */
-export type CreateFault =
-  | 'timeout-after-create' // stores the order, never answers
-  | 'timeout-before-create' // stores nothing, never answers
-  | '500-before-create'
-  | '500-after-create'
-  | 'garbage-after-create' // stores the order, answers 200 with a body that is not JSON
-  | 'reset-before-create' // drops the connection
-  | 'reject'; // 400 validation error
+import { FakeServer } from './server';
 
 export interface FakeOrder {
   id: string;
@@ -29,7 +20,7 @@ export interface FakeOrder {
  * /payout/{id}, GET /payouts?transaction_id=, envelopes {requestId, data}, amounts as strings, and webhooks
  * signed with Jump-Signature. Faults can be queued for the next create.
  */
-export class FakeJumppag {
+export class FakeJumppag extends FakeServer {
   readonly clientId = 'jp-client';
   readonly clientSecret = 'jp-secret';
   readonly webhookSecret = 'jp-webhook-uid';
@@ -37,27 +28,9 @@ export class FakeJumppag {
   readonly createCalls: { transactionId: string; body: Record<string, unknown> }[] = [];
   tokensIssued = 0;
   private validTokens = new Set<string>();
-  private faults: CreateFault[] = [];
-  private server = http.createServer((req, res) => this.route(req, res));
-  baseUrl = '';
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
 
   settings() {
     return { baseUrl: this.baseUrl, clientId: this.clientId, clientSecret: this.clientSecret, webhookSecret: this.webhookSecret };
-  }
-
-  failNextCreate(fault: CreateFault): void {
-    this.faults.push(fault);
   }
 
   revokeTokens(): void {
@@ -95,32 +68,25 @@ export class FakeJumppag {
   }
 
   private reply(res: http.ServerResponse, status: number, data: unknown): void {
-    res.writeHead(status, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify(status < 400 ? { requestId: randomUUID(), data } : { requestId: randomUUID(), error: data }));
+    this.json(res, status, status < 400 ? { requestId: randomUUID(), data } : { requestId: randomUUID(), error: data });
   }
 
-  private route(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', this.baseUrl);
-      const raw = Buffer.concat(chunks).toString('utf8');
-      if (req.method === 'POST' && url.pathname === '/oauth2/token') return this.token(req, res, raw);
-      const auth = req.headers.authorization ?? '';
-      if (!auth.startsWith('Bearer ') || !this.validTokens.has(auth.slice(7))) return this.reply(res, 401, { message: 'Unauthenticated.' });
-      if (req.method === 'POST' && url.pathname === '/v2/payout') return this.create(req, res, raw);
-      const single = /^\/payout\/([^/]+)$/.exec(url.pathname);
-      if (req.method === 'GET' && single) {
-        const order = this.orders.get(decodeURIComponent(single[1]));
-        return order ? this.reply(res, 200, this.view(order)) : this.reply(res, 404, { message: 'Not found' });
-      }
-      if (req.method === 'GET' && url.pathname === '/payouts') {
-        const wanted = url.searchParams.get('transaction_id')?.split(',').map((s) => s.trim());
-        const list = [...this.orders.values()].filter((o) => !wanted || wanted.includes(o.transaction_id));
-        return this.reply(res, 200, list.slice(0, Number(url.searchParams.get('limit') ?? 40)).map((o) => this.view(o)));
-      }
-      this.reply(res, 404, { message: 'Not found' });
-    });
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL, raw: string): void {
+    if (req.method === 'POST' && url.pathname === '/oauth2/token') return this.token(req, res, raw);
+    const auth = req.headers.authorization ?? '';
+    if (!auth.startsWith('Bearer ') || !this.validTokens.has(auth.slice(7))) return this.reply(res, 401, { message: 'Unauthenticated.' });
+    if (req.method === 'POST' && url.pathname === '/v2/payout') return this.create(req, res, raw);
+    const single = /^\/payout\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && single) {
+      const order = this.orders.get(decodeURIComponent(single[1]));
+      return order ? this.reply(res, 200, this.view(order)) : this.reply(res, 404, { message: 'Not found' });
+    }
+    if (req.method === 'GET' && url.pathname === '/payouts') {
+      const wanted = url.searchParams.get('transaction_id')?.split(',').map((s) => s.trim());
+      const list = [...this.orders.values()].filter((o) => !wanted || wanted.includes(o.transaction_id));
+      return this.reply(res, 200, list.slice(0, Number(url.searchParams.get('limit') ?? 40)).map((o) => this.view(o)));
+    }
+    this.reply(res, 404, { message: 'Not found' });
   }
 
   private token(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
@@ -142,13 +108,9 @@ export class FakeJumppag {
     };
     const transactionId = body.transaction?.id ?? '';
     this.createCalls.push({ transactionId, body: body as Record<string, unknown> });
-    const fault = this.faults.shift();
-    if (fault === 'reject' || !transactionId || typeof body.transaction?.amount !== 'number' || !body.transfer?.value || !body.customer?.document?.number) {
-      return this.reply(res, 400, { message: 'The given data was invalid.' });
-    }
-    if (fault === 'reset-before-create') return void req.socket.destroy();
-    if (fault === 'timeout-before-create') return; // never answers
-    if (fault === '500-before-create') return this.reply(res, 500, { message: 'Server Error' });
+    const invalid = !transactionId || typeof body.transaction?.amount !== 'number' || !body.transfer?.value || !body.customer?.document?.number;
+    const reject = () => this.reply(res, 400, { message: 'The given data was invalid.' });
+    if (invalid) return reject();
     if (this.orderOf(transactionId)) return this.reply(res, 409, { message: 'transaction.id already used' });
     const now = new Date().toISOString();
     const order: FakeOrder = {
@@ -158,18 +120,15 @@ export class FakeJumppag {
       amount: body.transaction!.amount!.toFixed(2),
       currency: body.transaction?.currency ?? 'USD',
       status: 'pending',
-      pixKey: body.transfer.value,
-      document: body.customer.document.number,
+      pixKey: body.transfer!.value!,
+      document: body.customer!.document!.number!,
       created_at: now,
       updated_at: now,
     };
-    this.orders.set(order.id, order);
-    if (fault === 'timeout-after-create') return;
-    if (fault === '500-after-create') return this.reply(res, 500, { message: 'Server Error' });
-    if (fault === 'garbage-after-create') {
-      res.writeHead(200, { 'Content-Type': 'text/html' });
-      return void res.end('<html>502 Bad Gateway</html>');
-    }
-    this.reply(res, 201, { id: order.id, status: order.status, payment: { method: 'pix' } });
+    this.createWithFaults(req, res, {
+      create: () => this.orders.set(order.id, order),
+      answer: () => this.reply(res, 201, { id: order.id, status: order.status, payment: { method: 'pix' } }),
+      reject,
+    });
   }
 }
