@@ -28,7 +28,7 @@ export function createApp(options: AppOptions): Express {
   });
   mountWallet(app, options.db, options.walletPublicUrl);
   app.use(payoutWebhookRoutes(payoutEngine));
-  app.use('/operator', operatorRouter(options.db, options.operatorToken, [payoutOperatorRoutes(options.db, options.payouts)]));
+  app.use('/operator', operatorRouter(options.db, options.operatorToken, [payoutOperatorRoutes(options.db, options.payouts, payoutEngine)]));
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no endpoint ${req.method} ${req.path}`, traceId: req.traceId } });
   });

@@ -4,6 +4,7 @@ import { formatAmount } from '../ledger';
 import { Logger } from '../log';
 import { jumppag } from './providers/jumppag';
 import { paystar } from './providers/paystar';
+import { hashlee } from './providers/hashlee';
 import { PayoutOrder, PayoutProvider, ProviderUnavailable, WebhookResult } from './providers/types';
 import { enqueue, TASKS } from './queue';
 import { nextCheckDelayMs, REVIEW_AFTER_MS } from './schedule';
@@ -11,7 +12,7 @@ import { FINAL } from './states';
 import { movePayout, PayoutRow } from './transitions';
 
 type ProviderFactory = (settings: NonNullable<PayoutsConfig['providers'][PayoutProviderName]>, options: { timeoutMs: number; notificationUrl?: string }) => PayoutProvider;
-const FACTORIES: Partial<Record<PayoutProviderName, ProviderFactory>> = { jumppag, paystar };
+const FACTORIES: Partial<Record<PayoutProviderName, ProviderFactory>> = { jumppag, paystar, hashlee };
 
 /** Builds the adapters of the configured providers; a provider missing a setting fails at start, not mid-payout. */
 export function buildProviders(config: PayoutsConfig): Map<PayoutProviderName, PayoutProvider> {
@@ -156,6 +157,36 @@ export class PayoutEngine {
     const age = Date.now() - payout.requested_at.getTime();
     if (age > this.scaled(REVIEW_AFTER_MS)) await this.flagForReview(payout, 'no final status within 72 hours');
     await enqueue(this.db, TASKS.check, payoutId, { delayMs: this.scaled(nextCheckDelayMs(payout.check_count, age)) });
+  }
+
+  /**
+   * The operator's cancel: a payout not sent yet is cancelled here; a sent one only where its provider still
+   * allows it (Hashlee while OPEN), and then the provider's answer is what the payout records.
+   */
+  async cancel(payoutId: string): Promise<{ cancelled: boolean; payout: PayoutRow; reason?: string }> {
+    const direct = await movePayout(this.db, payoutId, {
+      to: 'cancelled',
+      source: 'operator',
+      from: ['requested'],
+      guard: (p) => (p.send_started_at ? 'a send is in progress' : undefined),
+    });
+    if (direct.moved) return { cancelled: true, payout: direct.payout };
+    const loaded = await loadOrder(this.db, payoutId);
+    const provider = this.providers.get(loaded!.payout.provider as PayoutProviderName);
+    const { payout, order } = loaded!;
+    if (!provider?.cancel || !payout.provider_reference || payout.status !== 'submitted') {
+      return { cancelled: false, payout, reason: `payout is ${payout.status}; ${payout.provider} does not allow cancelling it now` };
+    }
+    let accepted = false;
+    try {
+      accepted = await provider.cancel(order, payout.provider_reference);
+    } catch (error) {
+      if (!(error instanceof ProviderUnavailable)) throw error;
+    }
+    if (!accepted) return { cancelled: false, payout, reason: `${payout.provider} refused to cancel it` };
+    await this.check(payoutId, 'operator');
+    const after: PayoutRow = await this.db('payouts').where({ id: payoutId }).first();
+    return { cancelled: after.status === 'cancelled', payout: after, reason: after.status === 'cancelled' ? undefined : `the provider reports ${after.provider_status}` };
   }
 
   /** Task payout_sweep (every minute): a check for every open payout, in case a worker died holding its job. */

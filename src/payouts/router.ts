@@ -5,6 +5,7 @@ import { ApiError, compileSchema, decimalText, handle, positiveInteger } from '.
 import createPayoutSchema from '../../schemas/operator-payout-create.json';
 import { PixKeyType } from './pix';
 import { cancelPayout, getPayout, listPayouts, requestPayout } from './service';
+import { PayoutEngine } from './engine';
 
 const validateCreate = compileSchema<{
   amount: string | number;
@@ -24,7 +25,7 @@ function dateParam(value: unknown, field: string): Date | undefined {
 }
 
 /** Operator routes of the cash-out; mounted inside the operator router (token, JSON, error format). */
-export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig): Router {
+export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: PayoutEngine): Router {
   const router = Router();
 
   router.post('/players/:playerId/payouts', handle(async (req, res) => {
@@ -63,7 +64,7 @@ export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig): Router {
   }));
 
   router.post('/payouts/:payoutId/cancel', handle(async (req, res) => {
-    res.json(await cancelPayout(db, String(req.params.payoutId)));
+    res.json(await cancelPayout(db, engine, String(req.params.payoutId)));
   }));
 
   return router;

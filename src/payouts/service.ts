@@ -7,7 +7,8 @@ import { findPlayer, operatorAmount } from '../operator';
 import { isValidCpf, parsePixKey, PixKey, PixKeyError, PixKeyType } from './pix';
 import { enqueue, TASKS } from './queue';
 import { FINAL } from './states';
-import { movePayout, PayoutRow } from './transitions';
+import { PayoutRow } from './transitions';
+import { PayoutEngine } from './engine';
 
 /** Portaria SPA/MF 615/2024: a prize is paid within 120 minutes; a payout still open after that is overdue. */
 export const PAYOUT_DEADLINE_MS = 120 * 60 * 1000;
@@ -182,12 +183,10 @@ export async function listPayouts(db: Knex, filter: PayoutFilter) {
   };
 }
 
-/** Cancels a payout that was not sent yet, releasing its reserve. */
-export async function cancelPayout(db: Knex, payoutId: string) {
+/** Cancels a payout not sent yet, or one its provider still lets cancel; the reserve goes back to the player. */
+export async function cancelPayout(db: Knex, engine: PayoutEngine, payoutId: string) {
   await findPayout(db, payoutId);
-  const result = await movePayout(db, payoutId, { to: 'cancelled', source: 'operator', from: ['requested'] });
-  if (!result.moved || result.payout.status !== 'cancelled') {
-    throw new ApiError(409, 'PAYOUT_NOT_CANCELLABLE', `payout is ${result.payout.status}; only a payout not yet sent can be cancelled`);
-  }
+  const result = await engine.cancel(payoutId);
+  if (!result.cancelled) throw new ApiError(409, 'PAYOUT_NOT_CANCELLABLE', result.reason ?? `payout is ${result.payout.status}`);
   return payoutView(result.payout);
 }

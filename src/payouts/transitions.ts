@@ -36,6 +36,8 @@ export interface Move {
   detail?: Record<string, unknown>;
   /** Only move from one of these states (checked under the row lock). */
   from?: PayoutStatus[];
+  /** A further condition checked under the row lock: a reason not to move, or undefined. */
+  guard?: (payout: PayoutRow) => string | undefined;
 }
 
 export type MoveResult = { moved: true; payout: PayoutRow } | { moved: false; payout: PayoutRow; reason: string };
@@ -80,6 +82,8 @@ export async function movePayout(db: Knex, payoutId: string, move: Move): Promis
     const from = payout.status;
     if (from === move.to) return { moved: false, payout, reason: `already ${from}` };
     if (move.from && !move.from.includes(from)) return { moved: false, payout, reason: `is ${from}` };
+    const refusal = move.guard?.(payout);
+    if (refusal) return { moved: false, payout, reason: refusal };
     if (!canMove(from, move.to)) return { moved: false, payout, reason: `cannot go from ${from} to ${move.to}` };
     await applyLedgerEffect(trx, payout, from, move.to);
     const [updated]: PayoutRow[] = await trx('payouts')
