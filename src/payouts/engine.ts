@@ -5,6 +5,7 @@ import { Logger } from '../log';
 import { jumppag } from './providers/jumppag';
 import { paystar } from './providers/paystar';
 import { hashlee } from './providers/hashlee';
+import { orkestra } from './providers/orkestra';
 import { PayoutOrder, PayoutProvider, ProviderUnavailable, WebhookResult } from './providers/types';
 import { enqueue, TASKS } from './queue';
 import { nextCheckDelayMs, REVIEW_AFTER_MS } from './schedule';
@@ -12,7 +13,7 @@ import { FINAL } from './states';
 import { movePayout, PayoutRow } from './transitions';
 
 type ProviderFactory = (settings: NonNullable<PayoutsConfig['providers'][PayoutProviderName]>, options: { timeoutMs: number; notificationUrl?: string }) => PayoutProvider;
-const FACTORIES: Partial<Record<PayoutProviderName, ProviderFactory>> = { jumppag, paystar, hashlee };
+const FACTORIES: Record<PayoutProviderName, ProviderFactory> = { jumppag, paystar, hashlee, orkestra };
 
 /** Builds the adapters of the configured providers; a provider missing a setting fails at start, not mid-payout. */
 export function buildProviders(config: PayoutsConfig): Map<PayoutProviderName, PayoutProvider> {
