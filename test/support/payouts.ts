@@ -1,0 +1,77 @@
+import { PayoutProviderName, ProviderSettings } from '../../src/config';
+import { createLogger } from '../../src/log';
+import { PayoutWorker, startPayoutWorker } from '../../src/payouts';
+import { expectSoundLedger, givenPlayer, startTestApp, TestApp } from './app';
+import { FakeServer } from './fakes/server';
+
+export const PLAYER_CPF = '43278243803';
+
+export interface PayoutSuite<F> {
+  t: TestApp;
+  fake: F;
+  /** A funded BRL player (1000.00) with a payout of `amount` to its own CPF key, answered 202. */
+  payoutFor(amount?: string): Promise<{ playerId: string; id: string }>;
+  statusOf(id: string): Promise<string>;
+  /** Waits until the worker has brought the payout to `status`. */
+  until(id: string, status: string): Promise<void>;
+  webhookUrl(): string;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+}
+
+/**
+ * A test file's app, fake provider and payout worker (started in beforeAll, with the polling schedule shrunk a
+ * thousandfold), and a sound ledger proven before they are closed.
+ */
+export function payoutSuite<F extends FakeServer>(provider: PayoutProviderName, makeFake: () => F, settings: (fake: F) => ProviderSettings): PayoutSuite<F> {
+  let worker: PayoutWorker | undefined;
+  let n = 0;
+  const suite = {
+    async payoutFor(amount = '100.00') {
+      const playerId = `${provider}-${++n}`;
+      await givenPlayer(suite.t, playerId, { currency: 'BRL', balance: '1000.00', documentNumber: PLAYER_CPF });
+      const res = await suite.t.operator('post', `/players/${playerId}/payouts`, { amount, pixKey: PLAYER_CPF, transactionId: `${provider}-po-${n}` });
+      expect(res.status).toBe(202);
+      return { playerId, id: res.body.payoutId as string };
+    },
+    async statusOf(id: string) {
+      return (await suite.t.db('payouts').where({ id }).first('status')).status as string;
+    },
+    async until(id: string, status: string) {
+      for (const end = Date.now() + 8000; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) {
+        if ((await suite.statusOf(id)) === status) return;
+      }
+      throw new Error(`payout ${id} is ${await suite.statusOf(id)}, not ${status}`);
+    },
+    webhookUrl: () => `http://127.0.0.1:${(suite.t.server.address() as { port: number }).port}/webhooks/payouts/${provider}`,
+    async startWorker() {
+      worker = await startPayoutWorker({ databaseUrl: suite.t.url, engine: suite.t.app.locals.payoutEngine, logger: createLogger('error'), pollIntervalMs: 50 });
+    },
+    async stopWorker() {
+      await worker?.stop();
+      worker = undefined;
+    },
+  } as PayoutSuite<F>;
+
+  beforeAll(async () => {
+    suite.fake = await makeFake().start();
+    suite.t = await startTestApp({
+      payouts: {
+        providers: { [provider]: settings(suite.fake) },
+        defaultProvider: provider,
+        minAmount: '1.00',
+        maxAmount: '5000.00',
+        httpTimeoutMs: 400,
+        pollTimeScale: 0.001, // 30 s → 30 ms, 5 min → 300 ms
+      },
+    });
+    await suite.startWorker();
+  });
+  afterAll(async () => {
+    await suite.stopWorker();
+    await expectSoundLedger(suite.t);
+    await suite.t.close();
+    await suite.fake.stop();
+  });
+  return suite;
+}
