@@ -21,9 +21,15 @@ export class FakePaystar extends FakeServer {
   readonly privateKey = 'ps-private-key-for-payouts';
   readonly orders = new Map<string, PaystarOrder>();
   readonly createCalls: string[] = [];
+  private hiddenLookups = 0;
 
   settings(mode: 'direct' | 'butler' = 'direct') {
     return { baseUrl: this.baseUrl, publicKey: this.publicKey, privateKey: this.privateKey, mode, pixFields: 'pixKey=pix_key,document=cpf' };
+  }
+
+  /** The next lookups by our id answer 404 although the order exists (a replica that has not caught up). */
+  hideNextLookups(count: number): void {
+    this.hiddenLookups = count;
   }
 
   createsOf(ours: string): number {
@@ -71,7 +77,7 @@ export class FakePaystar extends FakeServer {
     const butler = /^\/butler\/withdrawal-order\/([^/]+)$/.exec(path);
     const order = byOurs || butler ? this.orderOf(decodeURIComponent((byOurs ?? butler)![1])) : byTheirs ? this.orders.get(decodeURIComponent(byTheirs[1])) : undefined;
     if (req.method !== 'GET' || !(byOurs || byTheirs || butler)) return this.json(res, 404, { message: 'Not Found' });
-    if (!order) return this.json(res, 404, { message: 'Order Not Found' });
+    if (!order || (byOurs && this.hiddenLookups-- > 0)) return this.json(res, 404, { message: 'Order Not Found' });
     if (butler) return this.json(res, 200, { amount: String(order.amount), status: order.status, externalId: order.ours, pspDepositOrderID: order.externalId });
     this.json(res, 200, { externalId: order.externalId, orderStatus: order.status, orderHistory: [{ time: new Date().toISOString(), action: '4.0.0.0' }] });
   }
