@@ -2,6 +2,7 @@ import * as schema from './001_schema';
 import * as hotPathForeignKeys from './002_hot_path_foreign_keys';
 import * as payouts from './003_payouts';
 import * as payoutSending from './004_payout_sending';
+import * as reportTimeIndexes from './005_report_time_indexes';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   { name: '002_hot_path_foreign_keys', ...hotPathForeignKeys },
   { name: '003_payouts', ...payouts },
   { name: '004_payout_sending', ...payoutSending },
+  { name: '005_report_time_indexes', ...reportTimeIndexes },
 ];

@@ -6,6 +6,7 @@ import { operatorRouter } from './operator';
 import { buildProviders, PayoutEngine, payoutOperatorRoutes, payoutWebhookRoutes } from './payouts';
 import { PayoutsConfig } from './config';
 import { mountWallet } from './wallet';
+import { reportRoutes } from './reports';
 
 export interface AppOptions {
   db: Knex;
@@ -13,6 +14,8 @@ export interface AppOptions {
   operatorToken: string;
   walletPublicUrl: string | undefined;
   payouts: PayoutsConfig;
+  /** Statement timeout of reports and ledger-check; 5 minutes when absent. */
+  reportTimeoutMs?: number;
 }
 
 /** The express app; `app.locals.payoutEngine` is the engine the payout worker runs. */
@@ -28,7 +31,10 @@ export function createApp(options: AppOptions): Express {
   });
   mountWallet(app, options.db, options.walletPublicUrl);
   app.use(payoutWebhookRoutes(payoutEngine));
-  app.use('/operator', operatorRouter(options.db, options.operatorToken, [payoutOperatorRoutes(options.db, options.payouts, payoutEngine)]));
+  app.use('/operator', operatorRouter(options.db, options.operatorToken, [
+    payoutOperatorRoutes(options.db, options.payouts, payoutEngine),
+    reportRoutes(options.db, { timeoutMs: options.reportTimeoutMs ?? 300_000 }),
+  ]));
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no endpoint ${req.method} ${req.path}`, traceId: req.traceId } });
   });

@@ -15,6 +15,8 @@ export interface Config {
   fbPrivateKey: string | undefined;
   dbPoolMax: number;
   dbStatementTimeoutMs: number;
+  /** How long one report or ledger-check query may run. */
+  reportTimeoutMs: number;
   production: boolean;
   payouts: PayoutsConfig;
 }
@@ -141,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fbPrivateKey,
     dbPoolMax: integer(env, 'DB_POOL_MAX', 20, 2, 500),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 2000, 100, 600000),
+    reportTimeoutMs: integer(env, 'REPORT_TIMEOUT_MS', 300_000, 1000, 3_600_000),
     production,
     payouts: payoutsConfig(env),
   };

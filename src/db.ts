@@ -158,13 +158,31 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
   } finally {
     await admin.end();
   }
+  const url = embeddedUrl(port);
+  log.info('embedded PostgreSQL running', { port, databaseDir, socket: url.includes('%2F') });
+  return { url, stop: () => server.stop() };
+}
+
+function embeddedUrl(port: number): string {
   // On one machine a Unix socket costs the client about 30 % less per query than loopback TCP (measured).
   const socketDir = os.tmpdir();
   const viaSocket = fs.existsSync(path.join(socketDir, `.s.PGSQL.${port}`));
   const host = viaSocket ? encodeURIComponent(socketDir) : '127.0.0.1';
-  log.info('embedded PostgreSQL running', { port, databaseDir, socket: viaSocket });
-  return {
-    url: `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@${host}:${port}/${EMBEDDED_DB}`,
-    stop: () => server.stop(),
-  };
+  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@${host}:${port}/${EMBEDDED_DB}`;
+}
+
+/**
+ * The database a command-line tool works on: DATABASE_URL; else the embedded PostgreSQL of DATA_DIR, the running
+ * server's when there is one (left running), otherwise started for the tool and stopped by `stop()`.
+ */
+export async function toolDatabase(
+  config: { databaseUrl: string | undefined; dataDir: string; embeddedPgPort: number },
+  log: Logger,
+): Promise<EmbeddedDatabase> {
+  if (config.databaseUrl) return { url: config.databaseUrl, stop: async () => undefined };
+  const pidFile = path.join(config.dataDir, 'pg', 'postmaster.pid');
+  // postmaster.pid: pid, data directory, start time, port, ...
+  const [pid, , , port] = fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8').split('\n').map(Number) : [];
+  if (pid > 0 && isAlive(pid)) return { url: embeddedUrl(port), stop: async () => undefined };
+  return startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, log);
 }

@@ -21,3 +21,20 @@ export function positiveInteger(value: unknown, field: string, fallback: number,
   }
   return Number(value);
 }
+
+/** An optional ISO 8601 date or date-time query parameter ("2026-03-01" is midnight UTC). */
+export function dateParam(value: unknown, field: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? new Date(value) : new Date(NaN);
+  if (Number.isNaN(date.getTime())) throw new ApiError(400, 'VALIDATION_ERROR', `${field} must be an ISO 8601 date`, field);
+  return date;
+}
+
+/** An optional query parameter that must be one of `allowed`. */
+export function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
+    throw new ApiError(400, 'VALIDATION_ERROR', `${field} must be one of ${allowed.join(', ')}`, field);
+  }
+  return value as T;
+}

@@ -8,4 +8,4 @@ export { traceRequests } from './trace';
 /** Largest request body any endpoint accepts. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 export { freePort } from './ports';
-export { handle, decimalText, positiveInteger } from './handlers';
+export { handle, dateParam, decimalText, oneOf, positiveInteger } from './handlers';

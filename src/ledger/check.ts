@@ -1,7 +1,15 @@
 import { Knex } from 'knex';
 
 export interface LedgerProblem {
-  check: 'currency_sum' | 'cached_balance' | 'negative_balance' | 'dangling_reference';
+  check:
+    | 'currency_sum'
+    | 'cached_balance'
+    | 'negative_balance'
+    | 'dangling_reference'
+    | 'missing_transfer'
+    | 'withdraw_refunds'
+    | 'withdraw_refunded_and_paid'
+    | 'payout_movements';
   detail: Record<string, string>;
 }
 
@@ -9,14 +17,30 @@ export interface LedgerReport {
   sound: boolean;
   accounts: number;
   transfers: number;
+  /** Wall time of the check, for the README's figure on a million transfers. */
+  ms: number;
   problems: LedgerProblem[];
 }
 
 /**
  * Proves the ledger adds up: every currency sums to zero, every cached balance equals its transfers
- * (credits minus debits), no account is below zero unless it may be, and no movement points at nothing.
+ * (credits minus debits), no account is below zero unless it may be, no movement points at nothing, every
+ * accepted withdraw is open, settled by deposits or refunded exactly once (never refunded and paid), and every
+ * payout's ledger movements match its state.
  */
-export async function checkLedger(db: Knex): Promise<LedgerReport> {
+export async function checkLedger(db: Knex, options: { timeoutMs?: number } = {}): Promise<LedgerReport> {
+  // one snapshot for every query, so movements committed while the check runs cannot look like a fault
+  return db.transaction(
+    async (trx) => {
+      await trx.raw(`SET LOCAL statement_timeout = ${Math.floor(options.timeoutMs ?? 600_000)}`);
+      return checkSnapshot(trx);
+    },
+    { isolationLevel: 'repeatable read', readOnly: true },
+  );
+}
+
+async function checkSnapshot(db: Knex.Transaction): Promise<LedgerReport> {
+  const started = Date.now();
   const sums = await db.raw<{ rows: { currency: string; total: string }[] }>(
     'SELECT currency, sum(balance)::text AS total FROM accounts GROUP BY currency HAVING sum(balance) <> 0',
   );
@@ -29,7 +53,8 @@ export async function checkLedger(db: Knex): Promise<LedgerReport> {
     )
     SELECT a.id, a.balance::text, coalesce(c.total, 0)::text AS computed
     FROM accounts a LEFT JOIN computed c ON c.account_id = a.id
-    WHERE a.balance <> coalesce(c.total, 0)`);
+    WHERE a.balance <> coalesce(c.total, 0)
+    LIMIT 100`);
   const negative = await db.raw<{ rows: { id: string; balance: string }[] }>(
     'SELECT id, balance::text FROM accounts WHERE balance < 0 AND NOT allow_negative',
   );
@@ -44,6 +69,43 @@ export async function checkLedger(db: Knex): Promise<LedgerReport> {
     UNION ALL SELECT 'wallet_transactions.player_id', w.id::text FROM wallet_transactions w
       WHERE NOT EXISTS (SELECT 1 FROM players p WHERE p.id = w.player_id)
     LIMIT 100`);
+  // every accepted bet, win and refund moved its amount
+  const unmoved = await db.raw<{ rows: { id: string; kind: string; transaction_id: string }[] }>(`
+    SELECT w.id::text, w.kind, w.transaction_id FROM wallet_transactions w
+    LEFT JOIN transfers t ON t.id = w.transfer_id
+    WHERE w.response_status = 200 AND w.kind IN ('withdraw', 'deposit')
+      AND (t.id IS NULL OR t.amount <> w.amount)
+    LIMIT 100`);
+  // every accepted withdraw is open, settled by deposits, or refunded exactly once, and never refunded and paid
+  const refunds = await db.raw<{ rows: { id: string; transaction_id: string; refunds: string; rolled_back: boolean }[] }>(`
+    SELECT w.id::text, w.transaction_id, count(r.id)::text AS refunds, w.rolled_back_by IS NOT NULL AS rolled_back
+    FROM wallet_transactions w
+    LEFT JOIN wallet_transactions r
+      ON r.client_id = w.client_id AND r.kind = 'rollback' AND r.withdraw_transaction_id = w.transaction_id
+     AND r.transfer_id IS NOT NULL
+    WHERE w.kind = 'withdraw' AND w.response_status = 200
+    GROUP BY w.id
+    HAVING count(r.id) > 1 OR (count(r.id) = 1) <> (w.rolled_back_by IS NOT NULL)
+    LIMIT 100`);
+  const refundedAndPaid = await db.raw<{ rows: { id: string; transaction_id: string }[] }>(`
+    SELECT w.id::text, w.transaction_id FROM wallet_transactions w
+    WHERE w.kind = 'withdraw' AND w.rolled_back_by IS NOT NULL
+      AND EXISTS (SELECT 1 FROM wallet_transactions d WHERE d.client_id = w.client_id AND d.kind = 'deposit'
+                    AND d.withdraw_transaction_id = w.transaction_id)
+    LIMIT 100`);
+  // a payout's ledger legs follow its state, each of its amount: one reserve; a release iff failed/cancelled; a settle iff it
+  // succeeded (reversed included); a reversal iff reversed
+  const payoutLegs = await db.raw<{ rows: { id: string; status: string; legs: string }[] }>(`
+    SELECT p.id::text, p.status, string_agg(t.kind, ',' ORDER BY t.kind) AS legs
+    FROM payouts p LEFT JOIN transfers t ON t.reference = p.id::text AND t.kind LIKE 'payout\_%'
+    GROUP BY p.id
+    HAVING count(*) FILTER (WHERE t.kind = 'payout_reserve') <> 1
+        OR bool_or(t.amount <> p.amount)
+        OR (count(*) FILTER (WHERE t.kind = 'payout_release') = 1) <> (p.status IN ('failed', 'cancelled'))
+        OR (count(*) FILTER (WHERE t.kind = 'payout_settle') = 1) <> (p.status IN ('succeeded', 'reversed'))
+        OR (count(*) FILTER (WHERE t.kind = 'payout_reverse') = 1) <> (p.status = 'reversed')
+        OR count(*) FILTER (WHERE t.kind IN ('payout_release', 'payout_settle', 'payout_reverse')) > 2
+    LIMIT 100`);
   const counts = await db.raw<{ rows: { accounts: string; transfers: string }[] }>(
     'SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM transfers) AS transfers',
   );
@@ -55,11 +117,37 @@ export async function checkLedger(db: Knex): Promise<LedgerReport> {
     })),
     ...negative.rows.map((r) => ({ check: 'negative_balance' as const, detail: { accountId: r.id, balance: r.balance } })),
     ...dangling.rows.map((r) => ({ check: 'dangling_reference' as const, detail: { reference: r.source, rowId: r.id } })),
+    ...unmoved.rows.map((r) => ({ check: 'missing_transfer' as const, detail: { kind: r.kind, transactionId: r.transaction_id } })),
+    ...refunds.rows.map((r) => ({
+      check: 'withdraw_refunds' as const,
+      detail: { transactionId: r.transaction_id, refunds: r.refunds, markedRolledBack: String(r.rolled_back) },
+    })),
+    ...refundedAndPaid.rows.map((r) => ({ check: 'withdraw_refunded_and_paid' as const, detail: { transactionId: r.transaction_id } })),
+    ...payoutLegs.rows.map((r) => ({ check: 'payout_movements' as const, detail: { payoutId: r.id, status: r.status, legs: r.legs ?? '' } })),
   ];
   return {
     sound: problems.length === 0,
     accounts: Number(counts.rows[0].accounts),
     transfers: Number(counts.rows[0].transfers),
+    ms: Date.now() - started,
     problems,
   };
+}
+
+const EXPLAIN: Record<LedgerProblem['check'], string> = {
+  currency_sum: 'accounts of a currency do not sum to zero',
+  cached_balance: 'a balance differs from the sum of its transfers',
+  negative_balance: 'an account that may not go negative is negative',
+  dangling_reference: 'a row points at a row that does not exist',
+  missing_transfer: 'an accepted bet or win has no transfer of its amount',
+  withdraw_refunds: 'a withdraw was refunded more than once, or its rollback mark disagrees with its refunds',
+  withdraw_refunded_and_paid: 'a withdraw was both refunded and paid a win',
+  payout_movements: "a payout's ledger movements do not match its state",
+};
+
+/** The report as lines a person reads in a terminal: a verdict, then one line per problem. */
+export function describeLedgerReport(report: LedgerReport): string {
+  const head = `${report.sound ? 'ledger sound' : `ledger NOT sound: ${report.problems.length} problem(s)`}; ` +
+    `${report.accounts} accounts, ${report.transfers} transfers, checked in ${report.ms} ms\n`;
+  return head + report.problems.map((p) => `  ${p.check}: ${EXPLAIN[p.check]} (${Object.entries(p.detail).map(([k, v]) => `${k}=${v}`).join(', ')})\n`).join('');
 }

@@ -1,4 +1,4 @@
-export { currencyExponent, parseAmount, formatAmount, AmountError, MAX_AMOUNT_MINOR } from './money';
+export { currencyExponent, parseAmount, formatAmount, formatInCurrency, AmountError, MAX_AMOUNT_MINOR } from './money';
 export {
   transfer,
   ensureCurrencyAccounts,
@@ -10,6 +10,6 @@ export {
 export type { AccountKind, Transfer, TransferRequest, StatementLine, LedgerFailure } from './service';
 export { runIdempotent } from './idempotency';
 export type { StoredResponse } from './idempotency';
-export { checkLedger } from './check';
+export { checkLedger, describeLedgerReport } from './check';
 export type { LedgerReport, LedgerProblem } from './check';
 export { LEDGER_ROUTINES, HOUSE_SHARDS } from './routines';

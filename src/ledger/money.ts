@@ -54,3 +54,10 @@ export function formatAmount(minor: bigint | string | number, exponent: number):
   const fraction = exponent > 0 ? `.${digits.slice(digits.length - exponent)}` : '';
   return `${negative ? '-' : ''}${whole}${fraction}`;
 }
+
+/** Minor units of a stored (hence known) currency as its decimal string: 1250n, "EUR" → "12.50". */
+export function formatInCurrency(minor: bigint | string | number, currency: string): string {
+  const exponent = currencyExponent(currency);
+  if (exponent === undefined) throw new Error(`currency ${currency} has no known exponent`);
+  return formatAmount(minor, exponent);
+}

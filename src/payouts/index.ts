@@ -8,3 +8,4 @@ export type { PayoutWorker } from './worker';
 export { movePayout } from './transitions';
 export type { Move, MoveResult, PayoutRow } from './transitions';
 export type { PayoutStatus } from './states';
+export { PAYOUT_STATUSES } from './states';

@@ -1,11 +1,12 @@
 import { Router } from 'express';
 import { Knex } from 'knex';
 import { PayoutProviderName, PayoutsConfig } from '../config';
-import { ApiError, compileSchema, decimalText, handle, positiveInteger } from '../http';
+import { compileSchema, dateParam, oneOf, decimalText, handle, positiveInteger } from '../http';
 import createPayoutSchema from '../../schemas/operator-payout-create.json';
 import { PixKeyType } from './pix';
 import { cancelPayout, getPayout, listPayouts, requestPayout } from './service';
 import { PayoutEngine } from './engine';
+import { PAYOUT_STATUSES } from './states';
 
 const validateCreate = compileSchema<{
   amount: string | number;
@@ -15,14 +16,6 @@ const validateCreate = compileSchema<{
   transactionId: string;
 }>(createPayoutSchema, 'VALIDATION_ERROR');
 
-const STATUSES = ['requested', 'submitted', 'processing', 'on_hold', 'unknown', 'succeeded', 'failed', 'cancelled', 'reversed'];
-
-function dateParam(value: unknown, field: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = typeof value === 'string' ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(date.getTime())) throw new ApiError(400, 'VALIDATION_ERROR', `${field} must be an ISO 8601 date`, field);
-  return date;
-}
 
 /** Operator routes of the cash-out; mounted inside the operator router (token, JSON, error format). */
 export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: PayoutEngine): Router {
@@ -46,13 +39,9 @@ export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: Pa
   }));
 
   router.get('/payouts', handle(async (req, res) => {
-    const status = req.query.status === undefined ? undefined : String(req.query.status);
-    if (status !== undefined && !STATUSES.includes(status)) {
-      throw new ApiError(400, 'VALIDATION_ERROR', `status must be one of ${STATUSES.join(', ')}`, 'status');
-    }
     res.json(
       await listPayouts(db, {
-        status,
+        status: oneOf(req.query.status, 'status', PAYOUT_STATUSES),
         playerId: req.query.playerId === undefined ? undefined : String(req.query.playerId),
         provider: req.query.provider === undefined ? undefined : String(req.query.provider),
         from: dateParam(req.query.from, 'from'),

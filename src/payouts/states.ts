@@ -13,6 +13,9 @@ export type PayoutStatus =
   | 'cancelled'
   | 'reversed';
 
+export const PAYOUT_STATUSES: readonly PayoutStatus[] = ['requested', 'submitted', 'processing', 'on_hold', 'unknown',
+  'succeeded', 'failed', 'cancelled', 'reversed'];
+
 export const FINAL: ReadonlySet<PayoutStatus> = new Set(['succeeded', 'failed', 'cancelled', 'reversed']);
 
 const OPEN: PayoutStatus[] = ['requested', 'submitted', 'processing', 'on_hold', 'unknown'];

@@ -1,0 +1,2 @@
+export { reportRoutes, parseDuration } from './router';
+export type { ReportSettings } from './table';

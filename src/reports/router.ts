@@ -1,0 +1,86 @@
+import { Readable } from 'node:stream';
+import { Request, Router } from 'express';
+import { Knex } from 'knex';
+import { ApiError, dateParam, handle, oneOf } from '../http';
+import { checkLedger } from '../ledger';
+import { PAYOUT_STATUSES } from '../payouts';
+import { payoutsReport } from './payouts';
+import { roundsReport } from './rounds';
+import { GROUPINGS, summary, summaryColumns } from './summary';
+import { formatParam, readOnly, ReportSettings, respondWithTable, writeCsv } from './table';
+
+const DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+
+/** An ISO 8601 duration of days, hours, minutes and seconds ("PT2H", "P1DT30M") in milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text);
+  if (!match || text === 'P' || text.endsWith('T')) return undefined;
+  const [days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0));
+  return (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
+}
+
+function range(req: Request): { from?: Date; to?: Date } {
+  const from = dateParam(req.query.from, 'from');
+  const to = dateParam(req.query.to, 'to');
+  if (from && to && from >= to) throw new ApiError(400, 'VALIDATION_ERROR', 'from must be before to', 'from');
+  return { from, to };
+}
+
+function text(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length > 200) {
+    throw new ApiError(400, 'VALIDATION_ERROR', `${field} must be one text value of at most 200 characters`, field);
+  }
+  return value;
+}
+
+/** Finance's read-only reports, mounted inside the operator router (token, error format). */
+export function reportRoutes(db: Knex, settings: ReportSettings): Router {
+  const router = Router();
+
+  router.get('/reports/rounds', handle(async (req, res) => {
+    await respondWithTable(req, res, db, settings, roundsReport, {
+      ...range(req),
+      playerId: text(req.query.playerId, 'playerId'),
+      gameId: text(req.query.gameId, 'gameId'),
+      status: oneOf(req.query.status, 'status', ['open', 'closed'] as const),
+    });
+  }));
+
+  router.get('/reports/open-rounds', handle(async (req, res) => {
+    const olderThan = parseDuration(String(req.query.olderThan ?? 'PT2H'));
+    if (olderThan === undefined) {
+      throw new ApiError(400, 'VALIDATION_ERROR', 'olderThan must be an ISO 8601 duration such as PT2H or P1D', 'olderThan');
+    }
+    await respondWithTable(req, res, db, settings, { ...roundsReport, name: 'open-rounds' }, {
+      to: new Date(Date.now() - olderThan),
+      status: 'open',
+    });
+  }));
+
+  router.get('/reports/payouts', handle(async (req, res) => {
+    const review = oneOf(req.query.manualReview, 'manualReview', ['true', 'false'] as const);
+    await respondWithTable(req, res, db, settings, payoutsReport, {
+      ...range(req),
+      provider: text(req.query.provider, 'provider'),
+      status: oneOf(req.query.status, 'status', PAYOUT_STATUSES),
+      manualReview: review === undefined ? undefined : review === 'true',
+    });
+  }));
+
+  router.get('/reports/summary', handle(async (req, res) => {
+    const filter = { ...range(req), groupBy: oneOf(req.query.groupBy, 'groupBy', GROUPINGS) ?? 'day' };
+    const rows = await readOnly(db, settings, (trx) => summary(trx, filter));
+    if (formatParam(req) === 'csv') {
+      await writeCsv(res, `summary-by-${filter.groupBy}`, summaryColumns(filter.groupBy), Readable.from(rows));
+      return;
+    }
+    res.json({ from: filter.from ?? null, to: filter.to ?? null, groupBy: filter.groupBy, rows });
+  }));
+
+  router.get('/reports/ledger-check', handle(async (_req, res) => {
+    res.json(await checkLedger(db, { timeoutMs: settings.timeoutMs }));
+  }));
+
+  return router;
+}

@@ -1,0 +1,119 @@
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Request, Response } from 'express';
+import { Knex } from 'knex';
+import { stringify } from 'csv-stringify';
+import { ApiError, oneOf, positiveInteger } from '../http';
+
+export type Cell = string | number | boolean | null;
+export type ReportRecord = Record<string, Cell>;
+
+/**
+ * A report that is one ordered query: JSON pages through a keyset cursor, CSV streams every row of the filter
+ * from a database cursor, so an export of millions of rows runs in constant memory.
+ */
+export interface TableReport<F, Row> {
+  /** The CSV file name, without extension. */
+  name: string;
+  columns: readonly string[];
+  /** What each value of a cursor (the sort key of a page's last row) must look like. */
+  cursorShape: readonly RegExp[];
+  /** Every row of the filter, in a stable order (no limit). */
+  query(db: Knex, filter: F): Knex.QueryBuilder;
+  /** Restricts `query` to the rows after a page's last row. */
+  after(query: Knex.QueryBuilder, cursor: Cell[]): void;
+  cursorOf(row: Row): Cell[];
+  record(row: Row): ReportRecord;
+}
+
+export interface ReportSettings {
+  /** How long one report query may run (the API's short statement timeout does not apply to reports). */
+  timeoutMs: number;
+}
+
+/** Runs `fn` in a read-only transaction on one snapshot, with the report's statement timeout. */
+export async function readOnly<T>(db: Knex, settings: ReportSettings, fn: (trx: Knex.Transaction) => Promise<T>) {
+  return db.transaction(
+    async (trx) => {
+      await trx.raw(`SET LOCAL statement_timeout = ${Math.floor(settings.timeoutMs)}`);
+      return fn(trx);
+    },
+    { isolationLevel: 'repeatable read', readOnly: true },
+  );
+}
+
+export function formatParam(req: Request): 'json' | 'csv' {
+  return oneOf(req.query.format, 'format', ['json', 'csv'] as const) ?? 'json';
+}
+
+export const SHAPE = {
+  timestamp: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/,
+  integer: /^\d{1,18}$/,
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  text: /^[^\u0000]{0,1000}$/,
+};
+
+function decodeCursor(value: unknown, shape: readonly RegExp[]): Cell[] | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const parts: unknown = JSON.parse(Buffer.from(String(value), 'base64url').toString('utf8'));
+    if (Array.isArray(parts) && parts.length === shape.length && parts.every((p, i) => shape[i].test(String(p)))) {
+      return parts.map(String);
+    }
+  } catch {
+    // refused below
+  }
+  throw new ApiError(400, 'VALIDATION_ERROR', 'cursor is not a cursor this report gave', 'cursor');
+}
+
+/**
+ * Writes records as CSV (RFC 4180: header line, CRLF) with backpressure from the client back to the database.
+ * Amounts stay the exact decimal strings. A failure after the first byte can only cut the download short.
+ */
+export async function writeCsv(res: Response, name: string, columns: readonly string[], rows: NodeJS.ReadableStream, toRecord?: (row: any) => ReportRecord) {
+  res.status(200);
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
+  const csv = stringify({ header: true, columns: [...columns], record_delimiter: 'windows', cast: { boolean: String } });
+  if (!toRecord) return pipeline(rows, csv, res);
+  const records = new Transform({
+    objectMode: true,
+    transform(row, _encoding, done) {
+      done(null, toRecord(row));
+    },
+  });
+  return pipeline(rows, records, csv, res);
+}
+
+/** Answers a table report: a JSON page (`limit`, `cursor`) or, with `format=csv`, the whole filter streamed. */
+export async function respondWithTable<F, Row>(
+  req: Request,
+  res: Response,
+  db: Knex,
+  settings: ReportSettings,
+  report: TableReport<F, Row>,
+  filter: F,
+): Promise<void> {
+  if (formatParam(req) === 'csv') {
+    const cursor = decodeCursor(req.query.cursor, report.cursorShape);
+    const limit = req.query.limit === undefined ? undefined : positiveInteger(req.query.limit, 'limit', 1, Number.MAX_SAFE_INTEGER);
+    await readOnly(db, settings, async (trx) => {
+      const query = report.query(trx, filter);
+      if (cursor) report.after(query, cursor);
+      if (limit) query.limit(limit);
+      await writeCsv(res, report.name, report.columns, query.stream({ batchSize: 2000 }), (row: Row) => report.record(row));
+    });
+    return;
+  }
+  const limit = positiveInteger(req.query.limit, 'limit', 100, 1000);
+  const cursor = decodeCursor(req.query.cursor, report.cursorShape);
+  const rows: Row[] = await readOnly(db, settings, async (trx) => {
+    const query = report.query(trx, filter);
+    if (cursor) report.after(query, cursor);
+    return query.limit(limit);
+  });
+  res.json({
+    rows: rows.map((row) => report.record(row)),
+    nextCursor: rows.length === limit ? Buffer.from(JSON.stringify(report.cursorOf(rows[rows.length - 1]))).toString('base64url') : null,
+  });
+}
