@@ -7,11 +7,18 @@ const NOT_WALLET_CURRENCIES = new Set(['XAU', 'XAG', 'XPT', 'XPD', 'XBA', 'XBB',
 /** Largest amount accepted anywhere, in minor units: far above any real stake, far below bigint overflow on sums. */
 export const MAX_AMOUNT_MINOR = 10n ** 15n;
 
+const EXPONENTS = new Map<string, number>();
+
 /** Number of minor-unit digits of an ISO 4217 currency (EUR 2, JPY 0, BHD 3), or undefined if unknown. */
 export function currencyExponent(code: string): number | undefined {
+  if (EXPONENTS.has(code)) return EXPONENTS.get(code);
   if (!/^[A-Z]{3}$/.test(code) || NOT_WALLET_CURRENCIES.has(code)) return undefined;
-  return currencyCodes.code(code)?.digits;
+  // currency-codes searches its whole list on every lookup; reports ask millions of times
+  const digits = currencyCodes.code(code)?.digits;
+  if (digits !== undefined) EXPONENTS.set(code, digits);
+  return digits;
 }
+
 
 export class AmountError extends Error {}
 

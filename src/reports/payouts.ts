@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { formatInCurrency } from '../ledger';
-import { Cell, SHAPE, TableReport } from './table';
+import { Cell, isoTime, SHAPE, TableReport } from './table';
 
 export interface PayoutReportFilter {
   from?: Date;
@@ -20,9 +20,9 @@ interface PayoutReportRow {
   provider_reference: string | null;
   status: string;
   provider_status: string | null;
-  requested_at: Date;
+  requested_at: string;
   requested_key: string;
-  finalized_at: Date | null;
+  finalized_at: string | null;
   settle_seconds: number | null;
   manual_review: boolean;
   review_reason: string | null;
@@ -47,9 +47,9 @@ export const payoutsReport: TableReport<PayoutReportFilter, PayoutReportRow> = {
         'o.provider_reference',
         'o.status',
         'o.provider_status',
-        'o.requested_at',
-        db.raw(`to_char(o.requested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS requested_key`),
-        'o.finalized_at',
+        isoTime(db, 'o.requested_at', 'requested_at'),
+        isoTime(db, 'o.requested_at', 'requested_key', true),
+        isoTime(db, 'o.finalized_at', 'finalized_at'),
         db.raw('floor(extract(epoch FROM o.finalized_at - o.requested_at))::int AS settle_seconds'),
         'o.manual_review',
         'o.review_reason',
@@ -76,8 +76,8 @@ export const payoutsReport: TableReport<PayoutReportFilter, PayoutReportRow> = {
     providerReference: row.provider_reference,
     status: row.status,
     providerStatus: row.provider_status,
-    requestedAt: row.requested_at.toISOString(),
-    finalizedAt: row.finalized_at?.toISOString() ?? null,
+    requestedAt: row.requested_at,
+    finalizedAt: row.finalized_at,
     settleSeconds: row.settle_seconds,
     manualReview: row.manual_review,
     reviewReason: row.review_reason,

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { formatInCurrency } from '../ledger';
-import { Cell, SHAPE, TableReport } from './table';
+import { Cell, isoTime, SHAPE, TableReport } from './table';
 
 export interface RoundFilter {
   from?: Date;
@@ -23,9 +23,9 @@ interface RoundRow {
   refunds: string;
   net: string;
   transactions: number;
-  opened_at: Date;
+  opened_at: string;
   opened_key: string;
-  closed_at: Date | null;
+  closed_at: string | null;
 }
 
 /**
@@ -52,10 +52,9 @@ export const roundsReport: TableReport<RoundFilter, RoundRow> = {
         db.raw('r.bets::text AS bets, r.wins::text AS wins, r.refunds::text AS refunds'),
         db.raw('(r.bets - r.wins - r.refunds)::text AS net'),
         db.raw('r.withdraw_count + r.deposit_count + r.rollback_count AS transactions'),
-        'r.opened_at',
-        // the cursor keeps the database's microseconds, which a JS Date would drop
-        db.raw(`to_char(r.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS opened_key`),
-        'r.closed_at',
+        isoTime(db, 'r.opened_at', 'opened_at'),
+        isoTime(db, 'r.opened_at', 'opened_key', true),
+        isoTime(db, 'r.closed_at', 'closed_at'),
       )
       .orderBy(['r.opened_at', 'r.client_id', 'r.player_id', 'r.game_round_id']);
     if (filter.from) query.where('r.opened_at', '>=', filter.from);
@@ -82,7 +81,7 @@ export const roundsReport: TableReport<RoundFilter, RoundRow> = {
     net: formatInCurrency(row.net, row.currency),
     transactions: row.transactions,
     open: row.closed_at === null,
-    openedAt: row.opened_at.toISOString(),
-    closedAt: row.closed_at?.toISOString() ?? null,
+    openedAt: row.opened_at,
+    closedAt: row.closed_at,
   }),
 };

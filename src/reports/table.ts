@@ -46,6 +46,14 @@ export function formatParam(req: Request): 'json' | 'csv' {
   return oneOf(req.query.format, 'format', ['json', 'csv'] as const) ?? 'json';
 }
 
+/**
+ * A timestamp column as ISO 8601 text in UTC, made by the database: parsing millions of dates in Node only to
+ * print them again costs more than the query. `micro` keeps the microseconds a cursor needs.
+ */
+export function isoTime(db: Knex, column: string, alias: string, micro = false): Knex.Raw {
+  return db.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.${micro ? 'US' : 'MS'}"Z"') AS ${alias}`);
+}
+
 export const SHAPE = {
   timestamp: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/,
   integer: /^\d{1,18}$/,

@@ -1,0 +1,137 @@
+import { describeLedgerReport, LedgerProblem } from '../../src/ledger';
+import { startTestApp, TestApp } from '../support/app';
+import { payoutIn, playRound } from '../support/history';
+import { PLAYER_CPF } from '../support/payouts';
+import { givenAggregator, givenPlay, PUBLIC_URL, Signer } from '../support/wallet';
+
+let t: TestApp;
+let fb: Signer;
+
+beforeAll(async () => {
+  t = await startTestApp({
+    walletPublicUrl: PUBLIC_URL,
+    payouts: {
+      providers: { jumppag: { baseUrl: 'http://127.0.0.1:9', clientId: 'id', clientSecret: 'secret', webhookSecret: 'hook' } },
+      defaultProvider: 'jumppag',
+      minAmount: '1.00',
+      maxAmount: '50000.00',
+    },
+  });
+  fb = await givenAggregator(t);
+  const eve = await givenPlay(t, 'eve', '100.00');
+  await playRound(t, fb, { play: eve, round: 'e1', bet: 10, then: 15 });
+  await playRound(t, fb, { play: eve, round: 'e2', bet: 5, then: 'rollback' });
+  await t.operator('post', '/players', { playerId: 'pix', currency: 'BRL', documentNumber: PLAYER_CPF }).expect(201);
+  await t.operator('post', '/players/pix/topups', { amount: '500.00', transactionId: 'pix-topup' }).expect(200);
+  await payoutIn(t, 'pix', PLAYER_CPF, '100.00', 'succeeded');
+});
+
+afterAll(() => t.close());
+
+async function problems(): Promise<LedgerProblem[]> {
+  const res = await t.operator('get', '/reports/ledger-check').expect(200);
+  expect(res.body.sound).toBe(res.body.problems.length === 0);
+  return res.body.problems;
+}
+
+/** Plants a fault with `sql`, returns what the check found, and takes the fault back with `undo`. */
+async function withFault(sql: string, undo: string): Promise<LedgerProblem[]> {
+  await t.db.raw(sql);
+  try {
+    return await problems();
+  } finally {
+    await t.db.raw(undo);
+  }
+}
+
+const cashAccountOf = (playerId: string) =>
+  `(SELECT a.id FROM accounts a JOIN players p ON p.id = a.player_id WHERE p.external_id = '${playerId}')`;
+
+describe('GET /operator/reports/ledger-check', () => {
+  it('finds a ledger built by real calls sound, with its size and time', async () => {
+    const res = await t.operator('get', '/reports/ledger-check').expect(200);
+    expect(res.body).toMatchObject({ sound: true, problems: [] });
+    expect(res.body.transfers).toBeGreaterThanOrEqual(7);
+    expect(typeof res.body.ms).toBe('number');
+  });
+
+  it('catches a corrupted balance: the cached balance and the currency sum no longer add up', async () => {
+    const found = await withFault(
+      `UPDATE accounts SET balance = balance + 1 WHERE id = ${cashAccountOf('eve')}`,
+      `UPDATE accounts SET balance = balance - 1 WHERE id = ${cashAccountOf('eve')}`,
+    );
+    expect(found.map((p) => p.check).sort()).toEqual(['cached_balance', 'currency_sum']);
+    expect(found.find((p) => p.check === 'cached_balance')!.detail).toMatchObject({ cached: '10501', fromTransfers: '10500' });
+    expect(found.find((p) => p.check === 'currency_sum')!.detail).toEqual({ currency: 'EUR', total: '1' });
+  });
+
+  it('catches a missing transfer: the win has no movement and both balances disagree with their transfers', async () => {
+    await t.db.raw(`CREATE TABLE kept AS SELECT * FROM transfers WHERE reference = 'e1-win'`);
+    const found = await withFault(
+      `DELETE FROM transfers WHERE reference = 'e1-win'`,
+      `INSERT INTO transfers SELECT * FROM kept; DROP TABLE kept`,
+    );
+    expect(found.map((p) => p.check).sort()).toEqual(['cached_balance', 'cached_balance', 'dangling_reference', 'missing_transfer']);
+    expect(found.find((p) => p.check === 'missing_transfer')!.detail).toEqual({ kind: 'deposit', transactionId: 'e1-win' });
+  });
+
+  it('catches a negative player balance', async () => {
+    const found = await withFault(
+      `ALTER TABLE accounts DROP CONSTRAINT accounts_balance_floor;
+       UPDATE accounts SET balance = -balance WHERE id = ${cashAccountOf('eve')}`,
+      `UPDATE accounts SET balance = -balance WHERE id = ${cashAccountOf('eve')};
+       ALTER TABLE accounts ADD CONSTRAINT accounts_balance_floor CHECK (allow_negative OR balance >= 0)`,
+    );
+    expect(found.map((p) => p.check)).toContain('negative_balance');
+  });
+
+  it('catches a withdraw refunded but not marked rolled back', async () => {
+    const found = await withFault(
+      `UPDATE wallet_transactions SET rolled_back_by = NULL WHERE transaction_id = 'e2-bet'`,
+      `UPDATE wallet_transactions SET rolled_back_by = 'e2-rb' WHERE transaction_id = 'e2-bet'`,
+    );
+    expect(found).toEqual([{ check: 'withdraw_refunds', detail: { transactionId: 'e2-bet', refunds: '1', markedRolledBack: 'false' } }]);
+  });
+
+  it('catches a withdraw both refunded and paid', async () => {
+    const found = await withFault(
+      `UPDATE wallet_transactions SET rolled_back_by = 'e2-rb' WHERE transaction_id = 'e1-bet'`,
+      `UPDATE wallet_transactions SET rolled_back_by = NULL WHERE transaction_id = 'e1-bet'`,
+    );
+    expect(found).toContainEqual({ check: 'withdraw_refunded_and_paid', detail: { transactionId: 'e1-bet' } });
+  });
+
+  it("catches a payout whose state disagrees with its ledger movements", async () => {
+    const found = await withFault(
+      `UPDATE payouts SET status = 'failed' WHERE transaction_id = 'po-succeeded-100.00'`,
+      `UPDATE payouts SET status = 'succeeded' WHERE transaction_id = 'po-succeeded-100.00'`,
+    );
+    expect(found).toEqual([
+      { check: 'payout_movements', detail: { payoutId: expect.any(String), status: 'failed', legs: 'payout_reserve,payout_settle' } },
+    ]);
+  });
+
+  it('is sound again once every fault is taken back', async () => {
+    expect(await problems()).toEqual([]);
+  });
+});
+
+describe('npm run ledger:check output', () => {
+  it('says sound in one line, or NOT sound with one readable line per problem', () => {
+    expect(describeLedgerReport({ sound: true, accounts: 3, transfers: 10, ms: 4, problems: [] })).toBe(
+      'ledger sound; 3 accounts, 10 transfers, checked in 4 ms\n',
+    );
+    expect(
+      describeLedgerReport({
+        sound: false,
+        accounts: 3,
+        transfers: 10,
+        ms: 4,
+        problems: [{ check: 'currency_sum', detail: { currency: 'EUR', total: '1' } }],
+      }),
+    ).toBe(
+      'ledger NOT sound: 1 problem(s); 3 accounts, 10 transfers, checked in 4 ms\n' +
+        '  currency_sum: accounts of a currency do not sum to zero (currency=EUR, total=1)\n',
+    );
+  });
+});
