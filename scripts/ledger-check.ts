@@ -4,21 +4,19 @@
  *   npm run ledger:check                       # the embedded database of DATA_DIR (.data), or DATABASE_URL
  */
 import { loadConfig } from '../src/config';
-import { createDb, toolDatabase } from '../src/db';
+import { openToolDb } from '../src/db';
 import { checkLedger, describeLedgerReport } from '../src/ledger';
 import { createLogger } from '../src/log';
 
 async function main(): Promise<number> {
   const config = loadConfig();
-  const database = await toolDatabase(config, createLogger('warn'));
-  const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: config.reportTimeoutMs });
+  const { db, close } = await openToolDb(config, createLogger('warn'));
   try {
     const report = await checkLedger(db, { timeoutMs: config.reportTimeoutMs });
     process.stdout.write(describeLedgerReport(report));
     return report.sound ? 0 : 1;
   } finally {
-    await db.destroy();
-    await database.stop();
+    await close();
   }
 }
 

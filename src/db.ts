@@ -172,13 +172,32 @@ function embeddedUrl(port: number): string {
 }
 
 /**
- * The database a command-line tool works on: DATABASE_URL; else the embedded PostgreSQL of DATA_DIR, the running
- * server's when there is one (left running), otherwise started for the tool and stopped by `stop()`.
+ * The database a command-line tool works on, migrated: DATABASE_URL; else the embedded PostgreSQL of DATA_DIR,
+ * the running server's when there is one (left running), otherwise started for the tool and stopped by close().
  */
-export async function toolDatabase(
-  config: { databaseUrl: string | undefined; dataDir: string; embeddedPgPort: number },
+export async function openToolDb(
+  config: { databaseUrl: string | undefined; dataDir: string; embeddedPgPort: number; reportTimeoutMs: number },
   log: Logger,
-): Promise<EmbeddedDatabase> {
+): Promise<{ db: Db; close(): Promise<void> }> {
+  const database = await toolDatabase(config, log);
+  const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: config.reportTimeoutMs });
+  try {
+    await migrate(db, database.url);
+  } catch (error) {
+    await db.destroy();
+    await database.stop();
+    throw error;
+  }
+  return {
+    db,
+    async close() {
+      await db.destroy();
+      await database.stop();
+    },
+  };
+}
+
+async function toolDatabase(config: { databaseUrl: string | undefined; dataDir: string; embeddedPgPort: number }, log: Logger): Promise<EmbeddedDatabase> {
   if (config.databaseUrl) return { url: config.databaseUrl, stop: async () => undefined };
   const pidFile = path.join(config.dataDir, 'pg', 'postmaster.pid');
   // postmaster.pid: pid, data directory, start time, port, ...

@@ -10,6 +10,7 @@ import { PayoutOrder, PayoutProvider, ProviderUnavailable, WebhookResult } from 
 import { enqueue, TASKS } from './queue';
 import { nextCheckDelayMs, REVIEW_AFTER_MS } from './schedule';
 import { FINAL } from './states';
+import { reconcilePayouts, Reconciliation } from './reconcile';
 import { movePayout, PayoutRow } from './transitions';
 
 type ProviderFactory = (settings: NonNullable<PayoutsConfig['providers'][PayoutProviderName]>, options: { timeoutMs: number; notificationUrl?: string }) => PayoutProvider;
@@ -27,7 +28,7 @@ export function buildProviders(config: PayoutsConfig): Map<PayoutProviderName, P
   return providers;
 }
 
-async function loadOrder(db: Knex, payoutId: string): Promise<{ payout: PayoutRow; order: PayoutOrder } | undefined> {
+export async function loadOrder(db: Knex, payoutId: string): Promise<{ payout: PayoutRow; order: PayoutOrder } | undefined> {
   const payout: (PayoutRow & { external_id: string }) | undefined = await db('payouts as p')
     .join('players as pl', 'pl.id', 'p.player_id')
     .where('p.id', payoutId)
@@ -191,6 +192,13 @@ export class PayoutEngine {
   }
 
   /** Task payout_sweep (every minute): a check for every open payout, in case a worker died holding its job. */
+  /** Our payouts requested in the range against the provider's records (README: "Reconciliation"). */
+  async reconcile(providerName: string, range: { from: Date; to: Date }): Promise<Reconciliation> {
+    const provider = this.providers.get(providerName as PayoutProviderName);
+    if (!provider) throw new Error(`payout provider ${providerName} is not configured`);
+    return reconcilePayouts(this.db, provider, range);
+  }
+
   async sweep(): Promise<void> {
     const open: { id: string }[] = await this.db('payouts')
       .whereIn('status', ['submitted', 'processing', 'on_hold', 'unknown'])

@@ -9,3 +9,5 @@ export { movePayout } from './transitions';
 export type { Move, MoveResult, PayoutRow } from './transitions';
 export type { PayoutStatus } from './states';
 export { PAYOUT_STATUSES } from './states';
+export { describeReconciliation } from './reconcile';
+export type { Reconciliation, Mismatch } from './reconcile';

@@ -82,6 +82,23 @@ export function hashlee(settings: ProviderSettings, options: { timeoutMs: number
       return match ? found(match) : { found: false };
     },
 
+    async *list({ from, to }) {
+      const filters = [
+        { field: 'created_at', operation: '>=', value: from.toISOString() },
+        { field: 'created_at', operation: '<', value: to.toISOString() },
+      ].map((f) => `filters[]=${encodeURIComponent(JSON.stringify(f))}`).join('&');
+      for (let page = 1; ; page += 1) {
+        const res = await call('GET', `${root}?limit=100&page=${page}&orderBy=id&orderByDirection=asc&${filters}`);
+        const body = res.body as { data?: HashleeWithdrawal[]; meta?: { pagination?: { current_page?: number; total_pages?: number } } } | null;
+        if (res.status !== 200 || !Array.isArray(body?.data)) throw new ProviderUnavailable(`hashlee list: HTTP ${res.status}`);
+        for (const w of body.data) {
+          yield { ourId: w.description, reference: w.hash, providerStatus: w.status, status: STATUS[w.status] ?? 'processing', amount: w.net_amount };
+        }
+        const pages = body.meta?.pagination;
+        if (!pages || (pages.current_page ?? page) >= (pages.total_pages ?? 0)) return;
+      }
+    },
+
     /** Only while OPEN ("Só é permitido o cancelamento de um saque que esteja com o status igual 'OPEN'"). */
     async cancel(_order: PayoutOrder, reference: string): Promise<boolean> {
       const res = await call('PATCH', `${root}/${encodeURIComponent(reference)}/cancel`);

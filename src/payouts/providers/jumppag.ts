@@ -15,6 +15,8 @@ const STATUS: Record<string, PayoutStatus> = {
 };
 const REPLAY_WINDOW_MS = 5 * 60 * 1000;
 
+const LIST_PAGE = 40; // the documented maximum of `limit`
+
 interface JumppagPayout {
   id: string;
   transaction_id: string;
@@ -112,6 +114,19 @@ export function jumppag(settings: ProviderSettings, options: { timeoutMs: number
       if (res.status !== 200 || !Array.isArray(list)) throw new ProviderUnavailable(`jumppag list: HTTP ${res.status}`);
       const match = list.find((p) => p.transaction_id === order.id);
       return match ? found(match) : { found: false };
+    },
+
+    async *list({ from, to }) {
+      for (let page = 1; ; page += 1) {
+        const query = new URLSearchParams({ limit: String(LIST_PAGE), page: String(page), sort: 'id,asc', start_time: from.toISOString(), end_time: to.toISOString() });
+        const res = await authorised('GET', `/payouts?${query}`);
+        const list = (res.body as { data?: JumppagPayout[] } | null)?.data;
+        if (res.status !== 200 || !Array.isArray(list)) throw new ProviderUnavailable(`jumppag list: HTTP ${res.status}`);
+        for (const p of list) {
+          yield { ourId: p.transaction_id ?? null, reference: p.id, providerStatus: p.status, status: STATUS[p.status] ?? 'processing', amount: String(p.amount) };
+        }
+        if (list.length < LIST_PAGE) return;
+      }
     },
 
     /** Jump-Signature: t=<ms>,v1=<hex HMAC-SHA256(secret, "t.rawBody")>; other schemes are ignored. */

@@ -25,6 +25,17 @@ export type StatusResult =
   | { found: true; reference: string; providerStatus: string; status: PayoutStatus; amount?: string }
   | { found: false };
 
+/** One order in the provider's own list, for reconciliation. */
+export interface ListedPayout {
+  /** Our payout id as the provider holds it (its idempotency field), when it holds one. */
+  ourId: string | null;
+  reference: string;
+  providerStatus: string;
+  status: PayoutStatus;
+  /** Reais as the provider writes them ("980", "300.00", "100.00000000"). */
+  amount: string;
+}
+
 /** Which payouts a verified webhook is about: by the provider's reference, our id, or both. */
 export type WebhookResult = { valid: false; reason: string } | { valid: true; payouts: { reference?: string; ourId?: string }[] };
 
@@ -35,6 +46,8 @@ export interface PayoutProvider {
   status(order: PayoutOrder, reference: string | null): Promise<StatusResult>;
   /** Cancels an order the provider still allows to cancel; false where it does not. */
   cancel?(order: PayoutOrder, reference: string): Promise<boolean>;
+  /** Every order the provider created in [from, to), page by page; absent where the provider has no list call. */
+  list?(range: { from: Date; to: Date }): AsyncIterable<ListedPayout>;
   verifyWebhook(headers: Record<string, string | string[] | undefined>, rawBody: Buffer): WebhookResult;
 }
 

@@ -73,9 +73,18 @@ export class FakeHashlee extends FakeServer {
 
   private list(res: http.ServerResponse, url: URL): void {
     const filters = url.searchParams.getAll('filters[]').map((f) => JSON.parse(f) as { field: keyof HashleeWithdrawal; operation: string; value: string });
-    const data = [...this.withdrawals.values()].filter((w) => filters.every((f) => f.operation !== '=' || w[f.field] === f.value));
+    const comparable = (field: string, value: string) => (field.endsWith('_at') ? new Date(value).toISOString() : value);
+    const holds = (w: HashleeWithdrawal, f: (typeof filters)[number]) => {
+      const [a, b] = [comparable(f.field, String(w[f.field])), comparable(f.field, f.value)];
+      return { '=': a === b, '>=': a >= b, '>': a > b, '<': a < b, '<=': a <= b, '<>': a !== b }[f.operation] ?? true;
+    };
+    const data = [...this.withdrawals.values()].filter((w) => filters.every((f) => holds(w, f)));
     const limit = Number(url.searchParams.get('limit') ?? 10);
-    this.json(res, 200, { data: data.slice(0, limit), meta: { pagination: { total: data.length, count: Math.min(limit, data.length), per_page: limit, current_page: 1, total_pages: 1, links: {} } } });
+    const page = Number(url.searchParams.get('page') ?? 1);
+    const pages = Math.max(1, Math.ceil(data.length / limit));
+    const slice = data.slice((page - 1) * limit, page * limit);
+    const next = page < pages ? { next: `${this.baseUrl}${url.pathname}?page=${page + 1}` } : {};
+    this.json(res, 200, { data: slice, meta: { pagination: { total: data.length, count: slice.length, per_page: limit, current_page: page, total_pages: pages, links: next } } });
   }
 
   private create(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {

@@ -81,12 +81,26 @@ export class FakeJumppag extends FakeServer {
       const order = this.orders.get(decodeURIComponent(single[1]));
       return order ? this.reply(res, 200, this.view(order)) : this.reply(res, 404, { message: 'Not found' });
     }
-    if (req.method === 'GET' && url.pathname === '/payouts') {
-      const wanted = url.searchParams.get('transaction_id')?.split(',').map((s) => s.trim());
-      const list = [...this.orders.values()].filter((o) => !wanted || wanted.includes(o.transaction_id));
-      return this.reply(res, 200, list.slice(0, Number(url.searchParams.get('limit') ?? 40)).map((o) => this.view(o)));
-    }
+    if (req.method === 'GET' && url.pathname === '/payouts') return this.list(res, url);
     this.reply(res, 404, { message: 'Not found' });
+  }
+
+  /** GET /payouts: limit 1–40 (default 20), page, sort=id,asc|desc, start_time/end_time on created_at, transaction_id=a,b. */
+  private list(res: http.ServerResponse, url: URL): void {
+    const q = url.searchParams;
+    const limit = Number(q.get('limit') ?? 20);
+    const page = Number(q.get('page') ?? 1);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 40 || !Number.isInteger(page) || page < 1) {
+      return this.reply(res, 422, { message: 'The given data was invalid.' });
+    }
+    const wanted = q.get('transaction_id')?.split(',').map((s) => s.trim());
+    const start = q.get('start_time');
+    const end = q.get('end_time');
+    const list = [...this.orders.values()]
+      .filter((o) => !wanted || wanted.includes(o.transaction_id))
+      .filter((o) => (!start || o.created_at >= new Date(start).toISOString()) && (!end || o.created_at <= new Date(end).toISOString()))
+      .sort((a, b) => (a.id < b.id ? -1 : 1) * (q.get('sort') === 'id,asc' ? 1 : -1));
+    this.reply(res, 200, list.slice((page - 1) * limit, page * limit).map((o) => this.view(o)));
   }
 
   private token(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
