@@ -1,4 +1,5 @@
 import express, { Express } from 'express';
+import helmet from 'helmet';
 import { Knex } from 'knex';
 import { traceRequests } from './http';
 import { Logger } from './log';
@@ -16,6 +17,9 @@ export interface AppOptions {
   payouts: PayoutsConfig;
   /** Statement timeout of reports and ledger-check; 5 minutes when absent. */
   reportTimeoutMs?: number;
+  /** Wrong operator tokens one address may send per 15 minutes (20 when absent). */
+  operatorAuthFailureLimit?: number;
+  trustProxy?: string;
 }
 
 /** The express app; `app.locals.payoutEngine` is the engine the payout worker runs. */
@@ -24,6 +28,8 @@ export function createApp(options: AppOptions): Express {
   const payoutEngine = new PayoutEngine(options.db, buildProviders(options.payouts), options.payouts, options.logger);
   app.locals.payoutEngine = payoutEngine;
   app.disable('x-powered-by');
+  if (options.trustProxy) app.set('trust proxy', /^\d+$/.test(options.trustProxy) ? Number(options.trustProxy) : options.trustProxy);
+  app.use(helmet());
   app.set('etag', false);
   app.use(traceRequests(options.logger));
   app.get('/healthz', (_req, res) => {
@@ -34,7 +40,7 @@ export function createApp(options: AppOptions): Express {
   app.use('/operator', operatorRouter(options.db, options.operatorToken, [
     payoutOperatorRoutes(options.db, options.payouts, payoutEngine),
     reportRoutes(options.db, { timeoutMs: options.reportTimeoutMs ?? 300_000 }),
-  ]));
+  ], { authFailureLimit: options.operatorAuthFailureLimit }));
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no endpoint ${req.method} ${req.path}`, traceId: req.traceId } });
   });

@@ -15,6 +15,10 @@ export interface Config {
   fbPrivateKey: string | undefined;
   dbPoolMax: number;
   dbStatementTimeoutMs: number;
+  /** Wrong operator tokens one address may send per 15 minutes before it is refused. */
+  operatorAuthFailureLimit: number;
+  /** Express "trust proxy": which proxies' X-Forwarded-For to believe for the client address (off when absent). */
+  trustProxy: string | undefined;
   /** How long one report or ledger-check query may run. */
   reportTimeoutMs: number;
   production: boolean;
@@ -144,6 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax: integer(env, 'DB_POOL_MAX', 20, 2, 500),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 2000, 100, 600000),
     reportTimeoutMs: integer(env, 'REPORT_TIMEOUT_MS', 300_000, 1000, 3_600_000),
+    operatorAuthFailureLimit: integer(env, 'OPERATOR_AUTH_FAILURE_LIMIT', 20, 1, 100_000),
+    trustProxy: optional(env, 'TRUST_PROXY'),
     production,
     payouts: payoutsConfig(env),
   };

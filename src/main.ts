@@ -36,7 +36,8 @@ async function start(config: Config, logger: Logger) {
     logger.info('api client from FB_PUBLIC_KEY registered', { publicKey: config.fbPublicKey });
   }
   const token = config.operatorToken ?? developmentToken(config.dataDir, logger);
-  const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl, payouts: config.payouts, reportTimeoutMs: config.reportTimeoutMs });
+  const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl, payouts: config.payouts, reportTimeoutMs: config.reportTimeoutMs,
+    operatorAuthFailureLimit: config.operatorAuthFailureLimit, trustProxy: config.trustProxy });
   const worker = await startPayoutWorker({ databaseUrl: config.databaseUrl ?? embedded!.url, engine: app.locals.payoutEngine, logger });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, () => resolve(s));

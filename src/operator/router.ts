@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { ErrorRequestHandler, Request, RequestHandler, Router } from 'express';
 import { Knex } from 'knex';
+import { rateLimit } from 'express-rate-limit';
 import {
   ApiError,
   BODY_LIMIT_BYTES,
@@ -42,17 +43,31 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-/** Bearer-token check whose timing does not depend on how much of the token was right. */
-function requireToken(token: string): RequestHandler {
+/**
+ * Bearer-token check whose timing does not depend on how much of the token was right. Wrong tokens are counted
+ * per address: past `failureLimit` within 15 minutes, further wrong ones get 429 for the rest of the window.
+ * Only failures reach the counter, so no number of good requests (however concurrent) is ever limited, and an
+ * attacker sharing an address with the operator cannot lock the operator out.
+ */
+function requireToken(token: string, failureLimit: number): RequestHandler {
   const expected = digest(token);
-  return (req, _res, next) => {
+  const countFailure = rateLimit({
+    windowMs: 15 * 60 * 1000,
+    limit: failureLimit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => {
+      next(new ApiError(429, 'RATE_LIMITED', 'too many failed authentications from this address; try again later'));
+    },
+  });
+  return (req, res, next) => {
     const header = req.get('authorization') ?? '';
     const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!timingSafeEqual(digest(given), expected)) {
-      next(new ApiError(401, 'UNAUTHORIZED', 'missing or wrong bearer token'));
+    if (timingSafeEqual(digest(given), expected)) {
+      next();
       return;
     }
-    next();
+    void countFailure(req, res, (limited?: unknown) => next(limited ?? new ApiError(401, 'UNAUTHORIZED', 'missing or wrong bearer token')));
   };
 }
 
@@ -96,9 +111,9 @@ const renderError: ErrorRequestHandler = (error, req, res, _next) => {
 };
 
 /** The operator API; `extra` routers (e.g. payouts) share its token check, JSON parsing and error format. */
-export function operatorRouter(db: Knex, token: string, extra: Router[] = []): Router {
+export function operatorRouter(db: Knex, token: string, extra: Router[] = [], options: { authFailureLimit?: number } = {}): Router {
   const router = Router();
-  router.use(requireToken(token));
+  router.use(requireToken(token, options.authFailureLimit ?? 20));
   router.use(express.raw({ type: () => true, limit: BODY_LIMIT_BYTES }), jsonBody);
 
   router.post('/players', handle(async (req, res) => {

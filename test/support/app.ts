@@ -27,7 +27,7 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: { walletPublicUrl?: string; poolMax?: number; statementTimeoutMs?: number; payouts?: PayoutsConfig } = {},
+  options: { walletPublicUrl?: string; poolMax?: number; statementTimeoutMs?: number; payouts?: PayoutsConfig; operatorAuthFailureLimit?: number } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const db = createDb(database.url, { poolMax: options.poolMax ?? 20, statementTimeoutMs: options.statementTimeoutMs ?? 10000 });
@@ -44,7 +44,7 @@ export async function startTestApp(
     transports: [new winston.transports.Stream({ stream: sink })],
   });
   const payouts = options.payouts ?? { providers: {}, defaultProvider: undefined, minAmount: '1.00', maxAmount: '50000.00' };
-  const app = createApp({ db, logger, operatorToken: OPERATOR_TOKEN, walletPublicUrl: options.walletPublicUrl, payouts });
+  const app = createApp({ db, logger, operatorToken: OPERATOR_TOKEN, walletPublicUrl: options.walletPublicUrl, payouts, operatorAuthFailureLimit: options.operatorAuthFailureLimit });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
