@@ -1,0 +1,203 @@
+import { Knex } from 'knex';
+import { createDb } from '../../src/db';
+import { checkLedger } from '../../src/ledger';
+import { createTestDatabase } from '../support/database';
+import { FakeJumppag } from '../support/fakes/jumppag';
+import { PLAYER_CPF } from '../support/payouts';
+import { driveLoad, expectLoadInLedger, givenPlayers, operatorCall, ServerProcess, walletCall } from './support';
+
+/**
+ * The long reliability runs (npm run test:chaos): real server processes from dist/, killed, restarted, run
+ * several at once, and a database restarted under them. Figures are printed for the README.
+ */
+const figures: string[] = [];
+afterAll(() => process.stdout.write(`\nchaos figures:\n${figures.map((f) => `  ${f}`).join('\n')}\n`));
+
+async function expectSound(db: Knex) {
+  const report = await checkLedger(db);
+  expect(report.problems).toEqual([]);
+}
+
+describe('crash mid-load: kill -9 during a run, restart, retry every unanswered call', () => {
+  it('keeps every acknowledged movement exactly once and every balance equal to the model', async () => {
+    const database = await createTestDatabase();
+    const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: 10_000 });
+    const server = await ServerProcess.start({ DATABASE_URL: database.url });
+    try {
+      const { players, sessions } = await givenPlayers(server.url, 20, 'crash');
+      let crashes = 0;
+      let running = true;
+      const crasher = (async () => {
+        while (running && crashes < 5) {
+          await new Promise((r) => setTimeout(r, 700));
+          if (!running) break;
+          await server.kill9();
+          crashes += 1;
+          await server.restart();
+        }
+      })();
+      const report = await driveLoad({ target: () => server.url, players, sessions, rounds: 40, startCents: 50_000n });
+      running = false;
+      await crasher;
+      expect(crashes).toBeGreaterThanOrEqual(3);
+      await expectLoadInLedger(db, report);
+      await expectSound(db);
+      figures.push(`crash: ${report.requests} requests, ${crashes} kill -9, ${report.retried} retried, ${report.moved.length} movements, each once`);
+    } finally {
+      await server.stop();
+      await db.destroy();
+      await database.drop();
+    }
+  });
+});
+
+/**
+ * What a restart does to the server, done to its database: every connection is terminated (57P01, as at a
+ * shutdown) and new ones are refused until it is back. (The embedded server of the tests is shared by every test
+ * file, so the database is closed to connections rather than the whole server stopped.)
+ */
+describe('database restart during load', () => {
+  it('answers 500 ERROR_TIMEOUT or ERROR_UNKNOWN_ERROR promptly while it is down, recovers by itself, and half-writes nothing', async () => {
+    const database = await createTestDatabase();
+    const name = new URL(database.url).pathname.slice(1);
+    const admin = createDb(database.url.replace(`/${name}`, '/postgres'), { poolMax: 1, statementTimeoutMs: 10_000 });
+    const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: 10_000 });
+    const server = await ServerProcess.start({ DATABASE_URL: database.url, DB_STATEMENT_TIMEOUT_MS: '1000' });
+    try {
+      const { players, sessions } = await givenPlayers(server.url, 10, 'restart');
+      await db.destroy();
+      const load = driveLoad({ target: () => server.url, players, sessions, rounds: 60, startCents: 50_000n });
+      await new Promise((r) => setTimeout(r, 800));
+      await admin.raw(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+      await admin.raw('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ?', [name]);
+      // while it is down: every call is answered, quickly, with a documented 500
+      const downAnswers: { status: number; code?: string; ms: number }[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const started = Date.now();
+        const answer = await walletCall(server.url, '/wallet/balance', { playerId: players[0], sessionId: sessions.get(players[0]), currency: 'EUR', gameId: 'chaos-slot' });
+        downAnswers.push({ status: answer!.status, code: answer!.body.code, ms: Date.now() - started });
+      }
+      await new Promise((r) => setTimeout(r, 1500));
+      await admin.raw(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+      const report = await load;
+      for (const a of downAnswers) {
+        expect(a.status).toBe(500);
+        expect(['ERROR_TIMEOUT', 'ERROR_UNKNOWN_ERROR']).toContain(a.code);
+        expect(a.ms).toBeLessThan(5000);
+      }
+      expect(report.retried).toBeGreaterThan(0);
+      const after = createDb(database.url, { poolMax: 2, statementTimeoutMs: 10_000 });
+      await expectLoadInLedger(after, report);
+      await expectSound(after);
+      await after.destroy();
+      figures.push(`database restart: ${report.requests} requests, ${report.retried} answered 500 or unanswered and retried, ` +
+        `slowest answer while down ${Math.max(...downAnswers.map((a) => a.ms))} ms, recovered without a server restart`);
+    } finally {
+      await server.stop();
+      await admin.destroy();
+      await database.drop();
+    }
+  });
+});
+
+describe('several instances on one database', () => {
+  let servers: ServerProcess[];
+  let fake: FakeJumppag;
+  let database: { url: string; drop: () => Promise<void> };
+  let db: Knex;
+
+  beforeAll(async () => {
+    fake = await new FakeJumppag().start();
+    database = await createTestDatabase();
+    db = createDb(database.url, { poolMax: 2, statementTimeoutMs: 10_000 });
+    const settings = fake.settings();
+    const env = {
+      DATABASE_URL: database.url,
+      JUMPPAG_BASE_URL: settings.baseUrl,
+      JUMPPAG_CLIENT_ID: settings.clientId,
+      JUMPPAG_CLIENT_SECRET: settings.clientSecret,
+      JUMPPAG_WEBHOOK_SECRET: settings.webhookSecret,
+      PAYOUT_DEFAULT_PROVIDER: 'jumppag',
+    };
+    servers = await Promise.all([0, 1, 2].map(() => ServerProcess.start(env)));
+  });
+
+  afterAll(async () => {
+    for (const exit of await Promise.all(servers.map((s) => s.stop()))) expect(exit).toBe(0);
+    await expectSound(db);
+    await db.destroy();
+    await database.drop();
+    await fake.stop();
+  });
+
+  it('moves money once when the same transactionId reaches three instances at once', async () => {
+    const { players, sessions } = await givenPlayers(servers[0].url, 1, 'same-id');
+    for (let i = 0; i < 20; i += 1) {
+      const body = {
+        playerId: players[0], sessionId: sessions.get(players[0]), currency: 'EUR', gameId: 'chaos-slot', gameRoundId: `same-${i}`,
+        transactionId: `same-${i}-bet`, amount: 1, cashAmount: 1, jackpotAmount: null, isGameRoundFinished: false,
+      };
+      const answers = await Promise.all(servers.map((s) => walletCall(s.url, '/wallet/withdraw', body)));
+      expect(new Set(answers.map((a) => JSON.stringify({ status: a!.status, balance: a!.body.balance }))).size).toBe(1);
+    }
+    expect(await db('transfers').where('kind', 'bet').where('reference', 'like', 'same-%').count({ n: '*' })).toEqual([{ n: '20' }]);
+    const [account] = await db('accounts as a').join('players as p', 'p.id', 'a.player_id').where('p.external_id', players[0]).select('a.balance');
+    expect(account.balance).toBe(String(50_000 - 20 * 100));
+  });
+
+  it('keeps every balance right with load spread over the instances', async () => {
+    const { players, sessions } = await givenPlayers(servers[1].url, 12, 'spread');
+    let next = 0;
+    const report = await driveLoad({ target: () => servers[next++ % servers.length].url, players, sessions, rounds: 30, startCents: 50_000n });
+    await expectLoadInLedger(db, report);
+    figures.push(`three instances: ${report.requests} requests spread round-robin, 20 ids raced on all three, each moved once`);
+  });
+
+  it("sends each payout exactly once although every instance's worker competes for it", async () => {
+    await operatorCall(servers[0].url, 'POST', '/players', { playerId: 'payee', currency: 'BRL', documentNumber: PLAYER_CPF });
+    await operatorCall(servers[0].url, 'POST', '/players/payee/topups', { amount: '10000.00', transactionId: 'payee-seed' });
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      const created = await operatorCall(servers[i % 3].url, 'POST', '/players/payee/payouts', { amount: `${10 + i}.00`, pixKey: PLAYER_CPF, transactionId: `multi-${i}` });
+      ids.push(String(created.payoutId));
+    }
+    for (const end = Date.now() + 30_000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+      const open = await db('payouts').whereIn('id', ids).where('status', 'requested').count({ n: '*' });
+      if (open[0].n === '0') break;
+    }
+    expect(await db('payouts').whereIn('id', ids).distinct('status')).toEqual([{ status: 'processing' }]);
+    for (const id of ids) expect(fake.createsOf(id)).toBe(1);
+    figures.push(`payouts: 30 requested across three instances with three workers, 30 sends, none twice`);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('SIGTERM finishes the calls in flight, refuses new connections and exits 0', async () => {
+    const database = await createTestDatabase();
+    const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: 10_000 });
+    const server = await ServerProcess.start({ DATABASE_URL: database.url });
+    try {
+      const { players, sessions } = await givenPlayers(server.url, 30, 'term');
+      const inFlight = players.map((playerId) =>
+        walletCall(server.url, '/wallet/withdraw', {
+          playerId, sessionId: sessions.get(playerId), currency: 'EUR', gameId: 'chaos-slot', gameRoundId: 'last',
+          transactionId: `${playerId}-last`, amount: 1, cashAmount: 1, jackpotAmount: null, isGameRoundFinished: false,
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 5));
+      const exit = server.stop('SIGTERM');
+      const answers = await Promise.all(inFlight);
+      expect(await exit).toBe(0);
+      const answered = answers.filter((a) => a?.status === 200).length;
+      // each call either completed (and is in the ledger) or never reached the server; none is half done
+      expect(await db('transfers').where('kind', 'bet').count({ n: '*' })).toEqual([{ n: String(answered) }]);
+      expect(await walletCall(server.url, '/wallet/balance', {})).toBeUndefined();
+      await expectSound(db);
+      figures.push(`graceful shutdown: ${answered} of 30 calls in flight at SIGTERM answered 200, the rest never reached it, exit 0`);
+    } finally {
+      await server.stop();
+      await db.destroy();
+      await database.drop();
+    }
+  });
+});
