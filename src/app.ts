@@ -8,6 +8,7 @@ import { buildProviders, PayoutEngine, payoutOperatorRoutes, payoutWebhookRoutes
 import { PayoutsConfig } from './config';
 import { mountWallet } from './wallet';
 import { reportRoutes } from './reports';
+import { createMetrics, operationsRoutes } from './metrics';
 
 export interface AppOptions {
   db: Knex;
@@ -20,6 +21,8 @@ export interface AppOptions {
   /** Wrong operator tokens one address may send per 15 minutes (20 when absent). */
   operatorAuthFailureLimit?: number;
   trustProxy?: string;
+  /** When set, /metrics wants `Authorization: Bearer <it>`. */
+  metricsToken?: string;
 }
 
 /** The express app; `app.locals.payoutEngine` is the engine the payout worker runs. */
@@ -32,9 +35,9 @@ export function createApp(options: AppOptions): Express {
   app.use(helmet());
   app.set('etag', false);
   app.use(traceRequests(options.logger));
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  const metrics = createMetrics(options.db);
+  app.use(metrics.observe);
+  app.use(operationsRoutes(options.db, metrics, options.metricsToken));
   mountWallet(app, options.db, options.walletPublicUrl);
   app.use(payoutWebhookRoutes(payoutEngine));
   app.use('/operator', operatorRouter(options.db, options.operatorToken, [

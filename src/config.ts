@@ -19,6 +19,8 @@ export interface Config {
   operatorAuthFailureLimit: number;
   /** Express "trust proxy": which proxies' X-Forwarded-For to believe for the client address (off when absent). */
   trustProxy: string | undefined;
+  /** Bearer token /metrics asks for; open when absent. */
+  metricsToken: string | undefined;
   /** How long one report or ledger-check query may run. */
   reportTimeoutMs: number;
   production: boolean;
@@ -150,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reportTimeoutMs: integer(env, 'REPORT_TIMEOUT_MS', 300_000, 1000, 3_600_000),
     operatorAuthFailureLimit: integer(env, 'OPERATOR_AUTH_FAILURE_LIMIT', 20, 1, 100_000),
     trustProxy: optional(env, 'TRUST_PROXY'),
+    metricsToken: optional(env, 'METRICS_TOKEN'),
     production,
     payouts: payoutsConfig(env),
   };

@@ -37,7 +37,7 @@ async function start(config: Config, logger: Logger) {
   }
   const token = config.operatorToken ?? developmentToken(config.dataDir, logger);
   const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl, payouts: config.payouts, reportTimeoutMs: config.reportTimeoutMs,
-    operatorAuthFailureLimit: config.operatorAuthFailureLimit, trustProxy: config.trustProxy });
+    operatorAuthFailureLimit: config.operatorAuthFailureLimit, trustProxy: config.trustProxy, metricsToken: config.metricsToken });
   const worker = await startPayoutWorker({ databaseUrl: config.databaseUrl ?? embedded!.url, engine: app.locals.payoutEngine, logger });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, () => resolve(s));

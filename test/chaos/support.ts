@@ -130,7 +130,8 @@ export async function driveLoad(options: {
 }): Promise<LoadReport> {
   const report: LoadReport = { requests: 0, retried: 0, answers500: [], expected: new Map(), moved: [] };
   const untilAnswered = async (route: string, body: object): Promise<Answer> => {
-    for (;;) {
+    for (let attempt = 0; ; attempt += 1) {
+      if (attempt > 300) throw new Error(`${route} ${JSON.stringify(body)}: no answer after 300 attempts (30 s)`);
       report.requests += 1;
       const answer = await walletCall(options.target(), route, body);
       if (answer && answer.status !== 500) return answer;

@@ -1,0 +1,136 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { RequestHandler, Router } from 'express';
+import { Knex } from 'knex';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { pendingMigrations } from './db';
+
+/** Each app has its own registry, so several apps in one process (the tests) never clash. */
+export interface Metrics {
+  registry: Registry;
+  /** Times every request by route (the pattern, never the raw path), method and status. */
+  observe: RequestHandler;
+}
+
+function routeOf(req: Parameters<RequestHandler>[0]): string {
+  const pattern = req.route?.path;
+  return typeof pattern === 'string' ? `${req.baseUrl}${pattern}` : 'unmatched';
+}
+
+async function rows<T>(db: Knex, sql: string): Promise<T[]> {
+  return (await db.raw<{ rows: T[] }>(sql)).rows;
+}
+
+/**
+ * Request rate and latency per route and status, process metrics, and at each scrape: the ledger position of
+ * every system account (house = gross gaming result so far, payout accounts = money in flight and paid out,
+ * funding = top-ups), payouts per state, jobs waiting in the queue, and the connection pool.
+ */
+export function createMetrics(db: Knex): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by route, method and status',
+    labelNames: ['route', 'method', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'], registers: [registry] });
+  new Gauge({
+    name: 'ledger_system_balance_minor',
+    help: 'Balance of the system accounts in minor units, by kind and currency (house shards added up)',
+    labelNames: ['kind', 'currency'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const found = await rows<{ kind: string; currency: string; total: string }>(db,
+        'SELECT kind, currency, sum(balance)::text AS total FROM accounts WHERE player_id IS NULL GROUP BY kind, currency');
+      for (const r of found) this.set({ kind: r.kind, currency: r.currency }, Number(r.total));
+    },
+  });
+  new Gauge({
+    name: 'payouts',
+    help: 'Payouts by state',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of await rows<{ status: string; n: number }>(db, 'SELECT status, count(*)::int AS n FROM payouts GROUP BY status')) this.set({ status: r.status }, r.n);
+    },
+  });
+  new Gauge({
+    name: 'job_queue_depth',
+    help: 'Jobs waiting or running in the durable queue (payout sends and checks)',
+    registers: [registry],
+    async collect() {
+      const [r] = await rows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM graphile_worker._private_jobs');
+      this.set(r.n);
+    },
+  });
+  const pool = () => (db.client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } }).pool;
+  new Gauge({
+    name: 'db_pool_connections',
+    help: 'Database pool connections by state (used, free, pending acquires)',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const p = pool();
+      if (!p) return;
+      this.set({ state: 'used' }, p.numUsed());
+      this.set({ state: 'free' }, p.numFree());
+      this.set({ state: 'pending' }, p.numPendingAcquires());
+    },
+  });
+  const observe: RequestHandler = (req, res, next) => {
+    const end = duration.startTimer();
+    res.on('finish', () => {
+      const labels = { route: routeOf(req), method: req.method, status: String(res.statusCode) };
+      end(labels);
+      requests.inc(labels);
+    });
+    next();
+  };
+  return { registry, observe };
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * /healthz: the process is up. /readyz: the database answers and its schema is current, so a load balancer sends
+ * traffic only to instances that can serve it. /metrics: Prometheus text, behind METRICS_TOKEN when set.
+ */
+export function operationsRoutes(db: Knex, metrics: Metrics, metricsToken: string | undefined): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    try {
+      const pending = await pendingMigrations(db);
+      if (pending > 0) {
+        res.status(503).json({ status: 'not_ready', reason: `${pending} migration(s) pending` });
+        return;
+      }
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'not_ready', reason: 'the database does not answer' });
+    }
+  });
+  router.get('/metrics', async (req, res) => {
+    if (metricsToken && !sameSecret(req.get('authorization') ?? '', `Bearer ${metricsToken}`)) {
+      res.status(401).json({ error: { code: 'UNAUTHORIZED', message: 'missing or wrong bearer token', traceId: req.traceId } });
+      return;
+    }
+    try {
+      res.setHeader('Content-Type', metrics.registry.contentType);
+      res.end(await metrics.registry.metrics());
+    } catch (error) {
+      req.log.error('metrics failed', { error: (error as Error).message });
+      res.status(503).json({ error: { code: 'METRICS_UNAVAILABLE', message: 'the database does not answer', traceId: req.traceId } });
+    }
+  });
+  return router;
+}
