@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Server } from 'node:http';
+import { createServer, Server } from 'node:http';
 import { ConfigError, loadConfig, Config } from './config';
 import { createDb, migrate, startEmbeddedPostgres, EmbeddedDatabase, Db } from './db';
 import { createLogger, Logger } from './log';
@@ -39,12 +39,10 @@ async function start(config: Config, logger: Logger) {
   const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl, payouts: config.payouts, reportTimeoutMs: config.reportTimeoutMs,
     operatorAuthFailureLimit: config.operatorAuthFailureLimit, trustProxy: config.trustProxy, metricsToken: config.metricsToken });
   const worker = await startPayoutWorker({ databaseUrl: config.databaseUrl ?? embedded!.url, engine: app.locals.payoutEngine, logger });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.port, () => resolve(s));
-  });
-  // Slow clients cannot hold a connection open forever.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 15_000;
+  // Slow clients (slowloris) cannot hold a connection: headers within 10 s, the whole request within 15 s,
+  // checked every second rather than Node's default 30.
+  const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 15_000, connectionsCheckingInterval: 1000 }, app);
+  await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info('wallet server listening', { url: `http://localhost:${port}`, database: embedded ? 'embedded' : 'DATABASE_URL' });

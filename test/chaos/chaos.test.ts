@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { Knex } from 'knex';
 import { createDb } from '../../src/db';
 import { checkLedger } from '../../src/ledger';
@@ -170,6 +171,30 @@ describe('several instances on one database', () => {
     expect(await db('payouts').whereIn('id', ids).distinct('status')).toEqual([{ status: 'processing' }]);
     for (const id of ids) expect(fake.createsOf(id)).toBe(1);
     figures.push(`payouts: 30 requested across three instances with three workers, 30 sends, none twice`);
+  });
+});
+
+describe('slow clients', () => {
+  it('a client dribbling its headers is cut off after the headers timeout while others are served', async () => {
+    const database = await createTestDatabase();
+    const server = await ServerProcess.start({ DATABASE_URL: database.url });
+    try {
+      const started = Date.now();
+      const socket = net.connect(server.port, '127.0.0.1');
+      socket.write('POST /wallet/withdraw HTTP/1.1\r\nHost: x\r\n');
+      const dribble = setInterval(() => socket.write('X-Slow: 1\r\n'), 500);
+      const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now() - started)));
+      socket.on('error', () => undefined);
+      await fetch(`${server.url}/healthz`).then((r) => expect(r.status).toBe(200));
+      const after = await closed;
+      clearInterval(dribble);
+      expect(after).toBeGreaterThanOrEqual(9_000);
+      expect(after).toBeLessThan(20_000);
+      figures.push(`slowloris: a client dribbling headers was cut off after ${(after / 1000).toFixed(1)} s; others were served meanwhile`);
+    } finally {
+      await server.stop();
+      await database.drop();
+    }
   });
 });
 
