@@ -9,6 +9,7 @@ import { PayoutsConfig } from './config';
 import { mountWallet } from './wallet';
 import { reportRoutes } from './reports';
 import { createMetrics, operationsRoutes } from './metrics';
+import { docsRoutes } from './openapi';
 
 export interface AppOptions {
   db: Knex;
@@ -38,6 +39,7 @@ export function createApp(options: AppOptions): Express {
   const metrics = createMetrics(options.db);
   app.use(metrics.observe);
   app.use(operationsRoutes(options.db, metrics, options.metricsToken));
+  app.use(docsRoutes());
   mountWallet(app, options.db, options.walletPublicUrl);
   app.use(payoutWebhookRoutes(payoutEngine));
   app.use('/operator', operatorRouter(options.db, options.operatorToken, [

@@ -1,0 +1,186 @@
+import { Router } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import definitions from '../schemas/definitions.json';
+import operatorAdjustment from '../schemas/operator-adjustment.json';
+import operatorApiClientCreate from '../schemas/operator-api-client-create.json';
+import operatorGameUpdate from '../schemas/operator-game-update.json';
+import operatorPayoutCreate from '../schemas/operator-payout-create.json';
+import operatorPlayerCreate from '../schemas/operator-player-create.json';
+import operatorPlayerUpdate from '../schemas/operator-player-update.json';
+import operatorSessionCreate from '../schemas/operator-session-create.json';
+import operatorTopup from '../schemas/operator-topup.json';
+import walletBalance from '../schemas/wallet-balance.json';
+import walletDeposit from '../schemas/wallet-deposit.json';
+import walletRollback from '../schemas/wallet-rollback.json';
+import walletWithdraw from '../schemas/wallet-withdraw.json';
+
+/** The JSON Schemas ajv validates requests with: the one source of the document's request bodies. */
+export const REQUEST_SCHEMAS: Record<string, object> = {
+  'wallet-balance': walletBalance,
+  'wallet-withdraw': walletWithdraw,
+  'wallet-deposit': walletDeposit,
+  'wallet-rollback': walletRollback,
+  'operator-player-create': operatorPlayerCreate,
+  'operator-player-update': operatorPlayerUpdate,
+  'operator-session-create': operatorSessionCreate,
+  'operator-topup': operatorTopup,
+  'operator-adjustment': operatorAdjustment,
+  'operator-api-client-create': operatorApiClientCreate,
+  'operator-game-update': operatorGameUpdate,
+  'operator-payout-create': operatorPayoutCreate,
+};
+
+/** A schema file as an OpenAPI component: references to other files point into #/components/schemas. */
+function component(schema: object): object {
+  const text = JSON.stringify(schema)
+    .replace(/"definitions\.json#\/\$defs\/([A-Za-z]+)"/g, '"#/components/schemas/$1"')
+    .replace(/"([a-z-]+)\.json"/g, (match, name: string) => (name in REQUEST_SCHEMAS ? `"#/components/schemas/${name}"` : match));
+  const { $id: _id, ...rest } = JSON.parse(text) as Record<string, unknown>;
+  return rest;
+}
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+interface Operation {
+  method: Method;
+  path: string;
+  tag: 'wallet' | 'operator' | 'payouts' | 'reports' | 'webhooks' | 'operations';
+  summary: string;
+  body?: keyof typeof REQUEST_SCHEMAS;
+  example?: object;
+  query?: Record<string, string>;
+  ok: { status: number; description: string; example?: unknown; type?: string };
+}
+
+const play = { playerId: 'player-1', sessionId: 'c2Vzc2lvbi10b2tlbg', currency: 'EUR', gameId: 'slot-1' };
+const RANGE = { from: 'ISO 8601 date or date-time, inclusive (UTC)', to: 'ISO 8601 date or date-time, exclusive (UTC)' };
+const TABLE = { limit: 'rows per JSON page, 1–1000 (default 100)', cursor: 'nextCursor of the previous page', format: 'json (default) or csv (streams every row)' };
+
+/** Every endpoint, its request schema and an example of each side. */
+export const OPERATIONS: Operation[] = [
+  { method: 'post', path: '/wallet/balance', tag: 'wallet', summary: "The player's balance", body: 'wallet-balance', example: play,
+    ok: { status: 200, description: 'balance in major units', example: { balance: 100.5, currency: 'EUR' } } },
+  { method: 'post', path: '/wallet/withdraw', tag: 'wallet', summary: 'A bet: debits the player once per transactionId', body: 'wallet-withdraw',
+    example: { ...play, gameRoundId: 'round-1', transactionId: 'bet-1', amount: 1.5, cashAmount: 1.5, jackpotAmount: null, isGameRoundFinished: false },
+    ok: { status: 200, description: 'the balance after the bet (the same answer on every retry)', example: { balance: 99, currency: 'EUR' } } },
+  { method: 'post', path: '/wallet/deposit', tag: 'wallet', summary: 'A win on an accepted bet', body: 'wallet-deposit',
+    example: { ...play, gameRoundId: 'round-1', transactionId: 'win-1', withdrawTransactionId: 'bet-1', amount: 3, cashAmount: 3, jackpotAmount: null, isGameRoundFinished: true },
+    ok: { status: 200, description: 'the balance after the win', example: { balance: 102, currency: 'EUR' } } },
+  { method: 'post', path: '/wallet/rollback', tag: 'wallet', summary: 'Refunds a bet (or refuses it in advance)', body: 'wallet-rollback',
+    example: { ...play, gameRoundId: 'round-1', transactionId: 'rb-1', withdrawTransactionId: 'bet-1' },
+    ok: { status: 200, description: 'the balance after the refund', example: { balance: 100.5, currency: 'EUR' } } },
+  { method: 'post', path: '/operator/players', tag: 'operator', summary: 'Create a player (idempotent by playerId)', body: 'operator-player-create',
+    example: { playerId: 'player-1', currency: 'BRL', firstName: 'Ana', lastName: 'Souza', documentNumber: '43278243803' },
+    ok: { status: 201, description: 'created (200 when the same player already exists)' } },
+  { method: 'get', path: '/operator/players/{playerId}', tag: 'operator', summary: 'A player, balance and limits', ok: { status: 200, description: 'the player' } },
+  { method: 'patch', path: '/operator/players/{playerId}', tag: 'operator', summary: 'Block, unblock, set limits or a reality check', body: 'operator-player-update',
+    example: { status: 'blocked', limits: { betMax: '50.00', loss24h: null } }, ok: { status: 200, description: 'the player' } },
+  { method: 'post', path: '/operator/players/{playerId}/sessions', tag: 'operator', summary: 'Open a game session', body: 'operator-session-create',
+    example: { gameId: 'slot-1', ttlSeconds: 3600 }, ok: { status: 201, description: 'the session token to give the aggregator' } },
+  { method: 'post', path: '/operator/players/{playerId}/topups', tag: 'operator', summary: 'Top up (idempotent by transactionId)', body: 'operator-topup',
+    example: { amount: '100.00', transactionId: 'topup-1' }, ok: { status: 200, description: 'the new balance' } },
+  { method: 'post', path: '/operator/players/{playerId}/adjustments', tag: 'operator', summary: 'Signed correction with a reason', body: 'operator-adjustment',
+    example: { amount: '-5.00', reason: 'duplicate bonus', transactionId: 'adj-1' }, ok: { status: 200, description: 'the new balance' } },
+  { method: 'get', path: '/operator/players/{playerId}/transactions', tag: 'operator', summary: 'Statement, newest first', query: { limit: '1–500 (default 50)', cursor: 'transferId to continue after' },
+    ok: { status: 200, description: 'statement lines with running balance' } },
+  { method: 'post', path: '/operator/api-clients', tag: 'operator', summary: 'Register an aggregator key', body: 'operator-api-client-create',
+    example: { name: 'aggregator', scheme: 'hmac-sha256', publicKey: 'fb-public-key', privateKey: 'a-shared-secret-of-32-characters!!' }, ok: { status: 201, description: 'the client, without its secret' } },
+  { method: 'get', path: '/operator/api-clients', tag: 'operator', summary: 'Registered aggregator keys (no secrets)', ok: { status: 200, description: 'the clients' } },
+  { method: 'delete', path: '/operator/api-clients/{id}', tag: 'operator', summary: 'Disable a key at once', ok: { status: 200, description: 'the disabled client' } },
+  { method: 'put', path: '/operator/games/{gameId}', tag: 'operator', summary: 'Enable or disable a game', body: 'operator-game-update', example: { active: false },
+    ok: { status: 200, description: 'the game' } },
+  { method: 'post', path: '/operator/players/{playerId}/payouts', tag: 'payouts', summary: 'Request a PIX payout (reserves the money)', body: 'operator-payout-create',
+    example: { amount: '150.00', pixKey: '43278243803', transactionId: 'po-1' }, ok: { status: 202, description: 'the payout, requested' } },
+  { method: 'get', path: '/operator/payouts/{payoutId}', tag: 'payouts', summary: 'A payout and its history', ok: { status: 200, description: 'the payout' } },
+  { method: 'get', path: '/operator/payouts', tag: 'payouts', summary: 'Payouts, newest first',
+    query: { status: 'payout state', playerId: 'player', provider: 'provider', ...RANGE, limit: '1–500 (default 50)', cursor: 'payoutId to continue after' },
+    ok: { status: 200, description: 'a page of payouts' } },
+  { method: 'post', path: '/operator/payouts/{payoutId}/cancel', tag: 'payouts', summary: 'Cancel before sending, or where the provider allows', ok: { status: 200, description: 'the cancelled payout' } },
+  { method: 'get', path: '/operator/reports/rounds', tag: 'reports', summary: 'One row per game round',
+    query: { ...RANGE, playerId: 'player', gameId: 'game', status: 'open or closed', ...TABLE }, ok: { status: 200, description: 'rounds', type: 'text/csv' } },
+  { method: 'get', path: '/operator/reports/open-rounds', tag: 'reports', summary: 'Rounds still open', query: { olderThan: 'ISO 8601 duration (default PT2H)', ...TABLE },
+    ok: { status: 200, description: 'open rounds', type: 'text/csv' } },
+  { method: 'get', path: '/operator/reports/summary', tag: 'reports', summary: 'Totals per day, game, player or currency',
+    query: { ...RANGE, groupBy: 'day (default), game, player or currency', format: TABLE.format }, ok: { status: 200, description: 'totals', type: 'text/csv' } },
+  { method: 'get', path: '/operator/reports/payouts', tag: 'reports', summary: 'Payouts with time to settle and review flags',
+    query: { ...RANGE, provider: 'provider', status: 'payout state', manualReview: 'true or false', ...TABLE }, ok: { status: 200, description: 'payouts', type: 'text/csv' } },
+  { method: 'get', path: '/operator/reports/ledger-check', tag: 'reports', summary: 'Proof that the ledger adds up',
+    ok: { status: 200, description: 'the proof', example: { sound: true, accounts: 70, transfers: 22, ms: 11, problems: [] } } },
+  { method: 'post', path: '/webhooks/payouts/{provider}', tag: 'webhooks', summary: "A provider's signed status callback (triggers a status check)",
+    ok: { status: 200, description: 'accepted' } },
+  { method: 'get', path: '/healthz', tag: 'operations', summary: 'Liveness', ok: { status: 200, description: 'up', example: { status: 'ok' } } },
+  { method: 'get', path: '/readyz', tag: 'operations', summary: 'Readiness: database reachable, migrations current', ok: { status: 200, description: 'ready', example: { status: 'ready' } } },
+  { method: 'get', path: '/metrics', tag: 'operations', summary: 'Prometheus metrics', ok: { status: 200, description: 'Prometheus text', type: 'text/plain' } },
+  { method: 'get', path: '/openapi.json', tag: 'operations', summary: 'This document', ok: { status: 200, description: 'OpenAPI 3.1' } },
+];
+
+function operationObject(op: Operation): object {
+  const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+  const queryParams = Object.entries(op.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } }));
+  const wallet = op.tag === 'wallet';
+  const security = wallet ? [{ publicKey: [], signature: [] }] : op.path.startsWith('/operator') ? [{ operatorToken: [] }] : [];
+  const error = { $ref: wallet ? '#/components/responses/WalletError' : '#/components/responses/OperatorError' };
+  return {
+    tags: [op.tag],
+    summary: op.summary,
+    operationId: `${op.method}${op.path.replace(/[{}]/g, '').replace(/[/.-](\w)/g, (_m, c: string) => c.toUpperCase())}`,
+    security,
+    parameters: [...pathParams, ...queryParams],
+    ...(op.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${op.body}` }, example: op.example } } } }
+      : {}),
+    responses: {
+      [op.ok.status]: {
+        description: op.ok.description,
+        content: {
+          'application/json': op.ok.example === undefined ? {} : { example: op.ok.example },
+          ...(op.ok.type ? { [op.ok.type]: {} } : {}),
+        },
+      },
+      ...(op.path.startsWith('/wallet') || op.path.startsWith('/operator') ? { '4XX': error, '5XX': error } : {}),
+    },
+  };
+}
+
+/** The OpenAPI 3.1 document of every endpoint, built from the same JSON Schemas ajv validates with. */
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, object>> = {};
+  for (const op of OPERATIONS) (paths[op.path] ??= {})[op.method] = operationObject(op);
+  const { $defs } = definitions as { $defs: Record<string, object> };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Seamless wallet',
+      version: '0.1.0',
+      description: 'Casino seamless wallet: the signed aggregator wallet API, the operator API, PIX payouts and finance reports. Amounts are decimal numbers (wallet) or decimal strings (operator) in major units; never more decimals than the currency has.',
+    },
+    tags: ['wallet', 'operator', 'payouts', 'reports', 'webhooks', 'operations'].map((name) => ({ name })),
+    paths,
+    components: {
+      schemas: {
+        ...$defs,
+        ...Object.fromEntries(Object.entries(REQUEST_SCHEMAS).map(([name, schema]) => [name, component(schema)])),
+      },
+      securitySchemes: {
+        operatorToken: { type: 'http', scheme: 'bearer', description: 'OPERATOR_TOKEN' },
+        publicKey: { type: 'apiKey', in: 'header', name: 'Public-Key', description: "the aggregator's registered key" },
+        signature: { type: 'apiKey', in: 'header', name: 'Signature', description: 'hex HMAC-SHA256 (or base64 ed25519) of "POST\\n<absolute URL>\\n<upper-case MD5 of the raw body>"' },
+      },
+      responses: {
+        WalletError: { description: 'a wallet error', content: { 'application/json': { example: { code: 'ERROR_TRANSACTION_INSUFFICIENT_FUNDS', description: 'the balance is lower than the bet', traceId: '3f1c…' } } } },
+        OperatorError: { description: 'an operator error', content: { 'application/json': { example: { error: { code: 'VALIDATION_ERROR', message: 'amount is required', field: 'amount', traceId: '3f1c…' } } } } },
+      },
+    },
+  };
+}
+
+/** /openapi.json and interactive docs at /docs (Swagger UI, served from the package, no CDN). */
+export function docsRoutes(): Router {
+  const document = openApiDocument();
+  const router = Router();
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  router.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Seamless wallet API' }));
+  return router;
+}
