@@ -178,11 +178,12 @@ function embeddedUrl(port: number): string {
 export async function openToolDb(
   config: { databaseUrl: string | undefined; dataDir: string; embeddedPgPort: number; reportTimeoutMs: number },
   log: Logger,
-): Promise<{ db: Db; close(): Promise<void> }> {
+): Promise<{ db: Db; applied: string[]; close(): Promise<void> }> {
   const database = await toolDatabase(config, log);
   const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: config.reportTimeoutMs });
+  let applied: string[];
   try {
-    await migrate(db, database.url);
+    applied = await migrate(db, database.url);
   } catch (error) {
     await db.destroy();
     await database.stop();
@@ -190,6 +191,7 @@ export async function openToolDb(
   }
   return {
     db,
+    applied,
     async close() {
       await db.destroy();
       await database.stop();

@@ -1,0 +1,149 @@
+/**
+ * `npx wallet`: the operator's routine tasks without curl. Money commands go through the running server's
+ * operator API (WALLET_URL, default http://localhost:3000; OPERATOR_TOKEN, or .data/operator-token), so every
+ * rule and idempotency key applies; `migrate` and `ledger-check` work on the database itself.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Command } from 'commander';
+import { loadConfig } from '../src/config';
+import { openToolDb } from '../src/db';
+import { checkLedger, describeLedgerReport } from '../src/ledger';
+import { createLogger } from '../src/log';
+import { buildProviders, describeReconciliation, PayoutEngine } from '../src/payouts';
+
+const baseUrl = () => (process.env.WALLET_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+
+function operatorToken(): string {
+  if (process.env.OPERATOR_TOKEN) return process.env.OPERATOR_TOKEN;
+  const file = path.resolve(process.env.DATA_DIR ?? '.data', 'operator-token');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  throw new Error('set OPERATOR_TOKEN (or run where npm start keeps .data/operator-token)');
+}
+
+/** Calls the operator API; prints the JSON answer, or the error and exit code 1. */
+async function api(method: string, route: string, body?: object): Promise<void> {
+  const res = await fetch(`${baseUrl()}/operator${route}`, {
+    method,
+    headers: { Authorization: `Bearer ${operatorToken()}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) {
+    process.stderr.write(`${res.status} ${text}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  process.stdout.write(res.headers.get('content-type')?.startsWith('application/json') ? `${JSON.stringify(JSON.parse(text), null, 2)}\n` : text);
+}
+
+/** Streams a report to stdout (CSV as it arrives), with a row count on stderr when it is a terminal. */
+async function report(name: string, query: Record<string, string | undefined>, csv: boolean): Promise<void> {
+  const params = new URLSearchParams(Object.entries({ ...query, format: csv ? 'csv' : undefined }).filter((e): e is [string, string] => e[1] !== undefined));
+  const res = await fetch(`${baseUrl()}/operator/reports/${name}?${params}`, { headers: { Authorization: `Bearer ${operatorToken()}` } });
+  if (!res.ok || !res.body) {
+    process.stderr.write(`${res.status} ${await res.text()}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  let rows = -1;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    process.stdout.write(chunk);
+    if (csv && process.stderr.isTTY) {
+      for (const byte of chunk) if (byte === 10) rows += 1;
+      process.stderr.write(`\r${rows.toLocaleString('en')} rows`);
+    }
+  }
+  if (csv && process.stderr.isTTY) process.stderr.write('\n');
+}
+
+/** Runs `work` on the migrated database (see openToolDb); its result is the exit code. */
+async function withDatabase(work: (tool: Awaited<ReturnType<typeof openToolDb>>) => Promise<number>): Promise<void> {
+  const { close, ...tool } = await openToolDb(loadConfig(), createLogger('warn'));
+  try {
+    process.exitCode = await work({ ...tool, close });
+  } finally {
+    await close();
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('wallet').description('Operate the seamless wallet from the command line').showHelpAfterError();
+  const id = (given: string | undefined) => given ?? randomUUID();
+
+  const player = program.command('player').description('players');
+  player.command('create <playerId> <currency>').option('--first-name <name>').option('--last-name <name>').option('--document <cpf>')
+    .description('create a player (idempotent)')
+    .action((playerId: string, currency: string, o: { firstName?: string; lastName?: string; document?: string }) =>
+      api('POST', '/players', { playerId, currency, firstName: o.firstName, lastName: o.lastName, documentNumber: o.document }));
+  player.command('show <playerId>').description('balance, status and limits').action((playerId: string) => api('GET', `/players/${encodeURIComponent(playerId)}`));
+  player.command('block <playerId>').action((playerId: string) => api('PATCH', `/players/${encodeURIComponent(playerId)}`, { status: 'blocked' }));
+  player.command('unblock <playerId>').action((playerId: string) => api('PATCH', `/players/${encodeURIComponent(playerId)}`, { status: 'active' }));
+  player.command('limit <playerId> <kind> <amount>').description('kind: betMax, loss24h, loss7d or loss30d; amount "none" removes it')
+    .action((playerId: string, kind: string, amount: string) => api('PATCH', `/players/${encodeURIComponent(playerId)}`, { limits: { [kind]: amount === 'none' ? null : amount } }));
+
+  program.command('session <playerId>').option('--game <gameId>').option('--ttl <seconds>', 'lifetime in seconds', Number)
+    .description('open a game session').action((playerId: string, o: { game?: string; ttl?: number }) =>
+      api('POST', `/players/${encodeURIComponent(playerId)}/sessions`, { gameId: o.game, ttlSeconds: o.ttl }));
+  program.command('topup <playerId> <amount>').option('--id <transactionId>', 'idempotency key (a new one when absent)')
+    .description('top a player up').action((playerId: string, amount: string, o: { id?: string }) =>
+      api('POST', `/players/${encodeURIComponent(playerId)}/topups`, { amount, transactionId: id(o.id) }));
+  program.command('client <name> <publicKey> [privateKey]').option('--ed25519', 'the key is an ed25519 public key (no secret)')
+    .description('register an aggregator api-client').action((name: string, publicKey: string, privateKey: string | undefined, o: { ed25519?: boolean }) =>
+      api('POST', '/api-clients', { name, scheme: o.ed25519 ? 'ed25519' : 'hmac-sha256', publicKey, privateKey }));
+
+  const payout = program.command('payout').description('PIX payouts');
+  payout.command('request <playerId> <amount> <pixKey>').option('--provider <name>').option('--id <transactionId>')
+    .action((playerId: string, amount: string, pixKey: string, o: { provider?: string; id?: string }) =>
+      api('POST', `/players/${encodeURIComponent(playerId)}/payouts`, { amount, pixKey, provider: o.provider, transactionId: id(o.id) }));
+  payout.command('show <payoutId>').action((payoutId: string) => api('GET', `/payouts/${encodeURIComponent(payoutId)}`));
+
+  const reports = program.command('report').description('finance reports (JSON, or --csv streamed)');
+  for (const [name, options] of [
+    ['rounds', ['from', 'to', 'playerId', 'gameId', 'status']],
+    ['open-rounds', ['olderThan']],
+    ['summary', ['from', 'to', 'groupBy']],
+    ['payouts', ['from', 'to', 'provider', 'status']],
+  ] as const) {
+    const command = reports.command(name).option('--csv', 'stream CSV');
+    for (const option of options) command.option(`--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} <value>`);
+    command.action((o: Record<string, string | boolean | undefined>) => {
+      const { csv, ...query } = o;
+      return report(name, query as Record<string, string | undefined>, csv === true);
+    });
+  }
+
+  program.command('ledger-check').description('prove the ledger adds up (exit 1 when not)').action(() =>
+    withDatabase(async ({ db }) => {
+      const result = await checkLedger(db, { timeoutMs: loadConfig().reportTimeoutMs });
+      process.stdout.write(describeLedgerReport(result));
+      return result.sound ? 0 : 1;
+    }));
+  program.command('reconcile').requiredOption('--provider <name>').requiredOption('--from <date>').requiredOption('--to <date>')
+    .description("compare our payouts with the provider's records (exit 1 on a mismatch)")
+    .action((o: { provider: string; from: string; to: string }) => {
+      const range = { from: new Date(o.from), to: new Date(o.to) };
+      if (Number.isNaN(range.from.getTime()) || Number.isNaN(range.to.getTime())) throw new Error('--from and --to must be ISO 8601 dates, e.g. 2026-03-01');
+      return withDatabase(async ({ db }) => {
+        const config = loadConfig();
+        const logger = createLogger('warn');
+        const result = await new PayoutEngine(db, buildProviders(config.payouts), config.payouts, logger).reconcile(o.provider, range);
+        process.stdout.write(describeReconciliation(result));
+        return result.mismatches.length === 0 ? 0 : 1;
+      });
+    });
+  program.command('migrate').description('apply pending migrations').action(() =>
+    withDatabase(async ({ applied }) => {
+      process.stdout.write(applied.length ? `applied ${applied.join(', ')}\n` : 'nothing to apply\n');
+      return 0;
+    }));
+  return program;
+}
+
+if (require.main === module) {
+  buildProgram().parseAsync(process.argv).catch((error: unknown) => {
+    process.stderr.write(`wallet: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  });
+}
