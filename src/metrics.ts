@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { RequestHandler, Router } from 'express';
 import { Knex } from 'knex';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { pendingMigrations } from './db';
+import { secretMatcher } from './http';
 
 /** Each app has its own registry, so several apps in one process (the tests) never clash. */
 export interface Metrics {
@@ -93,17 +93,13 @@ export function createMetrics(db: Knex): Metrics {
   return { registry, observe };
 }
 
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
 /**
  * /healthz: the process is up. /readyz: the database answers and its schema is current, so a load balancer sends
  * traffic only to instances that can serve it. /metrics: Prometheus text, behind METRICS_TOKEN when set.
  */
 export function operationsRoutes(db: Knex, metrics: Metrics, metricsToken: string | undefined): Router {
   const router = Router();
+  const isMetricsToken = metricsToken ? secretMatcher(`Bearer ${metricsToken}`) : undefined;
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -120,7 +116,7 @@ export function operationsRoutes(db: Knex, metrics: Metrics, metricsToken: strin
     }
   });
   router.get('/metrics', async (req, res) => {
-    if (metricsToken && !sameSecret(req.get('authorization') ?? '', `Bearer ${metricsToken}`)) {
+    if (isMetricsToken && !isMetricsToken(req.get('authorization') ?? '')) {
       res.status(401).json({ error: { code: 'UNAUTHORIZED', message: 'missing or wrong bearer token', traceId: req.traceId } });
       return;
     }

@@ -8,4 +8,5 @@ export { traceRequests } from './trace';
 /** Largest request body any endpoint accepts. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 export { freePort } from './ports';
+export { secretMatcher } from './secrets';
 export { handle, dateParam, decimalText, oneOf, positiveInteger } from './handlers';

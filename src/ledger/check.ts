@@ -30,10 +30,18 @@ export interface LedgerReport {
  */
 export async function checkLedger(db: Knex, options: { timeoutMs?: number } = {}): Promise<LedgerReport> {
   // one snapshot for every query, so movements committed while the check runs cannot look like a fault
+  return inSnapshot(db, options.timeoutMs ?? 600_000, checkSnapshot);
+}
+
+/**
+ * Runs `fn` in a read-only transaction on one snapshot (repeatable read), with its own statement timeout: the
+ * short one of API calls does not fit a proof or a report over the whole ledger.
+ */
+export async function inSnapshot<T>(db: Knex, timeoutMs: number, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
   return db.transaction(
     async (trx) => {
-      await trx.raw(`SET LOCAL statement_timeout = ${Math.floor(options.timeoutMs ?? 600_000)}`);
-      return checkSnapshot(trx);
+      await trx.raw(`SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
+      return fn(trx);
     },
     { isolationLevel: 'repeatable read', readOnly: true },
   );

@@ -10,6 +10,6 @@ export {
 export type { AccountKind, Transfer, TransferRequest, StatementLine, LedgerFailure } from './service';
 export { runIdempotent } from './idempotency';
 export type { StoredResponse } from './idempotency';
-export { checkLedger, describeLedgerReport } from './check';
+export { checkLedger, describeLedgerReport, inSnapshot } from './check';
 export type { LedgerReport, LedgerProblem } from './check';
 export { LEDGER_ROUTINES, HOUSE_SHARDS } from './routines';

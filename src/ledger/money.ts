@@ -19,7 +19,6 @@ export function currencyExponent(code: string): number | undefined {
   return digits;
 }
 
-
 export class AmountError extends Error {}
 
 const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d{1,4}))?$/;

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { ErrorRequestHandler, Request, RequestHandler, Router } from 'express';
 import { Knex } from 'knex';
 import { rateLimit } from 'express-rate-limit';
@@ -12,6 +11,7 @@ import {
   isDatabaseTimeout,
   parseJsonExact,
   positiveInteger,
+  secretMatcher,
 } from '../http';
 import { LedgerError } from '../ledger';
 import createPlayerSchema from '../../schemas/operator-player-create.json';
@@ -39,10 +39,6 @@ const validate = {
   updateGame: compileSchema<{ active: boolean }>(updateGameSchema, 'VALIDATION_ERROR'),
 };
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
-
 /**
  * Bearer-token check whose timing does not depend on how much of the token was right. Wrong tokens are counted
  * per address: past `failureLimit` within 15 minutes, further wrong ones get 429 for the rest of the window.
@@ -50,7 +46,7 @@ function digest(value: string): Buffer {
  * attacker sharing an address with the operator cannot lock the operator out.
  */
 function requireToken(token: string, failureLimit: number): RequestHandler {
-  const expected = digest(token);
+  const isToken = secretMatcher(token);
   const countFailure = rateLimit({
     windowMs: 15 * 60 * 1000,
     limit: failureLimit,
@@ -63,7 +59,7 @@ function requireToken(token: string, failureLimit: number): RequestHandler {
   return (req, res, next) => {
     const header = req.get('authorization') ?? '';
     const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (timingSafeEqual(digest(given), expected)) {
+    if (isToken(given)) {
       next();
       return;
     }

@@ -2,12 +2,12 @@ import { Readable } from 'node:stream';
 import { Request, Router } from 'express';
 import { Knex } from 'knex';
 import { ApiError, dateParam, handle, oneOf } from '../http';
-import { checkLedger } from '../ledger';
+import { checkLedger, inSnapshot } from '../ledger';
 import { PAYOUT_STATUSES } from '../payouts';
 import { payoutsReport } from './payouts';
 import { roundsReport } from './rounds';
 import { GROUPINGS, summary, summaryColumns } from './summary';
-import { formatParam, readOnly, ReportSettings, respondWithTable, writeCsv } from './table';
+import { formatParam, ReportSettings, respondWithTable, writeCsv } from './table';
 
 const DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 
@@ -70,7 +70,7 @@ export function reportRoutes(db: Knex, settings: ReportSettings): Router {
 
   router.get('/reports/summary', handle(async (req, res) => {
     const filter = { ...range(req), groupBy: oneOf(req.query.groupBy, 'groupBy', GROUPINGS) ?? 'day' };
-    const rows = await readOnly(db, settings, (trx) => summary(trx, filter));
+    const rows = await inSnapshot(db, settings.timeoutMs, (trx) => summary(trx, filter));
     if (formatParam(req) === 'csv') {
       await writeCsv(res, `summary-by-${filter.groupBy}`, summaryColumns(filter.groupBy), Readable.from(rows));
       return;

@@ -4,6 +4,7 @@ import { Request, Response } from 'express';
 import { Knex } from 'knex';
 import { stringify } from 'csv-stringify';
 import { ApiError, oneOf, positiveInteger } from '../http';
+import { inSnapshot } from '../ledger';
 
 export type Cell = string | number | boolean | null;
 export type ReportRecord = Record<string, Cell>;
@@ -29,17 +30,6 @@ export interface TableReport<F, Row> {
 export interface ReportSettings {
   /** How long one report query may run (the API's short statement timeout does not apply to reports). */
   timeoutMs: number;
-}
-
-/** Runs `fn` in a read-only transaction on one snapshot, with the report's statement timeout. */
-export async function readOnly<T>(db: Knex, settings: ReportSettings, fn: (trx: Knex.Transaction) => Promise<T>) {
-  return db.transaction(
-    async (trx) => {
-      await trx.raw(`SET LOCAL statement_timeout = ${Math.floor(settings.timeoutMs)}`);
-      return fn(trx);
-    },
-    { isolationLevel: 'repeatable read', readOnly: true },
-  );
 }
 
 export function formatParam(req: Request): 'json' | 'csv' {
@@ -105,7 +95,7 @@ export async function respondWithTable<F, Row>(
   if (formatParam(req) === 'csv') {
     const cursor = decodeCursor(req.query.cursor, report.cursorShape);
     const limit = req.query.limit === undefined ? undefined : positiveInteger(req.query.limit, 'limit', 1, Number.MAX_SAFE_INTEGER);
-    await readOnly(db, settings, async (trx) => {
+    await inSnapshot(db, settings.timeoutMs, async (trx) => {
       const query = report.query(trx, filter);
       if (cursor) report.after(query, cursor);
       if (limit) query.limit(limit);
@@ -115,7 +105,7 @@ export async function respondWithTable<F, Row>(
   }
   const limit = positiveInteger(req.query.limit, 'limit', 100, 1000);
   const cursor = decodeCursor(req.query.cursor, report.cursorShape);
-  const rows: Row[] = await readOnly(db, settings, async (trx) => {
+  const rows: Row[] = await inSnapshot(db, settings.timeoutMs, async (trx) => {
     const query = report.query(trx, filter);
     if (cursor) report.after(query, cursor);
     return query.limit(limit);

@@ -14,6 +14,20 @@ import { driveLoad, expectLoadInLedger, FB_PRIVATE, givenPlayers, operatorCall, 
 const figures: string[] = [];
 afterAll(() => process.stdout.write(`\nchaos figures:\n${figures.map((f) => `  ${f}`).join('\n')}\n`));
 
+/** A fresh database, one server process on it and a connection for the proofs, all gone after `work`. */
+async function withServer(work: (server: ServerProcess, db: Knex) => Promise<void>): Promise<void> {
+  const database = await createTestDatabase();
+  const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: 10_000 });
+  const server = await ServerProcess.start({ DATABASE_URL: database.url });
+  try {
+    await work(server, db);
+  } finally {
+    await server.stop();
+    await db.destroy();
+    await database.drop();
+  }
+}
+
 async function expectSound(db: Knex) {
   const report = await checkLedger(db);
   expect(report.problems).toEqual([]);
@@ -21,10 +35,7 @@ async function expectSound(db: Knex) {
 
 describe('crash mid-load: kill -9 during a run, restart, retry every unanswered call', () => {
   it('keeps every acknowledged movement exactly once and every balance equal to the model', async () => {
-    const database = await createTestDatabase();
-    const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: 10_000 });
-    const server = await ServerProcess.start({ DATABASE_URL: database.url });
-    try {
+    await withServer(async (server, db) => {
       const { players, sessions } = await givenPlayers(server.url, 20, 'crash');
       let crashes = 0;
       let running = true;
@@ -46,11 +57,7 @@ describe('crash mid-load: kill -9 during a run, restart, retry every unanswered 
       await expectSound(db);
       for (const secret of [TOKEN, FB_PRIVATE]) expect(server.output.join('')).not.toContain(secret);
       figures.push(`crash: ${report.requests} requests, ${crashes} kill -9, ${report.retried} retried, ${report.moved.length} movements, each once`);
-    } finally {
-      await server.stop();
-      await db.destroy();
-      await database.drop();
-    }
+    });
   });
 });
 
@@ -176,9 +183,7 @@ describe('several instances on one database', () => {
 
 describe('slow clients', () => {
   it('a client dribbling its headers is cut off after the headers timeout while others are served', async () => {
-    const database = await createTestDatabase();
-    const server = await ServerProcess.start({ DATABASE_URL: database.url });
-    try {
+    await withServer(async (server) => {
       const started = Date.now();
       const socket = net.connect(server.port, '127.0.0.1');
       socket.write('POST /wallet/withdraw HTTP/1.1\r\nHost: x\r\n');
@@ -191,19 +196,13 @@ describe('slow clients', () => {
       expect(after).toBeGreaterThanOrEqual(9_000);
       expect(after).toBeLessThan(20_000);
       figures.push(`slowloris: a client dribbling headers was cut off after ${(after / 1000).toFixed(1)} s; others were served meanwhile`);
-    } finally {
-      await server.stop();
-      await database.drop();
-    }
+    });
   });
 });
 
 describe('graceful shutdown', () => {
   it('SIGTERM finishes the calls in flight, refuses new connections and exits 0', async () => {
-    const database = await createTestDatabase();
-    const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: 10_000 });
-    const server = await ServerProcess.start({ DATABASE_URL: database.url });
-    try {
+    await withServer(async (server, db) => {
       const { players, sessions } = await givenPlayers(server.url, 30, 'term');
       const inFlight = players.map((playerId) =>
         walletCall(server.url, '/wallet/withdraw', {
@@ -221,10 +220,6 @@ describe('graceful shutdown', () => {
       expect(await walletCall(server.url, '/wallet/balance', {})).toBeUndefined();
       await expectSound(db);
       figures.push(`graceful shutdown: ${answered} of 30 calls in flight at SIGTERM answered 200 and are in the ledger, the other ${30 - answered} got no answer and moved nothing, exit 0`);
-    } finally {
-      await server.stop();
-      await db.destroy();
-      await database.drop();
-    }
+    });
   });
 });

@@ -1,22 +1,14 @@
 import { describeLedgerReport, LedgerProblem } from '../../src/ledger';
-import { startTestApp, TestApp } from '../support/app';
-import { payoutIn, playRound } from '../support/history';
+import { TestApp } from '../support/app';
+import { payoutIn, playRound, startHistoryApp } from '../support/history';
 import { PLAYER_CPF } from '../support/payouts';
-import { givenAggregator, givenPlay, PUBLIC_URL, Signer } from '../support/wallet';
+import { givenAggregator, givenPlay, Signer } from '../support/wallet';
 
 let t: TestApp;
 let fb: Signer;
 
 beforeAll(async () => {
-  t = await startTestApp({
-    walletPublicUrl: PUBLIC_URL,
-    payouts: {
-      providers: { jumppag: { baseUrl: 'http://127.0.0.1:9', clientId: 'id', clientSecret: 'secret', webhookSecret: 'hook' } },
-      defaultProvider: 'jumppag',
-      minAmount: '1.00',
-      maxAmount: '50000.00',
-    },
-  });
+  t = await startHistoryApp();
   fb = await givenAggregator(t);
   const eve = await givenPlay(t, 'eve', '100.00');
   await playRound(t, fb, { play: eve, round: 'e1', bet: 10, then: 15 });

@@ -1,8 +1,8 @@
 import { Knex } from 'knex';
-import { expectSoundLedger, startTestApp, TestApp } from '../support/app';
-import { moveToDay, payoutIn, playRound } from '../support/history';
+import { expectSoundLedger, TestApp } from '../support/app';
+import { moveToDay, payoutIn, playRound, startHistoryApp } from '../support/history';
 import { PLAYER_CPF } from '../support/payouts';
-import { givenAggregator, Play, PUBLIC_URL, Signer, signedPost, withdrawBody } from '../support/wallet';
+import { givenAggregator, Play, Signer, signedPost, withdrawBody } from '../support/wallet';
 
 /**
  * A known history over two days and two currencies, every report figure asserted exactly:
@@ -57,16 +57,7 @@ async function buildHistory(db: Knex) {
 }
 
 beforeAll(async () => {
-  t = await startTestApp({
-    walletPublicUrl: PUBLIC_URL,
-    // the provider is never called here: payouts are walked through their states directly
-    payouts: {
-      providers: { jumppag: { baseUrl: 'http://127.0.0.1:9', clientId: 'id', clientSecret: 'secret', webhookSecret: 'hook' } },
-      defaultProvider: 'jumppag',
-      minAmount: '1.00',
-      maxAmount: '50000.00',
-    },
-  });
+  t = await startHistoryApp();
   fb = await givenAggregator(t);
   await buildHistory(t.db);
 });

@@ -1,7 +1,23 @@
 import { Knex } from 'knex';
 import { movePayout, PayoutStatus } from '../../src/payouts';
-import { TestApp } from './app';
-import { depositBody, Play, rollbackBody, Signer, signedPost, withdrawBody } from './wallet';
+import { startTestApp, TestApp } from './app';
+import { depositBody, Play, PUBLIC_URL, rollbackBody, Signer, signedPost, withdrawBody } from './wallet';
+
+/**
+ * An app for building a history through the wallet and operator APIs. Payouts go to a Jumppag that is never
+ * called: payoutIn walks them through their states itself.
+ */
+export function startHistoryApp(): Promise<TestApp> {
+  return startTestApp({
+    walletPublicUrl: PUBLIC_URL,
+    payouts: {
+      providers: { jumppag: { baseUrl: 'http://127.0.0.1:9', clientId: 'id', clientSecret: 'secret', webhookSecret: 'hook' } },
+      defaultProvider: 'jumppag',
+      minAmount: '1.00',
+      maxAmount: '50000.00',
+    },
+  });
+}
 
 /** Moves every row written since `since` onto `day` at noon UTC, keeping their order and spacing. */
 export async function moveToDay(db: Knex, since: Date, day: string): Promise<void> {
