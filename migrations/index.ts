@@ -3,6 +3,7 @@ import * as hotPathForeignKeys from './002_hot_path_foreign_keys';
 import * as payouts from './003_payouts';
 import * as payoutSending from './004_payout_sending';
 import * as reportTimeIndexes from './005_report_time_indexes';
+import * as playerSearch from './006_player_search';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   { name: '003_payouts', ...payouts },
   { name: '004_payout_sending', ...payoutSending },
   { name: '005_report_time_indexes', ...reportTimeIndexes },
+  { name: '006_player_search', ...playerSearch },
 ];

@@ -102,6 +102,27 @@ export async function playerView(db: Knex | Knex.Transaction, player: PlayerRow)
   };
 }
 
+/** Players whose id starts with `prefix`, in id order (served by the text_pattern_ops index of migration 006). */
+export async function searchPlayers(db: Knex, prefix: string, limit: number) {
+  const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows: PlayerRow[] = await db('players as p')
+    .join('accounts as a', function joinCash() {
+      this.on('a.player_id', 'p.id').andOnVal('a.kind', 'player_cash');
+    })
+    .where('p.external_id', 'like', pattern)
+    .orderBy('p.external_id')
+    .limit(limit)
+    .select('p.*', 'a.id as account_id', 'a.balance');
+  return rows.map((row) => ({
+    playerId: row.external_id,
+    currency: row.currency,
+    balance: formatAmount(row.balance, exponentOf(row.currency)),
+    status: row.status,
+    firstName: row.first_name,
+    lastName: row.last_name,
+  }));
+}
+
 export interface NewPlayer {
   playerId: string;
   currency: string;

@@ -1,6 +1,5 @@
 import express, { ErrorRequestHandler, Request, RequestHandler, Router } from 'express';
 import { Knex } from 'knex';
-import { rateLimit } from 'express-rate-limit';
 import {
   ApiError,
   BODY_LIMIT_BYTES,
@@ -11,7 +10,6 @@ import {
   isDatabaseTimeout,
   parseJsonExact,
   positiveInteger,
-  secretMatcher,
 } from '../http';
 import { LedgerError } from '../ledger';
 import createPlayerSchema from '../../schemas/operator-player-create.json';
@@ -21,9 +19,10 @@ import topupSchema from '../../schemas/operator-topup.json';
 import adjustmentSchema from '../../schemas/operator-adjustment.json';
 import createClientSchema from '../../schemas/operator-api-client-create.json';
 import updateGameSchema from '../../schemas/operator-game-update.json';
-import { createPlayer, findPlayer, NewPlayer, playerView, PlayerUpdate, updatePlayer } from './players';
+import { createPlayer, findPlayer, NewPlayer, playerView, PlayerUpdate, searchPlayers, updatePlayer } from './players';
 import { adjust, statement, topUp } from './money';
 import { openSession } from './sessions';
+import { OperatorAuth } from './auth';
 import { disableApiClient, listApiClients, NewApiClient, registerApiClient, setGameActive } from './clients';
 
 const validate = {
@@ -38,34 +37,6 @@ const validate = {
   createClient: compileSchema<NewApiClient>(createClientSchema, 'VALIDATION_ERROR'),
   updateGame: compileSchema<{ active: boolean }>(updateGameSchema, 'VALIDATION_ERROR'),
 };
-
-/**
- * Bearer-token check whose timing does not depend on how much of the token was right. Wrong tokens are counted
- * per address: past `failureLimit` within 15 minutes, further wrong ones get 429 for the rest of the window.
- * Only failures reach the counter, so no number of good requests (however concurrent) is ever limited, and an
- * attacker sharing an address with the operator cannot lock the operator out.
- */
-function requireToken(token: string, failureLimit: number): RequestHandler {
-  const isToken = secretMatcher(token);
-  const countFailure = rateLimit({
-    windowMs: 15 * 60 * 1000,
-    limit: failureLimit,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => {
-      next(new ApiError(429, 'RATE_LIMITED', 'too many failed authentications from this address; try again later'));
-    },
-  });
-  return (req, res, next) => {
-    const header = req.get('authorization') ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (isToken(given)) {
-      next();
-      return;
-    }
-    void countFailure(req, res, (limited?: unknown) => next(limited ?? new ApiError(401, 'UNAUTHORIZED', 'missing or wrong bearer token')));
-  };
-}
 
 /** Parses the JSON body exactly (amounts keep their decimal text) into req.body and res.locals.numberTexts. */
 const jsonBody: RequestHandler = (req, res, next) => {
@@ -106,15 +77,23 @@ const renderError: ErrorRequestHandler = (error, req, res, _next) => {
   res.status(apiError.status).json({ error: { code: apiError.code, message: apiError.message, traceId: req.traceId, ...field } });
 };
 
-/** The operator API; `extra` routers (e.g. payouts) share its token check, JSON parsing and error format. */
-export function operatorRouter(db: Knex, token: string, extra: Router[] = [], options: { authFailureLimit?: number } = {}): Router {
+/** The operator API; `extra` routers (e.g. payouts) share its credential check, JSON parsing and error format. */
+export function operatorRouter(db: Knex, auth: OperatorAuth, extra: Router[] = []): Router {
   const router = Router();
-  router.use(requireToken(token, options.authFailureLimit ?? 20));
+  router.use(auth.requireOperator);
   router.use(express.raw({ type: () => true, limit: BODY_LIMIT_BYTES }), jsonBody);
 
   router.post('/players', handle(async (req, res) => {
     const { created, player } = await createPlayer(db, validate.createPlayer(req.body));
     res.status(created ? 201 : 200).json(player);
+  }));
+
+  router.get('/players', handle(async (req, res) => {
+    const prefix = req.query.search;
+    if (typeof prefix !== 'string' || prefix.length < 1 || prefix.length > 45) {
+      throw new ApiError(400, 'VALIDATION_ERROR', 'search must be the first 1 to 45 characters of a playerId', 'search');
+    }
+    res.json({ players: await searchPlayers(db, prefix, positiveInteger(req.query.limit, 'limit', 20, 100)) });
   }));
 
   router.get('/players/:playerId', handle(async (req, res) => {

@@ -57,6 +57,32 @@ describe('GET /operator/players/:playerId', () => {
   });
 });
 
+describe('GET /operator/players?search=', () => {
+  it('finds players by the start of their id, in id order, with balance and status', async () => {
+    for (const id of ['find-me-2', 'find-me-1', 'find-other']) await givenPlayer(t, id, { balance: '3.00' });
+    const res = await t.operator('get', '/players?search=find-me');
+    expect(res.status).toBe(200);
+    expect(res.body.players).toEqual([
+      { playerId: 'find-me-1', currency: 'EUR', balance: '3.00', status: 'active', firstName: null, lastName: null },
+      { playerId: 'find-me-2', currency: 'EUR', balance: '3.00', status: 'active', firstName: null, lastName: null },
+    ]);
+    expect((await t.operator('get', '/players?search=find&limit=1')).body.players).toHaveLength(1);
+  });
+
+  it('takes % and _ literally', async () => {
+    await givenPlayer(t, 'pct%one');
+    expect((await t.operator('get', '/players?search=%25')).body.players).toEqual([]);
+    expect((await t.operator('get', '/players?search=pct_')).body.players).toEqual([]);
+    expect((await t.operator('get', `/players?search=${encodeURIComponent('pct%')}`)).body.players.map((p: { playerId: string }) => p.playerId)).toEqual(['pct%one']);
+  });
+
+  it.each(['', 'x'.repeat(46)])('refuses a search of %j', async (search) => {
+    const res = await t.operator('get', `/players?search=${search}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'search' });
+  });
+});
+
 describe('PATCH /operator/players/:playerId', () => {
   it('blocks and unblocks a player and flags a reality check', async () => {
     await givenPlayer(t, 'frank');
