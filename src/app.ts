@@ -3,7 +3,8 @@ import helmet from 'helmet';
 import { Knex } from 'knex';
 import { traceRequests } from './http';
 import { Logger } from './log';
-import { operatorRouter } from './operator';
+import { operatorAuth, operatorRouter } from './operator';
+import { consoleRoutes } from './console';
 import { buildProviders, PayoutEngine, payoutOperatorRoutes, payoutWebhookRoutes } from './payouts';
 import { PayoutsConfig } from './config';
 import { mountWallet } from './wallet';
@@ -42,10 +43,12 @@ export function createApp(options: AppOptions): Express {
   app.use(docsRoutes());
   mountWallet(app, options.db, options.walletPublicUrl);
   app.use(payoutWebhookRoutes(payoutEngine));
-  app.use('/operator', operatorRouter(options.db, options.operatorToken, [
+  const auth = operatorAuth(options.operatorToken, options.operatorAuthFailureLimit ?? 20);
+  app.use('/operator', operatorRouter(options.db, auth, [
     payoutOperatorRoutes(options.db, options.payouts, payoutEngine),
     reportRoutes(options.db, { timeoutMs: options.reportTimeoutMs ?? 300_000 }),
-  ], { authFailureLimit: options.operatorAuthFailureLimit }));
+  ]));
+  app.use(consoleRoutes(auth));
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no endpoint ${req.method} ${req.path}`, traceId: req.traceId } });
   });

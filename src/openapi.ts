@@ -44,7 +44,7 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 interface Operation {
   method: Method;
   path: string;
-  tag: 'wallet' | 'operator' | 'payouts' | 'reports' | 'webhooks' | 'operations';
+  tag: 'wallet' | 'operator' | 'payouts' | 'reports' | 'webhooks' | 'operations' | 'console';
   summary: string;
   body?: keyof typeof REQUEST_SCHEMAS;
   example?: object;
@@ -72,6 +72,9 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/operator/players', tag: 'operator', summary: 'Create a player (idempotent by playerId)', body: 'operator-player-create',
     example: { playerId: 'player-1', currency: 'BRL', firstName: 'Ana', lastName: 'Souza', documentNumber: '43278243803' },
     ok: { status: 201, description: 'created (200 when the same player already exists)' } },
+  { method: 'get', path: '/operator/players', tag: 'operator', summary: 'Find players by the start of their id',
+    query: { search: 'the first 1–45 characters of a playerId (% and _ are literal)', limit: '1–100 (default 20)' },
+    ok: { status: 200, description: 'players in id order', example: { players: [{ playerId: 'player-1', currency: 'BRL', balance: '12.50', status: 'active', firstName: 'Ana', lastName: 'Souza' }] } } },
   { method: 'get', path: '/operator/players/{playerId}', tag: 'operator', summary: 'A player, balance and limits', ok: { status: 200, description: 'the player' } },
   { method: 'patch', path: '/operator/players/{playerId}', tag: 'operator', summary: 'Block, unblock, set limits or a reality check', body: 'operator-player-update',
     example: { status: 'blocked', limits: { betMax: '50.00', loss24h: null } }, ok: { status: 200, description: 'the player' } },
@@ -111,6 +114,11 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/healthz', tag: 'operations', summary: 'Liveness', ok: { status: 200, description: 'up', example: { status: 'ok' } } },
   { method: 'get', path: '/readyz', tag: 'operations', summary: 'Readiness: database reachable, migrations current', ok: { status: 200, description: 'ready', example: { status: 'ready' } } },
   { method: 'get', path: '/metrics', tag: 'operations', summary: 'Prometheus metrics', ok: { status: 200, description: 'Prometheus text', type: 'text/plain' } },
+  { method: 'get', path: '/console', tag: 'console', summary: 'The operator console (303 to the login form without a session)', ok: { status: 200, description: 'the console page', type: 'text/html' } },
+  { method: 'get', path: '/console/login', tag: 'console', summary: 'The console login form', ok: { status: 200, description: 'the form', type: 'text/html' } },
+  { method: 'post', path: '/console/login', tag: 'console', summary: 'Sign in with the operator token (form field `token`): an 8-hour HttpOnly session cookie',
+    ok: { status: 303, description: 'to /console, or back to the form when the token is wrong' } },
+  { method: 'post', path: '/console/logout', tag: 'console', summary: 'Sign out (clears the cookie)', ok: { status: 303, description: 'to the login form' } },
   { method: 'get', path: '/openapi.json', tag: 'operations', summary: 'This document', ok: { status: 200, description: 'OpenAPI 3.1' } },
 ];
 
@@ -154,7 +162,7 @@ export function openApiDocument(): Record<string, unknown> {
       version: '0.1.0',
       description: 'Casino seamless wallet: the signed aggregator wallet API, the operator API, PIX payouts and finance reports. Amounts are decimal numbers (wallet) or decimal strings (operator) in major units; never more decimals than the currency has.',
     },
-    tags: ['wallet', 'operator', 'payouts', 'reports', 'webhooks', 'operations'].map((name) => ({ name })),
+    tags: ['wallet', 'operator', 'payouts', 'reports', 'webhooks', 'operations', 'console'].map((name) => ({ name })),
     paths,
     components: {
       schemas: {

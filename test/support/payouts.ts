@@ -3,6 +3,7 @@ import { createLogger } from '../../src/log';
 import { PayoutWorker, startPayoutWorker } from '../../src/payouts';
 import { expectSoundLedger, givenPlayer, startTestApp, TestApp } from './app';
 import { FakeServer } from './fakes/server';
+import { PUBLIC_URL } from './wallet';
 
 export const PLAYER_CPF = '43278243803';
 
@@ -56,6 +57,7 @@ export function payoutSuite<F extends FakeServer>(provider: PayoutProviderName, 
   beforeAll(async () => {
     suite.fake = await makeFake().start();
     suite.t = await startTestApp({
+      walletPublicUrl: PUBLIC_URL,
       payouts: {
         providers: { [provider]: settings(suite.fake) },
         defaultProvider: provider,

@@ -1,0 +1,45 @@
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · Wallet console</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/console/assets/console.css">
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
+
+/** The login form; `problem` is one of the fixed messages of the console router, never user input. */
+export function loginPage(problem?: string): string {
+  return page('Sign in', `<main class="login">
+<h1>Wallet console</h1>
+<form method="post" action="/console/login">
+  <label>Operator token <input type="password" name="token" autocomplete="current-password" required autofocus></label>
+  ${problem ? `<p class="notice error" role="alert">${problem}</p>` : ''}
+  <button type="submit">Sign in</button>
+</form>
+</main>`);
+}
+
+export function appPage(): string {
+  return page('Console', `<header>
+<strong>Wallet console</strong>
+<nav>
+  <a href="#/players">Players</a>
+  <a href="#/payouts">Payouts</a>
+  <a href="#/rounds">Open rounds</a>
+  <a href="#/charts">GGR and payouts</a>
+  <a href="/docs">API docs</a>
+</nav>
+<form method="post" action="/console/logout"><button type="submit" class="link">Sign out</button></form>
+</header>
+<div id="notice" aria-live="polite"></div>
+<main id="view"></main>
+<script type="module" src="/console/assets/app.js"></script>`);
+}

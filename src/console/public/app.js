@@ -1,0 +1,412 @@
+// @ts-check
+// The operator console: one page whose views (chosen by the URL's hash) work through the operator API. The session
+// cookie authenticates; the X-Wallet-Console header on every call is what the server asks of cookie callers.
+
+const FINAL_PAYOUT = new Set(['succeeded', 'failed', 'cancelled', 'reversed']);
+const PROVIDERS = ['jumppag', 'paystar', 'hashlee', 'orkestra'];
+const LIMITS = /** @type {const} */ ({ betMax: 'Bet max', loss24h: 'Loss 24 h', loss7d: 'Loss 7 days', loss30d: 'Loss 30 days' });
+
+const view = /** @type {HTMLElement} */ (document.getElementById('view'));
+const notice = /** @type {HTMLElement} */ (document.getElementById('notice'));
+/** Incremented on every navigation, so a poll or a late answer of a view left behind draws nothing. */
+let generation = 0;
+
+class ApiFailure extends Error {
+  /** @param {number} status @param {{code?: string, message?: string, traceId?: string}} error */
+  constructor(status, error) {
+    super(`${error.code ?? status}: ${error.message ?? 'request failed'}${error.traceId ? ` (trace ${error.traceId})` : ''}`);
+  }
+}
+
+/**
+ * Calls the operator API. A lapsed session sends the browser to the login form.
+ * @param {string} method @param {string} path @param {unknown} [body] @returns {Promise<any>}
+ */
+async function api(method, path, body) {
+  const response = await fetch(`/operator${path}`, {
+    method,
+    headers: { 'X-Wallet-Console': '1', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+  if (response.status === 401) {
+    location.assign('/console/login');
+    throw new ApiFailure(401, { code: 'UNAUTHORIZED', message: 'the session has ended' });
+  }
+  const answer = await response.json();
+  if (!response.ok) throw new ApiFailure(response.status, answer.error ?? {});
+  return answer;
+}
+
+/**
+ * Builds an element: attributes (event handlers as functions) and children (strings become text, never HTML).
+ * @param {string} tag @param {Record<string, unknown>} [attributes] @param {...(Node | string | null | undefined | false)} children
+ */
+function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (typeof value === 'function') element.addEventListener(name.slice(2).toLowerCase(), /** @type {EventListener} */ (value));
+    else if (value === true) element.setAttribute(name, '');
+    else if (value !== false && value !== undefined && value !== null) element.setAttribute(name, String(value));
+  }
+  for (const child of children) if (child !== null && child !== undefined && child !== false) element.append(child);
+  return element;
+}
+
+/** @param {string} text @param {'error' | 'ok'} kind */
+function say(text, kind) {
+  notice.replaceChildren(text ? h('p', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text) : '');
+}
+
+/** @param {unknown} error */
+function sayError(error) {
+  say(error instanceof Error ? error.message : String(error), 'error');
+}
+
+/** @param {string[]} headings @param {(Node | string)[][]} rows @param {string} [caption] */
+function table(headings, rows, caption) {
+  return h('table', {},
+    caption ? h('caption', {}, caption) : null,
+    h('thead', {}, h('tr', {}, ...headings.map((heading) => h('th', { scope: 'col' }, heading)))),
+    h('tbody', {}, ...(rows.length ? rows.map((cells) => h('tr', {}, ...cells.map((cell) => h('td', {}, cell))))
+      : [h('tr', {}, h('td', { colspan: headings.length, class: 'empty' }, 'nothing here'))])));
+}
+
+/** @param {string} text @param {string} name @param {Record<string, unknown>} [attributes] */
+function field(text, name, attributes = {}) {
+  return h('label', {}, text, h('input', { name, ...attributes }));
+}
+
+/**
+ * A form that calls `submit` with its values and, on success, says `done`; its button is disabled while it runs.
+ * @param {string} title @param {Node[]} fields @param {string} button
+ * @param {(values: Record<string, string>) => Promise<string | void>} submit
+ */
+function actionForm(title, fields, button, submit) {
+  const form = /** @type {HTMLFormElement} */ (h('form', { class: 'action', 'aria-label': title }, h('h3', {}, title), ...fields,
+    h('button', { type: 'submit' }, button)));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const submitButton = /** @type {HTMLButtonElement} */ (form.querySelector('button[type=submit]'));
+    submitButton.disabled = true;
+    try {
+      const values = Object.fromEntries([...new FormData(form)].map(([name, value]) => [name, String(value).trim()]));
+      const done = await submit(values);
+      if (done) say(done, 'ok');
+    } catch (error) {
+      sayError(error);
+    } finally {
+      submitButton.disabled = false;
+    }
+  });
+  return form;
+}
+
+/** @param {string} id */
+const playerLink = (id) => h('a', { href: `#/players/${encodeURIComponent(id)}` }, id);
+/** @param {string} id */
+const payoutLink = (id) => h('a', { href: `#/payouts/${encodeURIComponent(id)}` }, id.slice(0, 8));
+/** @param {string | null} iso */
+const when = (iso) => (iso ? new Date(iso).toLocaleString() : '');
+/** An id the operator API stores with the request, so a double click or a retry moves the money once. */
+const newTransactionId = () => `console-${crypto.randomUUID()}`;
+
+// ---- views ---------------------------------------------------------------------------------------------------
+
+/** @param {URLSearchParams} query */
+async function playersView(query) {
+  const search = query.get('search') ?? '';
+  const form = h('form', { class: 'search', role: 'search' },
+    field('Player id starts with', 'search', { value: search, required: true, maxlength: 45, autofocus: true }),
+    h('button', { type: 'submit' }, 'Find'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = String(new FormData(/** @type {HTMLFormElement} */ (form)).get('search') ?? '').trim();
+    location.hash = `#/players?search=${encodeURIComponent(value)}`;
+  });
+  const parts = [h('h1', {}, 'Players'), form];
+  if (search) {
+    const { players } = await api('GET', `/players?search=${encodeURIComponent(search)}`);
+    parts.push(table(['Player', 'Name', 'Status', 'Balance'], players.map((/** @type {any} */ p) => [
+      playerLink(p.playerId), [p.firstName, p.lastName].filter(Boolean).join(' '), p.status, `${p.balance} ${p.currency}`])));
+  }
+  return parts;
+}
+
+/** @param {string} playerId */
+async function playerView(playerId) {
+  const path = `/players/${encodeURIComponent(playerId)}`;
+  const [player, history, payouts] = await Promise.all([
+    api('GET', path),
+    api('GET', `${path}/transactions?limit=20`),
+    api('GET', `/payouts?playerId=${encodeURIComponent(playerId)}&limit=10`),
+  ]);
+  const reload = () => render();
+  const statementRows = h('tbody');
+  const more = h('button', { type: 'button', class: 'link' }, 'Older lines');
+  let cursor = history.nextCursor;
+  /** @param {any[]} lines */
+  const addLines = (lines) => statementRows.append(...lines.map((line) => h('tr', {},
+    h('td', {}, when(line.createdAt)), h('td', {}, line.kind), h('td', { class: 'amount' }, line.amount),
+    h('td', { class: 'amount' }, line.balanceAfter), h('td', {}, line.reference ?? ''))));
+  addLines(history.transactions);
+  more.hidden = !cursor;
+  more.addEventListener('click', async () => {
+    try {
+      const page = await api('GET', `${path}/transactions?limit=20&cursor=${cursor}`);
+      addLines(page.transactions);
+      cursor = page.nextCursor;
+      more.hidden = !cursor;
+    } catch (error) {
+      sayError(error);
+    }
+  });
+
+  const blocked = player.status === 'blocked';
+  const topUpId = newTransactionId();
+  const payoutId = newTransactionId();
+  return [
+    h('h1', {}, `Player ${player.playerId}`),
+    h('dl', { class: 'facts' },
+      h('dt', {}, 'Balance'), h('dd', { 'data-testid': 'balance' }, `${player.balance} ${player.currency}`),
+      h('dt', {}, 'Status'), h('dd', { class: `status ${player.status}`, 'data-testid': 'status' }, player.status),
+      h('dt', {}, 'Name'), h('dd', {}, [player.firstName, player.lastName].filter(Boolean).join(' ') || '—'),
+      h('dt', {}, 'Document'), h('dd', {}, player.documentNumber ?? '—'),
+      h('dt', {}, 'Since'), h('dd', {}, when(player.createdAt))),
+    h('section', { class: 'actions' },
+      actionForm('Top up', [field('Amount', 'amount', { inputmode: 'decimal', required: true, pattern: '\\d+(\\.\\d+)?' })], 'Top up',
+        async ({ amount }) => {
+          const answer = await api('POST', `${path}/topups`, { amount, transactionId: topUpId });
+          reload();
+          return `Topped up ${amount}; balance ${answer.balance} ${answer.currency}.`;
+        }),
+      actionForm(blocked ? 'Unblock' : 'Block', [h('p', {}, blocked ? 'The player may bet again.' : 'Bets are refused; wins and refunds still arrive.')],
+        blocked ? 'Unblock player' : 'Block player', async () => {
+          await api('PATCH', path, { status: blocked ? 'active' : 'blocked' });
+          reload();
+          return blocked ? 'Player unblocked.' : 'Player blocked.';
+        }),
+      actionForm('Limits', [
+        ...Object.entries(LIMITS).map(([name, text]) => {
+          const limit = player.limits[name];
+          const pending = limit?.pending ? ` (becomes ${limit.pending.amount ?? 'none'} on ${when(limit.pending.effectiveAt)})` : '';
+          return field(`${text}${pending}`, name, { value: limit?.amount ?? '', inputmode: 'decimal', placeholder: 'none' });
+        }),
+        h('p', { class: 'hint' }, 'A lower limit applies at once; a higher one, or an emptied one, after 24 hours.'),
+      ], 'Save limits', async (values) => {
+        /** @type {Record<string, string | null>} */
+        const limits = {};
+        for (const name of Object.keys(LIMITS)) {
+          const before = player.limits[name]?.amount ?? '';
+          if (values[name] !== before) limits[name] = values[name] === '' ? null : values[name];
+        }
+        if (Object.keys(limits).length === 0) return 'No limit changed.';
+        await api('PATCH', path, { limits });
+        reload();
+        return 'Limits saved.';
+      }),
+      actionForm('Pay out by PIX', [
+        field('Amount', 'amount', { inputmode: 'decimal', required: true }),
+        field('PIX key', 'pixKey', { required: true }),
+        h('label', {}, 'Key type', h('select', { name: 'pixKeyType' }, h('option', { value: '' }, 'work it out'),
+          ...['cpf', 'cnpj', 'phone', 'email', 'evp'].map((type) => h('option', { value: type }, type)))),
+        h('label', {}, 'Provider', h('select', { name: 'provider' }, h('option', { value: '' }, 'default'),
+          ...PROVIDERS.map((name) => h('option', { value: name }, name)))),
+      ], 'Request payout', async (values) => {
+        const payout = await api('POST', `${path}/payouts`, {
+          amount: values.amount,
+          pixKey: values.pixKey,
+          ...(values.pixKeyType ? { pixKeyType: values.pixKeyType } : {}),
+          ...(values.provider ? { provider: values.provider } : {}),
+          transactionId: payoutId,
+        });
+        location.hash = `#/payouts/${payout.payoutId}`;
+      })),
+    h('h2', {}, 'Payouts'),
+    payoutTable(payouts.payouts),
+    h('h2', {}, 'Statement'),
+    h('table', { class: 'statement' },
+      h('thead', {}, h('tr', {}, ...['When', 'Kind', 'Amount', 'Balance after', 'Reference'].map((t) => h('th', { scope: 'col' }, t)))),
+      statementRows),
+    more,
+  ];
+}
+
+/** @param {any[]} payouts */
+function payoutTable(payouts) {
+  return table(['Payout', 'Player', 'Amount', 'Provider', 'Status', 'Requested'], payouts.map((p) => [
+    payoutLink(p.payoutId), playerLink(p.playerId), `${p.amount} ${p.currency}`, p.provider,
+    h('span', { class: `status ${p.status}` }, p.status + (p.manualReview ? ' · review' : '')), when(p.requestedAt)]));
+}
+
+/** @param {URLSearchParams} query */
+async function payoutsView(query) {
+  const status = query.get('status') ?? '';
+  const select = h('select', { name: 'status' }, h('option', { value: '' }, 'any status'),
+    ...['requested', 'submitted', 'processing', 'on_hold', 'unknown', 'succeeded', 'failed', 'cancelled', 'reversed']
+      .map((s) => h('option', { value: s, selected: s === status }, s)));
+  select.addEventListener('change', () => {
+    location.hash = `#/payouts?status=${/** @type {HTMLSelectElement} */ (select).value}`;
+  });
+  const { payouts } = await api('GET', `/payouts?limit=50${status ? `&status=${status}` : ''}`);
+  return [h('h1', {}, 'Payouts'), h('label', { class: 'filter' }, 'Status ', select), payoutTable(payouts)];
+}
+
+/** @param {string} payoutId */
+async function payoutView(payoutId) {
+  const mine = generation;
+  const payout = await api('GET', `/payouts/${encodeURIComponent(payoutId)}`);
+  const open = !FINAL_PAYOUT.has(payout.status);
+  // follow an open payout until the provider's final word
+  if (open) setTimeout(() => mine === generation && render(), 2000);
+  return [
+    h('h1', {}, 'Payout ', h('code', {}, payout.payoutId)),
+    h('dl', { class: 'facts' },
+      h('dt', {}, 'Status'), h('dd', { class: `status ${payout.status}`, 'data-testid': 'payout-status' }, payout.status),
+      h('dt', {}, 'Player'), h('dd', {}, playerLink(payout.playerId)),
+      h('dt', {}, 'Amount'), h('dd', {}, `${payout.amount} ${payout.currency}`),
+      h('dt', {}, 'PIX key'), h('dd', {}, `${payout.pixKey} (${payout.pixKeyType})`),
+      h('dt', {}, 'Provider'), h('dd', {}, `${payout.provider}${payout.providerReference ? ` · ${payout.providerReference}` : ''}`),
+      h('dt', {}, 'Requested'), h('dd', {}, when(payout.requestedAt)),
+      h('dt', {}, 'Final'), h('dd', {}, payout.finalizedAt ? when(payout.finalizedAt) : open ? 'not yet (refreshing)' : '—'),
+      payout.manualReview && h('dt', {}, 'Review'), payout.manualReview && h('dd', {}, payout.reviewReason ?? 'wanted')),
+    open && actionForm('Cancel', [h('p', {}, 'Only before it is sent, or where the provider allows it.')], 'Cancel payout',
+      async () => {
+        await api('POST', `/payouts/${encodeURIComponent(payoutId)}/cancel`);
+        render();
+        return 'Cancel asked.';
+      }),
+    table(['When', 'From', 'To', 'Source', 'Provider status', 'Detail'], payout.history.map((/** @type {any} */ e) => [
+      when(e.at), e.from ?? '', e.to, e.source, e.providerStatus ?? '', e.detail ? JSON.stringify(e.detail) : '']), 'History'),
+  ];
+}
+
+/** @param {URLSearchParams} query */
+async function roundsView(query) {
+  const olderThan = query.get('olderThan') ?? 'PT2H';
+  const select = h('select', { name: 'olderThan' },
+    ...[['PT15M', '15 minutes'], ['PT2H', '2 hours'], ['P1D', '1 day'], ['P7D', '7 days']]
+      .map(([value, text]) => h('option', { value, selected: value === olderThan }, text)));
+  select.addEventListener('change', () => {
+    location.hash = `#/rounds?olderThan=${/** @type {HTMLSelectElement} */ (select).value}`;
+  });
+  const { rows } = await api('GET', `/reports/open-rounds?olderThan=${olderThan}&limit=200`);
+  return [
+    h('h1', {}, 'Open rounds'),
+    h('label', { class: 'filter' }, 'Opened more than ', select, ' ago'),
+    table(['Round', 'Player', 'Game', 'Bets', 'Wins', 'Opened'], rows.map((/** @type {any} */ r) => [
+      r.roundId, playerLink(r.playerId), r.gameId, `${r.bets} ${r.currency}`, r.wins, when(r.openedAt)])),
+  ];
+}
+
+/** @param {Date} date */
+const isoDay = (date) => date.toISOString().slice(0, 10);
+
+/** @param {URLSearchParams} query */
+async function chartsView(query) {
+  const to = query.get('to') ?? isoDay(new Date(Date.now() + 86_400_000));
+  const from = query.get('from') ?? isoDay(new Date(Date.parse(to) - 30 * 86_400_000));
+  const summary = await api('GET', `/reports/summary?groupBy=day&from=${from}&to=${to}`);
+  const currencies = [...new Set(summary.rows.map((/** @type {any} */ r) => r.currency))].sort();
+  const currency = query.get('currency') ?? currencies[0] ?? '';
+  const rows = summary.rows.filter((/** @type {any} */ r) => r.currency === currency);
+  const form = h('form', { class: 'search' },
+    field('From', 'from', { type: 'date', value: from, required: true }),
+    field('To (exclusive)', 'to', { type: 'date', value: to, required: true }),
+    h('label', {}, 'Currency', h('select', { name: 'currency' }, ...currencies.map((c) => h('option', { value: c, selected: c === currency }, c)))),
+    h('button', { type: 'submit' }, 'Show'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    location.hash = `#/charts?${new URLSearchParams(/** @type {any} */ (new FormData(/** @type {HTMLFormElement} */ (form))))}`;
+  });
+  return [
+    h('h1', {}, 'Daily GGR and payouts'),
+    form,
+    barChart(rows),
+    table(['Day', 'Bets', 'Wins', 'GGR', 'Payouts paid', 'Rounds', 'Players'], rows.map((/** @type {any} */ r) => [
+      r.day, r.bets, r.wins, r.ggr, r.payoutsSucceeded, String(r.rounds), String(r.activePlayers)]), `${currency} per UTC day`),
+  ];
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+/** @param {string} tag @param {Record<string, string | number>} attributes @param {string} [text] */
+function svg(tag, attributes, text) {
+  const element = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+/**
+ * Two bars a day, GGR and payouts paid, drawn to scale (negative GGR below the axis). The amounts become numbers
+ * here only to be drawn; every figure shown as text is the API's exact decimal.
+ * @param {any[]} rows
+ */
+function barChart(rows) {
+  const width = 900, height = 280, left = 70, top = 20, bottom = 40;
+  const series = [['ggr', 'GGR', 'bar-ggr'], ['payoutsSucceeded', 'Payouts paid', 'bar-payouts']];
+  const values = rows.flatMap((r) => series.map(([key]) => Number(r[key])));
+  const max = Math.max(0, ...values), min = Math.min(0, ...values);
+  const span = max - min || 1;
+  const y = (/** @type {number} */ v) => top + ((max - v) / span) * (height - top - bottom);
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Daily GGR and payouts', class: 'chart' });
+  chart.append(svg('line', { x1: left, x2: width, y1: y(0), y2: y(0), class: 'axis' }));
+  for (const v of [max, 0, min]) chart.append(svg('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, v.toFixed(0)));
+  const slot = (width - left) / Math.max(rows.length, 1);
+  const bar = Math.max(2, Math.min(24, slot / 3));
+  rows.forEach((row, i) => {
+    series.forEach(([key, name, css], j) => {
+      const value = Number(row[key]);
+      const x = left + i * slot + slot / 2 - bar + j * bar;
+      const rect = svg('rect', { x, y: Math.min(y(value), y(0)), width: bar - 1, height: Math.abs(y(value) - y(0)), class: css });
+      rect.append(svg('title', {}, `${row.day} ${name}: ${row[key]}`));
+      chart.append(rect);
+    });
+    if (rows.length <= 16 || i % Math.ceil(rows.length / 16) === 0) {
+      chart.append(svg('text', { x: left + i * slot + slot / 2, y: height - bottom + 16, 'text-anchor': 'middle', class: 'tick' }, row.day.slice(5)));
+    }
+  });
+  series.forEach(([, name, css], j) => {
+    chart.append(svg('rect', { x: left + j * 140, y: height - 14, width: 12, height: 12, class: css }));
+    chart.append(svg('text', { x: left + j * 140 + 18, y: height - 4, class: 'tick' }, name));
+  });
+  return h('figure', {}, chart);
+}
+
+// ---- routing -------------------------------------------------------------------------------------------------
+
+/** @type {[RegExp, (match: RegExpMatchArray, query: URLSearchParams) => Promise<(Node | string | false | null)[]>][]} */
+const ROUTES = [
+  [/^\/players\/(.+)$/, (m) => playerView(decodeURIComponent(m[1]))],
+  [/^\/players$/, (_m, q) => playersView(q)],
+  [/^\/payouts\/(.+)$/, (m) => payoutView(decodeURIComponent(m[1]))],
+  [/^\/payouts$/, (_m, q) => payoutsView(q)],
+  [/^\/rounds$/, (_m, q) => roundsView(q)],
+  [/^\/charts$/, (_m, q) => chartsView(q)],
+];
+
+async function render() {
+  const mine = ++generation;
+  const [path, search = ''] = (location.hash.slice(1) || '/players').split('?');
+  const route = ROUTES.find(([pattern]) => pattern.test(path));
+  for (const link of document.querySelectorAll('nav a')) {
+    link.classList.toggle('current', path.startsWith(String(link.getAttribute('href')).slice(1)));
+  }
+  try {
+    const parts = route ? await route[1](/** @type {RegExpMatchArray} */ (path.match(route[0])), new URLSearchParams(search))
+      : [h('h1', {}, 'Not found'), h('p', {}, `No console page ${path}.`)];
+    if (mine !== generation) return;
+    view.replaceChildren(...parts.filter((part) => part !== false && part !== null));
+    view.dataset.ready = path;
+  } catch (error) {
+    if (mine !== generation) return;
+    sayError(error);
+    view.dataset.ready = path;
+  }
+}
+
+window.addEventListener('hashchange', () => {
+  say('', 'ok');
+  void render();
+});
+void render();

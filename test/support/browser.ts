@@ -1,0 +1,73 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Browser, chromium, Locator, Page } from 'playwright-core';
+
+/** Where the browser tests leave their screenshots (ignored by git). */
+export const SCREENSHOTS = path.join(__dirname, '../../test-artifacts/screenshots');
+
+/** The Chromium that scripts/install-chromium.sh found or installed, if any. */
+export function chromiumPath(): string | undefined {
+  return [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
+}
+
+/**
+ * `describe` where a Chromium is installed; elsewhere `describe.skip`, with the reason said once, so a machine
+ * without one still runs every other test.
+ */
+export function describeInBrowser(name: string, body: () => void): void {
+  if (chromiumPath()) {
+    describe(name, body);
+    return;
+  }
+  console.warn(`${name}: skipped, no Chromium here (scripts/install-chromium.sh could not install one; set CHROMIUM_PATH)`);
+  describe.skip(name, body);
+}
+
+/** Headless Chromium with its background networking off (the machine's network is closed to it anyway). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A page that remembers what its console and CSP said, so a test can demand silence. */
+export async function openPage(browser: Browser, baseURL: string): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  return { page, problems };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Polls `read` until `accept` holds, failing with the last value seen (playwright-core has no assertions). */
+async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeout: number): Promise<void> {
+  let last: T | string = 'nothing';
+  for (const end = Date.now() + timeout; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+    last = await read().catch((error: Error) => `error: ${error.message}`);
+    if (accept(last as T)) return;
+  }
+  throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeout} ms`);
+}
+
+/** Waits until the one element of `locator` has exactly this text (or text matching it). */
+export function shows(locator: Locator, expected: string | RegExp, timeout = 10_000): Promise<void> {
+  return eventually(async () => (await locator.textContent({ timeout: 200 }))?.trim() ?? '',
+    (text) => (typeof expected === 'string' ? text === expected : expected.test(text)), `text of ${locator}`, timeout);
+}
+
+/** Waits until `locator` finds exactly `count` elements. */
+export function counts(locator: Locator, count: number, timeout = 10_000): Promise<void> {
+  return eventually(() => locator.count(), (n) => n === count, `count of ${locator}`, timeout);
+}
