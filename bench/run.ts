@@ -83,7 +83,7 @@ async function main() {
   const db = createDb(url, { poolMax: 4, statementTimeoutMs: 600_000 });
   let server: ChildProcess | undefined;
   try {
-    await migrate(db, url);
+    await migrate(url);
     const clientId = await seed(db, PLAYERS);
     console.log(`wallet benchmark: ${os.cpus().length} cores, ${PLAYERS} players, ${SECONDS} s per scenario, ` +
       `${CONNECTIONS} HTTP connections, server pool ${DB_POOL}${quick ? ' (quick)' : ''}\n`);

@@ -12,6 +12,8 @@ import { openToolDb } from '../src/db';
 import { checkLedger, describeLedgerReport } from '../src/ledger';
 import { createLogger } from '../src/log';
 import { buildProviders, describeReconciliation, PayoutEngine } from '../src/payouts';
+import { OnProgress } from '../src/progress';
+import { progressBar } from './progress-bar';
 
 const baseUrl = () => (process.env.WALLET_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
 
@@ -38,8 +40,8 @@ async function api(method: string, route: string, body?: object): Promise<void> 
   process.stdout.write(res.headers.get('content-type')?.startsWith('application/json') ? `${JSON.stringify(JSON.parse(text), null, 2)}\n` : text);
 }
 
-/** Streams a report to stdout (CSV as it arrives), with a row count on stderr when it is a terminal. */
-async function report(name: string, query: Record<string, string | undefined>, csv: boolean): Promise<void> {
+/** Streams a report to stdout (CSV as it arrives), with a bar of rows received out of X-Row-Count on stderr. */
+async function report(name: string, query: Record<string, string | undefined>, csv: boolean, forceProgress: boolean): Promise<void> {
   const params = new URLSearchParams(Object.entries({ ...query, format: csv ? 'csv' : undefined }).filter((e): e is [string, string] => e[1] !== undefined));
   const res = await fetch(`${baseUrl()}/operator/reports/${name}?${params}`, { headers: { Authorization: `Bearer ${operatorToken()}` } });
   if (!res.ok || !res.body) {
@@ -47,20 +49,22 @@ async function report(name: string, query: Record<string, string | undefined>, c
     process.exitCode = 1;
     return;
   }
-  let rows = -1;
+  const total = Number(res.headers.get('x-row-count') ?? Number.NaN);
+  const progress = progressBar(`${name}.csv`, forceProgress);
+  // lines after the header; a quoted field holding a line break would count twice, hence the cap at the total
+  let lines = -1;
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     process.stdout.write(chunk);
-    if (csv && process.stderr.isTTY) {
-      for (const byte of chunk) if (byte === 10) rows += 1;
-      process.stderr.write(`\r${rows.toLocaleString('en')} rows`);
-    }
+    if (!csv) continue;
+    for (const byte of chunk) if (byte === 10) lines += 1;
+    progress.onProgress({ phase: 'rows', done: Number.isNaN(total) ? lines : Math.min(lines, total), total: Number.isNaN(total) ? null : total });
   }
-  if (csv && process.stderr.isTTY) process.stderr.write('\n');
+  progress.stop();
 }
 
 /** Runs `work` on the migrated database (see openToolDb); its result is the exit code. */
-async function withDatabase(work: (tool: Awaited<ReturnType<typeof openToolDb>>) => Promise<number>): Promise<void> {
-  const { close, ...tool } = await openToolDb(loadConfig(), createLogger('warn'));
+async function withDatabase(work: (tool: Awaited<ReturnType<typeof openToolDb>>) => Promise<number>, onMigrationProgress?: OnProgress): Promise<void> {
+  const { close, ...tool } = await openToolDb(loadConfig(), createLogger('warn'), onMigrationProgress);
   try {
     process.exitCode = await work({ ...tool, close });
   } finally {
@@ -69,7 +73,9 @@ async function withDatabase(work: (tool: Awaited<ReturnType<typeof openToolDb>>)
 }
 
 export function buildProgram(): Command {
-  const program = new Command('wallet').description('Operate the seamless wallet from the command line').showHelpAfterError();
+  const program = new Command('wallet').description('Operate the seamless wallet from the command line').showHelpAfterError()
+    .option('--progress', 'draw progress bars on stderr even when it is not a terminal (a line a second)');
+  const bar = (title: string) => progressBar(title, program.opts().progress === true);
   const id = (given: string | undefined) => given ?? randomUUID();
 
   const player = program.command('player').description('players');
@@ -110,13 +116,15 @@ export function buildProgram(): Command {
     for (const option of options) command.option(`--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} <value>`);
     command.action((o: Record<string, string | boolean | undefined>) => {
       const { csv, ...query } = o;
-      return report(name, query as Record<string, string | undefined>, csv === true);
+      return report(name, query as Record<string, string | undefined>, csv === true, program.opts().progress === true);
     });
   }
 
   program.command('ledger-check').description('prove the ledger adds up (exit 1 when not)').action(() =>
     withDatabase(async ({ db }) => {
-      const result = await checkLedger(db, { timeoutMs: loadConfig().reportTimeoutMs });
+      const progress = bar('ledger-check');
+      const result = await checkLedger(db, { timeoutMs: loadConfig().reportTimeoutMs, onProgress: progress.onProgress });
+      progress.stop();
       process.stdout.write(describeLedgerReport(result));
       return result.sound ? 0 : 1;
     }));
@@ -128,16 +136,21 @@ export function buildProgram(): Command {
       return withDatabase(async ({ db }) => {
         const config = loadConfig();
         const logger = createLogger('warn');
-        const result = await new PayoutEngine(db, buildProviders(config.payouts), config.payouts, logger).reconcile(o.provider, range);
+        const progress = bar('reconcile');
+        const result = await new PayoutEngine(db, buildProviders(config.payouts), config.payouts, logger).reconcile(o.provider, range, progress.onProgress);
+        progress.stop();
         process.stdout.write(describeReconciliation(result));
         return result.mismatches.length === 0 ? 0 : 1;
       });
     });
-  program.command('migrate').description('apply pending migrations').action(() =>
-    withDatabase(async ({ applied }) => {
+  program.command('migrate').description('apply pending migrations').action(() => {
+    const progress = bar('migrate');
+    return withDatabase(async ({ applied }) => {
+      progress.stop();
       process.stdout.write(applied.length ? `applied ${applied.join(', ')}\n` : 'nothing to apply\n');
       return 0;
-    }));
+    }, progress.onProgress);
+  });
   return program;
 }
 

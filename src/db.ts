@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { migrations } from '../migrations';
+import { ignoreProgress, OnProgress } from './progress';
 import { Logger as WorkerLogger, runMigrations } from 'graphile-worker';
 import { Logger } from './log';
 import { LEDGER_ROUTINES } from './ledger';
@@ -44,22 +45,95 @@ class ListMigrationSource implements Knex.MigrationSource<(typeof migrations)[nu
 }
 
 const ROUTINES_LOCK = 7_340_001;
+const MIGRATION_LOCK_TIMEOUT_MS = 60_000;
 const quietWorkerLogger = new WorkerLogger(() => () => undefined);
 
 /**
  * Brings the schema to the latest version, then (re)installs the money routines that live beside their
  * services. Safe to run from several instances at once: knex locks its migrations, an advisory lock the routines.
  */
-export async function migrate(db: Db, databaseUrl: string): Promise<string[]> {
-  const [, applied] = await db.migrate.latest({ migrationSource: new ListMigrationSource() });
-  // the payout job queue keeps its own schema (graphile_worker) and migrates it itself, under its own lock
-  await runMigrations({ connectionString: databaseUrl, logger: quietWorkerLogger });
-  await db.transaction(async (trx) => {
-    await trx.raw('SELECT pg_advisory_xact_lock(?)', [ROUTINES_LOCK]);
-    await trx.raw(LEDGER_ROUTINES);
-    await trx.raw(WALLET_ROUTINES);
+export async function migrate(databaseUrl: string, onProgress: OnProgress = ignoreProgress): Promise<string[]> {
+  const db = migrationDb(databaseUrl);
+  try {
+    const applied = await applyMigrations(db, onProgress);
+    // the payout job queue keeps its own schema (graphile_worker) and migrates it itself, under its own lock
+    await runMigrations({ connectionString: databaseUrl, logger: quietWorkerLogger });
+    await db.transaction(async (trx) => {
+      await trx.raw('SELECT pg_advisory_xact_lock(?)', [ROUTINES_LOCK]);
+      await trx.raw(LEDGER_ROUTINES);
+      await trx.raw(WALLET_ROUTINES);
+    });
+    return applied;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/**
+ * Migrations get connections of their own: an index build on a big table runs as long as it needs (the API's
+ * statement timeout would cut it off), but waits at most a minute for a table lock, so a deploy fails loudly
+ * rather than queueing every request behind its DDL.
+ */
+function migrationDb(databaseUrl: string): Db {
+  return knexFactory({
+    client: 'pg',
+    connection: {
+      connectionString: databaseUrl,
+      statement_timeout: 0,
+      lock_timeout: MIGRATION_LOCK_TIMEOUT_MS,
+      application_name: 'seamless-wallet migrate',
+    } as Knex.PgConnectionConfig,
+    pool: { min: 0, max: 2 },
   });
-  return applied as string[];
+}
+
+/**
+ * Applies pending migrations one at a time, saying which runs and, while one builds an index, how far the build
+ * is (pg_stat_progress_create_index, read on another connection). A final `latest` takes any migration another
+ * instance left between two steps.
+ */
+async function applyMigrations(db: Db, onProgress: OnProgress): Promise<string[]> {
+  const source = { migrationSource: new ListMigrationSource() };
+  const [, pending] = (await db.migrate.list(source)) as [unknown, { name: string }[]];
+  const applied: string[] = [];
+  for (const [index, { name }] of pending.entries()) {
+    onProgress({ phase: name, done: index, total: pending.length });
+    const stopWatching = watchIndexBuilds(db, (build) => onProgress({ phase: `${name}: ${build}`, done: index, total: pending.length }));
+    try {
+      const [, log] = await db.migrate.up(source);
+      applied.push(...(log as string[]));
+    } finally {
+      stopWatching();
+    }
+  }
+  const [, rest] = await db.migrate.latest(source);
+  applied.push(...(rest as string[]));
+  if (pending.length > 0) onProgress({ phase: 'done', done: pending.length, total: pending.length });
+  return applied;
+}
+
+/** Calls `report` with "index on <table>: <phase> <n>%" every `intervalMs` while this database builds an index. */
+export function watchIndexBuilds(db: Db, report: (build: string) => void, intervalMs = 500): () => void {
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const { rows } = await db.raw<{ rows: { relation: string; phase: string; done: string; total: string }[] }>(`
+        SELECT relid::regclass::text AS relation, phase,
+               greatest(blocks_done, tuples_done)::text AS done, greatest(blocks_total, tuples_total)::text AS total
+        FROM pg_stat_progress_create_index WHERE datname = current_database()`);
+      for (const row of rows) {
+        const share = Number(row.total) > 0 ? ` ${Math.floor((100 * Number(row.done)) / Number(row.total))}%` : '';
+        report(`index on ${row.relation}: ${row.phase}${share}`);
+      }
+    } catch {
+      // progress is a courtesy: a failed look never stops the migration
+    } finally {
+      busy = false;
+    }
+  }, intervalMs);
+  return () => clearInterval(timer);
 }
 
 export async function pendingMigrations(db: Db): Promise<number> {
@@ -178,12 +252,13 @@ function embeddedUrl(port: number): string {
 export async function openToolDb(
   config: { databaseUrl: string | undefined; dataDir: string; embeddedPgPort: number; reportTimeoutMs: number },
   log: Logger,
+  onMigrationProgress?: OnProgress,
 ): Promise<{ db: Db; applied: string[]; close(): Promise<void> }> {
   const database = await toolDatabase(config, log);
   const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: config.reportTimeoutMs });
   let applied: string[];
   try {
-    applied = await migrate(db, database.url);
+    applied = await migrate(database.url, onMigrationProgress);
   } catch (error) {
     await db.destroy();
     await database.stop();

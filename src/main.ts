@@ -29,7 +29,7 @@ async function start(config: Config, logger: Logger) {
     poolMax: config.dbPoolMax,
     statementTimeoutMs: config.dbStatementTimeoutMs,
   });
-  const applied = await migrate(db, config.databaseUrl ?? embedded!.url);
+  const applied = await migrate(config.databaseUrl ?? embedded!.url);
   if (applied.length > 0) logger.info('migrations applied', { applied });
   if (config.fbPublicKey && config.fbPrivateKey) {
     await upsertHmacClient(db, 'fizzy-bubbly', config.fbPublicKey, config.fbPrivateKey);

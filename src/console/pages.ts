@@ -35,6 +35,7 @@ export function appPage(): string {
   <a href="#/payouts">Payouts</a>
   <a href="#/rounds">Open rounds</a>
   <a href="#/charts">GGR and payouts</a>
+  <a href="#/ledger">Ledger check</a>
   <a href="/docs">API docs</a>
 </nav>
 <form method="post" action="/console/logout"><button type="submit" class="link">Sign out</button></form>

@@ -1,3 +1,5 @@
+import { Request } from 'express';
+
 /** An error with a documented code, thrown by a handler or service and rendered by the API's error middleware. */
 export class ApiError extends Error {
   constructor(
@@ -24,4 +26,20 @@ export function bodyParserFailure(error: unknown): { status: number; message: st
 export function isDatabaseTimeout(error: unknown): boolean {
   const e = error as { code?: string; name?: string };
   return e?.code === '57014' || e?.code === '55P03' || e?.name === 'KnexTimeoutError';
+}
+
+/**
+ * The documented error for anything a handler threw: its own ApiError, a body the parser refused, a database
+ * that did not answer in time; anything else is logged with its stack and answered as INTERNAL_ERROR.
+ */
+export function toApiError(error: unknown, req: Request): ApiError {
+  if (error instanceof ApiError) return error;
+  const parserFailure = bodyParserFailure(error);
+  if (parserFailure) {
+    const code = parserFailure.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+    return new ApiError(parserFailure.status, code, parserFailure.message);
+  }
+  if (isDatabaseTimeout(error)) return new ApiError(503, 'TIMEOUT', 'the database did not answer in time; nothing was changed');
+  req.log.error('unexpected error', { error: (error as Error).message, stack: (error as Error).stack });
+  return new ApiError(500, 'INTERNAL_ERROR', 'unexpected error; nothing was changed');
 }

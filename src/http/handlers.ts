@@ -30,6 +30,17 @@ export function dateParam(value: unknown, field: string): Date | undefined {
   return date;
 }
 
+/** The `from` and `to` query parameters, from before to; both must be there when `required`. */
+export function dateRange(query: Request['query'], required: true): { from: Date; to: Date };
+export function dateRange(query: Request['query'], required?: false): { from?: Date; to?: Date };
+export function dateRange(query: Request['query'], required = false): { from?: Date; to?: Date } {
+  const from = dateParam(query.from, 'from');
+  const to = dateParam(query.to, 'to');
+  if (required && (!from || !to)) throw new ApiError(400, 'VALIDATION_ERROR', 'from and to are required', from ? 'to' : 'from');
+  if (from && to && from >= to) throw new ApiError(400, 'VALIDATION_ERROR', 'from must be before to', 'from');
+  return { from, to };
+}
+
 /** An optional query parameter that must be one of `allowed`. */
 export function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;

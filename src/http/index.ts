@@ -1,4 +1,5 @@
-export { ApiError, bodyParserFailure, isDatabaseTimeout } from './errors';
+export { ApiError, bodyParserFailure, isDatabaseTimeout, toApiError } from './errors';
+export { NDJSON, respondWithProgress } from './progress';
 export { parseJsonExact } from './json';
 export type { ExactJson } from './json';
 export { compileSchema } from './validate';
@@ -9,4 +10,4 @@ export { traceRequests } from './trace';
 export const BODY_LIMIT_BYTES = 64 * 1024;
 export { freePort } from './ports';
 export { secretMatcher } from './secrets';
-export { handle, dateParam, decimalText, oneOf, positiveInteger } from './handlers';
+export { handle, dateParam, dateRange, decimalText, oneOf, positiveInteger } from './handlers';

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { ignoreProgress, OnProgress } from '../progress';
 
 export interface LedgerProblem {
   check:
@@ -28,9 +29,9 @@ export interface LedgerReport {
  * accepted withdraw is open, settled by deposits or refunded exactly once (never refunded and paid), and every
  * payout's ledger movements match its state.
  */
-export async function checkLedger(db: Knex, options: { timeoutMs?: number } = {}): Promise<LedgerReport> {
+export async function checkLedger(db: Knex, options: { timeoutMs?: number; onProgress?: OnProgress } = {}): Promise<LedgerReport> {
   // one snapshot for every query, so movements committed while the check runs cannot look like a fault
-  return inSnapshot(db, options.timeoutMs ?? 600_000, checkSnapshot);
+  return inSnapshot(db, options.timeoutMs ?? 600_000, (trx) => checkSnapshot(trx, options.onProgress ?? ignoreProgress));
 }
 
 /**
@@ -47,92 +48,125 @@ export async function inSnapshot<T>(db: Knex, timeoutMs: number, fn: (trx: Knex.
   );
 }
 
-async function checkSnapshot(db: Knex.Transaction): Promise<LedgerReport> {
+type Row = Record<string, string>;
+
+/** One proof: a query for the rows that break it (at most 100), and what a problem row says. */
+interface Check {
+  check: LedgerProblem['check'];
+  sql: string;
+  detail: (row: Row) => Record<string, string>;
+}
+
+const CHECKS: Check[] = [
+  {
+    check: 'currency_sum',
+    sql: 'SELECT currency, sum(balance)::text AS total FROM accounts GROUP BY currency HAVING sum(balance) <> 0',
+    detail: (r) => ({ currency: r.currency, total: r.total }),
+  },
+  {
+    check: 'cached_balance',
+    sql: `
+      WITH movement AS (
+        SELECT debit_account_id AS account_id, -amount AS delta FROM transfers
+        UNION ALL SELECT credit_account_id, amount FROM transfers
+      ), computed AS (
+        SELECT account_id, sum(delta) AS total FROM movement GROUP BY account_id
+      )
+      SELECT a.id, a.balance::text, coalesce(c.total, 0)::text AS computed
+      FROM accounts a LEFT JOIN computed c ON c.account_id = a.id
+      WHERE a.balance <> coalesce(c.total, 0)
+      LIMIT 100`,
+    detail: (r) => ({ accountId: r.id, cached: r.balance, fromTransfers: r.computed }),
+  },
+  {
+    check: 'negative_balance',
+    sql: 'SELECT id, balance::text FROM accounts WHERE balance < 0 AND NOT allow_negative',
+    detail: (r) => ({ accountId: r.id, balance: r.balance }),
+  },
+  {
+    // the hot tables carry no foreign keys (migration 002): prove their references here instead
+    check: 'dangling_reference',
+    sql: `
+      SELECT 'transfers.debit_account_id' AS source, t.id::text FROM transfers t
+        WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.debit_account_id)
+      UNION ALL SELECT 'transfers.credit_account_id', t.id::text FROM transfers t
+        WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.credit_account_id)
+      UNION ALL SELECT 'wallet_transactions.transfer_id', w.id::text FROM wallet_transactions w
+        WHERE w.transfer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.id = w.transfer_id)
+      UNION ALL SELECT 'wallet_transactions.player_id', w.id::text FROM wallet_transactions w
+        WHERE NOT EXISTS (SELECT 1 FROM players p WHERE p.id = w.player_id)
+      LIMIT 100`,
+    detail: (r) => ({ reference: r.source, rowId: r.id }),
+  },
+  {
+    // every accepted bet, win and refund moved its amount
+    check: 'missing_transfer',
+    sql: `
+      SELECT w.id::text, w.kind, w.transaction_id FROM wallet_transactions w
+      LEFT JOIN transfers t ON t.id = w.transfer_id
+      WHERE w.response_status = 200 AND w.kind IN ('withdraw', 'deposit')
+        AND (t.id IS NULL OR t.amount <> w.amount)
+      LIMIT 100`,
+    detail: (r) => ({ kind: r.kind, transactionId: r.transaction_id }),
+  },
+  {
+    // every accepted withdraw is open, settled by deposits, or refunded exactly once
+    check: 'withdraw_refunds',
+    sql: `
+      SELECT w.id::text, w.transaction_id, count(r.id)::text AS refunds, (w.rolled_back_by IS NOT NULL)::text AS rolled_back
+      FROM wallet_transactions w
+      LEFT JOIN wallet_transactions r
+        ON r.client_id = w.client_id AND r.kind = 'rollback' AND r.withdraw_transaction_id = w.transaction_id
+       AND r.transfer_id IS NOT NULL
+      WHERE w.kind = 'withdraw' AND w.response_status = 200
+      GROUP BY w.id
+      HAVING count(r.id) > 1 OR (count(r.id) = 1) <> (w.rolled_back_by IS NOT NULL)
+      LIMIT 100`,
+    detail: (r) => ({ transactionId: r.transaction_id, refunds: r.refunds, markedRolledBack: r.rolled_back }),
+  },
+  {
+    check: 'withdraw_refunded_and_paid',
+    sql: `
+      SELECT w.id::text, w.transaction_id FROM wallet_transactions w
+      WHERE w.kind = 'withdraw' AND w.rolled_back_by IS NOT NULL
+        AND EXISTS (SELECT 1 FROM wallet_transactions d WHERE d.client_id = w.client_id AND d.kind = 'deposit'
+                      AND d.withdraw_transaction_id = w.transaction_id)
+      LIMIT 100`,
+    detail: (r) => ({ transactionId: r.transaction_id }),
+  },
+  {
+    // a payout's ledger legs follow its state, each of its amount: one reserve; a release iff failed/cancelled; a
+    // settle iff it succeeded (reversed included); a reversal iff reversed
+    check: 'payout_movements',
+    sql: `
+      SELECT p.id::text, p.status, string_agg(t.kind, ',' ORDER BY t.kind) AS legs
+      FROM payouts p LEFT JOIN transfers t ON t.reference = p.id::text AND t.kind LIKE 'payout\\_%'
+      GROUP BY p.id
+      HAVING count(*) FILTER (WHERE t.kind = 'payout_reserve') <> 1
+          OR bool_or(t.amount <> p.amount)
+          OR (count(*) FILTER (WHERE t.kind = 'payout_release') = 1) <> (p.status IN ('failed', 'cancelled'))
+          OR (count(*) FILTER (WHERE t.kind = 'payout_settle') = 1) <> (p.status IN ('succeeded', 'reversed'))
+          OR (count(*) FILTER (WHERE t.kind = 'payout_reverse') = 1) <> (p.status = 'reversed')
+          OR count(*) FILTER (WHERE t.kind IN ('payout_release', 'payout_settle', 'payout_reverse')) > 2
+      LIMIT 100`,
+    detail: (r) => ({ payoutId: r.id, status: r.status, legs: r.legs ?? '' }),
+  },
+];
+
+async function checkSnapshot(db: Knex.Transaction, onProgress: OnProgress): Promise<LedgerReport> {
   const started = Date.now();
-  const sums = await db.raw<{ rows: { currency: string; total: string }[] }>(
-    'SELECT currency, sum(balance)::text AS total FROM accounts GROUP BY currency HAVING sum(balance) <> 0',
-  );
-  const cached = await db.raw<{ rows: { id: string; balance: string; computed: string }[] }>(`
-    WITH movement AS (
-      SELECT debit_account_id AS account_id, -amount AS delta FROM transfers
-      UNION ALL SELECT credit_account_id, amount FROM transfers
-    ), computed AS (
-      SELECT account_id, sum(delta) AS total FROM movement GROUP BY account_id
-    )
-    SELECT a.id, a.balance::text, coalesce(c.total, 0)::text AS computed
-    FROM accounts a LEFT JOIN computed c ON c.account_id = a.id
-    WHERE a.balance <> coalesce(c.total, 0)
-    LIMIT 100`);
-  const negative = await db.raw<{ rows: { id: string; balance: string }[] }>(
-    'SELECT id, balance::text FROM accounts WHERE balance < 0 AND NOT allow_negative',
-  );
-  // the hot tables carry no foreign keys (migration 002): prove their references here instead
-  const dangling = await db.raw<{ rows: { source: string; id: string }[] }>(`
-    SELECT 'transfers.debit_account_id' AS source, t.id::text FROM transfers t
-      WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.debit_account_id)
-    UNION ALL SELECT 'transfers.credit_account_id', t.id::text FROM transfers t
-      WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.credit_account_id)
-    UNION ALL SELECT 'wallet_transactions.transfer_id', w.id::text FROM wallet_transactions w
-      WHERE w.transfer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.id = w.transfer_id)
-    UNION ALL SELECT 'wallet_transactions.player_id', w.id::text FROM wallet_transactions w
-      WHERE NOT EXISTS (SELECT 1 FROM players p WHERE p.id = w.player_id)
-    LIMIT 100`);
-  // every accepted bet, win and refund moved its amount
-  const unmoved = await db.raw<{ rows: { id: string; kind: string; transaction_id: string }[] }>(`
-    SELECT w.id::text, w.kind, w.transaction_id FROM wallet_transactions w
-    LEFT JOIN transfers t ON t.id = w.transfer_id
-    WHERE w.response_status = 200 AND w.kind IN ('withdraw', 'deposit')
-      AND (t.id IS NULL OR t.amount <> w.amount)
-    LIMIT 100`);
-  // every accepted withdraw is open, settled by deposits, or refunded exactly once, and never refunded and paid
-  const refunds = await db.raw<{ rows: { id: string; transaction_id: string; refunds: string; rolled_back: boolean }[] }>(`
-    SELECT w.id::text, w.transaction_id, count(r.id)::text AS refunds, w.rolled_back_by IS NOT NULL AS rolled_back
-    FROM wallet_transactions w
-    LEFT JOIN wallet_transactions r
-      ON r.client_id = w.client_id AND r.kind = 'rollback' AND r.withdraw_transaction_id = w.transaction_id
-     AND r.transfer_id IS NOT NULL
-    WHERE w.kind = 'withdraw' AND w.response_status = 200
-    GROUP BY w.id
-    HAVING count(r.id) > 1 OR (count(r.id) = 1) <> (w.rolled_back_by IS NOT NULL)
-    LIMIT 100`);
-  const refundedAndPaid = await db.raw<{ rows: { id: string; transaction_id: string }[] }>(`
-    SELECT w.id::text, w.transaction_id FROM wallet_transactions w
-    WHERE w.kind = 'withdraw' AND w.rolled_back_by IS NOT NULL
-      AND EXISTS (SELECT 1 FROM wallet_transactions d WHERE d.client_id = w.client_id AND d.kind = 'deposit'
-                    AND d.withdraw_transaction_id = w.transaction_id)
-    LIMIT 100`);
-  // a payout's ledger legs follow its state, each of its amount: one reserve; a release iff failed/cancelled; a settle iff it
-  // succeeded (reversed included); a reversal iff reversed
-  const payoutLegs = await db.raw<{ rows: { id: string; status: string; legs: string }[] }>(`
-    SELECT p.id::text, p.status, string_agg(t.kind, ',' ORDER BY t.kind) AS legs
-    FROM payouts p LEFT JOIN transfers t ON t.reference = p.id::text AND t.kind LIKE 'payout\_%'
-    GROUP BY p.id
-    HAVING count(*) FILTER (WHERE t.kind = 'payout_reserve') <> 1
-        OR bool_or(t.amount <> p.amount)
-        OR (count(*) FILTER (WHERE t.kind = 'payout_release') = 1) <> (p.status IN ('failed', 'cancelled'))
-        OR (count(*) FILTER (WHERE t.kind = 'payout_settle') = 1) <> (p.status IN ('succeeded', 'reversed'))
-        OR (count(*) FILTER (WHERE t.kind = 'payout_reverse') = 1) <> (p.status = 'reversed')
-        OR count(*) FILTER (WHERE t.kind IN ('payout_release', 'payout_settle', 'payout_reverse')) > 2
-    LIMIT 100`);
+  const total = CHECKS.length + 1;
+  const problems: LedgerProblem[] = [];
+  for (const [index, { check, sql, detail }] of CHECKS.entries()) {
+    onProgress({ phase: check, done: index, total });
+    const { rows } = await db.raw<{ rows: Row[] }>(sql);
+    problems.push(...rows.map((row) => ({ check, detail: detail(row) })));
+  }
+  onProgress({ phase: 'counting', done: CHECKS.length, total });
   const counts = await db.raw<{ rows: { accounts: string; transfers: string }[] }>(
     'SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM transfers) AS transfers',
   );
-  const problems: LedgerProblem[] = [
-    ...sums.rows.map((r) => ({ check: 'currency_sum' as const, detail: { currency: r.currency, total: r.total } })),
-    ...cached.rows.map((r) => ({
-      check: 'cached_balance' as const,
-      detail: { accountId: r.id, cached: r.balance, fromTransfers: r.computed },
-    })),
-    ...negative.rows.map((r) => ({ check: 'negative_balance' as const, detail: { accountId: r.id, balance: r.balance } })),
-    ...dangling.rows.map((r) => ({ check: 'dangling_reference' as const, detail: { reference: r.source, rowId: r.id } })),
-    ...unmoved.rows.map((r) => ({ check: 'missing_transfer' as const, detail: { kind: r.kind, transactionId: r.transaction_id } })),
-    ...refunds.rows.map((r) => ({
-      check: 'withdraw_refunds' as const,
-      detail: { transactionId: r.transaction_id, refunds: r.refunds, markedRolledBack: String(r.rolled_back) },
-    })),
-    ...refundedAndPaid.rows.map((r) => ({ check: 'withdraw_refunded_and_paid' as const, detail: { transactionId: r.transaction_id } })),
-    ...payoutLegs.rows.map((r) => ({ check: 'payout_movements' as const, detail: { payoutId: r.id, status: r.status, legs: r.legs ?? '' } })),
-  ];
+  onProgress({ phase: 'done', done: total, total });
   return {
     sound: problems.length === 0,
     accounts: Number(counts.rows[0].accounts),

@@ -1,15 +1,14 @@
-import express, { ErrorRequestHandler, Request, RequestHandler, Router } from 'express';
+import express, { ErrorRequestHandler, RequestHandler, Router } from 'express';
 import { Knex } from 'knex';
 import {
   ApiError,
   BODY_LIMIT_BYTES,
-  bodyParserFailure,
   compileSchema,
   decimalText,
   handle,
-  isDatabaseTimeout,
   parseJsonExact,
   positiveInteger,
+  toApiError,
 } from '../http';
 import { LedgerError } from '../ledger';
 import createPlayerSchema from '../../schemas/operator-player-create.json';
@@ -57,21 +56,8 @@ function mapLedgerError(error: LedgerError): ApiError {
     : new ApiError(409, 'IDEMPOTENCY_CONFLICT', error.message);
 }
 
-function toApiError(error: unknown, req: Request): ApiError {
-  if (error instanceof ApiError) return error;
-  if (error instanceof LedgerError) return mapLedgerError(error);
-  const parserFailure = bodyParserFailure(error);
-  if (parserFailure) {
-    const code = parserFailure.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
-    return new ApiError(parserFailure.status, code, parserFailure.message);
-  }
-  if (isDatabaseTimeout(error)) return new ApiError(503, 'TIMEOUT', 'the database did not answer in time; nothing was changed');
-  req.log.error('unexpected error', { error: (error as Error).message, stack: (error as Error).stack });
-  return new ApiError(500, 'INTERNAL_ERROR', 'unexpected error; nothing was changed');
-}
-
 const renderError: ErrorRequestHandler = (error, req, res, _next) => {
-  const apiError = toApiError(error, req);
+  const apiError = error instanceof LedgerError ? mapLedgerError(error) : toApiError(error, req);
   res.locals.errorCode = apiError.code;
   const field = apiError.field ? { field: apiError.field } : {};
   res.status(apiError.status).json({ error: { code: apiError.code, message: apiError.message, traceId: req.traceId, ...field } });

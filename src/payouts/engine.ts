@@ -1,7 +1,9 @@
 import { Knex } from 'knex';
 import { PayoutProviderName, PayoutsConfig } from '../config';
+import { ApiError } from '../http';
 import { formatAmount } from '../ledger';
 import { Logger } from '../log';
+import { OnProgress } from '../progress';
 import { jumppag } from './providers/jumppag';
 import { paystar } from './providers/paystar';
 import { hashlee } from './providers/hashlee';
@@ -193,10 +195,10 @@ export class PayoutEngine {
 
   /** Task payout_sweep (every minute): a check for every open payout, in case a worker died holding its job. */
   /** Our payouts requested in the range against the provider's records (README: "Reconciliation"). */
-  async reconcile(providerName: string, range: { from: Date; to: Date }): Promise<Reconciliation> {
+  async reconcile(providerName: string, range: { from: Date; to: Date }, onProgress?: OnProgress): Promise<Reconciliation> {
     const provider = this.providers.get(providerName as PayoutProviderName);
-    if (!provider) throw new Error(`payout provider ${providerName} is not configured`);
-    return reconcilePayouts(this.db, provider, range);
+    if (!provider) throw new ApiError(400, 'VALIDATION_ERROR', `payout provider ${providerName} is not configured`, 'provider');
+    return reconcilePayouts(this.db, provider, range, onProgress);
   }
 
   async sweep(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { ignoreProgress, OnProgress } from '../progress';
 import { AmountError, formatAmount, parseAmount } from '../ledger';
 import { loadOrder } from './engine';
 import { ListedPayout, PayoutProvider } from './providers/types';
@@ -63,7 +64,12 @@ function compare(payout: PayoutRow, theirs: ListedPayout): Mismatch[] {
  * of ours that the list leaves out (a send that crossed the range's edge) is asked for by id before it is
  * called missing. Read-only: it reports, the payout engine acts.
  */
-export async function reconcilePayouts(db: Knex, provider: PayoutProvider, range: { from: Date; to: Date }): Promise<Reconciliation> {
+export async function reconcilePayouts(
+  db: Knex,
+  provider: PayoutProvider,
+  range: { from: Date; to: Date },
+  onProgress: OnProgress = ignoreProgress,
+): Promise<Reconciliation> {
   const ours: PayoutRow[] = await db('payouts')
     .where({ provider: provider.name })
     .where('requested_at', '>=', range.from)
@@ -75,6 +81,7 @@ export async function reconcilePayouts(db: Knex, provider: PayoutProvider, range
   if (provider.list) {
     for await (const listed of provider.list(range)) {
       theirs += 1;
+      onProgress({ phase: 'reading the provider list', done: theirs, total: null });
       const payout: PayoutRow | undefined = await db('payouts')
         .where({ provider: provider.name })
         .andWhere((q) => {
@@ -90,7 +97,9 @@ export async function reconcilePayouts(db: Knex, provider: PayoutProvider, range
       mismatches.push(...compare(payout, listed));
     }
   }
-  for (const payout of ours.filter((p) => !matched.has(p.id) && (SENT.has(p.status) || p.provider_reference))) {
+  const lookups = ours.filter((p) => !matched.has(p.id) && (SENT.has(p.status) || p.provider_reference));
+  for (const [index, payout] of lookups.entries()) {
+    onProgress({ phase: 'asking for payouts by id', done: index, total: lookups.length });
     const { order } = (await loadOrder(db, payout.id))!;
     const answer = await provider.status(order, payout.provider_reference);
     if (!answer.found) {
@@ -100,6 +109,7 @@ export async function reconcilePayouts(db: Knex, provider: PayoutProvider, range
     matched.add(payout.id);
     mismatches.push(...compare(payout, { ourId: payout.id, ...answer, amount: answer.amount ?? formatAmount(payout.amount, 2) }));
   }
+  onProgress({ phase: 'done', done: lookups.length, total: lookups.length });
   return {
     provider: provider.name,
     from: range.from.toISOString(),

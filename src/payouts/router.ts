@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { Knex } from 'knex';
 import { PayoutProviderName, PayoutsConfig } from '../config';
-import { compileSchema, dateParam, oneOf, decimalText, handle, positiveInteger } from '../http';
+import { ApiError, compileSchema, dateParam, dateRange, oneOf, decimalText, handle, positiveInteger, respondWithProgress } from '../http';
 import createPayoutSchema from '../../schemas/operator-payout-create.json';
 import { PixKeyType } from './pix';
 import { cancelPayout, getPayout, listPayouts, requestPayout } from './service';
@@ -50,6 +50,13 @@ export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: Pa
         cursor: req.query.cursor === undefined ? undefined : String(req.query.cursor),
       }),
     );
+  }));
+
+  router.get('/reports/payout-reconciliation', handle(async (req, res) => {
+    const provider = req.query.provider;
+    if (typeof provider !== 'string') throw new ApiError(400, 'VALIDATION_ERROR', 'provider is required', 'provider');
+    const range = dateRange(req.query, true);
+    await respondWithProgress(req, res, (onProgress) => engine.reconcile(provider, range, onProgress));
   }));
 
   router.post('/payouts/:payoutId/cancel', handle(async (req, res) => {

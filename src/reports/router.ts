@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
-import { Request, Router } from 'express';
+import { Router } from 'express';
 import { Knex } from 'knex';
-import { ApiError, dateParam, handle, oneOf } from '../http';
+import { ApiError, dateRange, handle, oneOf, respondWithProgress } from '../http';
 import { checkLedger, inSnapshot } from '../ledger';
 import { PAYOUT_STATUSES } from '../payouts';
 import { payoutsReport } from './payouts';
@@ -19,13 +19,6 @@ export function parseDuration(text: string): number | undefined {
   return (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
 }
 
-function range(req: Request): { from?: Date; to?: Date } {
-  const from = dateParam(req.query.from, 'from');
-  const to = dateParam(req.query.to, 'to');
-  if (from && to && from >= to) throw new ApiError(400, 'VALIDATION_ERROR', 'from must be before to', 'from');
-  return { from, to };
-}
-
 function text(value: unknown, field: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.length > 200) {
@@ -40,7 +33,7 @@ export function reportRoutes(db: Knex, settings: ReportSettings): Router {
 
   router.get('/reports/rounds', handle(async (req, res) => {
     await respondWithTable(req, res, db, settings, roundsReport, {
-      ...range(req),
+      ...dateRange(req.query),
       playerId: text(req.query.playerId, 'playerId'),
       gameId: text(req.query.gameId, 'gameId'),
       status: oneOf(req.query.status, 'status', ['open', 'closed'] as const),
@@ -61,7 +54,7 @@ export function reportRoutes(db: Knex, settings: ReportSettings): Router {
   router.get('/reports/payouts', handle(async (req, res) => {
     const review = oneOf(req.query.manualReview, 'manualReview', ['true', 'false'] as const);
     await respondWithTable(req, res, db, settings, payoutsReport, {
-      ...range(req),
+      ...dateRange(req.query),
       provider: text(req.query.provider, 'provider'),
       status: oneOf(req.query.status, 'status', PAYOUT_STATUSES),
       manualReview: review === undefined ? undefined : review === 'true',
@@ -69,17 +62,17 @@ export function reportRoutes(db: Knex, settings: ReportSettings): Router {
   }));
 
   router.get('/reports/summary', handle(async (req, res) => {
-    const filter = { ...range(req), groupBy: oneOf(req.query.groupBy, 'groupBy', GROUPINGS) ?? 'day' };
+    const filter = { ...dateRange(req.query), groupBy: oneOf(req.query.groupBy, 'groupBy', GROUPINGS) ?? 'day' };
     const rows = await inSnapshot(db, settings.timeoutMs, (trx) => summary(trx, filter));
     if (formatParam(req) === 'csv') {
-      await writeCsv(res, `summary-by-${filter.groupBy}`, summaryColumns(filter.groupBy), Readable.from(rows));
+      await writeCsv(res, `summary-by-${filter.groupBy}`, summaryColumns(filter.groupBy), rows.length, Readable.from(rows));
       return;
     }
     res.json({ from: filter.from ?? null, to: filter.to ?? null, groupBy: filter.groupBy, rows });
   }));
 
-  router.get('/reports/ledger-check', handle(async (_req, res) => {
-    res.json(await checkLedger(db, { timeoutMs: settings.timeoutMs }));
+  router.get('/reports/ledger-check', handle(async (req, res) => {
+    await respondWithProgress(req, res, (onProgress) => checkLedger(db, { timeoutMs: settings.timeoutMs, onProgress }));
   }));
 
   return router;

@@ -67,9 +67,18 @@ function decodeCursor(value: unknown, shape: readonly RegExp[]): Cell[] | undefi
 /**
  * Writes records as CSV (RFC 4180: header line, CRLF) with backpressure from the client back to the database.
  * Amounts stay the exact decimal strings. A failure after the first byte can only cut the download short.
+ * `X-Row-Count` tells the client in advance how many records follow, so it can show how far the download is.
  */
-export async function writeCsv(res: Response, name: string, columns: readonly string[], rows: NodeJS.ReadableStream, toRecord?: (row: any) => ReportRecord) {
+export async function writeCsv(
+  res: Response,
+  name: string,
+  columns: readonly string[],
+  rowCount: number,
+  rows: NodeJS.ReadableStream,
+  toRecord?: (row: any) => ReportRecord,
+) {
   res.status(200);
+  res.setHeader('X-Row-Count', String(rowCount));
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
   const csv = stringify({ header: true, columns: [...columns], record_delimiter: 'windows', cast: { boolean: String } });
@@ -99,7 +108,9 @@ export async function respondWithTable<F, Row>(
       const query = report.query(trx, filter);
       if (cursor) report.after(query, cursor);
       if (limit) query.limit(limit);
-      await writeCsv(res, report.name, report.columns, query.stream({ batchSize: 2000 }), (row: Row) => report.record(row));
+      // counted in the export's own snapshot, so the count is exactly the rows that follow
+      const [{ rows }] = await trx.count<{ rows: string }[]>('* as rows').from(query.clone().as('export'));
+      await writeCsv(res, report.name, report.columns, Number(rows), query.stream({ batchSize: 2000 }), (row: Row) => report.record(row));
     });
     return;
   }

@@ -149,6 +149,14 @@ describeInBrowser('the operator console in Chromium', () => {
     await screenshot(page, 'charts');
   });
 
+  it('runs the ledger check with a progress bar fed by the streamed NDJSON answer', async () => {
+    await page.goto('/console#/ledger');
+    await page.getByRole('button', { name: 'Run ledger check' }).click();
+    await shows(page.getByTestId('verdict'), /^Ledger sound; \d+ accounts, \d+ transfers, checked in \d+ ms\.$/);
+    expect(await page.getByRole('progressbar').evaluate((bar: HTMLProgressElement) => [bar.value, bar.max])).toEqual([9, 9]);
+    await screenshot(page, 'ledger-check');
+  });
+
   it('said nothing on the browser console (no script error, no CSP violation)', () => {
     expect(problems).toEqual([]);
   });

@@ -1,6 +1,9 @@
 import { AddressInfo } from 'node:net';
 import { buildProgram } from '../../scripts/wallet';
+import { createDb, watchIndexBuilds } from '../../src/db';
+import { migrations } from '../../migrations';
 import { OPERATOR_TOKEN, startTestApp, TestApp } from '../support/app';
+import { createTestDatabase, databaseUrl, testServer, withAdmin } from '../support/database';
 
 let t: TestApp;
 const saved = { ...process.env };
@@ -65,5 +68,55 @@ describe('npx wallet', () => {
   it('runs ledger-check and migrate on the database itself', async () => {
     expect(await wallet('ledger-check')).toMatchObject({ code: 0, out: expect.stringMatching(/^ledger sound; /) });
     expect(await wallet('migrate')).toMatchObject({ code: 0, out: 'nothing to apply\n' });
+  });
+});
+
+describe('npx wallet --progress', () => {
+  it('draws a bar of the proofs on stderr and keeps stdout for the verdict', async () => {
+    const result = await wallet('--progress', 'ledger-check');
+    expect(result.out).toMatch(/^ledger sound; /);
+    expect(result.err).toMatch(/ledger-check █{30} 100% 9\/9 · done/);
+  });
+
+  it('counts CSV rows received against the X-Row-Count the server announced', async () => {
+    const result = await wallet('--progress', 'report', 'summary', '--group-by', 'currency', '--csv');
+    expect(result.out).toContain('EUR,');
+    expect(result.err).toMatch(/summary\.csv █{30} 100% 1\/1 · rows/);
+  });
+
+  it('migrate applies every migration to an empty database, one step of the bar each', async () => {
+    const { adminUrl } = testServer();
+    const name = `wallet_empty_${process.pid}`;
+    await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+    process.env.DATABASE_URL = databaseUrl(adminUrl, name);
+    try {
+      const result = await wallet('--progress', 'migrate');
+      expect(result.out).toBe(`applied ${migrations.map((m) => m.name).join(', ')}\n`);
+      expect(result.err).toMatch(new RegExp(`migrate █{30} 100% ${migrations.length}/${migrations.length} · done`));
+      expect(await wallet('migrate')).toMatchObject({ code: 0, out: 'nothing to apply\n', err: '' });
+    } finally {
+      process.env.DATABASE_URL = t.url;
+      await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    }
+  });
+});
+
+describe('watchIndexBuilds (the progress of a migration on a big table)', () => {
+  it('reports an index build on another connection with how far it has got', async () => {
+    const database = await createTestDatabase();
+    const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: 60_000 });
+    try {
+      await db.raw('CREATE TABLE big AS SELECT g AS n, md5(g::text) AS t FROM generate_series(1, 400000) g');
+      const seen: string[] = [];
+      const stop = watchIndexBuilds(db, (build) => seen.push(build), 10);
+      await db.raw('CREATE INDEX big_t ON big (t)');
+      stop();
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every((line) => /^index on big: [a-z :]+( \d+%)?$/.test(line))).toBe(true);
+      expect(seen.some((line) => / \d+%$/.test(line))).toBe(true);
+    } finally {
+      await db.destroy();
+      await database.drop();
+    }
   });
 });

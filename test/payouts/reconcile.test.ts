@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describeReconciliation, PayoutEngine } from '../../src/payouts';
 import { FakeHashlee } from '../support/fakes/hashlee';
 import { FakeJumppag } from '../support/fakes/jumppag';
+import { ndjson } from '../support/app';
 import { payoutSuite } from '../support/payouts';
 
 const window = () => ({ from: new Date(Date.now() - 60_000), to: new Date(Date.now() + 60_000) });
@@ -44,6 +45,29 @@ describe('payouts:reconcile against Jumppag (GET /payouts, 40 a page)', () => {
     expect(text.split('\n')[0]).toMatch(/^jumppag .* \(provider list\): 4 ours, 48 listed by the provider, 3 matched, 48 mismatch\(es\)$/);
     expect(text).toContain(`  status_differs: payout ${paid} reference ${s.fake.orderOf(paid)!.id} ours processing 50.00 theirs succeeded (success) 50.00\n`);
     await s.startWorker();
+  });
+
+  it('GET /operator/reports/payout-reconciliation answers the same as JSON, or streamed with its progress as NDJSON', async () => {
+    const range = window();
+    await s.stopWorker();
+    const path = `/reports/payout-reconciliation?provider=jumppag&from=${range.from.toISOString()}&to=${range.to.toISOString()}`;
+    const json = await s.t.operator('get', path).expect(200);
+    expect(json.body).toMatchObject({ provider: 'jumppag', method: 'list', ours: 4, theirs: 48 });
+    const streamed = await ndjson(s.t.operator('get', path).set('Accept', 'application/x-ndjson'));
+    expect(streamed.status).toBe(200);
+    expect(streamed.lines[0]).toEqual({ progress: { phase: 'reading the provider list', done: 1, total: null } });
+    expect(streamed.lines.at(-1)).toEqual({ result: json.body });
+    await s.startWorker();
+  });
+
+  it.each([
+    ['provider=nope&from=2026-01-01&to=2026-01-02', 'provider'],
+    ['provider=jumppag&from=2026-01-01', 'to'],
+    ['provider=jumppag&from=2026-01-02&to=2026-01-01', 'from'],
+  ])('refuses %s before streaming anything (400 on %s)', async (query, field) => {
+    const res = await s.t.operator('get', `/reports/payout-reconciliation?${query}`).set('Accept', 'application/x-ndjson');
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describeLedgerReport, LedgerProblem } from '../../src/ledger';
-import { TestApp } from '../support/app';
+import { ndjson, TestApp } from '../support/app';
 import { payoutIn, playRound, startHistoryApp } from '../support/history';
 import { PLAYER_CPF } from '../support/payouts';
 import { givenAggregator, givenPlay, Signer } from '../support/wallet';
@@ -105,6 +105,17 @@ describe('GET /operator/reports/ledger-check', () => {
 
   it('is sound again once every fault is taken back', async () => {
     expect(await problems()).toEqual([]);
+  });
+});
+
+describe('GET /operator/reports/ledger-check with Accept: application/x-ndjson', () => {
+  it('streams each proof as progress, then the report', async () => {
+    const { status, contentType, lines } = await ndjson(t.operator('get', '/reports/ledger-check').set('Accept', 'application/x-ndjson'));
+    expect(status).toBe(200);
+    expect(contentType).toBe('application/x-ndjson; charset=utf-8');
+    expect(lines[0]).toEqual({ progress: { phase: 'currency_sum', done: 0, total: 9 } });
+    expect(lines.at(-2)).toEqual({ progress: { phase: 'done', done: 9, total: 9 } });
+    expect(lines.at(-1)).toEqual({ result: expect.objectContaining({ sound: true, problems: [] }) });
   });
 });
 

@@ -122,6 +122,8 @@ async function csv(path: string): Promise<string> {
   });
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+  // the rows announced before the first byte are the rows that came
+  expect(Number(res.headers['x-row-count'])).toBe((res.body as string).split('\r\n').filter(Boolean).length - 1);
   return res.body as string;
 }
 

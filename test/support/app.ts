@@ -102,3 +102,14 @@ export async function expectSoundLedger(t: TestApp): Promise<void> {
 export async function balanceOf(t: TestApp, playerId: string): Promise<string> {
   return (await t.operator('get', `/players/${encodeURIComponent(playerId)}`)).body.balance;
 }
+
+/** The objects of an NDJSON answer (a progress stream), read whole. */
+export async function ndjson(test: supertest.Test): Promise<{ status: number; contentType: string; lines: Record<string, any>[] }> {
+  const res = await test.buffer(true).parse((response, done) => {
+    let text = '';
+    response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    response.on('end', () => done(null, text));
+  });
+  const text = typeof res.body === 'string' ? res.body : '';
+  return { status: res.status, contentType: res.headers['content-type'], lines: text.split('\n').filter(Boolean).map((line) => JSON.parse(line)) };
+}

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createDb, migrate, startEmbeddedPostgres } from '../../src/db';
+import { migrate, startEmbeddedPostgres } from '../../src/db';
 import { createLogger } from '../../src/log';
 import { freePort } from '../../src/http';
 import { databaseUrl, withAdmin } from './database';
@@ -25,9 +25,7 @@ export default async function globalSetup(): Promise<void> {
     await c.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${template}`);
   });
-  const db = createDb(databaseUrl(adminUrl, template), { poolMax: 2, statementTimeoutMs: 30000 });
-  await migrate(db, databaseUrl(adminUrl, template));
-  await db.destroy();
+  await migrate(databaseUrl(adminUrl, template));
   process.env.WALLET_TEST_ADMIN_URL = adminUrl;
   process.env.WALLET_TEST_TEMPLATE = template;
 }

@@ -373,6 +373,55 @@ function barChart(rows) {
   return h('figure', {}, chart);
 }
 
+/**
+ * Calls an operator endpoint that streams NDJSON progress (see README "Progress"), calling `onProgress` for each
+ * progress line; resolves with the result line.
+ * @param {string} path @param {(progress: {phase: string, done: number, total: number | null}) => void} onProgress
+ */
+async function streamed(path, onProgress) {
+  const response = await fetch(`/operator${path}`, { headers: { 'X-Wallet-Console': '1', Accept: 'application/x-ndjson' } });
+  if (!response.ok || !response.body) throw new ApiFailure(response.status, (await response.json()).error ?? {});
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffered += value;
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines.filter(Boolean)) {
+      const message = JSON.parse(line);
+      if (message.progress) onProgress(message.progress);
+      if (message.error) throw new ApiFailure(500, message.error);
+      if ('result' in message) return message.result;
+    }
+  }
+  throw new Error('the stream ended without a result');
+}
+
+async function ledgerView() {
+  const bar = /** @type {HTMLProgressElement} */ (h('progress', { max: 1, value: 0, 'aria-label': 'Ledger check progress' }));
+  const phase = h('span', { class: 'hint' });
+  const outcome = h('div');
+  const run = actionForm('Prove the ledger adds up', [
+    h('p', {}, 'Runs every proof on one snapshot: sums, cached balances, negatives, references, refunds, payouts.'),
+    h('div', { class: 'progress' }, bar, phase),
+  ], 'Run ledger check', async () => {
+    outcome.replaceChildren();
+    const report = await streamed('/reports/ledger-check', (progress) => {
+      bar.max = progress.total ?? 1;
+      bar.value = progress.done;
+      phase.textContent = `${progress.done}/${progress.total ?? '?'} · ${progress.phase}`;
+    });
+    outcome.replaceChildren(
+      h('p', { class: `notice ${report.sound ? 'ok' : 'error'}`, 'data-testid': 'verdict' },
+        `${report.sound ? 'Ledger sound' : `Ledger NOT sound: ${report.problems.length} problem(s)`}; ` +
+        `${report.accounts} accounts, ${report.transfers} transfers, checked in ${report.ms} ms.`),
+      report.problems.length ? table(['Check', 'Detail'], report.problems.map((/** @type {any} */ p) => [p.check, JSON.stringify(p.detail)])) : '');
+  });
+  return [h('h1', {}, 'Ledger check'), run, outcome];
+}
+
 // ---- routing -------------------------------------------------------------------------------------------------
 
 /** @type {[RegExp, (match: RegExpMatchArray, query: URLSearchParams) => Promise<(Node | string | false | null)[]>][]} */
@@ -383,6 +432,7 @@ const ROUTES = [
   [/^\/payouts$/, (_m, q) => payoutsView(q)],
   [/^\/rounds$/, (_m, q) => roundsView(q)],
   [/^\/charts$/, (_m, q) => chartsView(q)],
+  [/^\/ledger$/, () => ledgerView()],
 ];
 
 async function render() {
