@@ -36,6 +36,20 @@ async function onPlayerPage(playerId: string): Promise<void> {
   await page.getByRole('heading', { name: `Player ${playerId}` }).waitFor();
 }
 
+/** An `it` that leaves a screenshot of the page as it was when the step failed (failed-<n>.png). */
+let steps = 0;
+function step(name: string, body: () => Promise<void> | void): void {
+  const n = ++steps;
+  it(name, async () => {
+    try {
+      await body();
+    } catch (error) {
+      await screenshot(page, `failed-${n}`).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
 function form(name: string) {
   return page.getByRole('form', { name });
 }
@@ -51,7 +65,7 @@ describeInBrowser('the operator console in Chromium', () => {
     await browser?.close();
   });
 
-  it('asks for the operator token, refuses a wrong one and lets the right one in', async () => {
+  step('asks for the operator token, refuses a wrong one and lets the right one in', async () => {
     await page.goto('/console');
     await page.waitForURL(/\/console\/login$/);
     await page.getByLabel('Operator token').fill('a-wrong-token');
@@ -63,7 +77,7 @@ describeInBrowser('the operator console in Chromium', () => {
     await page.getByRole('heading', { name: 'Players' }).waitFor();
   });
 
-  it('finds players by the start of their id and opens one with its balance and statement', async () => {
+  step('finds players by the start of their id and opens one with its balance and statement', async () => {
     await page.getByLabel('Player id starts with').fill('ana');
     await page.getByRole('button', { name: 'Find' }).click();
     await counts(page.locator('tbody tr'), 2);
@@ -76,7 +90,7 @@ describeInBrowser('the operator console in Chromium', () => {
     await screenshot(page, 'player');
   });
 
-  it('tops a player up once and shows the new balance', async () => {
+  step('tops a player up once and shows the new balance', async () => {
     await onPlayerPage('ana');
     await form('Top up').getByLabel('Amount').fill('25.00');
     await form('Top up').getByRole('button').click();
@@ -86,7 +100,7 @@ describeInBrowser('the operator console in Chromium', () => {
     expect(topUps).toHaveLength(1);
   });
 
-  it('shows an API refusal with its code and trace id, and changes nothing', async () => {
+  step('shows an API refusal with its code and trace id, and changes nothing', async () => {
     await onPlayerPage('ana');
     await form('Top up').getByLabel('Amount').fill('1.001');
     await form('Top up').getByRole('button').click();
@@ -96,7 +110,7 @@ describeInBrowser('the operator console in Chromium', () => {
     expect(problems.splice(0)).toEqual(['error: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
   });
 
-  it('blocks and unblocks a player', async () => {
+  step('blocks and unblocks a player', async () => {
     await onPlayerPage('ana-2');
     await page.getByRole('button', { name: 'Block player' }).click();
     await shows(page.getByTestId('status'), 'blocked');
@@ -106,7 +120,7 @@ describeInBrowser('the operator console in Chromium', () => {
     expect((await s.t.operator('get', '/players/ana-2')).body.status).toBe('active');
   });
 
-  it('sets a limit', async () => {
+  step('sets a limit', async () => {
     await onPlayerPage('ana-2');
     await form('Limits').getByLabel('Bet max').fill('5');
     await form('Limits').getByRole('button').click();
@@ -115,13 +129,13 @@ describeInBrowser('the operator console in Chromium', () => {
     expect(await form('Limits').getByLabel('Bet max').inputValue()).toBe('5.00');
   });
 
-  it('requests a PIX payout and follows it until the provider pays it', async () => {
+  step('requests a PIX payout and follows it until the provider pays it', async () => {
     await onPlayerPage('ana');
     const payout = form('Pay out by PIX');
     await payout.getByLabel('Amount').fill('100.00');
     await payout.getByLabel('PIX key').fill(PLAYER_CPF);
     await payout.getByRole('button').click();
-    await page.getByRole('heading', { name: /^Payout / }).waitFor();
+    await shows(page.getByRole('heading', { level: 1 }), /^Payout [0-9a-f-]{36}$/);
     await shows(page.getByTestId('payout-status'), 'processing', 15_000);
     const id = decodeURIComponent(page.url().split('#/payouts/')[1]);
     s.fake.setStatus(id, 'success');
@@ -132,14 +146,14 @@ describeInBrowser('the operator console in Chromium', () => {
     await shows(page.getByTestId('balance'), '400.00 BRL');
   });
 
-  it('lists rounds left open', async () => {
+  step('lists rounds left open', async () => {
     await page.goto('/console#/rounds');
     await counts(page.locator('tbody tr'), 1);
     await shows(page.locator('tbody tr'), /r-open/);
     await screenshot(page, 'open-rounds');
   });
 
-  it('charts daily GGR and payouts for a chosen range, with the exact figures beside it', async () => {
+  step('charts daily GGR and payouts for a chosen range, with the exact figures beside it', async () => {
     await page.goto(`/console#/charts?from=${YESTERDAY}&to=${day(1)}&currency=BRL`);
     const rows = page.locator('tbody tr');
     await counts(rows, 2);
@@ -149,7 +163,7 @@ describeInBrowser('the operator console in Chromium', () => {
     await screenshot(page, 'charts');
   });
 
-  it('runs the ledger check with a progress bar fed by the streamed NDJSON answer', async () => {
+  step('runs the ledger check with a progress bar fed by the streamed NDJSON answer', async () => {
     await page.goto('/console#/ledger');
     await page.getByRole('button', { name: 'Run ledger check' }).click();
     await shows(page.getByTestId('verdict'), /^Ledger sound; \d+ accounts, \d+ transfers, checked in \d+ ms\.$/);
@@ -157,11 +171,11 @@ describeInBrowser('the operator console in Chromium', () => {
     await screenshot(page, 'ledger-check');
   });
 
-  it('said nothing on the browser console (no script error, no CSP violation)', () => {
+  step('said nothing on the browser console (no script error, no CSP violation)', () => {
     expect(problems).toEqual([]);
   });
 
-  it('the API docs at /docs render every documented operation', async () => {
+  step('the API docs at /docs render every documented operation', async () => {
     const docs = await openPage(browser, baseURL);
     await docs.page.goto('/docs/');
     await counts(docs.page.locator('.opblock'), OPERATIONS.length, 15_000);
