@@ -34,7 +34,9 @@ export function createApp(options: AppOptions): Express {
   app.locals.payoutEngine = payoutEngine;
   app.disable('x-powered-by');
   if (options.trustProxy) app.set('trust proxy', /^\d+$/.test(options.trustProxy) ? Number(options.trustProxy) : options.trustProxy);
-  app.use(helmet());
+  // the console and /docs load only same-origin assets, so upgrading them to https buys nothing behind TLS and
+  // breaks them where an operator reaches the server over plain http on a private address
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.set('etag', false);
   app.use(traceRequests(options.logger));
   const metrics = createMetrics(options.db);

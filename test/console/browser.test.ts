@@ -33,7 +33,8 @@ async function givenHistory(): Promise<void> {
 
 async function onPlayerPage(playerId: string): Promise<void> {
   await page.goto(`/console#/players/${playerId}`);
-  await page.getByRole('heading', { name: `Player ${playerId}` }).waitFor();
+  // exact: 'Player ana' must not be satisfied by the page of ana-2 still showing
+  await page.getByRole('heading', { name: `Player ${playerId}`, exact: true }).waitFor();
 }
 
 /** An `it` that leaves a screenshot of the page as it was when the step failed (failed-<n>.png). */
@@ -112,7 +113,7 @@ describeInBrowser('the operator console in Chromium', () => {
 
   step('blocks and unblocks a player', async () => {
     await onPlayerPage('ana-2');
-    await page.getByRole('button', { name: 'Block player' }).click();
+    await page.getByRole('button', { name: 'Block player', exact: true }).click();
     await shows(page.getByTestId('status'), 'blocked');
     expect((await s.t.operator('get', '/players/ana-2')).body.status).toBe('blocked');
     await page.getByRole('button', { name: 'Unblock player' }).click();

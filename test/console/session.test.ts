@@ -29,6 +29,13 @@ describe('GET /console', () => {
     expect(form.text).toContain('<input type="password" name="token"');
   });
 
+  it('may load only its own scripts, styles and API (CSP), and is not upgraded to https', async () => {
+    const csp = (await browser().get('/console/login')).headers['content-security-policy'];
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).not.toContain('upgrade-insecure-requests');
+  });
+
   it('serves its script and style from the server itself, and nothing outside its folder', async () => {
     const script = await browser().get('/console/assets/app.js');
     expect(script.status).toBe(200);
