@@ -177,8 +177,9 @@ describe('operator endpoints under random and mutated bodies and queries', () =>
   });
 
   it('answers every report and list query with a documented error or a success, never 500', async () => {
-    const paths = ['/reports/rounds', '/reports/open-rounds', '/reports/summary', '/reports/payouts', '/payouts', '/players/target/transactions', '/players/target', '/api-clients'];
-    const params = ['from', 'to', 'playerId', 'gameId', 'status', 'limit', 'cursor', 'format', 'groupBy', 'olderThan', 'provider', 'manualReview'];
+    const paths = ['/reports/rounds', '/reports/open-rounds', '/reports/summary', '/reports/payouts', '/reports/payout-reconciliation',
+      '/payouts', '/players', '/players/target/transactions', '/players/target', '/api-clients'];
+    const params = ['from', 'to', 'playerId', 'gameId', 'status', 'limit', 'cursor', 'format', 'groupBy', 'olderThan', 'provider', 'manualReview', 'search'];
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...paths),
