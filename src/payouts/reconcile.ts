@@ -58,6 +58,20 @@ function compare(payout: PayoutRow, theirs: ListedPayout): Mismatch[] {
   return found;
 }
 
+const LIST_BATCH = 100;
+
+/** Our payouts among `listed`, found by the provider's reference or by our id, in one query. */
+async function payoutsListed(db: Knex, providerName: string, listed: ListedPayout[]): Promise<PayoutRow[]> {
+  if (listed.length === 0) return [];
+  const ourIds = listed.map((l) => l.ourId).filter((id): id is string => id !== null && /^[0-9a-f-]{36}$/.test(id));
+  return db('payouts')
+    .where({ provider: providerName })
+    .andWhere((q) => {
+      q.whereIn('provider_reference', listed.map((l) => l.reference));
+      if (ourIds.length > 0) q.orWhereIn('id', ourIds);
+    });
+}
+
 /**
  * Compares our payouts requested in [from, to) at one provider with the provider's own records: its list call
  * where it has one (which also finds orders we do not know), otherwise one status lookup per payout. An order
@@ -79,23 +93,29 @@ export async function reconcilePayouts(
   const matched = new Set<string>();
   let theirs = 0;
   if (provider.list) {
+    const compareBatch = async (batch: ListedPayout[]) => {
+      const known = await payoutsListed(db, provider.name, batch);
+      for (const listed of batch) {
+        const payout = known.find((p) => p.provider_reference === listed.reference || p.id === listed.ourId);
+        if (!payout) {
+          mismatches.push({ kind: 'missing_here', payoutId: null, reference: listed.reference, theirs: { status: listed.status, providerStatus: listed.providerStatus, amount: listed.amount } });
+          continue;
+        }
+        matched.add(payout.id);
+        mismatches.push(...compare(payout, listed));
+      }
+    };
+    let batch: ListedPayout[] = [];
     for await (const listed of provider.list(range)) {
       theirs += 1;
+      batch.push(listed);
+      if (batch.length < LIST_BATCH) continue;
+      await compareBatch(batch);
+      batch = [];
       onProgress({ phase: 'reading the provider list', done: theirs, total: null });
-      const payout: PayoutRow | undefined = await db('payouts')
-        .where({ provider: provider.name })
-        .andWhere((q) => {
-          q.where({ provider_reference: listed.reference });
-          if (listed.ourId && /^[0-9a-f-]{36}$/.test(listed.ourId)) q.orWhere({ id: listed.ourId });
-        })
-        .first();
-      if (!payout) {
-        mismatches.push({ kind: 'missing_here', payoutId: null, reference: listed.reference, theirs: { status: listed.status, providerStatus: listed.providerStatus, amount: listed.amount } });
-        continue;
-      }
-      matched.add(payout.id);
-      mismatches.push(...compare(payout, listed));
     }
+    await compareBatch(batch);
+    onProgress({ phase: 'reading the provider list', done: theirs, total: null });
   }
   const lookups = ours.filter((p) => !matched.has(p.id) && (SENT.has(p.status) || p.provider_reference));
   for (const [index, payout] of lookups.entries()) {

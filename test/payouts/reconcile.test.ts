@@ -55,7 +55,7 @@ describe('payouts:reconcile against Jumppag (GET /payouts, 40 a page)', () => {
     expect(json.body).toMatchObject({ provider: 'jumppag', method: 'list', ours: 4, theirs: 48 });
     const streamed = await ndjson(s.t.operator('get', path).set('Accept', 'application/x-ndjson'));
     expect(streamed.status).toBe(200);
-    expect(streamed.lines[0]).toEqual({ progress: { phase: 'reading the provider list', done: 1, total: null } });
+    expect(streamed.lines[0]).toEqual({ progress: { phase: 'reading the provider list', done: 48, total: null } });
     expect(streamed.lines.at(-1)).toEqual({ result: json.body });
     await s.startWorker();
   });
