@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { migrations } from '../migrations';
 import { ignoreProgress, OnProgress } from './progress';
 import { Logger as WorkerLogger, runMigrations } from 'graphile-worker';
@@ -112,21 +113,26 @@ async function applyMigrations(db: Db, onProgress: OnProgress): Promise<string[]
   return applied;
 }
 
-/** Calls `report` with "index on <table>: <phase> <n>%" every `intervalMs` while this database builds an index. */
+/** The index builds running in this database, each as "index on <table>: <phase> <n>%". */
+async function indexBuilds(db: Db): Promise<string[]> {
+  const { rows } = await db.raw<{ rows: { relation: string; phase: string; done: string; total: string }[] }>(`
+    SELECT relid::regclass::text AS relation, phase,
+           greatest(blocks_done, tuples_done)::text AS done, greatest(blocks_total, tuples_total)::text AS total
+    FROM pg_stat_progress_create_index WHERE datname = current_database()`);
+  return rows.map((row) => {
+    const share = Number(row.total) > 0 ? ` ${Math.floor((100 * Number(row.done)) / Number(row.total))}%` : '';
+    return `index on ${row.relation}: ${row.phase}${share}`;
+  });
+}
+
+/** Calls `report` with each index build of this database (see indexBuilds) every `intervalMs`, until stopped. */
 export function watchIndexBuilds(db: Db, report: (build: string) => void, intervalMs = 500): () => void {
   let busy = false;
   const timer = setInterval(async () => {
     if (busy) return;
     busy = true;
     try {
-      const { rows } = await db.raw<{ rows: { relation: string; phase: string; done: string; total: string }[] }>(`
-        SELECT relid::regclass::text AS relation, phase,
-               greatest(blocks_done, tuples_done)::text AS done, greatest(blocks_total, tuples_total)::text AS total
-        FROM pg_stat_progress_create_index WHERE datname = current_database()`);
-      for (const row of rows) {
-        const share = Number(row.total) > 0 ? ` ${Math.floor((100 * Number(row.done)) / Number(row.total))}%` : '';
-        report(`index on ${row.relation}: ${row.phase}${share}`);
-      }
+      for (const build of await indexBuilds(db)) report(build);
     } catch {
       // progress is a courtesy: a failed look never stops the migration
     } finally {
@@ -134,6 +140,43 @@ export function watchIndexBuilds(db: Db, report: (build: string) => void, interv
     }
   }, intervalMs);
   return () => clearInterval(timer);
+}
+
+export interface MigrationStatus {
+  applied: string[];
+  pending: string[];
+  /** Some instance holds the migration lock: it is migrating right now. */
+  migrating: boolean;
+  indexBuilds: string[];
+}
+
+/** Where the schema stands, as this instance's code sees it. */
+export async function migrationStatus(db: Db): Promise<MigrationStatus> {
+  const [completed, pending] = (await db.migrate.list({ migrationSource: new ListMigrationSource() })) as [
+    ({ name: string } | string)[],
+    { name: string }[],
+  ];
+  const lock: { is_locked: number } | undefined = await db('knex_migrations_lock').first('is_locked');
+  return {
+    applied: completed.map((m) => (typeof m === 'string' ? m : m.name)),
+    pending: pending.map((m) => m.name),
+    migrating: lock?.is_locked === 1,
+    indexBuilds: await indexBuilds(db),
+  };
+}
+
+/**
+ * Follows the migration another instance is running (a deploy): a progress event every `intervalMs` while the
+ * migration lock is held or an index is being built, then the status once both are over (or `signal` aborts).
+ */
+export async function followMigrations(db: Db, onProgress: OnProgress, signal?: AbortSignal, intervalMs = 1000): Promise<MigrationStatus> {
+  for (;;) {
+    const status = await migrationStatus(db);
+    if ((!status.migrating && status.indexBuilds.length === 0) || signal?.aborted) return status;
+    const next = status.pending[0] ? `migrating, ${status.pending[0]} next` : 'an instance holds the migration lock';
+    onProgress({ phase: status.indexBuilds[0] ?? next, done: status.applied.length, total: status.applied.length + status.pending.length });
+    await sleep(intervalMs, undefined, { signal }).catch(() => undefined);
+  }
 }
 
 export async function pendingMigrations(db: Db): Promise<number> {

@@ -86,6 +86,8 @@ export const OPERATIONS: Operation[] = [
     example: { amount: '-5.00', reason: 'duplicate bonus', transactionId: 'adj-1' }, ok: { status: 200, description: 'the new balance' } },
   { method: 'get', path: '/operator/players/{playerId}/transactions', tag: 'operator', summary: 'Statement, newest first', query: { limit: '1–500 (default 50)', cursor: 'transferId to continue after' },
     ok: { status: 200, description: 'statement lines with running balance' } },
+  { method: 'get', path: '/operator/migrations', tag: 'operations', summary: 'Applied and pending migrations (Accept: application/x-ndjson follows a running one to its end)',
+    ok: { status: 200, description: 'the schema status', example: { applied: ['001_schema'], pending: [], migrating: false, indexBuilds: [] }, type: 'application/x-ndjson' } },
   { method: 'post', path: '/operator/api-clients', tag: 'operator', summary: 'Register an aggregator key', body: 'operator-api-client-create',
     example: { name: 'aggregator', scheme: 'hmac-sha256', publicKey: 'fb-public-key', privateKey: 'a-shared-secret-of-32-characters!!' }, ok: { status: 201, description: 'the client, without its secret' } },
   { method: 'get', path: '/operator/api-clients', tag: 'operator', summary: 'Registered aggregator keys (no secrets)', ok: { status: 200, description: 'the clients' } },

@@ -17,7 +17,14 @@ function wantsProgress(req: Request): boolean {
  * `{"result": …}` or `{"error": {code, message, traceId}}`. The 200 goes out with the first progress, so a
  * refusal before any (bad input) is still an ordinary error answer; after it, the last line says how it ended.
  */
-async function streamProgress(req: Request, res: Response, work: (onProgress: OnProgress) => Promise<unknown>): Promise<void> {
+async function streamProgress(
+  req: Request,
+  res: Response,
+  work: (onProgress: OnProgress, signal: AbortSignal) => Promise<unknown>,
+): Promise<void> {
+  // a client that hangs up stops work that would otherwise go on for nobody
+  const hangUp = new AbortController();
+  res.on('close', () => hangUp.abort());
   const line = (value: object) => {
     if (!res.headersSent) {
       res.status(200).set('Content-Type', `${NDJSON}; charset=utf-8`).set('Cache-Control', 'no-store').set('X-Accel-Buffering', 'no');
@@ -39,7 +46,7 @@ async function streamProgress(req: Request, res: Response, work: (onProgress: On
     if (Date.now() - sentAt >= THROTTLE_MS || event.done === event.total) send(event);
   };
   try {
-    line({ result: await work(onProgress) });
+    line({ result: await work(onProgress, hangUp.signal) });
   } catch (error) {
     if (!res.headersSent) throw error;
     const failure = toApiError(error, req);
@@ -50,8 +57,15 @@ async function streamProgress(req: Request, res: Response, work: (onProgress: On
   }
 }
 
-/** Answers `work`'s result as JSON, or streamed with its progress when the caller asks for NDJSON. */
-export async function respondWithProgress(req: Request, res: Response, work: (onProgress?: OnProgress) => Promise<unknown>): Promise<void> {
+/**
+ * Answers `work`'s result as JSON, or streamed with its progress when the caller asks for NDJSON; then `work` gets
+ * `onProgress` and a signal that aborts when the client hangs up.
+ */
+export async function respondWithProgress(
+  req: Request,
+  res: Response,
+  work: (onProgress?: OnProgress, signal?: AbortSignal) => Promise<unknown>,
+): Promise<void> {
   if (wantsProgress(req)) await streamProgress(req, res, work);
   else res.json(await work());
 }

@@ -8,8 +8,10 @@ import {
   handle,
   parseJsonExact,
   positiveInteger,
+  respondWithProgress,
   toApiError,
 } from '../http';
+import { followMigrations, migrationStatus } from '../db';
 import { LedgerError } from '../ledger';
 import createPlayerSchema from '../../schemas/operator-player-create.json';
 import updatePlayerSchema from '../../schemas/operator-player-update.json';
@@ -114,6 +116,11 @@ export function operatorRouter(db: Knex, auth: OperatorAuth, extra: Router[] = [
     const limit = positiveInteger(req.query.limit, 'limit', 50, 500);
     const cursor = req.query.cursor === undefined ? undefined : String(positiveInteger(req.query.cursor, 'cursor', 0, Number.MAX_SAFE_INTEGER));
     res.json(await statement(db, String(req.params.playerId), limit, cursor));
+  }));
+
+  // JSON: where the schema stands; NDJSON: follows a migration another instance is running until it ends
+  router.get('/migrations', handle(async (req, res) => {
+    await respondWithProgress(req, res, (onProgress, signal) => (onProgress ? followMigrations(db, onProgress, signal) : migrationStatus(db)));
   }));
 
   router.post('/api-clients', handle(async (req, res) => {
