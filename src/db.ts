@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
+import { Client } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { migrations } from '../migrations';
 import { ignoreProgress, OnProgress } from './progress';
@@ -45,28 +46,44 @@ class ListMigrationSource implements Knex.MigrationSource<(typeof migrations)[nu
   }
 }
 
-const ROUTINES_LOCK = 7_340_001;
+const MIGRATE_LOCK = 7_340_001;
 const MIGRATION_LOCK_TIMEOUT_MS = 60_000;
+const MIGRATE_WAIT_MS = 30 * 60_000;
 const quietWorkerLogger = new WorkerLogger(() => () => undefined);
 
 /**
  * Brings the schema to the latest version, then (re)installs the money routines that live beside their
- * services. Safe to run from several instances at once: knex locks its migrations, an advisory lock the routines.
+ * services. Several instances starting at once take turns: the first to get a session advisory lock migrates,
+ * the others wait for it (saying so through `onProgress`) and then find nothing left to do. knex's own lock is not
+ * enough: two instances creating its bookkeeping table at once collide. The lock goes with its connection, so an
+ * instance that dies mid-migration frees it.
  */
 export async function migrate(databaseUrl: string, onProgress: OnProgress = ignoreProgress): Promise<string[]> {
+  const lock = new Client({ connectionString: databaseUrl, application_name: 'seamless-wallet migrate lock' });
+  await lock.connect();
   const db = migrationDb(databaseUrl);
   try {
+    await waitForMigrateLock(lock, onProgress);
     const applied = await applyMigrations(db, onProgress);
     // the payout job queue keeps its own schema (graphile_worker) and migrates it itself, under its own lock
     await runMigrations({ connectionString: databaseUrl, logger: quietWorkerLogger });
-    await db.transaction(async (trx) => {
-      await trx.raw('SELECT pg_advisory_xact_lock(?)', [ROUTINES_LOCK]);
-      await trx.raw(LEDGER_ROUTINES);
-      await trx.raw(WALLET_ROUTINES);
-    });
+    await db.raw(LEDGER_ROUTINES);
+    await db.raw(WALLET_ROUTINES);
     return applied;
   } finally {
     await db.destroy();
+    await lock.end();
+  }
+}
+
+async function waitForMigrateLock(lock: Client, onProgress: OnProgress): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const { rows } = await lock.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATE_LOCK]);
+    if (rows[0].locked) return;
+    if (Date.now() - started > MIGRATE_WAIT_MS) throw new Error(`another instance has been migrating for over ${MIGRATE_WAIT_MS / 60_000} minutes`);
+    onProgress({ phase: 'waiting for another instance to finish migrating', done: 0, total: null });
+    await sleep(250);
   }
 }
 
@@ -156,11 +173,15 @@ export async function migrationStatus(db: Db): Promise<MigrationStatus> {
     ({ name: string } | string)[],
     { name: string }[],
   ];
-  const lock: { is_locked: number } | undefined = await db('knex_migrations_lock').first('is_locked');
+  const { rows } = await db.raw<{ rows: { migrating: boolean }[] }>(`
+    SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+                   WHERE d.datname = current_database() AND l.locktype = 'advisory' AND l.granted
+                     AND l.classid = 0 AND l.objid = ? AND l.objsubid = 1)
+        OR EXISTS (SELECT 1 FROM knex_migrations_lock WHERE is_locked = 1) AS migrating`, [MIGRATE_LOCK]);
   return {
     applied: completed.map((m) => (typeof m === 'string' ? m : m.name)),
     pending: pending.map((m) => m.name),
-    migrating: lock?.is_locked === 1,
+    migrating: rows[0].migrating,
     indexBuilds: await indexBuilds(db),
   };
 }
