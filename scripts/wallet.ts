@@ -13,7 +13,7 @@ import { checkLedger, describeLedgerReport } from '../src/ledger';
 import { createLogger } from '../src/log';
 import { buildProviders, describeReconciliation, PayoutEngine } from '../src/payouts';
 import { OnProgress } from '../src/progress';
-import { progressBar } from './progress-bar';
+import { ProgressBar, progressBar } from './progress-bar';
 
 const baseUrl = () => (process.env.WALLET_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
 
@@ -41,7 +41,7 @@ async function api(method: string, route: string, body?: object): Promise<void> 
 }
 
 /** Streams a report to stdout (CSV as it arrives), with a bar of rows received out of X-Row-Count on stderr. */
-async function report(name: string, query: Record<string, string | undefined>, csv: boolean, forceProgress: boolean): Promise<void> {
+async function report(name: string, query: Record<string, string | undefined>, csv: boolean, progress: ProgressBar): Promise<void> {
   const params = new URLSearchParams(Object.entries({ ...query, format: csv ? 'csv' : undefined }).filter((e): e is [string, string] => e[1] !== undefined));
   const res = await fetch(`${baseUrl()}/operator/reports/${name}?${params}`, { headers: { Authorization: `Bearer ${operatorToken()}` } });
   if (!res.ok || !res.body) {
@@ -50,7 +50,6 @@ async function report(name: string, query: Record<string, string | undefined>, c
     return;
   }
   const total = Number(res.headers.get('x-row-count') ?? Number.NaN);
-  const progress = progressBar(`${name}.csv`, forceProgress);
   // lines after the header; a quoted field holding a line break would count twice, hence the cap at the total
   let lines = -1;
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -116,7 +115,7 @@ export function buildProgram(): Command {
     for (const option of options) command.option(`--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} <value>`);
     command.action((o: Record<string, string | boolean | undefined>) => {
       const { csv, ...query } = o;
-      return report(name, query as Record<string, string | undefined>, csv === true, program.opts().progress === true);
+      return report(name, query as Record<string, string | undefined>, csv === true, bar(`${name}.csv`));
     });
   }
 

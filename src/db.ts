@@ -46,6 +46,7 @@ class ListMigrationSource implements Knex.MigrationSource<(typeof migrations)[nu
   }
 }
 
+const MIGRATIONS = { migrationSource: new ListMigrationSource() };
 const MIGRATE_LOCK = 7_340_001;
 const MIGRATION_LOCK_TIMEOUT_MS = 60_000;
 const MIGRATE_WAIT_MS = 30 * 60_000;
@@ -107,25 +108,22 @@ function migrationDb(databaseUrl: string): Db {
 
 /**
  * Applies pending migrations one at a time, saying which runs and, while one builds an index, how far the build
- * is (pg_stat_progress_create_index, read on another connection). A final `latest` takes any migration another
- * instance left between two steps.
+ * is (pg_stat_progress_create_index, read on another connection). Runs under the migrate lock, so the pending
+ * list it starts from cannot change under it.
  */
 async function applyMigrations(db: Db, onProgress: OnProgress): Promise<string[]> {
-  const source = { migrationSource: new ListMigrationSource() };
-  const [, pending] = (await db.migrate.list(source)) as [unknown, { name: string }[]];
+  const [, pending] = (await db.migrate.list(MIGRATIONS)) as [unknown, { name: string }[]];
   const applied: string[] = [];
   for (const [index, { name }] of pending.entries()) {
     onProgress({ phase: name, done: index, total: pending.length });
     const stopWatching = watchIndexBuilds(db, (build) => onProgress({ phase: `${name}: ${build}`, done: index, total: pending.length }));
     try {
-      const [, log] = await db.migrate.up(source);
+      const [, log] = await db.migrate.up(MIGRATIONS);
       applied.push(...(log as string[]));
     } finally {
       stopWatching();
     }
   }
-  const [, rest] = await db.migrate.latest(source);
-  applied.push(...(rest as string[]));
   if (pending.length > 0) onProgress({ phase: 'done', done: pending.length, total: pending.length });
   return applied;
 }
@@ -169,7 +167,7 @@ export interface MigrationStatus {
 
 /** Where the schema stands, as this instance's code sees it. */
 export async function migrationStatus(db: Db): Promise<MigrationStatus> {
-  const [completed, pending] = (await db.migrate.list({ migrationSource: new ListMigrationSource() })) as [
+  const [completed, pending] = (await db.migrate.list(MIGRATIONS)) as [
     ({ name: string } | string)[],
     { name: string }[],
   ];
@@ -201,7 +199,7 @@ export async function followMigrations(db: Db, onProgress: OnProgress, signal?: 
 }
 
 export async function pendingMigrations(db: Db): Promise<number> {
-  const [, pending] = await db.migrate.list({ migrationSource: new ListMigrationSource() });
+  const [, pending] = await db.migrate.list(MIGRATIONS);
   return (pending as unknown[]).length;
 }
 

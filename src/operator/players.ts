@@ -21,13 +21,17 @@ export type LimitName = keyof typeof LIMIT_KINDS;
 /** How long a raised or removed limit waits before it applies (UK RTS 12, Brazil Portaria 1.231/2024). */
 export const LIMIT_COOLING_OFF_MS = 24 * 60 * 60 * 1000;
 
-export async function findPlayer(db: Knex | Knex.Transaction, externalId: string, lock = false): Promise<PlayerRow> {
-  const query = db('players as p')
+/** Players joined with their cash account: PlayerRow's columns. */
+function playersWithCash(db: Knex | Knex.Transaction): Knex.QueryBuilder {
+  return db('players as p')
     .join('accounts as a', function joinCash() {
       this.on('a.player_id', 'p.id').andOnVal('a.kind', 'player_cash');
     })
-    .where('p.external_id', externalId)
-    .first<PlayerRow | undefined>('p.*', 'a.id as account_id', 'a.balance');
+    .select('p.*', 'a.id as account_id', 'a.balance');
+}
+
+export async function findPlayer(db: Knex | Knex.Transaction, externalId: string, lock = false): Promise<PlayerRow> {
+  const query = playersWithCash(db).where('p.external_id', externalId).first<PlayerRow | undefined>();
   const row = await (lock ? query.forUpdate() : query);
   if (!row) throw new ApiError(404, 'PLAYER_NOT_FOUND', `player ${externalId} does not exist`);
   return row;
@@ -105,14 +109,7 @@ export async function playerView(db: Knex | Knex.Transaction, player: PlayerRow)
 /** Players whose id starts with `prefix`, in id order (served by the text_pattern_ops index of migration 006). */
 export async function searchPlayers(db: Knex, prefix: string, limit: number) {
   const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows: PlayerRow[] = await db('players as p')
-    .join('accounts as a', function joinCash() {
-      this.on('a.player_id', 'p.id').andOnVal('a.kind', 'player_cash');
-    })
-    .where('p.external_id', 'like', pattern)
-    .orderBy('p.external_id')
-    .limit(limit)
-    .select('p.*', 'a.id as account_id', 'a.balance');
+  const rows: PlayerRow[] = await playersWithCash(db).where('p.external_id', 'like', pattern).orderBy('p.external_id').limit(limit);
   return rows.map((row) => ({
     playerId: row.external_id,
     currency: row.currency,

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { expectSoundLedger, TestApp } from '../support/app';
+import { expectSoundLedger, TestApp, withTextBody } from '../support/app';
 import { moveToDay, payoutIn, playRound, startHistoryApp } from '../support/history';
 import { PLAYER_CPF } from '../support/payouts';
 import { givenAggregator, Play, Signer, signedPost, withdrawBody } from '../support/wallet';
@@ -115,11 +115,7 @@ function csvOf(columns: string[], records: Record<string, unknown>[]): string {
 }
 
 async function csv(path: string): Promise<string> {
-  const res = await t.operator('get', path).buffer(true).parse((response, done) => {
-    let text = '';
-    response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-    response.on('end', () => done(null, text));
-  });
+  const res = await withTextBody(t.operator('get', path));
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
   // the rows announced before the first byte are the rows that came

@@ -103,13 +103,18 @@ export async function balanceOf(t: TestApp, playerId: string): Promise<string> {
   return (await t.operator('get', `/players/${encodeURIComponent(playerId)}`)).body.balance;
 }
 
-/** The objects of an NDJSON answer (a progress stream), read whole. */
-export async function ndjson(test: supertest.Test): Promise<{ status: number; contentType: string; lines: Record<string, any>[] }> {
-  const res = await test.buffer(true).parse((response, done) => {
+/** Sends `test` and reads its body whole as UTF-8 text, whatever its content type (CSV, NDJSON). */
+export async function withTextBody(test: supertest.Test): Promise<supertest.Response> {
+  return test.buffer(true).parse((response, done) => {
     let text = '';
     response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
     response.on('end', () => done(null, text));
   });
-  const text = typeof res.body === 'string' ? res.body : '';
+}
+
+/** The objects of an NDJSON answer (a progress stream), read whole. */
+export async function ndjson(test: supertest.Test): Promise<{ status: number; contentType: string; lines: Record<string, any>[] }> {
+  const res = await withTextBody(test);
+  const text: string = res.body;
   return { status: res.status, contentType: res.headers['content-type'], lines: text.split('\n').filter(Boolean).map((line) => JSON.parse(line)) };
 }

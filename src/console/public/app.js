@@ -19,13 +19,14 @@ class ApiFailure extends Error {
 }
 
 /**
- * Calls the operator API. A lapsed session sends the browser to the login form.
- * @param {string} method @param {string} path @param {unknown} [body] @returns {Promise<any>}
+ * Sends a request to the operator API and returns the successful response; a refusal becomes an ApiFailure, and
+ * a lapsed session sends the browser to the login form.
+ * @param {string} method @param {string} path @param {{body?: unknown, accept?: string}} [options]
  */
-async function api(method, path, body) {
+async function send(method, path, { body, accept = 'application/json' } = {}) {
   const response = await fetch(`/operator${path}`, {
     method,
-    headers: { 'X-Wallet-Console': '1', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: { 'X-Wallet-Console': '1', Accept: accept, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'same-origin',
   });
@@ -33,9 +34,16 @@ async function api(method, path, body) {
     location.assign('/console/login');
     throw new ApiFailure(401, { code: 'UNAUTHORIZED', message: 'the session has ended' });
   }
-  const answer = await response.json();
-  if (!response.ok) throw new ApiFailure(response.status, answer.error ?? {});
-  return answer;
+  if (!response.ok) throw new ApiFailure(response.status, (await response.json()).error ?? {});
+  return response;
+}
+
+/**
+ * Calls the operator API and answers its JSON.
+ * @param {string} method @param {string} path @param {unknown} [body] @returns {Promise<any>}
+ */
+async function api(method, path, body) {
+  return (await send(method, path, { body })).json();
 }
 
 /**
@@ -379,9 +387,8 @@ function barChart(rows) {
  * @param {string} path @param {(progress: {phase: string, done: number, total: number | null}) => void} onProgress
  */
 async function streamed(path, onProgress) {
-  const response = await fetch(`/operator${path}`, { headers: { 'X-Wallet-Console': '1', Accept: 'application/x-ndjson' } });
-  if (!response.ok || !response.body) throw new ApiFailure(response.status, (await response.json()).error ?? {});
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const response = await send('GET', path, { accept: 'application/x-ndjson' });
+  const reader = /** @type {ReadableStream} */ (response.body).pipeThrough(new TextDecoderStream()).getReader();
   let buffered = '';
   for (;;) {
     const { value, done } = await reader.read();
