@@ -4,6 +4,7 @@ import * as payouts from './003_payouts';
 import * as payoutSending from './004_payout_sending';
 import * as reportTimeIndexes from './005_report_time_indexes';
 import * as playerSearch from './006_player_search';
+import * as payoutReview from './007_payout_review';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   { name: '004_payout_sending', ...payoutSending },
   { name: '005_report_time_indexes', ...reportTimeIndexes },
   { name: '006_player_search', ...playerSearch },
+  { name: '007_payout_review', ...payoutReview },
 ];

@@ -5,6 +5,7 @@ import operatorAdjustment from '../schemas/operator-adjustment.json';
 import operatorApiClientCreate from '../schemas/operator-api-client-create.json';
 import operatorGameUpdate from '../schemas/operator-game-update.json';
 import operatorPayoutCreate from '../schemas/operator-payout-create.json';
+import operatorPayoutReview from '../schemas/operator-payout-review.json';
 import operatorPlayerCreate from '../schemas/operator-player-create.json';
 import operatorPlayerUpdate from '../schemas/operator-player-update.json';
 import operatorSessionCreate from '../schemas/operator-session-create.json';
@@ -28,6 +29,7 @@ export const REQUEST_SCHEMAS: Record<string, object> = {
   'operator-api-client-create': operatorApiClientCreate,
   'operator-game-update': operatorGameUpdate,
   'operator-payout-create': operatorPayoutCreate,
+  'operator-payout-review': operatorPayoutReview,
 };
 
 /** A schema file as an OpenAPI component: references to other files point into #/components/schemas. */
@@ -101,6 +103,8 @@ export const OPERATIONS: Operation[] = [
     query: { status: 'payout state', playerId: 'player', provider: 'provider', ...RANGE, limit: '1–500 (default 50)', cursor: 'payoutId to continue after' },
     ok: { status: 200, description: 'a page of payouts' } },
   { method: 'post', path: '/operator/payouts/{payoutId}/cancel', tag: 'payouts', summary: 'Cancel before sending, or where the provider allows', ok: { status: 200, description: 'the cancelled payout' } },
+  { method: 'post', path: '/operator/payouts/{payoutId}/review', tag: 'payouts', summary: 'Decide a payout in review: resend under the same id, or fail it (the reserve goes back); 409 PAYOUT_NOT_IN_REVIEW otherwise',
+    body: 'operator-payout-review', example: { decision: 'fail', note: 'Orkestra support: no withdrawal with this externalIdentifier' }, ok: { status: 200, description: 'the payout after the decision' } },
   { method: 'get', path: '/operator/reports/rounds', tag: 'reports', summary: 'One row per game round',
     query: { ...RANGE, playerId: 'player', gameId: 'game', status: 'open or closed', ...TABLE }, ok: { status: 200, description: 'rounds', type: 'text/csv' } },
   { method: 'get', path: '/operator/reports/open-rounds', tag: 'reports', summary: 'Rounds still open', query: { olderThan: 'ISO 8601 duration (default PT2H)', ...TABLE },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
+import { recordAudit } from '../audit';
 import { ApiError } from '../http';
 import { accountStatement, formatAmount, runIdempotent, systemAccount, transfer } from '../ledger';
 import { exponentOf, findPlayer, operatorAmount } from './players';
@@ -33,12 +34,7 @@ export async function topUp(db: Knex, externalId: string, amountText: string, tr
       amount,
       reference: transactionId,
     });
-    await trx('audit_log').insert({
-      action: 'player.topup',
-      player_id: player.id,
-      details: JSON.stringify({ transactionId, amount: amount.toString() }),
-      trace_id: traceId,
-    });
+    await recordAudit(trx, { action: 'player.topup', playerId: player.id, details: { transactionId, amount: amount.toString() }, traceId });
     const body = {
       playerId: externalId,
       transactionId,
@@ -73,12 +69,7 @@ export async function adjust(
       amount: credit ? amount : -amount,
       reference: reason,
     });
-    await trx('audit_log').insert({
-      action: 'player.adjustment',
-      player_id: player.id,
-      details: JSON.stringify({ transactionId, amount: amount.toString(), reason }),
-      trace_id: traceId,
-    });
+    await recordAudit(trx, { action: 'player.adjustment', playerId: player.id, details: { transactionId, amount: amount.toString(), reason }, traceId });
     const balance = credit ? moved.creditBalanceAfter : moved.debitBalanceAfter;
     const body = {
       playerId: externalId,

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { recordAudit } from '../audit';
 import { ApiError } from '../http';
 import { currencyExponent, formatAmount, openPlayerAccount, parseAmount, AmountError } from '../ledger';
 
@@ -201,7 +202,7 @@ export async function updatePlayer(db: Knex, externalId: string, update: PlayerU
       const amount = text === null || text === undefined ? null : operatorAmount(text, player.currency, field);
       await setLimit(trx, player, LIMIT_KINDS[name as LimitName], amount);
     }
-    await trx('audit_log').insert({ action: 'player.update', player_id: player.id, details: JSON.stringify(update) });
+    await recordAudit(trx, { action: 'player.update', playerId: player.id, details: { ...update } });
     return playerView(trx, await findPlayer(trx, externalId));
   });
 }

@@ -10,10 +10,10 @@ import { hashlee } from './providers/hashlee';
 import { orkestra } from './providers/orkestra';
 import { PayoutOrder, PayoutProvider, ProviderUnavailable, WebhookResult } from './providers/types';
 import { enqueue, TASKS } from './queue';
-import { nextCheckDelayMs, REVIEW_AFTER_MS } from './schedule';
-import { FINAL } from './states';
+import { backoffMs, LOOKUPS_BEFORE_REVIEW, nextCheckDelayMs, RESENDS_AT_MOST, REVIEW_AFTER_MS } from './schedule';
+import { FINAL, IN_DOUBT } from './states';
 import { reconcilePayouts, Reconciliation } from './reconcile';
-import { movePayout, PayoutRow } from './transitions';
+import { movePayout, MoveResult, PayoutRow } from './transitions';
 
 type ProviderFactory = (settings: NonNullable<PayoutsConfig['providers'][PayoutProviderName]>, options: { timeoutMs: number; notificationUrl?: string }) => PayoutProvider;
 const FACTORIES: Record<PayoutProviderName, ProviderFactory> = { jumppag, paystar, hashlee, orkestra };
@@ -53,8 +53,9 @@ export async function loadOrder(db: Knex, payoutId: string): Promise<{ payout: P
 
 /**
  * Sends payouts and follows them to a final state. Rules: a payout goes to exactly one provider, chosen at
- * request; our id is the provider's idempotency key; a send whose outcome is not known is never repeated until
- * the provider confirms it has no such order; a webhook only triggers a status check.
+ * request; our id is the provider's idempotency key; a send whose outcome is not known is looked up by our id with
+ * backoff, and sent again (under the same id, a bounded number of times) only to a provider that documents
+ * refusing an id it already holds; elsewhere it goes to review; a webhook only triggers a status check.
  */
 export class PayoutEngine {
   constructor(
@@ -81,31 +82,49 @@ export class PayoutEngine {
     this.log.warn('payout flagged for manual review', { payoutId: payout.id, reason });
   }
 
+  /** Claims a payout for a send under its row lock: its first send, or a re-send its lookups or the operator allowed. */
+  private claimSend(payoutId: string): Promise<'claimed' | 'in_doubt' | undefined> {
+    return this.db.transaction(async (trx) => {
+      const p: PayoutRow | undefined = await trx('payouts').where({ id: payoutId }).forUpdate().first();
+      if (!p) return undefined;
+      const resend = p.resend_due && (IN_DOUBT.has(p.status) || p.status === 'requested');
+      if (!resend && p.status === 'requested' && p.send_started_at) return 'in_doubt'; // an earlier send may have reached the provider
+      if (!resend && p.status !== 'requested') return undefined; // cancelled, or sent
+      await trx('payouts').where({ id: payoutId }).update({ send_started_at: trx.fn.now(), send_attempts: p.send_attempts + 1, resend_due: false });
+      return 'claimed';
+    });
+  }
+
   /** Task payout_send. */
   async send(payoutId: string): Promise<void> {
-    const claim = await this.db.transaction(async (trx) => {
-      const p: PayoutRow | undefined = await trx('payouts').where({ id: payoutId }).forUpdate().first();
-      if (!p || p.status !== 'requested') return undefined; // cancelled, or already sent
-      if (p.send_started_at) return 'in_doubt' as const; // an earlier send may have reached the provider
-      await trx('payouts').where({ id: payoutId }).update({ send_started_at: trx.fn.now(), send_attempts: p.send_attempts + 1 });
-      return 'claimed' as const;
-    });
+    const claim = await this.claimSend(payoutId);
     if (claim === 'in_doubt') return this.check(payoutId, 'send');
     if (claim !== 'claimed') return;
     const loaded = await loadOrder(this.db, payoutId);
-    const provider = this.providers.get(loaded!.payout.provider as PayoutProviderName);
-    if (!provider) return this.flagForReview(loaded!.payout, `provider ${loaded!.payout.provider} is not configured on this server`);
+    const { payout, order } = loaded!;
+    const provider = this.providers.get(payout.provider as PayoutProviderName);
+    if (!provider) return this.flagForReview(payout, `provider ${payout.provider} is not configured on this server`);
     let result;
     try {
-      result = await provider.send(loaded!.order);
+      result = await provider.send(order);
     } catch (error) {
       if (!(error instanceof ProviderUnavailable)) throw error;
       await movePayout(this.db, payoutId, { to: 'unknown', source: 'send', detail: { error: error.message } });
-      return enqueue(this.db, TASKS.check, payoutId, { delayMs: this.scaled(nextCheckDelayMs(0, 0)) });
+      return this.lookUpLater(payoutId, payout.missed_lookups);
     }
-    if (result.outcome === 'duplicate') return this.check(payoutId, 'send');
+    if (result.outcome === 'duplicate') {
+      // the provider holds an order with our id: sending again could only be refused again
+      await this.db('payouts').where({ id: payoutId }).update({ duplicate_refused: true });
+      await movePayout(this.db, payoutId, { to: 'unknown', source: 'send', detail: { reason: 'the provider already holds an order with our id' } });
+      return this.lookUpLater(payoutId, payout.missed_lookups);
+    }
     if (result.outcome === 'rejected') {
-      await movePayout(this.db, payoutId, { to: 'failed', source: 'send', detail: { reason: result.reason } });
+      // a refused re-send says nothing of the first send, whose outcome is still unknown
+      const resent = payout.send_attempts > 1;
+      await movePayout(this.db, payoutId, resent
+        ? { to: 'review', source: 'send', review: `a re-send was refused (${result.reason}); the first send's outcome is unknown` }
+        : { to: 'failed', source: 'send', detail: { reason: result.reason } });
+      if (resent) await this.planNextCheck(payoutId);
       return;
     }
     await movePayout(this.db, payoutId, {
@@ -117,14 +136,59 @@ export class PayoutEngine {
     await enqueue(this.db, TASKS.check, payoutId, { delayMs: this.scaled(nextCheckDelayMs(0, 0)) });
   }
 
+  private lookUpLater(payoutId: string, missedLookups: number): Promise<void> {
+    return enqueue(this.db, TASKS.check, payoutId, { delayMs: this.scaled(backoffMs(missedLookups)) });
+  }
+
+  /**
+   * A lookup by our id found nothing for a payout in doubt. That is no proof: a lookup may lag behind the create.
+   * So the payout is sent again only where the provider refuses duplicate ids; otherwise it is looked up again with
+   * backoff and, still not found, goes to review. Nothing here ever re-sends blind.
+   */
+  private async afterMissedLookup(payout: PayoutRow, provider: PayoutProvider): Promise<void> {
+    const missed = payout.missed_lookups + 1;
+    if (payout.status === 'review') {
+      await this.db('payouts').where({ id: payout.id }).update({ missed_lookups: missed });
+      return this.planNextCheck(payout.id);
+    }
+    if (provider.refusesDuplicateIds && !payout.duplicate_refused && payout.send_attempts <= RESENDS_AT_MOST) {
+      await this.db.transaction(async (trx) => {
+        await trx('payouts').where({ id: payout.id }).update({ missed_lookups: missed, resend_due: true, updated_at: trx.fn.now() });
+        await trx('payout_events').insert({
+          payout_id: payout.id,
+          from_status: payout.status,
+          to_status: payout.status,
+          source: 'poll',
+          detail: JSON.stringify({ reason: `the provider shows no such order; re-sent under the same id, which ${provider.name} refuses if it holds it` }),
+        });
+        await enqueue(trx, TASKS.send, payout.id, { delayMs: this.scaled(backoffMs(payout.send_attempts - 1)) });
+      });
+      return;
+    }
+    if (missed < LOOKUPS_BEFORE_REVIEW) {
+      await this.db('payouts').where({ id: payout.id }).update({ missed_lookups: missed });
+      return this.lookUpLater(payout.id, missed);
+    }
+    const why = provider.refusesDuplicateIds ? 'and may not be sent again' : `and ${provider.name} documents no refusal of a duplicate id, so it is never re-sent automatically`;
+    await movePayout(this.db, payout.id, {
+      to: 'review',
+      source: 'poll',
+      review: `the send's outcome is unknown: ${missed} lookups by our id found no order, ${why}`,
+    });
+    await this.db('payouts').where({ id: payout.id }).update({ missed_lookups: missed });
+    this.log.warn('payout sent to review', { payoutId: payout.id, lookups: missed });
+    await this.planNextCheck(payout.id);
+  }
+
   /** Task payout_check: ask the provider, adopt its answer, plan the next check. */
   async check(payoutId: string, source = 'poll'): Promise<void> {
     const loaded = await loadOrder(this.db, payoutId);
     if (!loaded) return;
     const { payout, order } = loaded;
-    const inDoubt = payout.status === 'unknown' || (payout.status === 'requested' && payout.send_started_at !== null);
+    const inDoubt = IN_DOUBT.has(payout.status) || (payout.status === 'requested' && payout.send_started_at !== null);
     if (FINAL.has(payout.status) && source === 'poll') return;
     if (payout.status === 'requested' && !inDoubt) return; // not sent yet: its send job will do it
+    if (payout.resend_due) return; // its re-send job owns it until it runs
     const provider = this.providers.get(payout.provider as PayoutProviderName);
     if (!provider) return this.flagForReview(payout, `provider ${payout.provider} is not configured on this server`);
     await this.db('payouts').where({ id: payoutId }).update({ check_count: payout.check_count + 1, last_checked_at: this.db.fn.now() });
@@ -141,10 +205,7 @@ export class PayoutEngine {
           providerReference: result.reference,
         });
       } else if (inDoubt) {
-        // the provider confirms it never got the order: only now may it be sent again, under the same id
-        await this.db('payouts').where({ id: payoutId }).update({ status: 'requested', send_started_at: null, updated_at: this.db.fn.now() });
-        await this.db('payout_events').insert({ payout_id: payoutId, from_status: payout.status, to_status: 'requested', source, detail: JSON.stringify({ reason: 'the provider has no such order' }) });
-        return enqueue(this.db, TASKS.send, payoutId);
+        return await this.afterMissedLookup(payout, provider);
       } else if (!FINAL.has(payout.status)) {
         await this.flagForReview(payout, 'the provider reports no such order although it accepted it');
       }
@@ -193,7 +254,25 @@ export class PayoutEngine {
     return { cancelled: after.status === 'cancelled', payout: after, reason: after.status === 'cancelled' ? undefined : `the provider reports ${after.provider_status}` };
   }
 
-  /** Task payout_sweep (every minute): a check for every open payout, in case a worker died holding its job. */
+  /**
+   * The operator's decision on a payout in review, made after asking the provider: `resend` sends it again under
+   * the same id; `fail` ends it and gives the reserve back to the player. `audit` records who decided, in the same
+   * transaction.
+   */
+  async decideReview(payoutId: string, decision: 'resend' | 'fail', note: string, audit: (trx: Knex.Transaction, payout: PayoutRow) => Promise<void>): Promise<MoveResult> {
+    const detail = { decision, note };
+    if (decision === 'fail') return movePayout(this.db, payoutId, { to: 'failed', from: ['review'], source: 'operator', detail, then: audit });
+    return this.db.transaction(async (trx): Promise<MoveResult> => {
+      const payout: PayoutRow = await trx('payouts').where({ id: payoutId }).forUpdate().first();
+      if (payout.status !== 'review') return { moved: false, payout, reason: `is ${payout.status}` };
+      const [updated]: PayoutRow[] = await trx('payouts').where({ id: payoutId }).update({ resend_due: true, missed_lookups: 0, updated_at: trx.fn.now() }).returning('*');
+      await trx('payout_events').insert({ payout_id: payoutId, from_status: 'review', to_status: 'review', source: 'operator', detail: JSON.stringify(detail) });
+      await audit(trx, updated);
+      await enqueue(trx, TASKS.send, payoutId);
+      return { moved: true, payout: updated };
+    });
+  }
+
   /** Our payouts requested in the range against the provider's records (README: "Reconciliation"). */
   async reconcile(providerName: string, range: { from: Date; to: Date }, onProgress?: OnProgress): Promise<Reconciliation> {
     const provider = this.providers.get(providerName as PayoutProviderName);
@@ -201,12 +280,13 @@ export class PayoutEngine {
     return reconcilePayouts(this.db, provider, range, onProgress);
   }
 
+  /** Task payout_sweep (every minute): a check (or a due re-send) for every open payout, in case a worker died holding its job. */
   async sweep(): Promise<void> {
-    const open: { id: string }[] = await this.db('payouts')
-      .whereIn('status', ['submitted', 'processing', 'on_hold', 'unknown'])
+    const open: { id: string; resend_due: boolean }[] = await this.db('payouts')
+      .whereIn('status', ['submitted', 'processing', 'on_hold', 'unknown', 'review'])
       .orWhere((q) => q.where('status', 'requested').whereNotNull('send_started_at'))
-      .select('id');
-    for (const { id } of open) await enqueue(this.db, TASKS.check, id, { keyMode: 'preserve_run_at' });
+      .select('id', 'resend_due');
+    for (const { id, resend_due } of open) await enqueue(this.db, resend_due ? TASKS.send : TASKS.check, id, { keyMode: 'preserve_run_at' });
   }
 
   /** A provider's callback: verified, then each payout it names gets a status check right away. */

@@ -33,7 +33,7 @@ const SAME: Partial<Record<PayoutStatus, PayoutStatus>> = { submitted: 'processi
 const sameStatus = (a: PayoutStatus, b: PayoutStatus) => (SAME[a] ?? a) === (SAME[b] ?? b);
 
 /** A payout the provider must know: it accepted it, or it may have (a send whose answer was never read). */
-const SENT = new Set<PayoutStatus>(['submitted', 'processing', 'on_hold', 'unknown', 'succeeded', 'reversed']);
+const SENT = new Set<PayoutStatus>(['submitted', 'processing', 'on_hold', 'unknown', 'review', 'succeeded', 'reversed']);
 
 function centavos(text: string): bigint | undefined {
   try {

@@ -3,8 +3,9 @@ import { Knex } from 'knex';
 import { PayoutProviderName, PayoutsConfig } from '../config';
 import { ApiError, compileSchema, dateParam, dateRange, oneOf, decimalText, handle, positiveInteger, respondWithProgress } from '../http';
 import createPayoutSchema from '../../schemas/operator-payout-create.json';
+import reviewPayoutSchema from '../../schemas/operator-payout-review.json';
 import { PixKeyType } from './pix';
-import { cancelPayout, getPayout, listPayouts, requestPayout } from './service';
+import { cancelPayout, getPayout, listPayouts, requestPayout, reviewPayout } from './service';
 import { PayoutEngine } from './engine';
 import { PAYOUT_STATUSES } from './states';
 
@@ -15,7 +16,7 @@ const validateCreate = compileSchema<{
   provider?: PayoutProviderName;
   transactionId: string;
 }>(createPayoutSchema, 'VALIDATION_ERROR');
-
+const validateReview = compileSchema<{ decision: 'resend' | 'fail'; note: string }>(reviewPayoutSchema, 'VALIDATION_ERROR');
 
 /** Operator routes of the cash-out; mounted inside the operator router (token, JSON, error format). */
 export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: PayoutEngine): Router {
@@ -61,6 +62,11 @@ export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: Pa
 
   router.post('/payouts/:payoutId/cancel', handle(async (req, res) => {
     res.json(await cancelPayout(db, engine, String(req.params.payoutId)));
+  }));
+
+  router.post('/payouts/:payoutId/review', handle(async (req, res) => {
+    const body = validateReview(req.body);
+    res.json(await reviewPayout(db, engine, String(req.params.payoutId), body.decision, body.note, req.traceId));
   }));
 
   return router;

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { PayoutProviderName, PayoutsConfig } from '../config';
+import { recordAudit } from '../audit';
 import { ApiError } from '../http';
 import { formatAmount, runIdempotent, systemAccount, transfer } from '../ledger';
 import { findPlayer, operatorAmount } from '../operator';
@@ -188,5 +189,17 @@ export async function cancelPayout(db: Knex, engine: PayoutEngine, payoutId: str
   await findPayout(db, payoutId);
   const result = await engine.cancel(payoutId);
   if (!result.cancelled) throw new ApiError(409, 'PAYOUT_NOT_CANCELLABLE', result.reason ?? `payout is ${result.payout.status}`);
+  return payoutView(result.payout);
+}
+
+/**
+ * The operator's decision on a payout in review (its send's outcome could not be found out): `resend` or `fail`.
+ * Audited with the request's trace id; any other state is a 409.
+ */
+export async function reviewPayout(db: Knex, engine: PayoutEngine, payoutId: string, decision: 'resend' | 'fail', note: string, traceId: string) {
+  await findPayout(db, payoutId);
+  const result = await engine.decideReview(payoutId, decision, note, (trx, payout) =>
+    recordAudit(trx, { action: 'payout.review', playerId: payout.player_id, details: { payoutId, decision, note }, traceId }));
+  if (!result.moved) throw new ApiError(409, 'PAYOUT_NOT_IN_REVIEW', `payout ${result.reason}; only a payout in review takes a decision`);
   return payoutView(result.payout);
 }

@@ -1,6 +1,7 @@
 /**
  * Payout states (README: "Cash-out"). requested → submitted → processing → succeeded | failed | cancelled;
- * succeeded → reversed; unknown while a send's outcome is not known; on_hold while the provider holds it.
+ * succeeded → reversed; unknown while a send's outcome is not known; on_hold while the provider holds it; review
+ * when the lookups could not settle a send's outcome and a person must (the reserve stays held).
  */
 export type PayoutStatus =
   | 'requested'
@@ -8,17 +9,20 @@ export type PayoutStatus =
   | 'processing'
   | 'on_hold'
   | 'unknown'
+  | 'review'
   | 'succeeded'
   | 'failed'
   | 'cancelled'
   | 'reversed';
 
 export const PAYOUT_STATUSES: readonly PayoutStatus[] = ['requested', 'submitted', 'processing', 'on_hold', 'unknown',
-  'succeeded', 'failed', 'cancelled', 'reversed'];
+  'review', 'succeeded', 'failed', 'cancelled', 'reversed'];
 
 export const FINAL: ReadonlySet<PayoutStatus> = new Set(['succeeded', 'failed', 'cancelled', 'reversed']);
 
-const OPEN: PayoutStatus[] = ['requested', 'submitted', 'processing', 'on_hold', 'unknown'];
+const OPEN: PayoutStatus[] = ['requested', 'submitted', 'processing', 'on_hold', 'unknown', 'review'];
+/** States in which a send may have reached the provider without our knowing its outcome. */
+export const IN_DOUBT: ReadonlySet<PayoutStatus> = new Set(['unknown', 'review']);
 const ENDINGS: PayoutStatus[] = ['succeeded', 'failed', 'cancelled'];
 
 /** Where each state may go. A provider may report any open state or an ending from any open state. */
@@ -27,8 +31,9 @@ const NEXT: Record<PayoutStatus, readonly PayoutStatus[]> = {
   submitted: ['processing', 'on_hold', 'unknown', ...ENDINGS],
   processing: ['submitted', 'on_hold', 'unknown', ...ENDINGS],
   on_hold: ['submitted', 'processing', 'unknown', ...ENDINGS],
-  // unknown → requested: the provider confirmed it never got the order, so it may be sent again
-  unknown: ['requested', 'submitted', 'processing', 'on_hold', ...ENDINGS],
+  unknown: ['submitted', 'processing', 'on_hold', 'review', ...ENDINGS],
+  // review → unknown: a re-send the operator ordered met no readable answer either
+  review: ['submitted', 'processing', 'on_hold', 'unknown', ...ENDINGS],
   succeeded: ['reversed'],
   failed: [],
   cancelled: [],

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { systemAccount, transfer } from '../ledger';
-import { canMove, FINAL, ledgerEffect, PayoutStatus } from './states';
+import { canMove, FINAL, IN_DOUBT, ledgerEffect, PayoutStatus } from './states';
 
 export interface PayoutRow {
   id: string;
@@ -25,6 +25,9 @@ export interface PayoutRow {
   send_started_at: Date | null;
   check_count: number;
   last_checked_at: Date | null;
+  missed_lookups: number;
+  duplicate_refused: boolean;
+  resend_due: boolean;
 }
 
 export interface Move {
@@ -38,6 +41,10 @@ export interface Move {
   from?: PayoutStatus[];
   /** A further condition checked under the row lock: a reason not to move, or undefined. */
   guard?: (payout: PayoutRow) => string | undefined;
+  /** Flags the payout for manual review with this reason, in the same update. */
+  review?: string;
+  /** More work in the move's transaction (an audit entry), given the moved payout. */
+  then?: (trx: Knex.Transaction, payout: PayoutRow) => Promise<void>;
 }
 
 export type MoveResult = { moved: true; payout: PayoutRow } | { moved: false; payout: PayoutRow; reason: string };
@@ -93,8 +100,10 @@ export async function movePayout(db: Knex, payoutId: string, move: Move): Promis
         provider_status: move.providerStatus ?? payout.provider_status,
         provider_reference: move.providerReference ?? payout.provider_reference,
         finalized_at: FINAL.has(move.to) ? trx.fn.now() : payout.finalized_at,
-        // a send whose outcome is known is no longer in doubt; "unknown" keeps the mark until the provider answers
-        send_started_at: move.to === 'unknown' ? payout.send_started_at : null,
+        // a send whose outcome is known is no longer in doubt; unknown and review keep the mark until the provider answers
+        send_started_at: IN_DOUBT.has(move.to) ? payout.send_started_at : null,
+        ...(IN_DOUBT.has(move.to) ? {} : { missed_lookups: 0, resend_due: false }),
+        ...(move.review ? { manual_review: true, review_reason: move.review } : {}),
         updated_at: trx.fn.now(),
       })
       .returning('*');
@@ -104,8 +113,9 @@ export async function movePayout(db: Knex, payoutId: string, move: Move): Promis
       to_status: move.to,
       source: move.source,
       provider_status: move.providerStatus ?? null,
-      detail: move.detail ? JSON.stringify(move.detail) : null,
+      detail: move.detail || move.review ? JSON.stringify({ ...move.detail, ...(move.review ? { manualReview: move.review } : {}) }) : null,
     });
+    await move.then?.(trx, updated);
     return { moved: true, payout: updated };
   });
 }

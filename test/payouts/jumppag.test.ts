@@ -39,10 +39,13 @@ describe('Jumppag payouts, end to end', () => {
   );
 
   it.each(['500-before-create', 'reset-before-create', 'timeout-before-create'] as const)(
-    'after %s the payout is sent again, under the same id, only once the provider confirms it has no such order',
+    'after %s the payout is never sent again on its own (Jumppag documents no duplicate refusal): looked up, then review',
     async (fault) => {
       s.fake.failNextCreate(fault);
       const { id } = await s.payoutFor();
+      await s.until(id, 'review');
+      expect(s.fake.createsOf(id)).toBe(1);
+      await s.t.operator('post', `/payouts/${id}/review`, { decision: 'resend', note: 'Jumppag support: no such payout' }).expect(200);
       await s.until(id, 'processing');
       expect(s.fake.createsOf(id)).toBe(2);
       expect([...s.fake.orders.values()].filter((o) => o.transaction_id === id)).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { FakePaystar } from '../support/fakes/paystar';
 import { balanceOf } from '../support/app';
 import { payoutSuite, PLAYER_CPF } from '../support/payouts';
+import { RESENDS_AT_MOST } from '../../src/payouts/schedule';
 
 describe.each(['direct', 'butler'] as const)('PayStar payouts (%s)', (mode) => {
   const s = payoutSuite('paystar', () => new FakePaystar(), (fake) => fake.settings(mode));
@@ -33,6 +34,34 @@ describe.each(['direct', 'butler'] as const)('PayStar payouts (%s)', (mode) => {
     await s.until(id, 'submitted');
     expect(s.fake.createsOf(id)).toBe(2);
     expect([...s.fake.orders.values()].filter((o) => o.ours === id)).toHaveLength(1);
+  });
+
+  // -1-4007 makes a re-send under the same id harmless; the Butler bridge documents no such refusal
+  (mode === 'direct' ? it : it.skip)('with a lookup that never shows the order, re-sends stop at the first -1-4007: two creates, one order, then review', async () => {
+    s.fake.lookupLagMs = 3_600_000;
+    s.fake.failNextCreate('timeout-after-create');
+    const { id } = await s.payoutFor();
+    await s.until(id, 'review');
+    s.fake.lookupLagMs = 0;
+    expect(s.fake.createsOf(id)).toBe(2);
+    expect([...s.fake.orders.values()].filter((o) => o.ours === id)).toHaveLength(1);
+  });
+
+  (mode === 'direct' ? it : it.skip)(`an order that never arrives is re-sent with backoff at most ${RESENDS_AT_MOST} times, then goes to review`, async () => {
+    for (let i = 0; i <= RESENDS_AT_MOST + 2; i += 1) s.fake.failNextCreate('reset-before-create');
+    const { id } = await s.payoutFor();
+    await s.until(id, 'review');
+    expect(s.fake.createsOf(id)).toBe(1 + RESENDS_AT_MOST);
+    s.fake.clearFaults();
+  });
+
+  (mode === 'butler' ? it : it.skip)('through Butler a lost create answer is never re-sent: one create, then review', async () => {
+    s.fake.lookupLagMs = 3_600_000;
+    s.fake.failNextCreate('timeout-after-create');
+    const { id } = await s.payoutFor();
+    await s.until(id, 'review');
+    s.fake.lookupLagMs = 0;
+    expect(s.fake.createsOf(id)).toBe(1);
   });
 
   it('Failed is final and returns the reserve', async () => {

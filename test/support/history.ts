@@ -65,6 +65,7 @@ const PATHS: Record<PayoutStatus, PayoutStatus[]> = {
   processing: ['submitted', 'processing'],
   on_hold: ['submitted', 'on_hold'],
   unknown: ['unknown'],
+  review: ['unknown', 'review'],
   succeeded: ['submitted', 'succeeded'],
   failed: ['submitted', 'failed'],
   cancelled: ['cancelled'],

@@ -251,7 +251,7 @@ function payoutTable(payouts) {
 async function payoutsView(query) {
   const status = query.get('status') ?? '';
   const select = h('select', { name: 'status' }, h('option', { value: '' }, 'any status'),
-    ...['requested', 'submitted', 'processing', 'on_hold', 'unknown', 'succeeded', 'failed', 'cancelled', 'reversed']
+    ...['requested', 'submitted', 'processing', 'on_hold', 'unknown', 'review', 'succeeded', 'failed', 'cancelled', 'reversed']
       .map((s) => h('option', { value: s, selected: s === status }, s)));
   select.addEventListener('change', () => {
     location.hash = `#/payouts?status=${/** @type {HTMLSelectElement} */ (select).value}`;

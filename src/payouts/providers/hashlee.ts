@@ -57,6 +57,7 @@ export function hashlee(settings: ProviderSettings, options: { timeoutMs: number
 
   return {
     name: 'hashlee',
+    refusesDuplicateIds: false, // no idempotency key at all
 
     async send(order: PayoutOrder): Promise<SendResult> {
       const res = await call('POST', root, { gateway_unit_account_id: accountId, currency: order.currency, net_amount: order.amount, description: order.id });

@@ -84,6 +84,7 @@ export function jumppag(settings: ProviderSettings, options: { timeoutMs: number
 
   return {
     name: 'jumppag',
+    refusesDuplicateIds: false, // duplicate transaction.id behaviour is not documented
 
     async send(order: PayoutOrder): Promise<SendResult> {
       const res = await authorised('POST', '/v2/payout', {

@@ -54,6 +54,7 @@ export function orkestra(settings: ProviderSettings, options: { timeoutMs: numbe
 
   return {
     name: 'orkestra',
+    refusesDuplicateIds: false, // duplicate externalIdentifier behaviour is not documented
 
     async send(order: PayoutOrder): Promise<SendResult> {
       const [firstName, ...rest] = (order.beneficiaryName ?? order.playerId).split(' ');

@@ -63,6 +63,8 @@ export function paystar(settings: ProviderSettings, options: { timeoutMs: number
 
   return {
     name: 'paystar',
+    // -1-4007 is documented for the direct withdrawal-order; the Butler bridge documents no duplicate answer
+    refusesDuplicateIds: !butler,
 
     async send(order: PayoutOrder): Promise<SendResult> {
       const res = butler

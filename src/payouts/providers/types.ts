@@ -41,6 +41,11 @@ export type WebhookResult = { valid: false; reason: string } | { valid: true; pa
 
 export interface PayoutProvider {
   readonly name: PayoutProviderName;
+  /**
+   * Whether the provider documents refusing a create under an id it already holds (PayStar's -1-4007). Only then
+   * may an order whose create outcome is unknown be sent again; elsewhere a second create may be a second payment.
+   */
+  readonly refusesDuplicateIds: boolean;
   send(order: PayoutOrder): Promise<SendResult>;
   /** The order's state by its reference, or by our id when the send's answer was never read. */
   status(order: PayoutOrder, reference: string | null): Promise<StatusResult>;

@@ -78,7 +78,7 @@ export class FakeHashlee extends FakeServer {
       const [a, b] = [comparable(f.field, String(w[f.field])), comparable(f.field, f.value)];
       return { '=': a === b, '>=': a >= b, '>': a > b, '<': a < b, '<=': a <= b, '<>': a !== b }[f.operation] ?? true;
     };
-    const data = [...this.withdrawals.values()].filter((w) => filters.every((f) => holds(w, f)));
+    const data = [...this.withdrawals.values()].filter((w) => this.visible(w) && filters.every((f) => holds(w, f)));
     const limit = Number(url.searchParams.get('limit') ?? 10);
     const page = Number(url.searchParams.get('page') ?? 1);
     const pages = Math.max(1, Math.ceil(data.length / limit));
@@ -106,7 +106,7 @@ export class FakeHashlee extends FakeServer {
       created_at: new Date().toISOString(),
     };
     this.createWithFaults(req, res, {
-      create: () => this.withdrawals.set(withdrawal.hash, withdrawal),
+      create: () => this.stored(this.withdrawals, withdrawal.hash, withdrawal),
       answer: () => this.json(res, 200, { data: withdrawal }),
       reject,
     });

@@ -97,7 +97,7 @@ export class FakeJumppag extends FakeServer {
     const start = q.get('start_time');
     const end = q.get('end_time');
     const list = [...this.orders.values()]
-      .filter((o) => !wanted || wanted.includes(o.transaction_id))
+      .filter((o) => (!wanted || wanted.includes(o.transaction_id)) && this.visible(o))
       .filter((o) => (!start || o.created_at >= new Date(start).toISOString()) && (!end || o.created_at <= new Date(end).toISOString()))
       .sort((a, b) => (a.id < b.id ? -1 : 1) * (q.get('sort') === 'id,asc' ? 1 : -1));
     this.reply(res, 200, list.slice((page - 1) * limit, page * limit).map((o) => this.view(o)));
@@ -140,7 +140,7 @@ export class FakeJumppag extends FakeServer {
       updated_at: now,
     };
     this.createWithFaults(req, res, {
-      create: () => this.orders.set(order.id, order),
+      create: () => this.stored(this.orders, order.id, order),
       answer: () => this.reply(res, 201, { id: order.id, status: order.status, payment: { method: 'pix' } }),
       reject,
     });

@@ -15,7 +15,8 @@ export interface OrkestraWithdrawal {
 
 /**
  * Orkestra GG as documented (Basic auth, POST /withdrawals answering the withdrawal with status PENDING), plus the
- * status and lookup calls the notes ask Orkestra for, at the default configured paths.
+ * status and lookup calls the notes ask Orkestra for, at the default configured paths. Its page documents no
+ * refusal of a reused externalIdentifier, so a second create here is a second withdrawal: the worst case.
  */
 export class FakeOrkestra extends FakeServer {
   readonly username = 'ork-user';
@@ -37,6 +38,10 @@ export class FakeOrkestra extends FakeServer {
     return this.createCalls.filter((c) => c === id).length;
   }
 
+  ordersOf(id: string): number {
+    return [...this.withdrawals.values()].filter((w) => w.externalIdentifier === id).length;
+  }
+
   async notify(url: string, withdrawal: OrkestraWithdrawal, credential = `${this.webhookUsername}:${this.webhookPassword}`): Promise<number> {
     const res = await fetch(url, {
       method: 'POST',
@@ -52,8 +57,8 @@ export class FakeOrkestra extends FakeServer {
     }
     if (req.method === 'POST' && url.pathname === '/withdrawals') return this.create(req, res, raw);
     if (req.method === 'GET' && url.pathname === '/withdrawals') {
-      const w = this.byOurId(url.searchParams.get('externalIdentifier') ?? '');
-      return w ? this.json(res, 200, [w]) : this.json(res, 200, []);
+      const wanted = url.searchParams.get('externalIdentifier') ?? '';
+      return this.json(res, 200, [...this.withdrawals.values()].filter((w) => w.externalIdentifier === wanted && this.visible(w)));
     }
     const one = /^\/withdrawals\/([^/]+)$/.exec(url.pathname);
     const w = one ? this.withdrawals.get(decodeURIComponent(one[1])) : undefined;
@@ -65,10 +70,9 @@ export class FakeOrkestra extends FakeServer {
     this.createCalls.push(body.externalIdentifier);
     const reject = () => this.json(res, 400, { message: 'invalid request' });
     if (!body.externalIdentifier || typeof body.amount !== 'number' || body.paymentMethod !== 'PIX' || !body.bankAccount?.key || !body.customer?.documentNumber) return reject();
-    if (this.byOurId(body.externalIdentifier)) return this.json(res, 409, { message: 'externalIdentifier already used' });
     const withdrawal: OrkestraWithdrawal = { ...body, id: randomUUID().replace(/-/g, '').slice(0, 24), status: 'PENDING' };
     this.createWithFaults(req, res, {
-      create: () => this.withdrawals.set(withdrawal.id, withdrawal),
+      create: () => this.stored(this.withdrawals, withdrawal.id, withdrawal),
       answer: () => this.json(res, 200, { ...withdrawal, message: null }),
       reject,
     });

@@ -77,7 +77,8 @@ export class FakePaystar extends FakeServer {
     const butler = /^\/butler\/withdrawal-order\/([^/]+)$/.exec(path);
     const order = byOurs || butler ? this.orderOf(decodeURIComponent((byOurs ?? butler)![1])) : byTheirs ? this.orders.get(decodeURIComponent(byTheirs[1])) : undefined;
     if (req.method !== 'GET' || !(byOurs || byTheirs || butler)) return this.json(res, 404, { message: 'Not Found' });
-    if (!order || (byOurs && this.hiddenLookups-- > 0)) return this.json(res, 404, { message: 'Order Not Found' });
+    const lagging = order && (byOurs || butler) && !this.visible(order);
+    if (!order || lagging || (byOurs && this.hiddenLookups-- > 0)) return this.json(res, 404, { message: 'Order Not Found' });
     if (butler) return this.json(res, 200, { amount: String(order.amount), status: order.status, externalId: order.ours, pspDepositOrderID: order.externalId });
     this.json(res, 200, { externalId: order.externalId, orderStatus: order.status, orderHistory: [{ time: new Date().toISOString(), action: '4.0.0.0' }] });
   }
@@ -93,7 +94,7 @@ export class FakePaystar extends FakeServer {
     }
     const order: PaystarOrder = { externalId: `PSP-${randomUUID()}`, ours, amount: body.amount, status: 'Created', fields: (butler ? body.properties : body.additionalFields) ?? [] };
     this.createWithFaults(req, res, {
-      create: () => this.orders.set(order.externalId, order),
+      create: () => this.stored(this.orders, order.externalId, order),
       answer: () =>
         butler
           ? this.json(res, 200, { externalId: ours, pspDepositOrderID: order.externalId, status: 'Created', amount: String(order.amount) })

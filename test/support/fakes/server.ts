@@ -19,6 +19,9 @@ export abstract class FakeServer {
     req.on('end', () => this.handle(req, res, new URL(req.url ?? '/', this.baseUrl), Buffer.concat(chunks).toString('utf8')));
   });
   private readonly faults: CreateFault[] = [];
+  /** How long a new order stays invisible to lookups by our id and to lists (a lookup that lags behind creates). */
+  lookupLagMs = 0;
+  private readonly createdAt = new WeakMap<object, number>();
 
   protected abstract handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL, raw: string): void;
 
@@ -35,6 +38,21 @@ export abstract class FakeServer {
 
   failNextCreate(fault: CreateFault): void {
     this.faults.push(fault);
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /** Stores an order the way `create` does, remembering when, for the lookup lag. */
+  protected stored<T extends object>(store: Map<string, T>, key: string, order: T): void {
+    this.createdAt.set(order, Date.now());
+    store.set(key, order);
+  }
+
+  /** Whether a lookup by our id, or a list, shows the order yet. */
+  protected visible(order: object): boolean {
+    return Date.now() - (this.createdAt.get(order) ?? 0) >= this.lookupLagMs;
   }
 
   protected json(res: http.ServerResponse, status: number, body: unknown): void {
