@@ -5,6 +5,7 @@ import * as payoutSending from './004_payout_sending';
 import * as reportTimeIndexes from './005_report_time_indexes';
 import * as playerSearch from './006_player_search';
 import * as payoutReview from './007_payout_review';
+import * as payoutAccounts from './008_payout_accounts';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   { name: '005_report_time_indexes', ...reportTimeIndexes },
   { name: '006_player_search', ...playerSearch },
   { name: '007_payout_review', ...payoutReview },
+  { name: '008_payout_accounts', ...payoutAccounts },
 ];

@@ -99,10 +99,23 @@ export function buildProgram(): Command {
       api('POST', '/api-clients', { name, scheme: o.ed25519 ? 'ed25519' : 'hmac-sha256', publicKey, privateKey }));
 
   const payout = program.command('payout').description('PIX payouts');
-  payout.command('request <playerId> <amount> <pixKey>').option('--provider <name>').option('--id <transactionId>')
-    .action((playerId: string, amount: string, pixKey: string, o: { provider?: string; id?: string }) =>
+  payout.command('request <playerId> <amount> [pixKey]').option('--provider <name>').option('--id <transactionId>')
+    .description("pay out to a PIX key (none for Hashlee: it pays the player's registered account)")
+    .action((playerId: string, amount: string, pixKey: string | undefined, o: { provider?: string; id?: string }) =>
       api('POST', `/players/${encodeURIComponent(playerId)}/payouts`, { amount, pixKey, provider: o.provider, transactionId: id(o.id) }));
   payout.command('show <payoutId>').action((payoutId: string) => api('GET', `/payouts/${encodeURIComponent(payoutId)}`));
+  payout.command('review <payoutId> <decision> <note>').description('decide a payout in review: resend or fail, with what the provider said')
+    .action((payoutId: string, decision: string, note: string) => api('POST', `/payouts/${encodeURIComponent(payoutId)}/review`, { decision, note }));
+
+  const account = program.command('payout-account').description("players' accounts at providers that pay a registered account (Hashlee)");
+  const accounts = (playerId: string) => `/players/${encodeURIComponent(playerId)}/payout-accounts`;
+  account.command('add <playerId> <provider> <accountId> <holderDocument>').option('--pix-key <key>').option('--pix-key-type <type>')
+    .description("register the player's own account (the holder document must be the player's CPF)")
+    .action((playerId: string, provider: string, accountId: string, holderDocument: string, o: { pixKey?: string; pixKeyType?: string }) =>
+      api('POST', accounts(playerId), { provider, accountId, holderDocument, pixKey: o.pixKey, pixKeyType: o.pixKeyType }));
+  account.command('list <playerId>').description('the accounts, retired ones included').action((playerId: string) => api('GET', accounts(playerId)));
+  account.command('retire <playerId> <payoutAccountId>').description('retire an account: never paid or registered again')
+    .action((playerId: string, payoutAccountId: string) => api('DELETE', `${accounts(playerId)}/${encodeURIComponent(payoutAccountId)}`));
 
   const reports = program.command('report').description('finance reports (JSON, or --csv streamed)');
   for (const [name, options] of [

@@ -6,6 +6,7 @@ import operatorApiClientCreate from '../schemas/operator-api-client-create.json'
 import operatorGameUpdate from '../schemas/operator-game-update.json';
 import operatorPayoutCreate from '../schemas/operator-payout-create.json';
 import operatorPayoutReview from '../schemas/operator-payout-review.json';
+import operatorPayoutAccountCreate from '../schemas/operator-payout-account-create.json';
 import operatorPlayerCreate from '../schemas/operator-player-create.json';
 import operatorPlayerUpdate from '../schemas/operator-player-update.json';
 import operatorSessionCreate from '../schemas/operator-session-create.json';
@@ -30,6 +31,7 @@ export const REQUEST_SCHEMAS: Record<string, object> = {
   'operator-game-update': operatorGameUpdate,
   'operator-payout-create': operatorPayoutCreate,
   'operator-payout-review': operatorPayoutReview,
+  'operator-payout-account-create': operatorPayoutAccountCreate,
 };
 
 /** A schema file as an OpenAPI component: references to other files point into #/components/schemas. */
@@ -96,8 +98,15 @@ export const OPERATIONS: Operation[] = [
   { method: 'delete', path: '/operator/api-clients/{id}', tag: 'operator', summary: 'Disable a key at once', ok: { status: 200, description: 'the disabled client' } },
   { method: 'put', path: '/operator/games/{gameId}', tag: 'operator', summary: 'Enable or disable a game', body: 'operator-game-update', example: { active: false },
     ok: { status: 200, description: 'the game' } },
-  { method: 'post', path: '/operator/players/{playerId}/payouts', tag: 'payouts', summary: 'Request a PIX payout (reserves the money)', body: 'operator-payout-create',
+  { method: 'post', path: '/operator/players/{playerId}/payouts', tag: 'payouts', summary: "Request a PIX payout (reserves the money); 400 PAYOUT_ACCOUNT_MISSING for a provider that pays registered accounts when the player has none", body: 'operator-payout-create',
     example: { amount: '150.00', pixKey: '43278243803', transactionId: 'po-1' }, ok: { status: 202, description: 'the payout, requested' } },
+  { method: 'post', path: '/operator/players/{playerId}/payout-accounts', tag: 'payouts',
+    summary: "Register the player's own account at a provider that pays registered accounts (Hashlee); 400 PAYOUT_ACCOUNT_NOT_OWN when the holder is not the player, 409 PAYOUT_ACCOUNT_CONFLICT when the account is another player's, retired, or the player has an active one",
+    body: 'operator-payout-account-create', example: { provider: 'hashlee', accountId: 'jqozmk', holderDocument: '432.782.438-03', pixKey: '43278243803' },
+    ok: { status: 201, description: 'registered (200 when the same account is registered again)', example: { payoutAccountId: '7d1e…', playerId: 'player-1', provider: 'hashlee', accountId: 'jqozmk', holderDocument: '43278243803', pixKey: '43278243803', pixKeyType: 'cpf', status: 'active', registeredAt: '2026-12-01T10:00:00.000Z', retiredAt: null } } },
+  { method: 'get', path: '/operator/players/{playerId}/payout-accounts', tag: 'payouts', summary: "The player's payout accounts, retired ones included", ok: { status: 200, description: 'the accounts' } },
+  { method: 'delete', path: '/operator/players/{playerId}/payout-accounts/{payoutAccountId}', tag: 'payouts', summary: 'Retire an account: kept for audit, never paid or registered again',
+    ok: { status: 200, description: 'the retired account' } },
   { method: 'get', path: '/operator/payouts/{payoutId}', tag: 'payouts', summary: 'A payout and its history', ok: { status: 200, description: 'the payout' } },
   { method: 'get', path: '/operator/payouts', tag: 'payouts', summary: 'Payouts, newest first',
     query: { status: 'payout state', playerId: 'player', provider: 'provider', ...RANGE, limit: '1–500 (default 50)', cursor: 'payoutId to continue after' },

@@ -31,10 +31,11 @@ export function buildProviders(config: PayoutsConfig): Map<PayoutProviderName, P
 }
 
 export async function loadOrder(db: Knex, payoutId: string): Promise<{ payout: PayoutRow; order: PayoutOrder } | undefined> {
-  const payout: (PayoutRow & { external_id: string }) | undefined = await db('payouts as p')
+  const payout: (PayoutRow & { external_id: string; account_id: string | null }) | undefined = await db('payouts as p')
     .join('players as pl', 'pl.id', 'p.player_id')
+    .leftJoin('payout_accounts as pa', 'pa.id', 'p.payout_account_id')
     .where('p.id', payoutId)
-    .first('p.*', 'pl.external_id');
+    .first('p.*', 'pl.external_id', 'pa.account_id');
   if (!payout) return undefined;
   return {
     payout,
@@ -44,6 +45,7 @@ export async function loadOrder(db: Knex, payoutId: string): Promise<{ payout: P
       currency: 'BRL',
       pixKey: payout.pix_key,
       pixKeyType: payout.pix_key_type,
+      accountId: payout.account_id,
       beneficiaryDocument: payout.beneficiary_document,
       beneficiaryName: payout.beneficiary_name,
       playerId: payout.external_id,

@@ -4,6 +4,8 @@ import { PayoutProviderName, PayoutsConfig } from '../config';
 import { ApiError, compileSchema, dateParam, dateRange, oneOf, decimalText, handle, positiveInteger, respondWithProgress } from '../http';
 import createPayoutSchema from '../../schemas/operator-payout-create.json';
 import reviewPayoutSchema from '../../schemas/operator-payout-review.json';
+import createPayoutAccountSchema from '../../schemas/operator-payout-account-create.json';
+import { listPayoutAccounts, NewPayoutAccount, registerPayoutAccount, retirePayoutAccount } from './accounts';
 import { PixKeyType } from './pix';
 import { cancelPayout, getPayout, listPayouts, requestPayout, reviewPayout } from './service';
 import { PayoutEngine } from './engine';
@@ -11,12 +13,13 @@ import { PAYOUT_STATUSES } from './states';
 
 const validateCreate = compileSchema<{
   amount: string | number;
-  pixKey: string;
+  pixKey?: string;
   pixKeyType?: PixKeyType;
   provider?: PayoutProviderName;
   transactionId: string;
 }>(createPayoutSchema, 'VALIDATION_ERROR');
 const validateReview = compileSchema<{ decision: 'resend' | 'fail'; note: string }>(reviewPayoutSchema, 'VALIDATION_ERROR');
+const validateAccount = compileSchema<NewPayoutAccount>(createPayoutAccountSchema, 'VALIDATION_ERROR');
 
 /** Operator routes of the cash-out; mounted inside the operator router (token, JSON, error format). */
 export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: PayoutEngine): Router {
@@ -33,6 +36,19 @@ export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: Pa
       transactionId: body.transactionId,
     });
     res.status(answer.status).json(answer.body);
+  }));
+
+  router.post('/players/:playerId/payout-accounts', handle(async (req, res) => {
+    const { created, account } = await registerPayoutAccount(db, String(req.params.playerId), validateAccount(req.body), req.traceId);
+    res.status(created ? 201 : 200).json(account);
+  }));
+
+  router.get('/players/:playerId/payout-accounts', handle(async (req, res) => {
+    res.json(await listPayoutAccounts(db, String(req.params.playerId)));
+  }));
+
+  router.delete('/players/:playerId/payout-accounts/:payoutAccountId', handle(async (req, res) => {
+    res.json(await retirePayoutAccount(db, String(req.params.playerId), String(req.params.payoutAccountId), req.traceId));
   }));
 
   router.get('/payouts/:payoutId', handle(async (req, res) => {

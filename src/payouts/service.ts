@@ -5,7 +5,9 @@ import { recordAudit } from '../audit';
 import { ApiError } from '../http';
 import { formatAmount, runIdempotent, systemAccount, transfer } from '../ledger';
 import { findPlayer, operatorAmount } from '../operator';
-import { isValidCpf, parsePixKey, PixKey, PixKeyError, PixKeyType } from './pix';
+import { activePayoutAccount, PAYS_REGISTERED_ACCOUNT } from './accounts';
+import { invalid, ownPixKey, playerCpf } from './ownership';
+import { PixKeyType } from './pix';
 import { enqueue, TASKS } from './queue';
 import { FINAL } from './states';
 import { PayoutRow } from './transitions';
@@ -18,7 +20,8 @@ const EXPONENT = 2; // payouts are PIX: BRL only
 export interface PayoutRequest {
   playerId: string;
   amountText: string;
-  pixKey: string;
+  /** Required, except for a provider that pays the player's registered account. */
+  pixKey?: string;
   pixKeyType?: PixKeyType;
   provider?: PayoutProviderName;
   transactionId: string;
@@ -38,16 +41,13 @@ export function payoutView(p: PayoutRow) {
     pixKey: p.pix_key,
     pixKeyType: p.pix_key_type,
     beneficiaryDocument: p.beneficiary_document,
+    payoutAccountId: p.payout_account_id,
     overdue: open && Date.now() - p.requested_at.getTime() > PAYOUT_DEADLINE_MS,
     manualReview: p.manual_review,
     reviewReason: p.review_reason,
     requestedAt: p.requested_at.toISOString(),
     finalizedAt: p.finalized_at?.toISOString() ?? null,
   };
-}
-
-function invalid(field: string, message: string, code = 'VALIDATION_ERROR'): ApiError {
-  return new ApiError(400, code, `${field} ${message}`, field);
 }
 
 function chooseProvider(config: PayoutsConfig, requested: PayoutProviderName | undefined): PayoutProviderName {
@@ -58,14 +58,21 @@ function chooseProvider(config: PayoutsConfig, requested: PayoutProviderName | u
 }
 
 /**
- * Prizes go only to an account in the player's own name (Portaria SPA/MF 615/2024): a CPF key must be the
- * player's CPF, and a CNPJ key is never a person's own. E-mail, phone and random keys are checked by the
- * provider against the beneficiary document we send.
+ * Where a payout goes. A provider that pays a registered account pays the player's own active one (a PIX key in
+ * the request, if any, must be that account's); any other provider pays the PIX key of the request.
  */
-function assertOwnKey(key: PixKey, playerCpf: string): void {
-  if ((key.type === 'cpf' && key.key !== playerCpf) || key.type === 'cnpj') {
-    throw invalid('pixKey', "must belong to the player: a CPF or CNPJ key that is not the player's own CPF is refused", 'PIX_KEY_NOT_OWNED');
+async function destination(db: Knex, provider: PayoutProviderName, player: { id: string }, cpf: string, input: PayoutRequest) {
+  const key = input.pixKey === undefined ? undefined : ownPixKey(input.pixKey, input.pixKeyType, cpf);
+  if (!PAYS_REGISTERED_ACCOUNT.has(provider)) {
+    if (!key) throw invalid('pixKey', `is required: ${provider} pays the PIX key given with the payout`);
+    return { key, account: undefined };
   }
+  const account = await activePayoutAccount(db, player.id, provider);
+  if (!account) {
+    throw invalid('provider', `${provider} pays only an account registered to the player, and player ${input.playerId} has none: register it with POST /operator/players/${input.playerId}/payout-accounts`, 'PAYOUT_ACCOUNT_MISSING');
+  }
+  if (key && account.pix_key && key.key !== account.pix_key) throw invalid('pixKey', `is not the key of the player's registered ${provider} account ${account.account_id}`);
+  return { key: key ?? (account.pix_key ? { key: account.pix_key, type: account.pix_key_type! } : undefined), account };
 }
 
 function requestHash(parts: unknown[]): string {
@@ -80,21 +87,13 @@ export async function requestPayout(db: Knex, config: PayoutsConfig, input: Payo
   const player = await findPlayer(db, input.playerId);
   if (player.currency !== 'BRL') throw invalid('playerId', `has a ${player.currency} wallet; PIX payouts are in BRL`, 'PAYOUT_CURRENCY');
   if (player.status !== 'active') throw invalid('playerId', 'is blocked', 'PLAYER_BLOCKED');
-  const cpf = player.document_number?.replace(/\D/g, '') ?? '';
-  if (!isValidCpf(cpf)) throw invalid('playerId', 'has no valid CPF (documentNumber): a payout is sent to the player\'s own name', 'PLAYER_DOCUMENT_MISSING');
+  const cpf = playerCpf(player);
   const amount = operatorAmount(input.amountText, 'BRL', 'amount');
   const [min, max] = [operatorAmount(config.minAmount, 'BRL', 'min'), operatorAmount(config.maxAmount, 'BRL', 'max')];
   if (amount < min || amount > max) throw invalid('amount', `must be from ${config.minAmount} to ${config.maxAmount} BRL`);
-  let key: PixKey;
-  try {
-    key = parsePixKey(input.pixKey, input.pixKeyType);
-  } catch (error) {
-    if (error instanceof PixKeyError) throw invalid('pixKey', error.message);
-    throw error;
-  }
-  assertOwnKey(key, cpf);
   const provider = chooseProvider(config, input.provider);
-  const hash = requestHash([input.playerId, amount.toString(), key.type, key.key, provider]);
+  const { key, account } = await destination(db, provider, player, cpf, input);
+  const hash = requestHash([input.playerId, amount.toString(), key?.type ?? null, key?.key ?? null, provider, ...(account ? [account.id] : [])]);
 
   return runIdempotent(db, 'payouts', input.transactionId, hash, async (trx) => {
     const id = randomUUID();
@@ -105,8 +104,9 @@ export async function requestPayout(db: Knex, config: PayoutsConfig, input: Payo
         player_id: player.id,
         currency: 'BRL',
         amount: amount.toString(),
-        pix_key: key.key,
-        pix_key_type: key.type,
+        pix_key: key?.key ?? null,
+        pix_key_type: key?.type ?? null,
+        payout_account_id: account?.id ?? null,
         beneficiary_document: cpf,
         beneficiary_name: [player.first_name, player.last_name].filter(Boolean).join(' ') || null,
         provider,

@@ -8,8 +8,9 @@ export interface PayoutRow {
   player_id: string;
   currency: string;
   amount: string;
-  pix_key: string;
-  pix_key_type: string;
+  pix_key: string | null;
+  pix_key_type: string | null;
+  payout_account_id: string | null;
   beneficiary_document: string;
   beneficiary_name: string | null;
   provider: string;

@@ -130,6 +130,21 @@ describeInBrowser('the operator console in Chromium', () => {
     expect(await form('Limits').getByLabel('Bet max').inputValue()).toBe('5.00');
   });
 
+  step("registers the player's own payout account and retires it", async () => {
+    await onPlayerPage('ana');
+    const register = form('Register payout account');
+    expect(await register.getByLabel('Holder CPF').inputValue()).toBe(PLAYER_CPF);
+    await register.getByLabel('Account id at the provider').fill('ana-hashlee');
+    await register.getByRole('button').click();
+    await shows(page.getByRole('status'), 'Registered hashlee account ana-hashlee.');
+    const row = page.locator('tr', { hasText: 'ana-hashlee' });
+    await shows(row, /active/);
+    await screenshot(page, 'payout-accounts');
+    await row.getByRole('button', { name: 'Retire' }).click();
+    await shows(page.locator('tr', { hasText: 'ana-hashlee' }), /retired/);
+    expect((await s.t.operator('get', '/players/ana/payout-accounts')).body.payoutAccounts).toEqual([expect.objectContaining({ accountId: 'ana-hashlee', status: 'retired' })]);
+  });
+
   step('requests a PIX payout and follows it until the provider pays it', async () => {
     await onPlayerPage('ana');
     const payout = form('Pay out by PIX');

@@ -52,6 +52,17 @@ describe('npx wallet', () => {
     expect(JSON.parse((await wallet('client', 'cli-aggregator', 'cli-public-key', 'a-secret-of-enough-length')).out)).toMatchObject({ name: 'cli-aggregator' });
   });
 
+  it('registers, lists and retires a payout account', async () => {
+    expect((await wallet('player', 'create', 'cli-payee', 'BRL', '--document', '43278243803')).code).toBe(0);
+    const added = JSON.parse((await wallet('payout-account', 'add', 'cli-payee', 'hashlee', 'cli-acct', '432.782.438-03')).out);
+    expect(added).toMatchObject({ provider: 'hashlee', accountId: 'cli-acct', status: 'active' });
+    expect(JSON.parse((await wallet('payout-account', 'list', 'cli-payee')).out).payoutAccounts).toHaveLength(1);
+    expect(JSON.parse((await wallet('payout-account', 'retire', 'cli-payee', added.payoutAccountId)).out)).toMatchObject({ status: 'retired' });
+    const refused = await wallet('payout-account', 'add', 'cli-payee', 'hashlee', 'cli-other', '04303340790');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('PAYOUT_ACCOUNT_NOT_OWN');
+  });
+
   it('prints the API error and exits 1 on a refusal', async () => {
     const result = await wallet('topup', 'nobody', '1.00');
     expect(result.code).toBe(1);

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describeReconciliation, PayoutEngine } from '../../src/payouts';
-import { FakeHashlee } from '../support/fakes/hashlee';
 import { FakeJumppag } from '../support/fakes/jumppag';
 import { ndjson } from '../support/app';
-import { payoutSuite } from '../support/payouts';
+import { hashleePayoutSuite, payoutSuite } from '../support/payouts';
 
 const window = () => ({ from: new Date(Date.now() - 60_000), to: new Date(Date.now() + 60_000) });
 
@@ -72,7 +71,7 @@ describe('payouts:reconcile against Jumppag (GET /payouts, 40 a page)', () => {
 });
 
 describe('payouts:reconcile against Hashlee (filters[] on created_at, 100 a page)', () => {
-  const s = payoutSuite('hashlee', () => new FakeHashlee(), (fake) => fake.settings());
+  const s = hashleePayoutSuite();
 
   it('pages through the whole list and compares the net amount we sent', async () => {
     const range = window();

@@ -8,7 +8,7 @@ beforeAll(async () => {
     payouts: {
       providers: {
         jumppag: { baseUrl: 'http://127.0.0.1:9', clientId: 'c', clientSecret: 's', webhookSecret: 'w' },
-        hashlee: { baseUrl: 'http://127.0.0.1:9', token: 't', unit: 'u', accountId: 'a', signature: 's' },
+        hashlee: { baseUrl: 'http://127.0.0.1:9', token: 't', unit: 'u', signature: 's' },
       },
       defaultProvider: 'jumppag',
       minAmount: '1.00',

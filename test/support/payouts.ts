@@ -2,6 +2,7 @@ import { PayoutProviderName, ProviderSettings } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { PayoutWorker, startPayoutWorker } from '../../src/payouts';
 import { expectSoundLedger, givenPlayer, startTestApp, TestApp } from './app';
+import { FakeHashlee } from './fakes/hashlee';
 import { FakeServer } from './fakes/server';
 import { PUBLIC_URL } from './wallet';
 
@@ -24,14 +25,22 @@ export interface PayoutSuite<F> {
  * A test file's app, fake provider and payout worker (started in beforeAll, with the polling schedule shrunk a
  * thousandfold), and a sound ledger proven before they are closed.
  */
-export function payoutSuite<F extends FakeServer>(provider: PayoutProviderName, makeFake: () => F, settings: (fake: F) => ProviderSettings): PayoutSuite<F> {
+export function payoutSuite<F extends FakeServer>(
+  provider: PayoutProviderName,
+  makeFake: () => F,
+  settings: (fake: F) => ProviderSettings,
+  /** Runs for each new player before its payout (Hashlee: register the player's account). */
+  preparePlayer: (suite: PayoutSuite<F>, playerId: string) => Promise<void> = async () => undefined,
+): PayoutSuite<F> {
   let worker: PayoutWorker | undefined;
   let n = 0;
   const suite = {
     async payoutFor(amount = '100.00') {
-      const playerId = `${provider}-${++n}`;
+      const k = ++n; // payouts may be requested concurrently
+      const playerId = `${provider}-${k}`;
       await givenPlayer(suite.t, playerId, { currency: 'BRL', balance: '1000.00', documentNumber: PLAYER_CPF });
-      const res = await suite.t.operator('post', `/players/${playerId}/payouts`, { amount, pixKey: PLAYER_CPF, transactionId: `${provider}-po-${n}` });
+      await preparePlayer(suite, playerId);
+      const res = await suite.t.operator('post', `/players/${playerId}/payouts`, { amount, pixKey: PLAYER_CPF, transactionId: `${provider}-po-${k}` });
       expect(res.status).toBe(202);
       return { playerId, id: res.body.payoutId as string };
     },
@@ -76,4 +85,18 @@ export function payoutSuite<F extends FakeServer>(provider: PayoutProviderName, 
     await suite.fake.stop();
   });
   return suite;
+}
+
+/**
+ * Hashlee's suite: each new player's own account is registered in Hashlee's back office and then with us, as an
+ * operator would, under the id `hashleeAccountOf(playerId)`.
+ */
+export const hashleeAccountOf = (playerId: string) => `acct-${playerId}`;
+
+export function hashleePayoutSuite(): PayoutSuite<FakeHashlee> {
+  return payoutSuite('hashlee', () => new FakeHashlee(), (fake) => fake.settings(), async (suite, playerId) => {
+    suite.fake.registerAccount(hashleeAccountOf(playerId), PLAYER_CPF);
+    const res = await suite.t.operator('post', `/players/${playerId}/payout-accounts`, { provider: 'hashlee', accountId: hashleeAccountOf(playerId), holderDocument: PLAYER_CPF });
+    if (res.status !== 201) throw new Error(`payout account: ${res.status} ${JSON.stringify(res.body)}`);
+  });
 }

@@ -144,10 +144,11 @@ async function playersView(query) {
 /** @param {string} playerId */
 async function playerView(playerId) {
   const path = `/players/${encodeURIComponent(playerId)}`;
-  const [player, history, payouts] = await Promise.all([
+  const [player, history, payouts, accounts] = await Promise.all([
     api('GET', path),
     api('GET', `${path}/transactions?limit=20`),
     api('GET', `/payouts?playerId=${encodeURIComponent(playerId)}&limit=10`),
+    api('GET', `${path}/payout-accounts`),
   ]);
   const reload = () => render();
   const statementRows = h('tbody');
@@ -215,7 +216,8 @@ async function playerView(playerId) {
       }),
       actionForm('Pay out by PIX', [
         field('Amount', 'amount', { inputmode: 'decimal', required: true }),
-        field('PIX key', 'pixKey', { required: true }),
+        field('PIX key', 'pixKey'),
+        h('p', { class: 'hint' }, "Hashlee needs no key: it pays the player's registered payout account."),
         h('label', {}, 'Key type', h('select', { name: 'pixKeyType' }, h('option', { value: '' }, 'work it out'),
           ...['cpf', 'cnpj', 'phone', 'email', 'evp'].map((type) => h('option', { value: type }, type)))),
         h('label', {}, 'Provider', h('select', { name: 'provider' }, h('option', { value: '' }, 'default'),
@@ -223,13 +225,31 @@ async function playerView(playerId) {
       ], 'Request payout', async (values) => {
         const payout = await api('POST', `${path}/payouts`, {
           amount: values.amount,
-          pixKey: values.pixKey,
+          ...(values.pixKey ? { pixKey: values.pixKey } : {}),
           ...(values.pixKeyType ? { pixKeyType: values.pixKeyType } : {}),
           ...(values.provider ? { provider: values.provider } : {}),
           transactionId: payoutId,
         });
         location.hash = `#/payouts/${payout.payoutId}`;
+      }),
+      actionForm('Register payout account', [
+        h('label', {}, 'Provider', h('select', { name: 'provider' }, h('option', { value: 'hashlee' }, 'hashlee'))),
+        field('Account id at the provider', 'accountId', { required: true }),
+        field('Holder CPF', 'holderDocument', { required: true, value: player.documentNumber ?? '' }),
+        field('PIX key (if the provider shows one)', 'pixKey'),
+        h('p', { class: 'hint' }, "The account must be in the player's own name."),
+      ], 'Register account', async (values) => {
+        await api('POST', `${path}/payout-accounts`, {
+          provider: values.provider,
+          accountId: values.accountId,
+          holderDocument: values.holderDocument,
+          ...(values.pixKey ? { pixKey: values.pixKey } : {}),
+        });
+        reload();
+        return `Registered ${values.provider} account ${values.accountId}.`;
       })),
+    h('h2', {}, 'Payout accounts'),
+    payoutAccountTable(path, accounts.payoutAccounts),
     h('h2', {}, 'Payouts'),
     payoutTable(payouts.payouts),
     h('h2', {}, 'Statement'),
@@ -238,6 +258,23 @@ async function playerView(playerId) {
       statementRows),
     more,
   ];
+}
+
+/** A player's accounts at providers that pay a registered account, each active one with a retire button. @param {string} path @param {any[]} accounts */
+function payoutAccountTable(path, accounts) {
+  return table(['Provider', 'Account id', 'Holder', 'PIX key', 'Status', 'Registered', ''], accounts.map((a) => {
+    const retire = h('button', { type: 'button', class: 'link' }, 'Retire');
+    retire.addEventListener('click', async () => {
+      try {
+        await api('DELETE', `${path}/payout-accounts/${encodeURIComponent(a.payoutAccountId)}`);
+        render();
+      } catch (error) {
+        sayError(error);
+      }
+    });
+    return [a.provider, a.accountId, a.holderDocument, a.pixKey ?? '—', h('span', { class: `status ${a.status}` }, a.status), when(a.registeredAt),
+      a.status === 'active' ? retire : when(a.retiredAt)];
+  }));
 }
 
 /** @param {any[]} payouts */
@@ -273,12 +310,24 @@ async function payoutView(payoutId) {
       h('dt', {}, 'Status'), h('dd', { class: `status ${payout.status}`, 'data-testid': 'payout-status' }, payout.status),
       h('dt', {}, 'Player'), h('dd', {}, playerLink(payout.playerId)),
       h('dt', {}, 'Amount'), h('dd', {}, `${payout.amount} ${payout.currency}`),
-      h('dt', {}, 'PIX key'), h('dd', {}, `${payout.pixKey} (${payout.pixKeyType})`),
+      h('dt', {}, 'PIX key'), h('dd', {}, payout.pixKey ? `${payout.pixKey} (${payout.pixKeyType})` : '—'),
+      payout.payoutAccountId && h('dt', {}, 'Paid to'), payout.payoutAccountId && h('dd', {}, `the player's registered ${payout.provider} account`),
       h('dt', {}, 'Provider'), h('dd', {}, `${payout.provider}${payout.providerReference ? ` · ${payout.providerReference}` : ''}`),
       h('dt', {}, 'Requested'), h('dd', {}, when(payout.requestedAt)),
       h('dt', {}, 'Final'), h('dd', {}, payout.finalizedAt ? when(payout.finalizedAt) : open ? 'not yet (refreshing)' : '—'),
       payout.manualReview && h('dt', {}, 'Review'), payout.manualReview && h('dd', {}, payout.reviewReason ?? 'wanted')),
-    open && actionForm('Cancel', [h('p', {}, 'Only before it is sent, or where the provider allows it.')], 'Cancel payout',
+    payout.status === 'review' && actionForm('Decide', [
+      h('p', {}, "The send's outcome is unknown. Ask the provider about this payout id first."),
+      h('label', {}, 'Decision', h('select', { name: 'decision' },
+        h('option', { value: 'resend' }, 'resend: the provider has no such order'),
+        h('option', { value: 'fail' }, 'fail: give the reserve back to the player'))),
+      field('What the provider said', 'note', { required: true }),
+    ], 'Record decision', async ({ decision, note }) => {
+      await api('POST', `/payouts/${encodeURIComponent(payoutId)}/review`, { decision, note });
+      render();
+      return `Decision recorded: ${decision}.`;
+    }),
+    open && payout.status !== 'review' && actionForm('Cancel', [h('p', {}, 'Only before it is sent, or where the provider allows it.')], 'Cancel payout',
       async () => {
         await api('POST', `/payouts/${encodeURIComponent(payoutId)}/cancel`);
         render();

@@ -20,13 +20,18 @@ interface HashleeWithdrawal {
 }
 
 /**
- * Hashlee gateway (2018 wiki). It pays a pre-registered account (HASHLEE_ACCOUNT_ID) and has no idempotency key
- * and no callbacks: our payout id goes in `description`, so an unknown outcome is resolved by listing with a
- * filter on it, and status is only ever polled. `Signature` (no 2FA) or `Code` (2FA) is sent on create.
+ * Hashlee gateway (2018 wiki). Its create names a pre-registered account (`gateway_unit_account_id`) and carries
+ * no PIX key, document or name: each payout goes to the player's own registered account (payout_accounts), never
+ * to a shared one. It has no idempotency key and no callbacks: our payout id goes in `description`, so an unknown
+ * outcome is resolved by listing with a filter on it, and status is only ever polled. `Signature` (no 2FA) or
+ * `Code` (2FA) is sent on create.
  */
 export function hashlee(settings: ProviderSettings, options: { timeoutMs: number }): PayoutProvider {
-  const { baseUrl, token, unit, accountId } = requireSettings('hashlee', settings, ['baseUrl', 'token', 'unit', 'accountId']);
+  const { baseUrl, token, unit } = requireSettings('hashlee', settings, ['baseUrl', 'token', 'unit']);
   if (!settings.signature && !settings.code) throw new Error('payout provider hashlee needs HASHLEE_SIGNATURE or HASHLEE_CODE');
+  if (settings.accountId) {
+    throw new Error("HASHLEE_ACCOUNT_ID no longer routes player payouts (every prize went to that one account): unset it and register each player's own Hashlee account with POST /operator/players/:playerId/payout-accounts");
+  }
   const root = `${baseUrl}/v1/gateway-units/${encodeURIComponent(unit)}/withdrawals`;
 
   async function call(method: 'GET' | 'POST' | 'PATCH', url: string, form?: Record<string, string>) {
@@ -60,7 +65,8 @@ export function hashlee(settings: ProviderSettings, options: { timeoutMs: number
     refusesDuplicateIds: false, // no idempotency key at all
 
     async send(order: PayoutOrder): Promise<SendResult> {
-      const res = await call('POST', root, { gateway_unit_account_id: accountId, currency: order.currency, net_amount: order.amount, description: order.id });
+      if (!order.accountId) return { outcome: 'rejected', reason: 'no registered Hashlee account of the player on this payout' };
+      const res = await call('POST', root, { gateway_unit_account_id: order.accountId, currency: order.currency, net_amount: order.amount, description: order.id });
       const data = (res.body as { data?: HashleeWithdrawal } | null)?.data;
       if (res.status >= 400) return { outcome: 'rejected', reason: `HTTP ${res.status}: ${JSON.stringify(res.body)}` };
       if (!data?.hash) throw new ProviderUnavailable('hashlee create: no hash in the answer');

@@ -7,8 +7,11 @@ export interface PayoutOrder {
   /** Reais with two decimals, e.g. "100.50". */
   amount: string;
   currency: 'BRL';
-  pixKey: string;
-  pixKeyType: string;
+  /** The PIX key paid; null where the provider pays a registered account instead. */
+  pixKey: string | null;
+  pixKeyType: string | null;
+  /** The player's registered account at a provider that pays one (Hashlee's gateway_unit_account_id). */
+  accountId: string | null;
   beneficiaryDocument: string;
   beneficiaryName: string | null;
   playerId: string;

@@ -25,13 +25,18 @@ export class FakeHashlee extends FakeServer {
   readonly token = 'hl-token';
   readonly signature = 'hl-signature';
   readonly unit = 'vojvzo';
-  readonly accountId = 'jqozmk';
+  /** Accounts registered in Hashlee's back office, by gateway_unit_account_id: one per player, in their name. */
+  readonly accounts = new Map<string, { holderDocument: string }>();
   readonly withdrawals = new Map<string, HashleeWithdrawal>();
   readonly createCalls: Record<string, string>[] = [];
   private rateLimited = 0;
 
   settings() {
-    return { baseUrl: this.baseUrl, token: this.token, signature: this.signature, unit: this.unit, accountId: this.accountId };
+    return { baseUrl: this.baseUrl, token: this.token, signature: this.signature, unit: this.unit };
+  }
+
+  registerAccount(id: string, holderDocument: string): void {
+    this.accounts.set(id, { holderDocument });
   }
 
   rateLimitNext(requests: number): void {
@@ -93,6 +98,9 @@ export class FakeHashlee extends FakeServer {
     this.createCalls.push(form);
     const reject = () => this.json(res, 422, { message: 'The given data was invalid.', errors: { net_amount: ['The net amount field is required.'] } });
     if (!form.gateway_unit_account_id || !['BRL', 'BTC'].includes(form.currency) || !form.net_amount) return reject();
+    if (!this.accounts.has(form.gateway_unit_account_id)) {
+      return this.json(res, 422, { message: 'The given data was invalid.', errors: { gateway_unit_account_id: ['The selected gateway unit account id is invalid.'] } });
+    }
     const net = Number(form.net_amount);
     const withdrawal: HashleeWithdrawal = {
       hash: randomUUID(),
