@@ -170,11 +170,7 @@ describe('Hashlee payouts', () => {
   });
 
   it('a timed-out create whose listing never shows it is not sent again: it goes to review', async () => {
-    s.fake.lookupLagMs = 3_600_000;
-    s.fake.failNextCreate('timeout-after-create');
-    const { id } = await s.payoutFor();
-    await s.until(id, 'review');
-    s.fake.lookupLagMs = 0;
+    const { id } = await s.inReviewAfterLostAnswer();
     expect(s.fake.createsOf(id)).toBe(1);
   });
 

@@ -56,10 +56,8 @@ describe('Orkestra: a lost create answer and a lookup that lags behind the creat
   });
 
   it('a lookup that never shows it sends the payout to review after the lookups, still with one create, and the reserve held', async () => {
+    const { playerId, id } = await s.inReviewAfterLostAnswer();
     s.fake.lookupLagMs = HOUR;
-    s.fake.failNextCreate('timeout-after-create');
-    const { playerId, id } = await s.payoutFor();
-    await s.until(id, 'review');
     await new Promise((r) => setTimeout(r, 300)); // the hourly checks of a payout in review never re-send
     expect(s.fake.createsOf(id)).toBe(1);
     const { body } = await s.t.operator('get', `/payouts/${id}`);
@@ -73,11 +71,7 @@ describe('Orkestra: a lost create answer and a lookup that lags behind the creat
   });
 
   it('once the lookup catches up, a payout in review adopts the status Orkestra reports', async () => {
-    s.fake.lookupLagMs = HOUR;
-    s.fake.failNextCreate('timeout-after-create');
-    const { id } = await s.payoutFor();
-    await s.until(id, 'review');
-    s.fake.lookupLagMs = 0;
+    const { id } = await s.inReviewAfterLostAnswer();
     s.fake.byOurId(id)!.status = 'COMPLETED';
     await s.until(id, 'succeeded');
     expect(s.fake.createsOf(id)).toBe(1);

@@ -38,11 +38,7 @@ describe.each(['direct', 'butler'] as const)('PayStar payouts (%s)', (mode) => {
 
   // -1-4007 makes a re-send under the same id harmless; the Butler bridge documents no such refusal
   (mode === 'direct' ? it : it.skip)('with a lookup that never shows the order, re-sends stop at the first -1-4007: two creates, one order, then review', async () => {
-    s.fake.lookupLagMs = 3_600_000;
-    s.fake.failNextCreate('timeout-after-create');
-    const { id } = await s.payoutFor();
-    await s.until(id, 'review');
-    s.fake.lookupLagMs = 0;
+    const { id } = await s.inReviewAfterLostAnswer();
     expect(s.fake.createsOf(id)).toBe(2);
     expect([...s.fake.orders.values()].filter((o) => o.ours === id)).toHaveLength(1);
   });
@@ -56,11 +52,7 @@ describe.each(['direct', 'butler'] as const)('PayStar payouts (%s)', (mode) => {
   });
 
   (mode === 'butler' ? it : it.skip)('through Butler a lost create answer is never re-sent: one create, then review', async () => {
-    s.fake.lookupLagMs = 3_600_000;
-    s.fake.failNextCreate('timeout-after-create');
-    const { id } = await s.payoutFor();
-    await s.until(id, 'review');
-    s.fake.lookupLagMs = 0;
+    const { id } = await s.inReviewAfterLostAnswer();
     expect(s.fake.createsOf(id)).toBe(1);
   });
 

@@ -16,6 +16,11 @@ export interface PayoutSuite<F> {
   statusOf(id: string): Promise<string>;
   /** Waits until the worker has brought the payout to `status`. */
   until(id: string, status: string): Promise<void>;
+  /**
+   * A payout whose create answer is lost (the order is created, the answer times out) and whose lookups never show
+   * the order (they lag an hour behind), followed until it is in review; the lag is lifted before it returns.
+   */
+  inReviewAfterLostAnswer(): Promise<{ playerId: string; id: string }>;
   webhookUrl(): string;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
@@ -52,6 +57,17 @@ export function payoutSuite<F extends FakeServer>(
         if ((await suite.statusOf(id)) === status) return;
       }
       throw new Error(`payout ${id} is ${await suite.statusOf(id)}, not ${status}`);
+    },
+    async inReviewAfterLostAnswer() {
+      suite.fake.lookupLagMs = 3_600_000;
+      suite.fake.failNextCreate('timeout-after-create');
+      try {
+        const payout = await suite.payoutFor();
+        await suite.until(payout.id, 'review');
+        return payout;
+      } finally {
+        suite.fake.lookupLagMs = 0;
+      }
     },
     webhookUrl: () => `http://127.0.0.1:${(suite.t.server.address() as { port: number }).port}/webhooks/payouts/${provider}`,
     async startWorker() {
