@@ -31,14 +31,37 @@ export async function seed(db: Knex, players: number): Promise<number> {
 }
 
 /**
- * The database's own limit for the work of a bet: the very routine the server calls for POST /wallet/withdraw
- * (lock, checks, conditional debit, transfer, round, activity, stored answer), from a pool, committed durably,
- * no HTTP, no JSON, no signature.
+ * The ceiling: the least work a durable bet can be. One statement: a conditional debit of the player's row and one
+ * ledger insert, committed with the server's settings (synchronous_commit on). Its own two tables, so that it never
+ * touches the wallet's ledger; the README prints this SQL.
  */
-export async function databaseLimit(
-  url: string,
-  options: { clientId: number; players: number; connections: number; seconds: number; hot: boolean; stakeMinor: number; idPrefix?: string },
-): Promise<ScenarioStats> {
+export const MINIMAL_BET_SQL = `WITH debit AS (
+  UPDATE bench_minimal_accounts SET balance = balance - $2 WHERE id = $1 AND balance >= $2 RETURNING id, balance)
+INSERT INTO bench_minimal_entries (account_id, amount, balance_after) SELECT id, $2, balance FROM debit`;
+
+export async function seedMinimalBet(db: Knex, players: number): Promise<void> {
+  await db.raw(`
+    CREATE TABLE IF NOT EXISTS bench_minimal_accounts (id bigint PRIMARY KEY, balance bigint NOT NULL CHECK (balance >= 0));
+    CREATE TABLE IF NOT EXISTS bench_minimal_entries (id bigserial PRIMARY KEY, account_id bigint NOT NULL, amount bigint NOT NULL,
+      balance_after bigint NOT NULL);
+    INSERT INTO bench_minimal_accounts SELECT i, ${SEED_MINOR} FROM generate_series(0, ${players - 1}) AS i ON CONFLICT DO NOTHING;
+    ANALYZE bench_minimal_accounts;`);
+}
+
+export interface PoolRun {
+  clientId: number;
+  players: number;
+  connections: number;
+  seconds: number;
+  /** Every call on player 0, or spread over the others. */
+  hot: boolean;
+  stakeMinor: number;
+  idPrefix?: string;
+}
+
+/** Calls one prepared statement from a pool of `connections` for `seconds`; `call` gives its values for call n. */
+async function drivePool(url: string, options: PoolRun, statement: { name: string; text: string }, call: (n: number, player: number, id: string) => unknown[],
+  succeeded: (row: Record<string, unknown> | undefined) => { ok: boolean; code?: string }): Promise<ScenarioStats> {
   const pool = new Pool({ connectionString: url, max: options.connections });
   const recorder = new Recorder();
   const started = process.hrtime.bigint();
@@ -48,22 +71,34 @@ export async function databaseLimit(
     while (process.hrtime.bigint() < deadline) {
       const n = counter++;
       const player = options.hot ? 0 : 1 + (n % (options.players - 1));
-      const id = `${options.idPrefix ?? ''}${options.hot ? 'dbh' : 'dbs'}-${n}`;
-      const hash = createHash('sha256').update(id).digest('hex');
+      const id = `${options.idPrefix ?? ''}${options.hot ? 'dbh' : 'dbs'}-${statement.name}-${n}`;
       const sent = process.hrtime.bigint();
-      const result = await pool.query(
-        'SELECT * FROM wallet_withdraw($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
-        [options.clientId, id, hash, playerId(player), sessionId(player), 'EUR', 'bench-slot', `r-${id}`,
-          options.stakeMinor, options.stakeMinor, null, false],
-      );
-      const row = result.rows[0];
-      recorder.record(Number(process.hrtime.bigint() - sent) / 1e6, row.r_status === 200, id, row.r_code ?? undefined);
+      const result = await pool.query({ ...statement, values: call(n, player, id) });
+      const outcome = succeeded(result.rows[0] ?? (result.rowCount === 1 ? {} : undefined));
+      recorder.record(Number(process.hrtime.bigint() - sent) / 1e6, outcome.ok, id, outcome.code);
     }
   };
   await Promise.all(Array.from({ length: options.connections }, worker));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await pool.end();
   return recorder.summary(seconds);
+}
+
+/** The ceiling (MINIMAL_BET_SQL) from a pool: spread over the players, or all on one row. */
+export function minimalBetLimit(url: string, options: PoolRun): Promise<ScenarioStats> {
+  return drivePool(url, options, { name: 'bench_minimal_bet', text: MINIMAL_BET_SQL }, (_n, player) => [player, options.stakeMinor],
+    (row) => ({ ok: row !== undefined, code: row === undefined ? 'NOT_DEBITED' : undefined }));
+}
+
+/**
+ * The routine's own limit: the very routine the server calls for POST /wallet/withdraw (lock, checks, conditional
+ * debit, transfer, round, activity, stored answer), prepared, from a pool, no HTTP, no JSON, no signature.
+ */
+export function routineLimit(url: string, options: PoolRun): Promise<ScenarioStats> {
+  return drivePool(url, options, { name: 'bench_wallet_withdraw', text: 'SELECT * FROM wallet_withdraw($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)' },
+    (_n, player, id) => [options.clientId, id, createHash('sha256').update(id).digest('hex'), playerId(player), sessionId(player), 'EUR', 'bench-slot',
+      `r-${id}`, options.stakeMinor, options.stakeMinor, null, false],
+    (row) => ({ ok: row?.r_status === 200, code: (row?.r_code as string | undefined) ?? undefined }));
 }
 
 /** Movements the wallet made for aggregator calls, and the accepted calls that should each have made one. */

@@ -1,10 +1,13 @@
 /**
- * npm run bench [-- --quick]: how close is the wallet to the limit of its own database on this machine?
+ * npm run bench [-- --quick]: how close is the wallet to what its own database can do on this machine?
  *
  * 1. A fresh embedded PostgreSQL (or BENCH_DATABASE_URL), migrated and seeded with 10,000 funded players.
- * 2. The database limit: the withdraw routine called straight from a connection pool (no HTTP), spread and hot.
- * 3. The server in production mode in its own process, driven over HTTP by a load process of its own.
- * 4. Figures per scenario, the ratio to the database limit, then the ledger proof and the movement count.
+ * 2. The ceiling: the minimal durable bet (one conditional debit and one ledger insert in one statement) from a
+ *    pool, spread and on one row; next to it the wallet's withdraw routine called the same way (no HTTP).
+ * 3. The server in production mode in its own process, driven over HTTP by a load process of its own, at 8 and at
+ *    64 requests in flight.
+ * 4. Figures per scenario, each as a ratio to the ceiling, the server's memory, then the ledger proof and the
+ *    movement count.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,22 +17,23 @@ import { createDb, migrate, startEmbeddedPostgres, EmbeddedDatabase } from '../s
 import { createLogger } from '../src/log';
 import { freePort } from '../src/http';
 import { checkLedger } from '../src/ledger';
-import { BENCH_CLIENT, databaseLimit, movementCounts, seed } from './database';
+import { BENCH_CLIENT, minimalBetLimit, movementCounts, PoolRun, routineLimit, seed, seedMinimalBet } from './database';
 import { LoadOptions } from './load';
 import { ScenarioName } from './scenarios';
 import { ScenarioStats } from './stats';
 
 const quick = process.argv.includes('--quick');
-const SECONDS = quick ? 2 : Number(process.env.BENCH_SECONDS ?? 15);
-const PLAYERS = quick ? 500 : 10_000;
-// 8 in flight saturates this 2-core machine; more only adds queueing (32 gives the same req/s at 4× the latency)
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
-// the database limit is the best of these pool sizes, so the wallet is compared with the database at its best
-const LIMIT_POOLS = quick ? [8] : [4, 8, 16];
+const SECONDS = quick ? 1.5 : Number(process.env.BENCH_SECONDS ?? 8);
+const PLAYERS = quick ? 2_000 : 10_000;
+const IN_FLIGHT = (process.env.BENCH_IN_FLIGHT?.split(',') ?? ['8', '64']).map(Number);
+// the ceiling is the best of these pool sizes, so the wallet is compared with the database at its best
+const LIMIT_POOLS = quick ? [16] : [4, 8, 16];
 const DB_POOL = Number(process.env.BENCH_DB_POOL ?? 16);
 const STAKE = 0.01;
 const WARM_UP_SECONDS = quick ? 1 : 3;
-const SCENARIOS = (process.env.BENCH_SCENARIOS?.split(',') ?? ['withdraw', 'deposit', 'balance', 'mix', 'hot-withdraw', 'duplicates']) as ScenarioName[];
+const SCENARIOS = (process.env.BENCH_SCENARIOS?.split(',') ?? ['withdraw', 'deposit', 'rollback', 'balance', 'mix', 'hot-withdraw', 'duplicates']) as ScenarioName[];
+/** Scenarios whose every call is a money movement on a spread player, compared with the spread ceiling. */
+const SPREAD_MONEY: ScenarioName[] = ['withdraw', 'deposit', 'rollback', 'duplicates'];
 
 const logger = createLogger('warn');
 
@@ -76,7 +80,50 @@ function runLoad(options: LoadOptions): Promise<ScenarioStats> {
   });
 }
 
-const pct = (x: number) => `${Math.round(x * 100)} %`;
+const pct = (x: number | undefined) => (x === undefined ? '' : `${Math.round(x * 100)} %`);
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+
+/** The resident memory of a process, from /proc (Linux), in MiB. */
+function rssMiB(pid: number | undefined): number | null {
+  try {
+    const kib = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return kib ? Math.round(Number(kib[1]) / 102.4) / 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+type Measured = ScenarioStats & { pool: number };
+
+/** The ceiling and the routine at every pool size, spread and on one row; the best pool of each. */
+async function databaseFigures(url: string, base: Omit<PoolRun, 'connections' | 'hot'>) {
+  const runs: { pool: number; hot: boolean; minimal: ScenarioStats; routine: ScenarioStats }[] = [];
+  for (const hot of [false, true]) {
+    for (const pool of LIMIT_POOLS) {
+      const options = { ...base, connections: pool, hot, idPrefix: `p${pool}-` };
+      const minimal = await minimalBetLimit(url, options);
+      const routine = await routineLimit(url, options);
+      runs.push({ pool, hot, minimal, routine });
+      console.log(`  pool ${String(pool).padStart(2)}, ${hot ? 'one row   ' : 'spread    '}: minimal bet ${String(minimal.rps).padStart(6)} tx/s, ` +
+        `withdraw routine ${String(routine.rps).padStart(6)} tx/s (${pct(ratio(routine.rps, minimal.rps))})`);
+    }
+  }
+  const best = (hot: boolean, key: 'minimal' | 'routine'): Measured => {
+    const top = runs.filter((r) => r.hot === hot).reduce((a, b) => (b[key].rps > a[key].rps ? b : a));
+    return { ...top[key], pool: top.pool };
+  };
+  const atSamePool = (hot: boolean) => {
+    const top = runs.filter((r) => r.hot === hot).reduce((a, b) => (b.minimal.rps > a.minimal.rps ? b : a));
+    return ratio(top.routine.rps, top.minimal.rps);
+  };
+  const routineSuccesses = runs.reduce((sum, r) => sum + r.routine.distinctSuccesses, 0);
+  return {
+    ceiling: { spread: best(false, 'minimal'), hot: best(true, 'minimal') },
+    routine: { spread: best(false, 'routine'), hot: best(true, 'routine') },
+    routineRatio: { spread: atSamePool(false), hot: atSamePool(true) },
+    routineSuccesses,
+  };
+}
 
 async function main() {
   const { url, embedded, dir } = await database();
@@ -85,62 +132,60 @@ async function main() {
   try {
     await migrate(url);
     const clientId = await seed(db, PLAYERS);
-    console.log(`wallet benchmark: ${os.cpus().length} cores, ${PLAYERS} players, ${SECONDS} s per scenario, ` +
-      `${CONNECTIONS} HTTP connections, server pool ${DB_POOL}${quick ? ' (quick)' : ''}\n`);
+    await seedMinimalBet(db, PLAYERS);
+    console.log(`wallet benchmark: ${os.cpus().length} cores, ${PLAYERS} players, ${SECONDS} s per run, ` +
+      `${IN_FLIGHT.join(' and ')} HTTP requests in flight, server pool ${DB_POOL}${quick ? ' (quick)' : ''}\n`);
 
-    const limitOptions = { clientId, players: PLAYERS, connections: DB_POOL, seconds: SECONDS, stakeMinor: Math.round(STAKE * 100) };
-    // (distinctSuccesses of a limit sums every pool's run: all of them moved money)
+    const base = { clientId, players: PLAYERS, seconds: SECONDS, stakeMinor: Math.round(STAKE * 100) };
     // Untimed warm-up: a new cluster first creates its WAL segments and writes first-touch pages; neither side
     // of the comparison should pay for that.
-    const warmUp = await databaseLimit(url, { ...limitOptions, seconds: WARM_UP_SECONDS, hot: false, idPrefix: 'warm-' });
-    const best = async (hot: boolean) => {
-      let top: (ScenarioStats & { pool: number }) | undefined;
-      for (const connections of LIMIT_POOLS) {
-        const stats = await databaseLimit(url, { ...limitOptions, connections, hot, idPrefix: `p${connections}-` });
-        console.log(`  database, withdraw routine, ${hot ? 'one hot player' : 'spread'}, pool ${connections}: ${stats.rps} tx/s`);
-        if (!top || stats.rps > top.rps) top = { ...stats, pool: connections, distinctSuccesses: (top?.distinctSuccesses ?? 0) + stats.distinctSuccesses };
-        else top.distinctSuccesses += stats.distinctSuccesses;
-      }
-      return top!;
-    };
-    const limit = { spread: await best(false), hot: await best(true) };
-    console.log(`database limit (best pool): spread ${limit.spread.rps} tx/s, one hot player ${limit.hot.rps} tx/s`);
+    const warmUp = await routineLimit(url, { ...base, connections: DB_POOL, seconds: WARM_UP_SECONDS, hot: false, idPrefix: 'warm-' });
+    await minimalBetLimit(url, { ...base, connections: DB_POOL, seconds: WARM_UP_SECONDS, hot: false, idPrefix: 'warm-' });
+    const figures = await databaseFigures(url, base);
+    const { ceiling } = figures;
+    console.log(`ceiling (minimal bet, best pool): spread ${ceiling.spread.rps} tx/s (pool ${ceiling.spread.pool}), one row ${ceiling.hot.rps} tx/s (pool ${ceiling.hot.pool})`);
 
     const port = await freePort();
     server = await startServer(url, port);
-    const load = (scenarioName: ScenarioName, seconds: number, previousWithdraws: number, idPrefix?: string) =>
+    const load = (scenarioName: ScenarioName, concurrency: number, seconds: number, previousWithdraws: number, idPrefix: string) =>
       runLoad({
         baseUrl: `http://127.0.0.1:${port}`,
         ...BENCH_CLIENT,
         scenario: scenarioName,
         world: { players: PLAYERS, stake: STAKE },
         previousWithdraws,
-        concurrency: CONNECTIONS,
+        concurrency,
         seconds,
         idPrefix,
       });
-    const serverWarmUp = await load('mix', WARM_UP_SECONDS, 0, 'warm-'); // JIT and pool warm-up, untimed
-    const results: Partial<Record<ScenarioName, ScenarioStats & { ratio?: number }>> = {};
-    let withdraws = 0;
-    for (const name of SCENARIOS) {
-      const stats = await load(name, SECONDS, withdraws);
-      if (name === 'withdraw') withdraws = stats.distinctSuccesses;
-      const base = name === 'hot-withdraw' ? limit.hot.rps : name === 'withdraw' || name === 'duplicates' ? limit.spread.rps : undefined;
-      results[name] = { ...stats, ...(base ? { ratio: Math.round((stats.rps / base) * 100) / 100 } : {}) };
+    const serverWarmUp = await load('mix', IN_FLIGHT[0], WARM_UP_SECONDS, 0, 'warm-'); // JIT and pool warm-up, untimed
+    const rssAfterWarmUp = rssMiB(server.pid);
+    const results: Record<string, ScenarioStats & { scenario: ScenarioName; inFlight: number; ratio?: number }> = {};
+    for (const inFlight of IN_FLIGHT) {
+      let withdraws = 0;
+      for (const name of SCENARIOS) {
+        const stats = await load(name, inFlight, SECONDS, withdraws, `c${inFlight}-`);
+        if (name === 'withdraw') withdraws = stats.distinctSuccesses;
+        const against = name === 'hot-withdraw' ? ceiling.hot.rps : SPREAD_MONEY.includes(name) ? ceiling.spread.rps : undefined;
+        results[`${name} @${inFlight}`] = { ...stats, scenario: name, inFlight, ...(against ? { ratio: ratio(stats.rps, against) } : {}) };
+      }
     }
+    const rssAtEnd = rssMiB(server.pid);
 
-    console.log('\nscenario        req/s    p50 ms   p99 ms   max ms   errors   wallet ÷ db limit');
+    console.log('\nscenario @ in flight      req/s    p50 ms   p99 ms   max ms   errors   ÷ ceiling');
+    console.log(`${'routine, spread'.padEnd(22)} ${String(figures.routine.spread.rps).padStart(8)} ${figures.routine.spread.p50Ms.toFixed(2).padStart(9)} ${figures.routine.spread.p99Ms.toFixed(2).padStart(8)}` +
+      `${''.padStart(18)}   ${pct(figures.routineRatio.spread)} (same pool)`);
     for (const [name, r] of Object.entries(results)) {
       console.log(
-        `${name.padEnd(14)} ${String(r!.rps).padStart(6)} ${r!.p50Ms.toFixed(2).padStart(9)} ${r!.p99Ms.toFixed(2).padStart(8)} ` +
-          `${r!.maxMs.toFixed(1).padStart(8)} ${String(r!.errors).padStart(8)}   ${r!.ratio === undefined ? '' : pct(r!.ratio)}`,
+        `${name.padEnd(22)} ${String(r.rps).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(8)} ` +
+          `${r.maxMs.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}   ${pct(r.ratio)}`,
       );
     }
+    console.log(`\nserver RSS: ${rssAfterWarmUp} MiB after warm-up, ${rssAtEnd} MiB after the last run`);
 
     const ledger = await checkLedger(db);
     const counts = await movementCounts(db);
-    const clientSuccesses = [...Object.values(results), limit.spread, limit.hot, warmUp, serverWarmUp]
-      .reduce((sum, r) => sum + r!.distinctSuccesses, 0);
+    const clientSuccesses = [...Object.values(results), warmUp, serverWarmUp].reduce((sum, r) => sum + r.distinctSuccesses, figures.routineSuccesses);
     const checks = {
       ledgerSound: ledger.sound,
       transfers: ledger.transfers,
@@ -148,15 +193,22 @@ async function main() {
       acceptedCalls: counts.acceptedCalls,
       distinctSuccessesSeenByClients: clientSuccesses,
       movementsMatch: counts.movements === counts.acceptedCalls && counts.movements === clientSuccesses,
-      zeroErrors: Object.values(results).every((r) => r!.errors === 0),
+      zeroErrors: Object.values(results).every((r) => r.errors === 0),
+      rssFlat: rssAfterWarmUp !== null && rssAtEnd !== null && rssAtEnd <= rssAfterWarmUp * 1.2,
     };
-    console.log(`\nledger ${ledger.sound ? 'sound' : 'NOT SOUND'} (${ledger.transfers} transfers); ` +
+    console.log(`ledger ${ledger.sound ? 'sound' : 'NOT SOUND'} (${ledger.transfers} transfers); ` +
       `movements ${counts.movements} = accepted calls ${counts.acceptedCalls} = distinct successes seen by clients ${clientSuccesses}: ${checks.movementsMatch ? 'yes' : 'NO'}`);
+    const at = (name: ScenarioName, inFlight: number) => results[`${name} @${inFlight}`];
+    const everyInFlight = (test: (inFlight: number) => boolean) => IN_FLIGHT.every(test);
     const targets = {
-      spreadWithdraw60: (results.withdraw?.ratio ?? 0) >= 0.6,
-      spreadWithdrawP99Under25ms: (results.withdraw?.p99Ms ?? Infinity) <= 25,
-      hotWithdraw50: (results['hot-withdraw']?.ratio ?? 0) >= 0.5,
-      balance5000: (results.balance?.rps ?? 0) >= 5000,
+      routine50: figures.routineRatio.spread >= 0.5,
+      httpWithdraw25: everyInFlight((c) => (at('withdraw', c)?.ratio ?? 0) >= 0.25),
+      depositRollback25: everyInFlight((c) => (at('deposit', c)?.ratio ?? 0) >= 0.25 && (at('rollback', c)?.ratio ?? 0) >= 0.25),
+      withdrawP99: (at('withdraw', 8)?.p99Ms ?? Infinity) <= 20 && (at('withdraw', 64)?.p99Ms ?? Infinity) <= 60,
+      hot50: Math.max(...IN_FLIGHT.map((c) => at('hot-withdraw', c)?.ratio ?? 0)) >= 0.5,
+      balance5000: Math.max(...IN_FLIGHT.map((c) => at('balance', c)?.rps ?? 0)) >= 5000,
+      rssFlat: checks.rssFlat,
+      stretchWithdraw50: everyInFlight((c) => (at('withdraw', c)?.ratio ?? 0) >= 0.5),
     };
     console.log(`targets: ${Object.entries(targets).map(([k, v]) => `${k} ${v ? 'met' : 'MISSED'}`).join(', ')}`);
 
@@ -164,9 +216,10 @@ async function main() {
       at: new Date().toISOString(),
       quick,
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-      settings: { seconds: SECONDS, players: PLAYERS, httpConnections: CONNECTIONS, serverPool: DB_POOL, stake: STAKE },
-      databaseLimit: limit,
+      settings: { seconds: SECONDS, players: PLAYERS, inFlight: IN_FLIGHT, serverPool: DB_POOL, limitPools: LIMIT_POOLS, stake: STAKE },
+      database: figures,
       scenarios: results,
+      serverRssMiB: { afterWarmUp: rssAfterWarmUp, atEnd: rssAtEnd },
       checks,
       targets,
     };

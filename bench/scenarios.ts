@@ -4,7 +4,7 @@
  * scenario placed, and the duplicate scenario can resend earlier requests byte for byte.
  */
 export interface Step {
-  path: '/wallet/balance' | '/wallet/withdraw' | '/wallet/deposit';
+  path: '/wallet/balance' | '/wallet/withdraw' | '/wallet/deposit' | '/wallet/rollback';
   body: Record<string, unknown>;
   transactionId?: string;
 }
@@ -46,11 +46,19 @@ function winStep(world: World, player: number, id: string, betId: string, round:
   };
 }
 
+function rollbackStep(player: number, id: string, betId: string, round: string): Step {
+  return {
+    path: '/wallet/rollback',
+    transactionId: id,
+    body: { playerId: playerId(player), sessionId: sessionId(player), currency: 'EUR', gameId: 'bench-slot', gameRoundId: round, transactionId: id, withdrawTransactionId: betId },
+  };
+}
+
 function balance(player: number): Step {
   return { path: '/wallet/balance', body: { playerId: playerId(player), sessionId: sessionId(player), currency: 'EUR' } };
 }
 
-export type ScenarioName = 'withdraw' | 'deposit' | 'balance' | 'mix' | 'hot-withdraw' | 'duplicates';
+export type ScenarioName = 'withdraw' | 'deposit' | 'rollback' | 'balance' | 'mix' | 'hot-withdraw' | 'duplicates';
 
 /** Returns the step source of a scenario: next(n) gives the n-th step of the whole run (n counts from 0). */
 export function scenario(name: ScenarioName, world: World, previousWithdraws: number, idPrefix = ''): (n: number) => Step[] {
@@ -67,6 +75,9 @@ export function scenario(name: ScenarioName, world: World, previousWithdraws: nu
         const k = n % Math.max(1, previousWithdraws);
         return [win(world, spread(k), `d-${n}`, `w-${k}`, `r-w-${k}`)];
       };
+    case 'rollback':
+      // a bet and its rollback: every rollback refunds a bet once (a rollback with nothing to refund moves nothing)
+      return (n) => [bet(world, spread(n), `b-${n}`, `r-b-${n}`), rollbackStep(spread(n), idPrefix + `rb-${n}`, idPrefix + `b-${n}`, idPrefix + `r-b-${n}`)];
     case 'balance':
       return (n) => [balance(spread(n))];
     case 'mix':

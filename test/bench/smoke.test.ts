@@ -1,4 +1,4 @@
-import { BENCH_CLIENT, databaseLimit, movementCounts, seed } from '../../bench/database';
+import { BENCH_CLIENT, minimalBetLimit, movementCounts, routineLimit, seed, seedMinimalBet } from '../../bench/database';
 import { drive } from '../../bench/load';
 import { ScenarioName } from '../../bench/scenarios';
 import { expectSoundLedger, startTestApp, TestApp } from '../support/app';
@@ -10,6 +10,7 @@ const PLAYERS = 50;
 beforeAll(async () => {
   t = await startTestApp();
   clientId = await seed(t.db, PLAYERS);
+  await seedMinimalBet(t.db, PLAYERS);
 });
 afterAll(() => t.close());
 
@@ -18,7 +19,7 @@ describe('npm run bench (smoke)', () => {
     const { port } = t.server.address() as { port: number };
     let withdraws = 0;
     let successes = 0;
-    const scenarios: ScenarioName[] = ['withdraw', 'deposit', 'balance', 'mix', 'hot-withdraw', 'duplicates'];
+    const scenarios: ScenarioName[] = ['withdraw', 'deposit', 'rollback', 'balance', 'mix', 'hot-withdraw', 'duplicates'];
     for (const scenario of scenarios) {
       const stats = await drive({
         baseUrl: `http://127.0.0.1:${port}`,
@@ -34,9 +35,12 @@ describe('npm run bench (smoke)', () => {
       if (scenario === 'withdraw') withdraws = stats.distinctSuccesses;
       successes += stats.distinctSuccesses;
     }
-    const direct = await databaseLimit(t.url, { clientId, players: PLAYERS, connections: 2, seconds: 0.2, hot: false, stakeMinor: 1 });
+    const run = { clientId, players: PLAYERS, connections: 2, seconds: 0.2, hot: false, stakeMinor: 1 };
+    const direct = await routineLimit(t.url, run);
     expect(direct.errors).toBe(0);
     successes += direct.distinctSuccesses;
+    const minimal = await minimalBetLimit(t.url, run);
+    expect({ errors: minimal.errors, some: minimal.requests > 0 }).toEqual({ errors: 0, some: true });
     const counts = await movementCounts(t.db);
     expect(counts).toEqual({ movements: successes, acceptedCalls: successes });
     await expectSoundLedger(t);
