@@ -8,8 +8,6 @@ import { migrations } from '../migrations';
 import { ignoreProgress, OnProgress } from './progress';
 import { Logger as WorkerLogger, runMigrations } from 'graphile-worker';
 import { Logger } from './log';
-import { LEDGER_ROUTINES } from './ledger';
-import { WALLET_ROUTINES } from './wallet';
 
 export type Db = Knex;
 
@@ -47,6 +45,8 @@ class ListMigrationSource implements Knex.MigrationSource<(typeof migrations)[nu
 }
 
 const MIGRATIONS = { migrationSource: new ListMigrationSource() };
+/** The money routines, in .sql files beside the services that call them; the ledger's first. */
+const ROUTINE_FILES = ['ledger/routines.sql', 'wallet/routines.sql'];
 const MIGRATE_LOCK = 7_340_001;
 const MIGRATION_LOCK_TIMEOUT_MS = 60_000;
 const MIGRATE_WAIT_MS = 30 * 60_000;
@@ -68,8 +68,7 @@ export async function migrate(databaseUrl: string, onProgress: OnProgress = igno
     const applied = await applyMigrations(db, onProgress);
     // the payout job queue keeps its own schema (graphile_worker) and migrates it itself, under its own lock
     await runMigrations({ connectionString: databaseUrl, logger: quietWorkerLogger });
-    await db.raw(LEDGER_ROUTINES);
-    await db.raw(WALLET_ROUTINES);
+    for (const file of ROUTINE_FILES) await db.raw(fs.readFileSync(path.join(__dirname, file), 'utf8'));
     return applied;
   } finally {
     await db.destroy();

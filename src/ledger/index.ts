@@ -12,4 +12,3 @@ export { runIdempotent } from './idempotency';
 export type { StoredResponse } from './idempotency';
 export { checkLedger, describeLedgerReport, inSnapshot } from './check';
 export type { LedgerReport, LedgerProblem } from './check';
-export { LEDGER_ROUTINES, HOUSE_SHARDS } from './routines';

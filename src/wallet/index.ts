@@ -1,3 +1,2 @@
 export { mountWallet } from './router';
-export { WALLET_ROUTINES } from './routines';
 export { signingText, hmacSignature } from './signature';

@@ -1,19 +1,16 @@
-/**
- * The only code that changes a balance. Installed (CREATE OR REPLACE) after every migration run, so the
- * database always holds the version that sits next to the service using it.
- *
- * Sign convention: an account's balance is the sum of its credits minus the sum of its debits, so every
- * transfer adds to one account what it takes from another and all balances of a currency sum to zero.
- */
-export const HOUSE_SHARDS = 64;
+-- The ledger's routines, installed (CREATE OR REPLACE) by the migrator after every migration run, so the database
+-- always holds the version that sits next to the service using it. ledger_transfer is the one way the operator API
+-- and the payouts move money; the wallet's routines (src/wallet/routines.sql) write the same transfer rows inline.
+--
+-- Sign convention: an account's balance is the sum of its credits minus the sum of its debits, so every transfer
+-- adds to one account what it takes from another and all balances of a currency sum to zero.
 
-export const LEDGER_ROUTINES = `
--- The house side of game play is split over ${HOUSE_SHARDS} shard accounts per currency so that bets of
--- different players do not queue on one hot row; reports add the shards up.
+-- The house side of game play is split over 64 shard accounts per currency so that bets of different players do
+-- not queue on one hot row (the wallet picks shard player id % 64); reports add the shards up.
 CREATE OR REPLACE FUNCTION ledger_ensure_currency(p_currency char(3)) RETURNS void
 LANGUAGE sql AS $$
   INSERT INTO accounts (kind, currency, shard, allow_negative)
-  SELECT 'house', p_currency, s, true FROM generate_series(0, ${HOUSE_SHARDS - 1}) AS s
+  SELECT 'house', p_currency, s, true FROM generate_series(0, 63) AS s
   UNION ALL SELECT 'operator_funding', p_currency, 0, true
   UNION ALL SELECT 'corrections', p_currency, 0, true
   UNION ALL SELECT 'payout_in_flight', p_currency, 0, false
@@ -25,11 +22,6 @@ CREATE OR REPLACE FUNCTION ledger_system_account(p_kind text, p_currency char(3)
 RETURNS bigint LANGUAGE sql STABLE AS $$
   SELECT id FROM accounts
   WHERE kind = p_kind AND currency = p_currency AND shard = p_shard AND player_id IS NULL;
-$$;
-
-CREATE OR REPLACE FUNCTION ledger_house_account(p_player_id bigint, p_currency char(3))
-RETURNS bigint LANGUAGE sql STABLE AS $$
-  SELECT ledger_system_account('house', p_currency, (p_player_id % ${HOUSE_SHARDS})::integer);
 $$;
 
 -- Moves p_amount from p_debit to p_credit and records the transfer, all in the caller's transaction.
@@ -74,4 +66,6 @@ BEGIN
   RETURN result;
 END;
 $$;
-`;
+
+-- Replaced by the flat wallet routines, which pick the house shard inline.
+DROP FUNCTION IF EXISTS ledger_house_account(bigint, char);
