@@ -25,6 +25,8 @@ export interface AppOptions {
   trustProxy?: string;
   /** When set, /metrics wants `Authorization: Bearer <it>`. */
   metricsToken?: string;
+  /** Wallet group commit (README "Benchmark"): batches in flight and calls per batch; 4 and 64 when absent. */
+  walletBatch?: { slots: number; maxCalls: number };
 }
 
 /** The express app; `app.locals.payoutEngine` is the engine the payout worker runs. */
@@ -43,7 +45,7 @@ export function createApp(options: AppOptions): Express {
   app.use(metrics.observe);
   app.use(operationsRoutes(options.db, metrics, options.metricsToken));
   app.use(docsRoutes());
-  mountWallet(app, options.db, options.walletPublicUrl);
+  mountWallet(app, options.db, options.walletPublicUrl, options.walletBatch ?? { slots: 4, maxCalls: 64 });
   app.use(payoutWebhookRoutes(payoutEngine));
   const auth = operatorAuth(options.operatorToken, options.operatorAuthFailureLimit ?? 20);
   app.use('/operator', operatorRouter(options.db, auth, [

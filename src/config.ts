@@ -24,6 +24,8 @@ export interface Config {
   /** How long one report or ledger-check query may run. */
   reportTimeoutMs: number;
   production: boolean;
+  /** Wallet group commit: batches in flight at once and calls per batch (README "Benchmark"). */
+  walletBatch: { slots: number; maxCalls: number };
   payouts: PayoutsConfig;
 }
 
@@ -154,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: optional(env, 'TRUST_PROXY'),
     metricsToken: optional(env, 'METRICS_TOKEN'),
     production,
+    walletBatch: { slots: integer(env, 'WALLET_BATCH_SLOTS', 4, 1, 256), maxCalls: integer(env, 'WALLET_BATCH_MAX_CALLS', 64, 1, 1000) },
     payouts: payoutsConfig(env),
   };
 }

@@ -9,6 +9,7 @@ import depositSchema from '../../schemas/wallet-deposit.json';
 import rollbackSchema from '../../schemas/wallet-rollback.json';
 import { ApiClient, ClientDirectory, signatureMatches, signingText } from './signature';
 import * as wallet from './service';
+import { GroupCommitOptions, walletService } from './service';
 
 interface BalanceBody {
   playerId: string;
@@ -132,8 +133,10 @@ function toApiError(error: unknown, req: Request): ApiError {
  * The four wallet routes, registered on the app itself: a nested Router, body-parser and res.send each cost
  * throughput on the hottest path of the server (see the README's benchmark section).
  */
-export function mountWallet(app: Express, db: Knex, publicUrl: string | undefined): void {
+export function mountWallet(app: Express, db: Knex, publicUrl: string | undefined, groupCommit: GroupCommitOptions): void {
   const signedBy = authenticate(new ClientDirectory(db), publicUrl);
+  const calls = walletService(db, groupCommit);
+  app.locals.groupCommit = calls.commits;
 
   const endpoint =
     (action: Action): RequestHandler =>
@@ -148,19 +151,19 @@ export function mountWallet(app: Express, db: Knex, publicUrl: string | undefine
       });
     };
 
-  app.post('/wallet/balance', endpoint(async ({ client }, value) => wallet.balance(db, client.id, validate.balance(value))));
+  app.post('/wallet/balance', endpoint(async ({ client }, value) => calls.balance(client.id, validate.balance(value))));
 
   app.post('/wallet/withdraw', endpoint(async ({ client }, value, texts) => {
     const body = validate.withdraw(value);
-    return wallet.withdraw(db, client.id, { ...body, ...moneyOf(body, texts) });
+    return calls.withdraw(client.id, { ...body, ...moneyOf(body, texts) });
   }));
 
   app.post('/wallet/deposit', endpoint(async ({ client }, value, texts) => {
     const body = validate.deposit(value);
-    return wallet.deposit(db, client.id, { ...body, ...moneyOf(body, texts) });
+    return calls.deposit(client.id, { ...body, ...moneyOf(body, texts) });
   }));
 
-  app.post('/wallet/rollback', endpoint(async ({ client }, value) => wallet.rollback(db, client.id, validate.rollback(value))));
+  app.post('/wallet/rollback', endpoint(async ({ client }, value) => calls.rollback(client.id, validate.rollback(value))));
 
   app.use('/wallet', (req: Request, res: Response) => {
     replyError(res, 404, BAD_REQUEST, `no wallet endpoint ${req.method} ${req.originalUrl}`, req.traceId);

@@ -351,3 +351,41 @@ DROP FUNCTION IF EXISTS wallet_open(integer, text, text, text, text), wallet_rep
   wallet_session_refusal(text, bigint, text), wallet_currency_refusal(text, text), wallet_limit_breach(bigint, bigint),
   wallet_record_round(integer, bigint, text, text, char, text, bigint, boolean), wallet_record_activity(bigint, text, bigint),
   wallet_client_enabled(integer);
+
+-- Group commit: the calls that reached the server together, run in one transaction, one round trip and one commit.
+-- p_calls is a JSON array of {kind, client, tx, hash, player, session, currency, game, round, amount, cash, jackpot,
+-- finished, withdrawTx}; each answer row carries the index of its call. Each call is the same function as alone.
+-- Locks are taken in one global order, so two batches (or a batch and a single call) never wait on each other in
+-- a circle: first the cash account of every player with a money call, in account id order, then the house shards
+-- in shard order (calls run sorted by their player's shard; one player's calls keep their order). A call that
+-- raises aborts the batch, and the server then runs each of its calls alone, so every call's outcome stays its own.
+CREATE OR REPLACE FUNCTION wallet_batch(p_calls jsonb)
+RETURNS TABLE (r_index integer, r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
+LANGUAGE plpgsql SET enable_seqscan = off AS $$
+DECLARE
+  c record;
+BEGIN
+  PERFORM FROM players p JOIN accounts a ON a.player_id = p.id
+   WHERE p.external_id IN (SELECT e->>'player' FROM jsonb_array_elements(p_calls) e WHERE e->>'kind' <> 'balance')
+   ORDER BY a.id FOR UPDATE OF a;
+  FOR c IN SELECT t.e, (t.i - 1)::integer AS idx FROM jsonb_array_elements(p_calls) WITH ORDINALITY AS t(e, i)
+           LEFT JOIN players p ON p.external_id = t.e->>'player'
+           ORDER BY coalesce(p.id % 64, -1), t.i LOOP
+    CASE c.e->>'kind'
+      WHEN 'balance' THEN
+        RETURN QUERY SELECT c.idx, b.* FROM wallet_balance((c.e->>'client')::integer, c.e->>'player', c.e->>'session', c.e->>'currency') b;
+      WHEN 'withdraw' THEN
+        RETURN QUERY SELECT c.idx, w.* FROM wallet_withdraw((c.e->>'client')::integer, c.e->>'tx', c.e->>'hash', c.e->>'player',
+          c.e->>'session', c.e->>'currency', c.e->>'game', c.e->>'round', (c.e->>'amount')::bigint, (c.e->>'cash')::bigint,
+          (c.e->>'jackpot')::bigint, (c.e->>'finished')::boolean) w;
+      WHEN 'deposit' THEN
+        RETURN QUERY SELECT c.idx, d.* FROM wallet_deposit((c.e->>'client')::integer, c.e->>'tx', c.e->>'hash', c.e->>'player',
+          c.e->>'currency', c.e->>'game', c.e->>'round', (c.e->>'amount')::bigint, (c.e->>'cash')::bigint,
+          (c.e->>'jackpot')::bigint, (c.e->>'finished')::boolean, c.e->>'withdrawTx') d;
+      WHEN 'rollback' THEN
+        RETURN QUERY SELECT c.idx, r.* FROM wallet_rollback((c.e->>'client')::integer, c.e->>'tx', c.e->>'hash', c.e->>'player',
+          c.e->>'currency', c.e->>'game', c.e->>'round', c.e->>'withdrawTx') r;
+    END CASE;
+  END LOOP;
+END;
+$$;

@@ -37,6 +37,7 @@ export interface RollbackCommand extends BalanceQuery {
 }
 
 interface OutcomeRow {
+  r_index?: number;
   r_status: number;
   r_code: string | null;
   r_reason: string | null;
@@ -61,46 +62,130 @@ interface PgConnection {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: OutcomeRow[] }>;
 }
 
-/** A routine called as a named prepared statement: parsed and planned once per connection, not per call. */
-interface Routine {
-  name: string;
-  text: string;
+type Kind = 'balance' | 'withdraw' | 'deposit' | 'rollback';
+
+/** One wallet call, by the names wallet_batch reads (src/wallet/routines.sql); amounts in minor units. */
+interface Call {
+  kind: Kind;
+  client: number;
+  player: string;
+  currency: string;
+  session?: string;
+  tx?: string;
+  hash?: string;
+  game?: string;
+  round?: string;
+  amount?: string;
+  cash?: string;
+  jackpot?: string | null;
+  finished?: boolean;
+  withdrawTx?: string;
 }
 
-function routine(name: string, parameters: number): Routine {
-  const placeholders = Array.from({ length: parameters }, (_, i) => `$${i + 1}`).join(', ');
-  return { name, text: `SELECT * FROM ${name}(${placeholders})` };
-}
-
-const ROUTINES = {
-  balance: routine('wallet_balance', 4),
-  withdraw: routine('wallet_withdraw', 12),
-  deposit: routine('wallet_deposit', 12),
-  rollback: routine('wallet_rollback', 8),
+/** Each routine's parameters in order: a call alone is a named prepared statement, parsed and planned once per connection. */
+const PARAMETERS: Record<Kind, (keyof Call)[]> = {
+  balance: ['client', 'player', 'session', 'currency'],
+  withdraw: ['client', 'tx', 'hash', 'player', 'session', 'currency', 'game', 'round', 'amount', 'cash', 'jackpot', 'finished'],
+  deposit: ['client', 'tx', 'hash', 'player', 'currency', 'game', 'round', 'amount', 'cash', 'jackpot', 'finished', 'withdrawTx'],
+  rollback: ['client', 'tx', 'hash', 'player', 'currency', 'game', 'round', 'withdrawTx'],
 };
 
-async function runOnce(db: Knex, r: Routine, values: unknown[]): Promise<OutcomeRow> {
+const STATEMENTS = Object.fromEntries(Object.entries(PARAMETERS).map(([kind, names]) => [kind, {
+  name: `wallet_${kind}`,
+  text: `SELECT * FROM wallet_${kind}(${names.map((_n, i) => `$${i + 1}`).join(', ')})`,
+}])) as Record<Kind, { name: string; text: string }>;
+const BATCH = { name: 'wallet_batch', text: 'SELECT * FROM wallet_batch($1::jsonb)' };
+
+async function onConnection<T>(db: Knex, work: (connection: PgConnection) => Promise<T>): Promise<T> {
   const connection = (await db.client.acquireConnection()) as PgConnection;
   try {
-    return (await connection.query({ name: r.name, text: r.text, values })).rows[0];
+    return await work(connection);
   } finally {
     await db.client.releaseConnection(connection);
   }
 }
 
 /**
- * Calls one wallet routine. Calls of one player are serialised by the database; the only race left is one
- * transactionId sent for two players at once, where the loser hits the unique key and is answered on the
- * second try from the stored row.
+ * One call alone. Calls of one player are serialised by the database; the only race left is one transactionId
+ * sent for two players at once, where the loser hits the unique key and is answered on the second try from the
+ * stored row.
  */
-async function callRoutine(db: Knex, r: Routine, values: unknown[]): Promise<WalletOutcome> {
-  let row: OutcomeRow;
+async function runAlone(db: Knex, call: Call): Promise<OutcomeRow> {
+  const statement = STATEMENTS[call.kind];
+  const values = PARAMETERS[call.kind].map((name) => call[name] ?? null);
+  const once = () => onConnection(db, async (c) => (await c.query({ ...statement, values })).rows[0]);
   try {
-    row = await runOnce(db, r, values);
+    return await once();
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    row = await runOnce(db, r, values);
+    return once();
   }
+}
+
+interface Pending {
+  call: Call;
+  resolve: (row: OutcomeRow) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface GroupCommitOptions {
+  /** Batches in flight at once (each on its own connection). */
+  slots: number;
+  /** Calls in one batch at most. */
+  maxCalls: number;
+}
+
+/**
+ * Group commit. A call that finds a slot free goes to the database at once, alone, so nothing waits at low load.
+ * Calls that arrive while every slot is busy queue, and the next free slot takes up to `maxCalls` of them as one
+ * batch: one round trip, one transaction, one commit (wallet_batch). If a batch fails as a whole (a raced key, a
+ * timeout, a lost connection), each of its calls runs again alone, so each gets its own true answer: one that
+ * committed is found by its transactionId and replayed.
+ */
+export class GroupCommit {
+  private readonly queue: Pending[] = [];
+  private busy = 0;
+  /** Batches of more than one call committed, the calls in them, and calls run alone after their batch failed. */
+  readonly stats = { batches: 0, batchedCalls: 0, retriedAlone: 0 };
+
+  constructor(private readonly db: Knex, private readonly options: GroupCommitOptions) {}
+
+  submit(call: Call): Promise<OutcomeRow> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ call, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.busy < this.options.slots && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxCalls);
+      this.busy += 1;
+      void this.run(batch).finally(() => {
+        this.busy -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  private async run(batch: Pending[]): Promise<void> {
+    if (batch.length > 1) {
+      try {
+        const rows = await onConnection(this.db, async (c) => (await c.query({ ...BATCH, values: [JSON.stringify(batch.map((p) => p.call))] })).rows);
+        for (const row of rows) batch[row.r_index!].resolve(row);
+        this.stats.batches += 1;
+        this.stats.batchedCalls += batch.length;
+        return;
+      } catch {
+        // the batch rolled back as a whole (or its commit's outcome is unknown): each call alone
+        this.stats.retriedAlone += batch.length;
+      }
+    }
+    await Promise.all(batch.map((p) => runAlone(this.db, p.call).then(p.resolve, p.reject)));
+  }
+}
+
+function outcome(row: OutcomeRow): WalletOutcome {
   return {
     status: row.r_status,
     code: row.r_code,
@@ -110,31 +195,39 @@ async function callRoutine(db: Knex, r: Routine, values: unknown[]): Promise<Wal
   };
 }
 
-export function balance(db: Knex, clientId: number, q: BalanceQuery): Promise<WalletOutcome> {
-  return callRoutine(db, ROUTINES.balance, [clientId, q.playerId, q.sessionId, q.currency]);
+/** The wallet's four calls, through one group commit. */
+export function walletService(db: Knex, options: GroupCommitOptions) {
+  const commits = new GroupCommit(db, options);
+  const run = async (call: Call) => outcome(await commits.submit(call));
+  return {
+    commits,
+    balance: (clientId: number, q: BalanceQuery) =>
+      run({ kind: 'balance', client: clientId, player: q.playerId, session: q.sessionId, currency: q.currency }),
+
+    withdraw: (clientId: number, c: WithdrawCommand) =>
+      run({
+        kind: 'withdraw', client: clientId, tx: c.transactionId, player: c.playerId, session: c.sessionId, currency: c.currency,
+        game: c.gameId, round: c.gameRoundId, amount: c.amount.toString(), cash: c.cashAmount.toString(),
+        jackpot: c.jackpotAmount?.toString() ?? null, finished: c.isGameRoundFinished,
+        hash: requestHash('withdraw', [c.playerId, c.currency, c.gameId, c.gameRoundId, c.amount, c.cashAmount, c.jackpotAmount, c.isGameRoundFinished]),
+      }),
+
+    deposit: (clientId: number, c: DepositCommand) =>
+      run({
+        kind: 'deposit', client: clientId, tx: c.transactionId, player: c.playerId, currency: c.currency, game: c.gameId,
+        round: c.gameRoundId, amount: c.amount.toString(), cash: c.cashAmount.toString(), jackpot: c.jackpotAmount?.toString() ?? null,
+        finished: c.isGameRoundFinished, withdrawTx: c.withdrawTransactionId,
+        hash: requestHash('deposit', [c.playerId, c.currency, c.gameId, c.gameRoundId, c.amount, c.cashAmount, c.jackpotAmount,
+          c.isGameRoundFinished, c.withdrawTransactionId]),
+      }),
+
+    rollback: (clientId: number, c: RollbackCommand) =>
+      run({
+        kind: 'rollback', client: clientId, tx: c.transactionId, player: c.playerId, currency: c.currency, game: c.gameId,
+        round: c.gameRoundId, withdrawTx: c.withdrawTransactionId,
+        hash: requestHash('rollback', [c.playerId, c.currency, c.gameId, c.gameRoundId, c.withdrawTransactionId]),
+      }),
+  };
 }
 
-export function withdraw(db: Knex, clientId: number, c: WithdrawCommand): Promise<WalletOutcome> {
-  const hash = requestHash('withdraw', [c.playerId, c.currency, c.gameId, c.gameRoundId, c.amount, c.cashAmount,
-    c.jackpotAmount, c.isGameRoundFinished]);
-  return callRoutine(db, ROUTINES.withdraw, [
-    clientId, c.transactionId, hash, c.playerId, c.sessionId, c.currency, c.gameId, c.gameRoundId,
-    c.amount.toString(), c.cashAmount.toString(), c.jackpotAmount?.toString() ?? null, c.isGameRoundFinished,
-  ]);
-}
-
-export function deposit(db: Knex, clientId: number, c: DepositCommand): Promise<WalletOutcome> {
-  const hash = requestHash('deposit', [c.playerId, c.currency, c.gameId, c.gameRoundId, c.amount, c.cashAmount,
-    c.jackpotAmount, c.isGameRoundFinished, c.withdrawTransactionId]);
-  return callRoutine(db, ROUTINES.deposit, [
-    clientId, c.transactionId, hash, c.playerId, c.currency, c.gameId, c.gameRoundId, c.amount.toString(),
-    c.cashAmount.toString(), c.jackpotAmount?.toString() ?? null, c.isGameRoundFinished, c.withdrawTransactionId,
-  ]);
-}
-
-export function rollback(db: Knex, clientId: number, c: RollbackCommand): Promise<WalletOutcome> {
-  const hash = requestHash('rollback', [c.playerId, c.currency, c.gameId, c.gameRoundId, c.withdrawTransactionId]);
-  return callRoutine(db, ROUTINES.rollback, [
-    clientId, c.transactionId, hash, c.playerId, c.currency, c.gameId, c.gameRoundId, c.withdrawTransactionId,
-  ]);
-}
+export type WalletService = ReturnType<typeof walletService>;

@@ -1,5 +1,6 @@
+import { walletService } from '../../src/wallet/service';
 import { balanceOf, expectSoundLedger } from '../support/app';
-import { depositBody, FB_PRIVATE_KEY, givenPlay, hmacSigner, registerSigner, rollbackBody, signedPost, uniqueId, withdrawBody, walletSuite } from '../support/wallet';
+import { depositBody, FB_PRIVATE_KEY, givenPlay, Play, hmacSigner, registerSigner, rollbackBody, signedPost, uniqueId, withdrawBody, walletSuite } from '../support/wallet';
 
 const suite = walletSuite();
 
@@ -135,5 +136,63 @@ describe('concurrent bets of one player', () => {
     expect(new Set(ok.map((a) => a.body.balance)).size).toBe(50);
     expect(await balanceOf(suite.t, 'c-hot')).toBe('0.00');
     await expectSoundLedger(suite.t);
+  });
+});
+
+describe('group commit', () => {
+  // one slot: the first call goes to the database alone, the calls behind it queue and go together as one batch
+  const oneSlot = () => walletService(suite.t.db, { slots: 1, maxCalls: 64 });
+  const clientId = async (): Promise<number> => (await suite.t.db('api_clients').where({ enabled: true }).orderBy('id').first('id')).id;
+  const bet = (play: Play, transactionId: string, amount: bigint) => ({
+    ...play, currency: play.currency ?? 'EUR', transactionId, gameId: 'slot-1', gameRoundId: `r-${transactionId}`,
+    amount, cashAmount: amount, jackpotAmount: null, isGameRoundFinished: false,
+  });
+
+  it('calls that arrive together share one commit, and each gets its own answer', async () => {
+    const wallet = oneSlot();
+    const client = await clientId();
+    const plays = await Promise.all(Array.from({ length: 20 }, (_, i) => givenPlay(suite.t, `g-${i}`, '10')));
+    const answers = await Promise.all(plays.flatMap((play, i) => [
+      wallet.withdraw(client, bet(play, `g-bet-${i}`, BigInt(100 * (1 + (i % 3))))),
+      wallet.balance(client, { ...play, currency: 'EUR' }),
+    ]));
+    expect(wallet.commits.stats).toEqual({ batches: 1, batchedCalls: 39, retriedAlone: 0 });
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    for (const [i] of plays.entries()) {
+      expect(answers[2 * i].balance).toBe(BigInt(1000 - 100 * (1 + (i % 3))));
+      expect(answers[2 * i + 1].balance).toBe(answers[2 * i].balance); // the balance call came after the bet
+      expect(await balanceOf(suite.t, `g-${i}`)).toBe(`${10 - 1 - (i % 3)}.00`);
+    }
+  });
+
+  it('one id sent for two players in one batch: the second sees the first and is a duplicate, as alone', async () => {
+    const wallet = oneSlot();
+    const client = await clientId();
+    const plays = await Promise.all(Array.from({ length: 4 }, (_, i) => givenPlay(suite.t, `gd-${i}`, '10')));
+    const answers = await Promise.all(plays.map((play, i) => wallet.withdraw(client, bet(play, i >= 2 ? 'gd-shared' : `gd-${i}`, 100n))));
+    expect(wallet.commits.stats).toEqual({ batches: 1, batchedCalls: 3, retriedAlone: 0 });
+    expect(answers.map((a) => a.code)).toEqual([null, null, null, 'ERROR_TRANSACTION_DUPLICATE']);
+    expect(await transfersFor('gd-shared')).toBe(1);
+  });
+
+  it('a batch that fails as a whole answers each of its calls alone: the others succeed, the failing one fails alone', async () => {
+    const wallet = oneSlot();
+    const client = await clientId();
+    const plays = await Promise.all(Array.from({ length: 6 }, (_, i) => givenPlay(suite.t, `gf-${i}`, '10')));
+    // a player whose house shard is missing: its movement raises, which aborts the batch it is in
+    const broken = await givenPlay(suite.t, 'gf-gbp', '10', { currency: 'GBP' });
+    const { id } = await suite.t.db('players').where({ external_id: 'gf-gbp' }).first('id');
+    const shard = await suite.t.db('accounts').where({ kind: 'house', currency: 'GBP', shard: Number(id) % 64 }).del().returning('*');
+    expect(shard).toHaveLength(1);
+    try {
+      const calls = [...plays.map((play, i) => wallet.withdraw(client, bet(play, `gf-${i}`, 100n))), wallet.withdraw(client, bet(broken, 'gf-gbp-bet', 100n))];
+      const settled = await Promise.allSettled(calls);
+      expect(wallet.commits.stats).toEqual({ batches: 0, batchedCalls: 0, retriedAlone: 6 });
+      expect(settled.map((r) => (r.status === 'fulfilled' ? r.value.status : 'failed'))).toEqual([200, 200, 200, 200, 200, 200, 'failed']);
+      expect(await Promise.all(plays.map((_p, i) => balanceOf(suite.t, `gf-${i}`)))).toEqual(Array(6).fill('9.00'));
+      expect(await balanceOf(suite.t, 'gf-gbp')).toBe('10.00');
+    } finally {
+      await suite.t.db('accounts').insert(shard);
+    }
   });
 });
