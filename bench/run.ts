@@ -158,7 +158,8 @@ async function main() {
         seconds,
         idPrefix,
       });
-    const serverWarmUp = await load('mix', IN_FLIGHT[0], WARM_UP_SECONDS, 0, 'warm-'); // JIT and pool warm-up, untimed
+    // untimed: JIT, the pool, and the heap at the largest number in flight, so the RSS after it is a working size
+    const serverWarmUp = await load('mix', Math.max(...IN_FLIGHT), WARM_UP_SECONDS, 0, 'warm-');
     const rssAfterWarmUp = rssMiB(server.pid);
     const results: Record<string, ScenarioStats & { scenario: ScenarioName; inFlight: number; ratio?: number }> = {};
     for (const inFlight of IN_FLIGHT) {

@@ -1,3 +1,4 @@
+import { createServer, Server, ServerOptions } from 'node:http';
 import express, { Express } from 'express';
 import helmet from 'helmet';
 import { Knex } from 'knex';
@@ -7,7 +8,7 @@ import { operatorAuth, operatorRouter } from './operator';
 import { consoleRoutes } from './console';
 import { buildProviders, PayoutEngine, payoutOperatorRoutes, payoutWebhookRoutes } from './payouts';
 import { PayoutsConfig } from './config';
-import { mountWallet } from './wallet';
+import { Door, walletDoor, walletFallback } from './wallet';
 import { reportRoutes } from './reports';
 import { createMetrics, operationsRoutes } from './metrics';
 import { docsRoutes } from './openapi';
@@ -29,7 +30,10 @@ export interface AppOptions {
   walletBatch?: { slots: number; maxCalls: number };
 }
 
-/** The express app; `app.locals.payoutEngine` is the engine the payout worker runs. */
+/**
+ * The express app. `app.locals.payoutEngine` is the engine the payout worker runs; `app.locals.walletDoor` serves
+ * the four wallet routes in front of it (createHttpServer), and `app.locals.groupCommit` is the wallet's group commit.
+ */
 export function createApp(options: AppOptions): Express {
   const app = express();
   const payoutEngine = new PayoutEngine(options.db, buildProviders(options.payouts), options.payouts, options.logger);
@@ -45,7 +49,16 @@ export function createApp(options: AppOptions): Express {
   app.use(metrics.observe);
   app.use(operationsRoutes(options.db, metrics, options.metricsToken));
   app.use(docsRoutes());
-  mountWallet(app, options.db, options.walletPublicUrl, options.walletBatch ?? { slots: 4, maxCalls: 64 });
+  const wallet = walletDoor({
+    db: options.db,
+    logger: options.logger,
+    publicUrl: options.walletPublicUrl,
+    groupCommit: options.walletBatch ?? { slots: 4, maxCalls: 64 },
+    record: metrics.record,
+  });
+  app.locals.walletDoor = wallet.door;
+  app.locals.groupCommit = wallet.commits;
+  walletFallback(app);
   app.use(payoutWebhookRoutes(payoutEngine));
   const auth = operatorAuth(options.operatorToken, options.operatorAuthFailureLimit ?? 20);
   app.use('/operator', operatorRouter(options.db, auth, [
@@ -57,4 +70,12 @@ export function createApp(options: AppOptions): Express {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no endpoint ${req.method} ${req.path}`, traceId: req.traceId } });
   });
   return app;
+}
+
+/** The HTTP server: the wallet's door first (node:http), then the Express app for every other request. */
+export function createHttpServer(app: Express, options: ServerOptions = {}): Server {
+  const door = app.locals.walletDoor as Door;
+  return createServer(options, (req, res) => {
+    if (!door(req, res)) app(req as express.Request, res as express.Response);
+  });
 }

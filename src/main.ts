@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createServer, Server } from 'node:http';
+import { Server } from 'node:http';
 import { ConfigError, loadConfig, Config } from './config';
 import { createDb, migrate, startEmbeddedPostgres, EmbeddedDatabase, Db } from './db';
 import { createLogger, Logger } from './log';
-import { createApp } from './app';
+import { createApp, createHttpServer } from './app';
 import { upsertHmacClient } from './operator';
 import { startPayoutWorker } from './payouts';
 
@@ -42,7 +42,7 @@ async function start(config: Config, logger: Logger) {
   const worker = await startPayoutWorker({ databaseUrl: config.databaseUrl ?? embedded!.url, engine: app.locals.payoutEngine, logger });
   // Slow clients (slowloris) cannot hold a connection: headers within 10 s, the whole request within 15 s,
   // checked every second rather than Node's default 30.
-  const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 15_000, connectionsCheckingInterval: 1000 }, app);
+  const server: Server = createHttpServer(app, { headersTimeout: 10_000, requestTimeout: 15_000, connectionsCheckingInterval: 1000 });
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -9,6 +9,8 @@ export interface Metrics {
   registry: Registry;
   /** Times every request by route (the pattern, never the raw path), method and status. */
   observe: RequestHandler;
+  /** The same for a request served outside Express (the wallet's own door). */
+  record(route: string, method: string, status: number, seconds: number): void;
 }
 
 function routeOf(req: Parameters<RequestHandler>[0]): string {
@@ -90,7 +92,12 @@ export function createMetrics(db: Knex): Metrics {
     });
     next();
   };
-  return { registry, observe };
+  const record = (route: string, method: string, status: number, seconds: number) => {
+    const labels = { route, method, status: String(status) };
+    duration.observe(labels, seconds);
+    requests.inc(labels);
+  };
+  return { registry, observe, record };
 }
 
 /**

@@ -1,2 +1,3 @@
-export { mountWallet } from './router';
+export { walletDoor, walletFallback, WALLET_PATHS } from './router';
+export type { Door } from './router';
 export { signingText, hmacSignature } from './signature';

@@ -1,6 +1,7 @@
 import { Express } from 'express';
 import { compileSchema } from '../../src/http';
 import { OPERATIONS, REQUEST_SCHEMAS } from '../../src/openapi';
+import { WALLET_PATHS } from '../../src/wallet';
 import { startTestApp, TestApp } from '../support/app';
 
 let t: TestApp;
@@ -39,7 +40,8 @@ describe('GET /openapi.json', () => {
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
       .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();
-    expect(documented).toEqual(servedRoutes(t.app));
+    const walletDoor = WALLET_PATHS.map((path) => `POST ${path}`);
+    expect(documented).toEqual([...servedRoutes(t.app), ...walletDoor].sort());
   });
 
   it('takes each request body from the schema ajv validates that endpoint with', async () => {

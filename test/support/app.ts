@@ -4,7 +4,7 @@ import { Express } from 'express';
 import supertest from 'supertest';
 import winston from 'winston';
 import { Knex } from 'knex';
-import { createApp } from '../../src/app';
+import { createApp, createHttpServer } from '../../src/app';
 import { PayoutsConfig } from '../../src/config';
 import { createDb } from '../../src/db';
 import { checkLedger, LedgerReport } from '../../src/ledger';
@@ -46,7 +46,7 @@ export async function startTestApp(
   const payouts = options.payouts ?? { providers: {}, defaultProvider: undefined, minAmount: '1.00', maxAmount: '50000.00' };
   const app = createApp({ db, logger, operatorToken: OPERATOR_TOKEN, walletPublicUrl: options.walletPublicUrl, payouts, operatorAuthFailureLimit: options.operatorAuthFailureLimit });
   const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = createHttpServer(app).listen(0, '127.0.0.1', () => resolve(s));
   });
   const http = supertest.agent(server);
   return {

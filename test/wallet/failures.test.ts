@@ -38,3 +38,25 @@ describe('wallet failures', () => {
     expect(await balanceOf(suite.t, 'f-broken')).toBe('10.00');
   });
 });
+
+describe("the wallet's node:http door", () => {
+  it('answers with the trace id it logs, keeping a sane X-Request-Id of the caller', async () => {
+    const play = await givenPlay(suite.t, 'door-1', '10');
+    const res = await signedPost(suite.t, suite.fb, '/wallet/withdraw', withdrawBody(play, { transactionId: uniqueId('tx'), gameRoundId: 'd1', amount: 1 }))
+      .set('X-Request-Id', 'aggregator-call-0001');
+    expect(res.status).toBe(200);
+    expect(res.headers['x-trace-id']).toBe('aggregator-call-0001');
+    expect(suite.t.logs).toContainEqual(expect.objectContaining({ message: 'request', traceId: 'aggregator-call-0001', path: '/wallet/withdraw', status: 200 }));
+    const refused = await signedPost(suite.t, suite.fb, '/wallet/withdraw', { playerId: 'door-1' }).set('X-Request-Id', 'no spaces allowed');
+    expect(refused.status).toBe(400);
+    expect(refused.headers['x-trace-id']).toBe(refused.body.traceId);
+    expect(refused.body.traceId).not.toBe('no spaces allowed');
+  });
+
+  it('leaves other methods and unknown wallet paths to the app, which answers 404 in the wallet format', async () => {
+    for (const res of [await suite.t.http.get('/wallet/balance'), await suite.t.http.post('/wallet/bet').send({})]) {
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ code: 'ERROR_BAD_REQUEST', description: expect.stringContaining('no wallet endpoint'), traceId: res.headers['x-trace-id'] });
+    }
+  });
+});
