@@ -101,6 +101,38 @@ export function routineLimit(url: string, options: PoolRun): Promise<ScenarioSta
     (row) => ({ ok: row?.r_status === 200, code: (row?.r_code as string | undefined) ?? undefined }));
 }
 
+/**
+ * The routine as the server's group commit runs it: `batch` withdraws per round trip and commit (wallet_batch),
+ * from a pool. Figures count calls, not batches; each call's latency is its batch's.
+ */
+export async function batchedRoutineLimit(url: string, options: PoolRun & { batch: number }): Promise<ScenarioStats> {
+  const pool = new Pool({ connectionString: url, max: options.connections });
+  const recorder = new Recorder();
+  const started = process.hrtime.bigint();
+  const deadline = started + BigInt(Math.round(options.seconds * 1e9));
+  let counter = 0;
+  const worker = async () => {
+    while (process.hrtime.bigint() < deadline) {
+      const calls = Array.from({ length: options.batch }, () => {
+        const n = counter++;
+        const player = options.hot ? 0 : 1 + (n % (options.players - 1));
+        const tx = `${options.idPrefix ?? ''}${options.hot ? 'dbh' : 'dbs'}-batch-${n}`;
+        return { kind: 'withdraw', client: options.clientId, tx, hash: createHash('sha256').update(tx).digest('hex'), player: playerId(player),
+          session: sessionId(player), currency: 'EUR', game: 'bench-slot', round: `r-${tx}`, amount: options.stakeMinor, cash: options.stakeMinor,
+          jackpot: null, finished: false };
+      });
+      const sent = process.hrtime.bigint();
+      const result = await pool.query({ name: 'bench_wallet_batch', text: 'SELECT * FROM wallet_batch($1::jsonb)', values: [JSON.stringify(calls)] });
+      const ms = Number(process.hrtime.bigint() - sent) / 1e6;
+      for (const row of result.rows) recorder.record(ms, row.r_status === 200, calls[row.r_index].tx, row.r_code ?? undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: options.connections }, worker));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await pool.end();
+  return recorder.summary(seconds);
+}
+
 /** Movements the wallet made for aggregator calls, and the accepted calls that should each have made one. */
 export async function movementCounts(db: Knex): Promise<{ movements: number; acceptedCalls: number }> {
   const result = await db.raw<{ rows: { movements: string; accepted: string }[] }>(`

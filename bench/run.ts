@@ -17,7 +17,7 @@ import { createDb, migrate, startEmbeddedPostgres, EmbeddedDatabase } from '../s
 import { createLogger } from '../src/log';
 import { freePort } from '../src/http';
 import { checkLedger } from '../src/ledger';
-import { BENCH_CLIENT, minimalBetLimit, movementCounts, PoolRun, routineLimit, seed, seedMinimalBet } from './database';
+import { batchedRoutineLimit, BENCH_CLIENT, minimalBetLimit, movementCounts, PoolRun, routineLimit, seed, seedMinimalBet } from './database';
 import { LoadOptions } from './load';
 import { ScenarioName } from './scenarios';
 import { ScenarioStats } from './stats';
@@ -29,6 +29,9 @@ const IN_FLIGHT = (process.env.BENCH_IN_FLIGHT?.split(',') ?? ['8', '64']).map(N
 // the ceiling is the best of these pool sizes, so the wallet is compared with the database at its best
 const LIMIT_POOLS = quick ? [16] : [4, 8, 16];
 const DB_POOL = Number(process.env.BENCH_DB_POOL ?? 16);
+/** The server's group commit (WALLET_BATCH_SLOTS): the batched routine is measured on this many connections. */
+const BATCH_SLOTS = Number(process.env.WALLET_BATCH_SLOTS ?? 4);
+const BATCH_CALLS = 16;
 const STAKE = 0.01;
 const WARM_UP_SECONDS = quick ? 1 : 3;
 const SCENARIOS = (process.env.BENCH_SCENARIOS?.split(',') ?? ['withdraw', 'deposit', 'rollback', 'balance', 'mix', 'hot-withdraw', 'duplicates']) as ScenarioName[];
@@ -116,11 +119,22 @@ async function databaseFigures(url: string, base: Omit<PoolRun, 'connections' | 
     const top = runs.filter((r) => r.hot === hot).reduce((a, b) => (b.minimal.rps > a.minimal.rps ? b : a));
     return ratio(top.routine.rps, top.minimal.rps);
   };
-  const routineSuccesses = runs.reduce((sum, r) => sum + r.routine.distinctSuccesses, 0);
+  // the routine as the group commit runs it, beside the minimal bet on as many connections
+  const batched = { spread: await batchedRoutineLimit(url, { ...base, connections: BATCH_SLOTS, hot: false, batch: BATCH_CALLS, idPrefix: 'b-' }),
+    hot: await batchedRoutineLimit(url, { ...base, connections: BATCH_SLOTS, hot: true, batch: BATCH_CALLS, idPrefix: 'b-' }) };
+  const minimalAtSlots = { spread: await minimalBetLimit(url, { ...base, connections: BATCH_SLOTS, hot: false }),
+    hot: await minimalBetLimit(url, { ...base, connections: BATCH_SLOTS, hot: true }) };
+  for (const key of ['spread', 'hot'] as const) {
+    console.log(`  pool ${String(BATCH_SLOTS).padStart(2)}, ${key === 'hot' ? 'one row   ' : 'spread    '}: minimal bet ${String(minimalAtSlots[key].rps).padStart(6)} tx/s, ` +
+      `withdraw routine in batches of ${BATCH_CALLS} ${String(batched[key].rps).padStart(6)} calls/s (${pct(ratio(batched[key].rps, minimalAtSlots[key].rps))})`);
+  }
+  const routineSuccesses = [...runs.map((r) => r.routine), batched.spread, batched.hot].reduce((sum, r) => sum + r.distinctSuccesses, 0);
   return {
     ceiling: { spread: best(false, 'minimal'), hot: best(true, 'minimal') },
     routine: { spread: best(false, 'routine'), hot: best(true, 'routine') },
     routineRatio: { spread: atSamePool(false), hot: atSamePool(true) },
+    batched: { pool: BATCH_SLOTS, calls: BATCH_CALLS, spread: batched.spread, hot: batched.hot, minimal: minimalAtSlots,
+      ratio: { spread: ratio(batched.spread.rps, minimalAtSlots.spread.rps), hot: ratio(batched.hot.rps, minimalAtSlots.hot.rps) } },
     routineSuccesses,
   };
 }
@@ -174,8 +188,10 @@ async function main() {
     const rssAtEnd = rssMiB(server.pid);
 
     console.log('\nscenario @ in flight      req/s    p50 ms   p99 ms   max ms   errors   ÷ ceiling');
-    console.log(`${'routine, spread'.padEnd(22)} ${String(figures.routine.spread.rps).padStart(8)} ${figures.routine.spread.p50Ms.toFixed(2).padStart(9)} ${figures.routine.spread.p99Ms.toFixed(2).padStart(8)}` +
-      `${''.padStart(18)}   ${pct(figures.routineRatio.spread)} (same pool)`);
+    const dbRow = (name: string, r: ScenarioStats, against: number) => console.log(`${name.padEnd(22)} ${String(r.rps).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ` +
+      `${r.p99Ms.toFixed(2).padStart(8)} ${r.maxMs.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}   ${pct(ratio(r.rps, against))} (same pool)`);
+    dbRow('routine, alone', figures.routine.spread, figures.routine.spread.rps / figures.routineRatio.spread);
+    dbRow(`routine, batches ${BATCH_CALLS}`, figures.batched.spread, figures.batched.minimal.spread.rps);
     for (const [name, r] of Object.entries(results)) {
       console.log(
         `${name.padEnd(22)} ${String(r.rps).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(8)} ` +
@@ -202,7 +218,7 @@ async function main() {
     const at = (name: ScenarioName, inFlight: number) => results[`${name} @${inFlight}`];
     const everyInFlight = (test: (inFlight: number) => boolean) => IN_FLIGHT.every(test);
     const targets = {
-      routine50: figures.routineRatio.spread >= 0.5,
+      routine50: Math.max(figures.routineRatio.spread, figures.batched.ratio.spread) >= 0.5,
       httpWithdraw25: everyInFlight((c) => (at('withdraw', c)?.ratio ?? 0) >= 0.25),
       depositRollback25: everyInFlight((c) => (at('deposit', c)?.ratio ?? 0) >= 0.25 && (at('rollback', c)?.ratio ?? 0) >= 0.25),
       withdrawP99: (at('withdraw', 8)?.p99Ms ?? Infinity) <= 20 && (at('withdraw', 64)?.p99Ms ?? Infinity) <= 60,
