@@ -23,7 +23,7 @@ import { ScenarioName } from './scenarios';
 import { ScenarioStats } from './stats';
 
 const quick = process.argv.includes('--quick');
-const SECONDS = Number(process.env.BENCH_SECONDS ?? (quick ? 1.5 : 8));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (quick ? 1.5 : 6));
 const PLAYERS = quick ? 2_000 : 10_000;
 const IN_FLIGHT = (process.env.BENCH_IN_FLIGHT?.split(',') ?? ['8', '64']).map(Number);
 // the ceiling is the best of these pool sizes, so the wallet is compared with the database at its best
@@ -122,8 +122,9 @@ async function databaseFigures(url: string, base: Omit<PoolRun, 'connections' | 
   // the routine as the group commit runs it, beside the minimal bet on as many connections
   const batched = { spread: await batchedRoutineLimit(url, { ...base, connections: BATCH_SLOTS, hot: false, batch: BATCH_CALLS, idPrefix: 'b-' }),
     hot: await batchedRoutineLimit(url, { ...base, connections: BATCH_SLOTS, hot: true, batch: BATCH_CALLS, idPrefix: 'b-' }) };
-  const minimalAtSlots = { spread: await minimalBetLimit(url, { ...base, connections: BATCH_SLOTS, hot: false }),
-    hot: await minimalBetLimit(url, { ...base, connections: BATCH_SLOTS, hot: true }) };
+  const minimalAt = async (hot: boolean) =>
+    runs.find((r) => r.pool === BATCH_SLOTS && r.hot === hot)?.minimal ?? minimalBetLimit(url, { ...base, connections: BATCH_SLOTS, hot });
+  const minimalAtSlots = { spread: await minimalAt(false), hot: await minimalAt(true) };
   for (const key of ['spread', 'hot'] as const) {
     console.log(`  pool ${String(BATCH_SLOTS).padStart(2)}, ${key === 'hot' ? 'one row   ' : 'spread    '}: minimal bet ${String(minimalAtSlots[key].rps).padStart(6)} tx/s, ` +
       `withdraw routine in batches of ${BATCH_CALLS} ${String(batched[key].rps).padStart(6)} calls/s (${pct(ratio(batched[key].rps, minimalAtSlots[key].rps))})`);
