@@ -59,29 +59,39 @@ export interface PoolRun {
   idPrefix?: string;
 }
 
-/** Calls one prepared statement from a pool of `connections` for `seconds`; `call` gives its values for call n. */
-async function drivePool(url: string, options: PoolRun, statement: { name: string; text: string }, call: (n: number, player: number, id: string) => unknown[],
-  succeeded: (row: Record<string, unknown> | undefined) => { ok: boolean; code?: string }): Promise<ScenarioStats> {
+/** The n-th call's player and id: player 0 when hot, else spread over the others. */
+function nth(options: PoolRun, label: string, n: number): { player: number; id: string } {
+  return { player: options.hot ? 0 : 1 + (n % (options.players - 1)), id: `${options.idPrefix ?? ''}${options.hot ? 'dbh' : 'dbs'}-${label}-${n}` };
+}
+
+/** Runs `step` on every connection of a pool, over and over for `seconds`; each step records its calls. */
+async function onPoolFor(url: string, options: PoolRun, step: (pool: Pool, recorder: Recorder, next: () => number) => Promise<void>): Promise<ScenarioStats> {
   const pool = new Pool({ connectionString: url, max: options.connections });
   const recorder = new Recorder();
   const started = process.hrtime.bigint();
   const deadline = started + BigInt(Math.round(options.seconds * 1e9));
   let counter = 0;
+  const next = () => counter++;
   const worker = async () => {
-    while (process.hrtime.bigint() < deadline) {
-      const n = counter++;
-      const player = options.hot ? 0 : 1 + (n % (options.players - 1));
-      const id = `${options.idPrefix ?? ''}${options.hot ? 'dbh' : 'dbs'}-${statement.name}-${n}`;
-      const sent = process.hrtime.bigint();
-      const result = await pool.query({ ...statement, values: call(n, player, id) });
-      const outcome = succeeded(result.rows[0] ?? (result.rowCount === 1 ? {} : undefined));
-      recorder.record(Number(process.hrtime.bigint() - sent) / 1e6, outcome.ok, id, outcome.code);
-    }
+    while (process.hrtime.bigint() < deadline) await step(pool, recorder, next);
   };
   await Promise.all(Array.from({ length: options.connections }, worker));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await pool.end();
   return recorder.summary(seconds);
+}
+
+/** Calls one prepared statement from a pool of `connections` for `seconds`; `call` gives its values for call n. */
+function drivePool(url: string, options: PoolRun, statement: { name: string; text: string }, call: (n: number, player: number, id: string) => unknown[],
+  succeeded: (row: Record<string, unknown> | undefined) => { ok: boolean; code?: string }): Promise<ScenarioStats> {
+  return onPoolFor(url, options, async (pool, recorder, next) => {
+    const n = next();
+    const { player, id } = nth(options, statement.name, n);
+    const sent = process.hrtime.bigint();
+    const result = await pool.query({ ...statement, values: call(n, player, id) });
+    const outcome = succeeded(result.rows[0] ?? (result.rowCount === 1 ? {} : undefined));
+    recorder.record(Number(process.hrtime.bigint() - sent) / 1e6, outcome.ok, id, outcome.code);
+  });
 }
 
 /** The ceiling (MINIMAL_BET_SQL) from a pool: spread over the players, or all on one row. */
@@ -105,32 +115,19 @@ export function routineLimit(url: string, options: PoolRun): Promise<ScenarioSta
  * The routine as the server's group commit runs it: `batch` withdraws per round trip and commit (wallet_batch),
  * from a pool. Figures count calls, not batches; each call's latency is its batch's.
  */
-export async function batchedRoutineLimit(url: string, options: PoolRun & { batch: number }): Promise<ScenarioStats> {
-  const pool = new Pool({ connectionString: url, max: options.connections });
-  const recorder = new Recorder();
-  const started = process.hrtime.bigint();
-  const deadline = started + BigInt(Math.round(options.seconds * 1e9));
-  let counter = 0;
-  const worker = async () => {
-    while (process.hrtime.bigint() < deadline) {
-      const calls = Array.from({ length: options.batch }, () => {
-        const n = counter++;
-        const player = options.hot ? 0 : 1 + (n % (options.players - 1));
-        const tx = `${options.idPrefix ?? ''}${options.hot ? 'dbh' : 'dbs'}-batch-${n}`;
-        return { kind: 'withdraw', client: options.clientId, tx, hash: createHash('sha256').update(tx).digest('hex'), player: playerId(player),
-          session: sessionId(player), currency: 'EUR', game: 'bench-slot', round: `r-${tx}`, amount: options.stakeMinor, cash: options.stakeMinor,
-          jackpot: null, finished: false };
-      });
-      const sent = process.hrtime.bigint();
-      const result = await pool.query({ name: 'bench_wallet_batch', text: 'SELECT * FROM wallet_batch($1::jsonb)', values: [JSON.stringify(calls)] });
-      const ms = Number(process.hrtime.bigint() - sent) / 1e6;
-      for (const row of result.rows) recorder.record(ms, row.r_status === 200, calls[row.r_index].tx, row.r_code ?? undefined);
-    }
-  };
-  await Promise.all(Array.from({ length: options.connections }, worker));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  await pool.end();
-  return recorder.summary(seconds);
+export function batchedRoutineLimit(url: string, options: PoolRun & { batch: number }): Promise<ScenarioStats> {
+  return onPoolFor(url, options, async (pool, recorder, next) => {
+    const calls = Array.from({ length: options.batch }, () => {
+      const { player, id: tx } = nth(options, 'batch', next());
+      return { kind: 'withdraw', client: options.clientId, tx, hash: createHash('sha256').update(tx).digest('hex'), player: playerId(player),
+        session: sessionId(player), currency: 'EUR', game: 'bench-slot', round: `r-${tx}`, amount: options.stakeMinor, cash: options.stakeMinor,
+        jackpot: null, finished: false };
+    });
+    const sent = process.hrtime.bigint();
+    const result = await pool.query({ name: 'bench_wallet_batch', text: 'SELECT * FROM wallet_batch($1::jsonb)', values: [JSON.stringify(calls)] });
+    const ms = Number(process.hrtime.bigint() - sent) / 1e6;
+    for (const row of result.rows) recorder.record(ms, row.r_status === 200, calls[row.r_index].tx, row.r_code ?? undefined);
+  });
 }
 
 /** Movements the wallet made for aggregator calls, and the accepted calls that should each have made one. */
