@@ -41,14 +41,15 @@ describe('crash mid-load: kill -9 during a run, restart, retry every unanswered 
       let running = true;
       const crasher = (async () => {
         while (running && crashes < 5) {
-          await new Promise((r) => setTimeout(r, 700));
+          await new Promise((r) => setTimeout(r, 400));
           if (!running) break;
           await server.kill9();
           crashes += 1;
           await server.restart();
         }
       })();
-      const load = driveLoad({ target: () => server.url, players, sessions, rounds: 40, startCents: 50_000n }).finally(() => {
+      // long enough for several crashes now that group commit serves the load faster
+      const load = driveLoad({ target: () => server.url, players, sessions, rounds: 100, startCents: 50_000n }).finally(() => {
         running = false;
       });
       const [report] = await Promise.all([load, crasher]);
