@@ -1,18 +1,18 @@
 import { Knex } from 'knex';
 import { PayoutProviderName, PayoutsConfig } from '../config';
 import { ApiError } from '../http';
-import { formatAmount } from '../ledger';
 import { Logger } from '../log';
 import { OnProgress } from '../progress';
 import { jumppag } from './providers/jumppag';
 import { paystar } from './providers/paystar';
 import { hashlee } from './providers/hashlee';
 import { orkestra } from './providers/orkestra';
-import { PayoutOrder, PayoutProvider, ProviderUnavailable, WebhookResult } from './providers/types';
+import { PayoutProvider, ProviderUnavailable, WebhookResult } from './providers/types';
 import { enqueue, TASKS } from './queue';
 import { backoffMs, LOOKUPS_BEFORE_REVIEW, nextCheckDelayMs, RESENDS_AT_MOST, REVIEW_AFTER_MS } from './schedule';
 import { FINAL, IN_DOUBT } from './states';
 import { reconcilePayouts, Reconciliation } from './reconcile';
+import { loadOrder } from './orders';
 import { movePayout, MoveResult, PayoutRow } from './transitions';
 
 type ProviderFactory = (settings: NonNullable<PayoutsConfig['providers'][PayoutProviderName]>, options: { timeoutMs: number; notificationUrl?: string }) => PayoutProvider;
@@ -28,29 +28,6 @@ export function buildProviders(config: PayoutsConfig): Map<PayoutProviderName, P
     providers.set(name, factory(settings, { timeoutMs: config.httpTimeoutMs ?? 10_000, notificationUrl }));
   }
   return providers;
-}
-
-export async function loadOrder(db: Knex, payoutId: string): Promise<{ payout: PayoutRow; order: PayoutOrder } | undefined> {
-  const payout: (PayoutRow & { external_id: string; account_id: string | null }) | undefined = await db('payouts as p')
-    .join('players as pl', 'pl.id', 'p.player_id')
-    .leftJoin('payout_accounts as pa', 'pa.id', 'p.payout_account_id')
-    .where('p.id', payoutId)
-    .first('p.*', 'pl.external_id', 'pa.account_id');
-  if (!payout) return undefined;
-  return {
-    payout,
-    order: {
-      id: payout.id,
-      amount: formatAmount(payout.amount, 2),
-      currency: 'BRL',
-      pixKey: payout.pix_key,
-      pixKeyType: payout.pix_key_type,
-      accountId: payout.account_id,
-      beneficiaryDocument: payout.beneficiary_document,
-      beneficiaryName: payout.beneficiary_name,
-      playerId: payout.external_id,
-    },
-  };
 }
 
 /**

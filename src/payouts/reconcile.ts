@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { ignoreProgress, OnProgress } from '../progress';
 import { AmountError, formatAmount, parseAmount } from '../ledger';
-import { loadOrder } from './engine';
+import { loadOrder } from './orders';
 import { ListedPayout, PayoutProvider } from './providers/types';
 import { PayoutStatus } from './states';
 import { PayoutRow } from './transitions';
