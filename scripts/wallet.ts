@@ -52,9 +52,12 @@ async function report(name: string, query: Record<string, string | undefined>, c
   const total = Number(res.headers.get('x-row-count') ?? Number.NaN);
   // lines after the header; a quoted field holding a line break would count twice, hence the cap at the total
   let lines = -1;
+  if (!csv) {
+    process.stdout.write(`${JSON.stringify(await res.json(), null, 2)}\n`); // printed like every other command
+    return;
+  }
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     process.stdout.write(chunk);
-    if (!csv) continue;
     for (const byte of chunk) if (byte === 10) lines += 1;
     progress.onProgress({ phase: 'rows', done: Number.isNaN(total) ? lines : Math.min(lines, total), total: Number.isNaN(total) ? null : total });
   }
@@ -117,17 +120,30 @@ export function buildProgram(): Command {
   account.command('retire <playerId> <payoutAccountId>').description('retire an account: never paid or registered again')
     .action((playerId: string, payoutAccountId: string) => api('DELETE', `${accounts(playerId)}/${encodeURIComponent(payoutAccountId)}`));
 
-  const reports = program.command('report').description('finance reports (JSON, or --csv streamed)');
+  const reports = program.command('report').description('finance reports (JSON, or --csv streamed); `npx wallet report <name> --help` lists the filters');
+  const FILTERS: Record<string, string> = {
+    from: 'ISO 8601 date or date-time, inclusive (UTC)',
+    to: 'ISO 8601 date or date-time, exclusive (UTC)',
+    player: 'a playerId',
+    game: 'a gameId',
+    status: 'open or closed (rounds); a payout state (payouts)',
+    olderThan: 'ISO 8601 duration, e.g. PT2H',
+    groupBy: 'day, game, player or currency',
+    provider: 'a payout provider',
+  };
+  /** The CLI's short names for the API's query parameters. */
+  const QUERY_NAMES: Record<string, string> = { player: 'playerId', game: 'gameId' };
   for (const [name, options] of [
-    ['rounds', ['from', 'to', 'playerId', 'gameId', 'status']],
+    ['rounds', ['from', 'to', 'player', 'game', 'status']],
     ['open-rounds', ['olderThan']],
     ['summary', ['from', 'to', 'groupBy']],
     ['payouts', ['from', 'to', 'provider', 'status']],
   ] as const) {
     const command = reports.command(name).option('--csv', 'stream CSV');
-    for (const option of options) command.option(`--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} <value>`);
+    for (const option of options) command.option(`--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} <value>`, FILTERS[option]);
     command.action((o: Record<string, string | boolean | undefined>) => {
-      const { csv, ...query } = o;
+      const { csv, ...filters } = o;
+      const query = Object.fromEntries(Object.entries(filters).map(([k, v]) => [QUERY_NAMES[k] ?? k, v]));
       return report(name, query as Record<string, string | undefined>, csv === true, bar(`${name}.csv`));
     });
   }

@@ -76,6 +76,19 @@ describe('npx wallet', () => {
     expect(out).toContain('EUR,0.00,0.00,0.00,0.00,0,0,25.50');
   });
 
+  it('prints a JSON report like every other answer, with the filters under their short names', async () => {
+    const { out, code } = await wallet('report', 'rounds', '--player', 'cli-1', '--from', '2026-01-01');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^\{\n {2}"rows": \[/);
+    expect(out.endsWith('}\n')).toBe(true);
+    expect(JSON.parse(out)).toEqual({ rows: [], nextCursor: null });
+  });
+
+  it('lists the filters of every report in its help', async () => {
+    const help = buildProgram().commands.find((c) => c.name() === 'report')!.commands.find((c) => c.name() === 'rounds')!.helpInformation();
+    for (const option of ['--from', '--to', '--player', '--game', '--status', '--csv']) expect(help).toContain(option);
+  });
+
   it('runs ledger-check and migrate on the database itself', async () => {
     expect(await wallet('ledger-check')).toMatchObject({ code: 0, out: expect.stringMatching(/^ledger sound; /) });
     expect(await wallet('migrate')).toMatchObject({ code: 0, out: 'nothing to apply\n' });
