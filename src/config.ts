@@ -29,7 +29,7 @@ export interface Config {
   payouts: PayoutsConfig;
 }
 
-export const PAYOUT_PROVIDERS = ['orkestra', 'paystar', 'hashlee', 'jumppag'] as const;
+export const PAYOUT_PROVIDERS = ['orkestra', 'paystar', 'hashlee', 'jumppag', 'sandbox'] as const;
 export type PayoutProviderName = (typeof PAYOUT_PROVIDERS)[number];
 
 /** A provider's settings from `<NAME>_<SETTING>` variables, camel-cased: JUMPPAG_CLIENT_ID → clientId. */
@@ -87,7 +87,7 @@ const DECIMAL_BRL = /^\d{1,12}(\.\d{1,2})?$/;
 
 function payoutsConfig(env: NodeJS.ProcessEnv): PayoutsConfig {
   const providers: PayoutsConfig['providers'] = {};
-  for (const name of PAYOUT_PROVIDERS) {
+  for (const name of PAYOUT_PROVIDERS.filter((n) => n !== 'sandbox')) {
     const prefix = `${name.toUpperCase()}_`;
     const baseUrl = url(env, `${prefix}BASE_URL`, ['http:', 'https:']);
     if (!baseUrl) continue;
@@ -98,6 +98,10 @@ function payoutsConfig(env: NodeJS.ProcessEnv): PayoutsConfig {
       settings[camel] = value;
     }
     providers[name] = settings;
+  }
+  if (optional(env, 'PAYOUT_SANDBOX') !== undefined) {
+    if (env.NODE_ENV === 'production') throw new ConfigError('PAYOUT_SANDBOX is refused with NODE_ENV=production: the sandbox pays nothing');
+    providers.sandbox = { baseUrl: 'sandbox:' };
   }
   const defaultProvider = optional(env, 'PAYOUT_DEFAULT_PROVIDER');
   if (defaultProvider !== undefined && !(defaultProvider in providers)) {

@@ -7,6 +7,7 @@ import { jumppag } from './providers/jumppag';
 import { paystar } from './providers/paystar';
 import { hashlee } from './providers/hashlee';
 import { orkestra } from './providers/orkestra';
+import { sandbox } from './providers/sandbox';
 import { PayoutProvider, ProviderUnavailable, WebhookResult } from './providers/types';
 import { enqueue, TASKS } from './queue';
 import { backoffMs, LOOKUPS_BEFORE_REVIEW, nextCheckDelayMs, RESENDS_AT_MOST, REVIEW_AFTER_MS } from './schedule';
@@ -16,7 +17,7 @@ import { loadOrder } from './orders';
 import { movePayout, MoveResult, PayoutRow } from './transitions';
 
 type ProviderFactory = (settings: NonNullable<PayoutsConfig['providers'][PayoutProviderName]>, options: { timeoutMs: number; notificationUrl?: string }) => PayoutProvider;
-const FACTORIES: Record<PayoutProviderName, ProviderFactory> = { jumppag, paystar, hashlee, orkestra };
+const FACTORIES: Record<PayoutProviderName, ProviderFactory> = { jumppag, paystar, hashlee, orkestra, sandbox };
 
 /** Builds the adapters of the configured providers; a provider missing a setting fails at start, not mid-payout. */
 export function buildProviders(config: PayoutsConfig): Map<PayoutProviderName, PayoutProvider> {

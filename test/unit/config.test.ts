@@ -17,6 +17,7 @@ describe('configuration from the environment', () => {
     [{ FB_PUBLIC_KEY: 'only-half' }, /FB_PUBLIC_KEY and FB_PRIVATE_KEY must be set together/],
     [{ NODE_ENV: 'production' }, /OPERATOR_TOKEN is required/],
     [{ WALLET_PUBLIC_URL: 'ftp://x' }, /WALLET_PUBLIC_URL must start with http/],
+    [{ NODE_ENV: 'production', OPERATOR_TOKEN: 'a-production-token-0123', PAYOUT_SANDBOX: '1' }, /PAYOUT_SANDBOX is refused with NODE_ENV=production/],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -24,5 +25,10 @@ describe('configuration from the environment', () => {
 
   it('drops a trailing slash from WALLET_PUBLIC_URL so the signed URL is exact', () => {
     expect(loadConfig({ WALLET_PUBLIC_URL: 'https://api.casino.com/n2/' }).walletPublicUrl).toBe('https://api.casino.com/n2');
+  });
+
+  it('PAYOUT_SANDBOX adds the sandbox payout provider in development, and SANDBOX_BASE_URL does not', () => {
+    expect(Object.keys(loadConfig({ PAYOUT_SANDBOX: '1' }).payouts.providers)).toEqual(['sandbox']);
+    expect(loadConfig({ SANDBOX_BASE_URL: 'http://x' }).payouts.providers).toEqual({});
   });
 });

@@ -3,7 +3,9 @@
 // cookie authenticates; the X-Wallet-Console header on every call is what the server asks of cookie callers.
 
 const FINAL_PAYOUT = new Set(['succeeded', 'failed', 'cancelled', 'reversed']);
-const PROVIDERS = ['jumppag', 'paystar', 'hashlee', 'orkestra'];
+const PROVIDERS = ['jumppag', 'paystar', 'hashlee', 'orkestra', 'sandbox'];
+/** @type {Record<string, string>} */
+const PROVIDER_LABELS = { sandbox: 'sandbox (pays nothing)' };
 const LIMITS = /** @type {const} */ ({ betMax: 'Bet max', loss24h: 'Loss 24 h', loss7d: 'Loss 7 days', loss30d: 'Loss 30 days' });
 
 const view = /** @type {HTMLElement} */ (document.getElementById('view'));
@@ -221,7 +223,7 @@ async function playerView(playerId) {
         h('label', {}, 'Key type', h('select', { name: 'pixKeyType' }, h('option', { value: '' }, 'work it out'),
           ...['cpf', 'cnpj', 'phone', 'email', 'evp'].map((type) => h('option', { value: type }, type)))),
         h('label', {}, 'Provider', h('select', { name: 'provider' }, h('option', { value: '' }, 'default'),
-          ...PROVIDERS.map((name) => h('option', { value: name }, name)))),
+          ...PROVIDERS.map((name) => h('option', { value: name }, PROVIDER_LABELS[name] ?? name)))),
       ], 'Request payout', async (values) => {
         const payout = await api('POST', `${path}/payouts`, {
           amount: values.amount,

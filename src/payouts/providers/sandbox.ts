@@ -1,0 +1,49 @@
+import { PayoutStatus } from '../states';
+import { PayoutOrder, PayoutProvider, SendResult, StatusResult, WebhookResult } from './types';
+
+/**
+ * The sandbox: a provider that pays nothing, for trying a payout end to end on one machine (PAYOUT_SANDBOX=1,
+ * refused with NODE_ENV=production). It keeps no state: the reference it gives holds the outcome and the time of
+ * the create, and every status check works the payout's story out from it. The cents of the amount choose the story:
+ * - .00 to .89: submitted, processing after 1 s, succeeded after 3 s;
+ * - .90 to .94: submitted, then failed after 3 s (the bank refused it);
+ * - .95 to .99: on hold for 10 s (the provider's compliance check), then succeeded.
+ */
+type Story = 'pays' | 'fails' | 'holds';
+
+function storyOf(amount: string): Story {
+  const cents = Number(amount.split('.')[1] ?? '0');
+  if (cents >= 95) return 'holds';
+  return cents >= 90 ? 'fails' : 'pays';
+}
+
+function statusAfter(story: Story, ms: number): { status: PayoutStatus; providerStatus: string } {
+  if (story === 'holds') return ms < 10_000 ? { status: 'on_hold', providerStatus: 'ON_HOLD' } : { status: 'succeeded', providerStatus: 'PAID' };
+  if (ms < 1_000) return { status: 'submitted', providerStatus: 'CREATED' };
+  if (ms < 3_000) return { status: 'processing', providerStatus: 'PROCESSING' };
+  return story === 'fails' ? { status: 'failed', providerStatus: 'REFUSED' } : { status: 'succeeded', providerStatus: 'PAID' };
+}
+
+const REFERENCE = /^sandbox-(pays|fails|holds)-(\d+)-/;
+
+export function sandbox(): PayoutProvider {
+  return {
+    name: 'sandbox',
+    refusesDuplicateIds: false,
+
+    async send(order: PayoutOrder): Promise<SendResult> {
+      const reference = `sandbox-${storyOf(order.amount)}-${Date.now()}-${order.id}`;
+      return { outcome: 'accepted', reference, providerStatus: 'CREATED', status: 'submitted' };
+    },
+
+    async status(order: PayoutOrder, reference: string | null): Promise<StatusResult> {
+      const parsed = reference ? REFERENCE.exec(reference) : null;
+      if (!parsed) return { found: false };
+      return { found: true, reference: reference!, amount: order.amount, ...statusAfter(parsed[1] as Story, Date.now() - Number(parsed[2])) };
+    },
+
+    verifyWebhook(): WebhookResult {
+      return { valid: false, reason: 'the sandbox sends no callbacks; its payouts are polled' };
+    },
+  };
+}
