@@ -8,7 +8,7 @@ import { operatorAuth, operatorRouter } from './operator';
 import { consoleRoutes } from './console';
 import { buildProviders, PayoutEngine, payoutOperatorRoutes, payoutWebhookRoutes } from './payouts';
 import { PayoutsConfig } from './config';
-import { Door, walletDoor, walletFallback } from './wallet';
+import { Door, doors, fizzyBubblyDoor, fizzyBubblyFallback, walletService } from './wallet';
 import { reportRoutes } from './reports';
 import { createMetrics, operationsRoutes } from './metrics';
 import { docsRoutes } from './openapi';
@@ -49,16 +49,11 @@ export function createApp(options: AppOptions): Express {
   app.use(metrics.observe);
   app.use(operationsRoutes(options.db, metrics, options.metricsToken));
   app.use(docsRoutes());
-  const wallet = walletDoor({
-    db: options.db,
-    logger: options.logger,
-    publicUrl: options.walletPublicUrl,
-    groupCommit: options.walletBatch ?? { slots: 4, maxCalls: 64 },
-    record: metrics.record,
-  });
-  app.locals.walletDoor = wallet.door;
+  // one wallet service (one group commit) behind every aggregator's contract
+  const wallet = walletService(options.db, options.walletBatch ?? { slots: 4, maxCalls: 64 });
   app.locals.groupCommit = wallet.commits;
-  walletFallback(app);
+  app.locals.walletDoor = doors(fizzyBubblyDoor({ db: options.db, publicUrl: options.walletPublicUrl, wallet, logger: options.logger, record: metrics.record }));
+  fizzyBubblyFallback(app);
   app.use(payoutWebhookRoutes(payoutEngine));
   const auth = operatorAuth(options.operatorToken, options.operatorAuthFailureLimit ?? 20);
   app.use('/operator', operatorRouter(options.db, auth, [

@@ -1,3 +1,6 @@
-export { walletDoor, walletFallback, WALLET_PATHS } from './router';
-export type { Door } from './router';
-export { signingText, hmacSignature } from './signature';
+export { walletService } from './service';
+export type { WalletService } from './service';
+export { doors } from './door';
+export type { Door } from './door';
+export { fizzyBubblyDoor, fizzyBubblyFallback, WALLET_PATHS } from './contracts/fizzy-bubbly';
+export { signingText, hmacSignature } from './contracts/fizzy-bubbly/signature';

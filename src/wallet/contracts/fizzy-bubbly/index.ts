@@ -1,18 +1,20 @@
-import { randomUUID } from 'node:crypto';
-import { IncomingMessage, ServerResponse } from 'node:http';
+/**
+ * The Fizzy Bubbly operator wallet contract, as an adapter in front of the wallet's one service: its four paths,
+ * its signing (Public-Key, Signature over the raw body), its field names and decimal amounts, its error codes and
+ * answer format. The money rules are not here: they are the service's and the routines'.
+ */
 import { Express, Request, Response } from 'express';
 import getRawBody from 'raw-body';
-import { Logger } from '../log';
 import { Knex } from 'knex';
-import { ApiError, BODY_LIMIT_BYTES, bodyParserFailure, compileSchema, isDatabaseTimeout, parseJsonExact } from '../http';
-import { AmountError, currencyExponent, formatAmount, parseAmount } from '../ledger';
-import balanceSchema from '../../schemas/wallet-balance.json';
-import withdrawSchema from '../../schemas/wallet-withdraw.json';
-import depositSchema from '../../schemas/wallet-deposit.json';
-import rollbackSchema from '../../schemas/wallet-rollback.json';
+import { ApiError, BODY_LIMIT_BYTES, bodyParserFailure, compileSchema, isDatabaseTimeout, parseJsonExact } from '../../../http';
+import { AmountError, currencyExponent, formatAmount, parseAmount } from '../../../ledger';
+import balanceSchema from '../../../../schemas/wallet-balance.json';
+import withdrawSchema from '../../../../schemas/wallet-withdraw.json';
+import depositSchema from '../../../../schemas/wallet-deposit.json';
+import rollbackSchema from '../../../../schemas/wallet-rollback.json';
+import { Door, DoorOptions, Exchange, openDoor } from '../../door';
+import { WalletOutcome, WalletService } from '../../service';
 import { ApiClient, ClientDirectory, signatureMatches, signingText } from './signature';
-import * as wallet from './service';
-import { GroupCommitOptions, walletService } from './service';
 
 interface BalanceBody {
   playerId: string;
@@ -61,16 +63,6 @@ interface SignedRequest {
   raw: Buffer;
 }
 
-/** One request at the door: its trace id and its logger carry it into every log line. */
-interface Exchange {
-  req: IncomingMessage;
-  res: ServerResponse;
-  traceId: string;
-  log: Logger;
-  /** The error code answered, for the request log line. */
-  code?: string;
-}
-
 /** Checks Public-Key and Signature over the raw bytes, before the body is even parsed. */
 function authenticate(clients: ClientDirectory, publicUrl: string | undefined) {
   return async ({ req }: Exchange): Promise<SignedRequest> => {
@@ -117,7 +109,7 @@ function replyError(x: Exchange, status: number, code: string, description: stri
   reply(x, status, JSON.stringify({ code, description, traceId: x.traceId }));
 }
 
-function send(x: Exchange, outcome: wallet.WalletOutcome): void {
+function send(x: Exchange, outcome: WalletOutcome): void {
   if (outcome.status === 200) {
     const exponent = currencyExponent(outcome.currency!)!;
     reply(x, 200, `{"balance":${formatAmount(outcome.balance!, exponent)},"currency":"${outcome.currency}"}`);
@@ -126,7 +118,7 @@ function send(x: Exchange, outcome: wallet.WalletOutcome): void {
   replyError(x, outcome.status, outcome.code!, outcome.reason ?? DESCRIPTIONS[outcome.code!] ?? outcome.code!);
 }
 
-type Action = (signed: SignedRequest, body: unknown, numberTexts: Map<string, string>) => Promise<wallet.WalletOutcome>;
+type Action = (signed: SignedRequest, body: unknown, numberTexts: Map<string, string>) => Promise<WalletOutcome>;
 
 function toApiError(error: unknown, x: Exchange): ApiError {
   if (error instanceof ApiError) return error;
@@ -140,35 +132,21 @@ function toApiError(error: unknown, x: Exchange): ApiError {
   return new ApiError(500, 'ERROR_UNKNOWN_ERROR', DESCRIPTIONS.ERROR_UNKNOWN_ERROR);
 }
 
-const INCOMING_ID = /^[A-Za-z0-9._:-]{8,64}$/;
-
-/** The routes the door serves, each for POST only. */
+/** The routes the contract serves, each for POST only. */
 export const WALLET_PATHS = ['/wallet/balance', '/wallet/withdraw', '/wallet/deposit', '/wallet/rollback'] as const;
 
-/** A request listener that serves a request and says true, or says false and leaves it to the next listener. */
-export type Door = (req: IncomingMessage, res: ServerResponse) => boolean;
-
-export interface WalletDoorOptions {
+export interface FizzyBubblyOptions extends DoorOptions {
   db: Knex;
-  logger: Logger;
+  /** The base URL the aggregator dials and signs (WALLET_PUBLIC_URL); the Host header when absent. */
   publicUrl: string | undefined;
-  groupCommit: GroupCommitOptions;
-  /** Request rate and latency by route, as Express routes count them. */
-  record(route: string, method: string, status: number, seconds: number): void;
+  wallet: WalletService;
 }
 
-/**
- * The four wallet routes on node:http itself, in front of the Express app (README "Benchmark": Express's
- * router, helmet and per-request logger cost more than the rest of a balance call). Every other request, other
- * methods and unknown /wallet paths included, goes on to Express. The door answers as the routes always did:
- * the same codes and bodies, an X-Trace-Id, a request log line, and the request metrics.
- */
-export function walletDoor(options: WalletDoorOptions): { door: Door; commits: wallet.GroupCommit } {
-  const { db, logger } = options;
-  const signedBy = authenticate(new ClientDirectory(db), options.publicUrl);
-  const calls = walletService(db, options.groupCommit);
-
-  const routes: Record<(typeof WALLET_PATHS)[number], Action> = {
+/** The contract's door: the four routes, each signed, validated and answered in the contract's format. */
+export function fizzyBubblyDoor(options: FizzyBubblyOptions): Door {
+  const calls = options.wallet;
+  const signedBy = authenticate(new ClientDirectory(options.db), options.publicUrl);
+  const actions: Record<(typeof WALLET_PATHS)[number], Action> = {
     '/wallet/balance': async ({ client }, value) => calls.balance(client.id, validate.balance(value)),
     '/wallet/withdraw': async ({ client }, value, texts) => {
       const body = validate.withdraw(value);
@@ -180,8 +158,7 @@ export function walletDoor(options: WalletDoorOptions): { door: Door; commits: w
     },
     '/wallet/rollback': async ({ client }, value) => calls.rollback(client.id, validate.rollback(value)),
   };
-
-  const serve = async (x: Exchange, action: Action) => {
+  const serve = (action: Action) => async (x: Exchange) => {
     try {
       const signed = await signedBy(x);
       const { value, numberTexts } = parseJsonExact(signed.raw, BAD_REQUEST);
@@ -191,32 +168,11 @@ export function walletDoor(options: WalletDoorOptions): { door: Door; commits: w
       replyError(x, apiError.status, apiError.code, apiError.message);
     }
   };
-
-  const door: Door = (req, res) => {
-    const path = req.url?.split('?')[0] ?? '';
-    const action = req.method === 'POST' ? routes[path as (typeof WALLET_PATHS)[number]] : undefined;
-    if (!action) return false;
-    const incoming = req.headers['x-request-id'];
-    const traceId = typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
-    const x: Exchange = { req, res, traceId, log: logger };
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      options.record(path, 'POST', res.statusCode, seconds);
-      const level = res.statusCode >= 400 ? 'info' : 'http';
-      // winston formats a line before its transports filter it out: skip that work when the level is off
-      if (logger.isLevelEnabled(level)) {
-        logger.log(level, 'request', { traceId, method: 'POST', path, status: res.statusCode, code: x.code, ms: Math.round(seconds * 1e4) / 10 });
-      }
-    });
-    void serve(x, action);
-    return true;
-  };
-  return { door, commits: calls.commits };
+  return openDoor(Object.fromEntries(Object.entries(actions).map(([path, action]) => [path, serve(action)])), options);
 }
 
 /** Unknown /wallet paths and methods other than POST, answered in the wallet's error format. */
-export function walletFallback(app: Express): void {
+export function fizzyBubblyFallback(app: Express): void {
   app.use('/wallet', (req: Request, res: Response) => {
     res.locals.errorCode = BAD_REQUEST;
     res.status(404).json({ code: BAD_REQUEST, description: `no wallet endpoint ${req.method} ${req.originalUrl}`, traceId: req.traceId });
