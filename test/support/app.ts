@@ -27,10 +27,18 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: { walletPublicUrl?: string; poolMax?: number; statementTimeoutMs?: number; payouts?: PayoutsConfig; operatorAuthFailureLimit?: number } = {},
+  options: {
+    walletPublicUrl?: string;
+    poolMax?: number;
+    statementTimeoutMs?: number;
+    payouts?: PayoutsConfig;
+    operatorAuthFailureLimit?: number;
+    /** The URL the app reaches its database by, given the test database's (a proxy's, say). */
+    via?: (databaseUrl: string) => Promise<string>;
+  } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
-  const db = createDb(database.url, { poolMax: options.poolMax ?? 20, statementTimeoutMs: options.statementTimeoutMs ?? 10000 });
+  const db = createDb(options.via ? await options.via(database.url) : database.url, { poolMax: options.poolMax ?? 20, statementTimeoutMs: options.statementTimeoutMs ?? 10000 });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {

@@ -123,7 +123,7 @@ export interface WalletSuite {
  * Starts an app and a registered aggregator for a test file (filled in by beforeAll), and proves the ledger
  * sound before closing it.
  */
-export function walletSuite(options: { statementTimeoutMs?: number } = {}): WalletSuite {
+export function walletSuite(options: Parameters<typeof startTestApp>[0] = {}): WalletSuite {
   const suite = {} as WalletSuite;
   beforeAll(async () => {
     suite.t = await startTestApp({ walletPublicUrl: PUBLIC_URL, ...options });

@@ -13,7 +13,7 @@ import withdrawSchema from '../../../../schemas/wallet-withdraw.json';
 import depositSchema from '../../../../schemas/wallet-deposit.json';
 import rollbackSchema from '../../../../schemas/wallet-rollback.json';
 import { Door, DoorOptions, Exchange, openDoor } from '../../door';
-import { WalletOutcome, WalletService } from '../../service';
+import { OutcomeUnknown, WalletOutcome, WalletService } from '../../service';
 import { ApiClient, ClientDirectory, signatureMatches, signingText } from './signature';
 
 interface BalanceBody {
@@ -51,6 +51,7 @@ const validate = {
 const DESCRIPTIONS: Record<string, string> = {
   ERROR_INVALID_SIGNATURE: 'request public key or signature is missing or invalid',
   ERROR_UNKNOWN_ERROR: 'unexpected error; nothing was changed',
+  OUTCOME_UNKNOWN: 'the database connection broke and whether the call took effect could not be found out; send it again with the same transactionId',
   ERROR_TIMEOUT: 'the wallet did not finish in time; nothing was changed',
 };
 
@@ -127,6 +128,10 @@ function toApiError(error: unknown, x: Exchange): ApiError {
   if (isDatabaseTimeout(error)) {
     x.log.warn('database timeout', { traceId: x.traceId, error: (error as Error).message });
     return new ApiError(500, 'ERROR_TIMEOUT', DESCRIPTIONS.ERROR_TIMEOUT);
+  }
+  if (error instanceof OutcomeUnknown) {
+    x.log.error('outcome unknown', { traceId: x.traceId, error: error.message });
+    return new ApiError(500, 'ERROR_UNKNOWN_ERROR', DESCRIPTIONS.OUTCOME_UNKNOWN);
   }
   x.log.error('unexpected error', { traceId: x.traceId, error: (error as Error).message, stack: (error as Error).stack });
   return new ApiError(500, 'ERROR_UNKNOWN_ERROR', DESCRIPTIONS.ERROR_UNKNOWN_ERROR);

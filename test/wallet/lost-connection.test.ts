@@ -1,0 +1,65 @@
+import { balanceOf } from '../support/app';
+import { CutProxy } from '../support/cut-proxy';
+import { depositBody, givenPlay, signedPost, uniqueId, withdrawBody, walletSuite } from '../support/wallet';
+
+// The app reaches its database through a proxy that can cut one call's connection: after the call committed and
+// before its answer came back, or before the call was sent at all.
+let proxy: CutProxy;
+const suite = walletSuite({
+  via: async (url) => {
+    proxy = await new CutProxy(url).start();
+    return proxy.url();
+  },
+});
+afterAll(() => proxy.stop());
+
+const transfersFor = async (reference: string) => Number((await suite.t.db('transfers').where({ reference }).count<{ n: string }[]>('* as n'))[0].n);
+
+describe('a call whose connection breaks is answered with what really happened', () => {
+  it('a bet that committed before its answer was lost is answered 200 with its balance, and moved once', async () => {
+    const play = await givenPlay(suite.t, 'lost-after', '10');
+    const body = withdrawBody(play, { transactionId: uniqueId('tx'), gameRoundId: 'la', amount: 3 });
+    proxy.cutNext('wallet_withdraw', 'after');
+    const res = await signedPost(suite.t, suite.fb, '/wallet/withdraw', body);
+    expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { balance: 7, currency: 'EUR' } });
+    expect(await transfersFor(body.transactionId)).toBe(1);
+    expect(await balanceOf(suite.t, 'lost-after')).toBe('7.00');
+  });
+
+  it('a win that committed before its answer was lost is answered 200, and paid once', async () => {
+    const play = await givenPlay(suite.t, 'lost-win', '10');
+    const bet = withdrawBody(play, { transactionId: uniqueId('tx'), gameRoundId: 'lw', amount: 2 });
+    await signedPost(suite.t, suite.fb, '/wallet/withdraw', bet).expect(200);
+    const win = depositBody(play, { transactionId: uniqueId('tx'), withdrawTransactionId: bet.transactionId, gameRoundId: 'lw', amount: 5 });
+    proxy.cutNext('wallet_deposit', 'after');
+    const res = await signedPost(suite.t, suite.fb, '/wallet/deposit', win);
+    expect(res.body).toEqual({ balance: 13, currency: 'EUR' });
+    expect(await transfersFor(win.transactionId)).toBe(1);
+  });
+
+  it('a bet whose connection broke before it was sent is made once, on the fresh connection, and answered 200', async () => {
+    const play = await givenPlay(suite.t, 'lost-before', '10');
+    const body = withdrawBody(play, { transactionId: uniqueId('tx'), gameRoundId: 'lb', amount: 4 });
+    proxy.cutNext('wallet_withdraw', 'before');
+    const res = await signedPost(suite.t, suite.fb, '/wallet/withdraw', body);
+    expect(res.body).toEqual({ balance: 6, currency: 'EUR' });
+    expect(await transfersFor(body.transactionId)).toBe(1);
+  });
+
+  it('when the database stays out of reach, the answer says the outcome is not known, and the retry later tells the truth', async () => {
+    const play = await givenPlay(suite.t, 'lost-down', '10');
+    const body = withdrawBody(play, { transactionId: uniqueId('tx'), gameRoundId: 'ld', amount: 1 });
+    proxy.cutNext('wallet_withdraw', 'after');
+    const cut = signedPost(suite.t, suite.fb, '/wallet/withdraw', body);
+    await new Promise((r) => setTimeout(r, 0));
+    proxy.down();
+    const res = await cut;
+    proxy.up();
+    expect(res.status).toBe(500);
+    expect(res.body).toMatchObject({ code: 'ERROR_UNKNOWN_ERROR', description: expect.stringContaining('could not be found out') });
+    expect(res.body.description).not.toContain('nothing was changed');
+    const retry = await signedPost(suite.t, suite.fb, '/wallet/withdraw', body);
+    expect(retry.body).toEqual({ balance: 9, currency: 'EUR' });
+    expect(await transfersFor(body.transactionId)).toBe(1);
+  });
+});
