@@ -22,3 +22,30 @@ export function createDb(databaseUrl: string, options: DbOptions): Db {
     acquireConnectionTimeout: options.statementTimeoutMs,
   });
 }
+
+/** The connection broke during a call, so whether it committed is not known (an SQL error rolled it back). */
+export function isConnectionLoss(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') return /^(08|57P0)/.test(code) || ['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT'].includes(code);
+  return typeof message === 'string' && /connection terminated|connection ended|not queryable|socket/i.test(message);
+}
+
+/** A call whose commit could not be confirmed: the connection broke, and asking again by its key failed too. */
+export class OutcomeUnknown extends Error {}
+
+/**
+ * Runs an idempotent call and, when its connection breaks, sends it again by its key on a fresh connection (at
+ * once, then after 0.1 and 0.4 s). That replays its stored answer if it had committed and makes the call if it had
+ * not, so either answer is true. Only if every try breaks is the outcome unknown.
+ */
+export async function untilOutcomeKnown<T>(call: () => Promise<T>, delaysMs: readonly number[] = [0, 100, 400]): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isConnectionLoss(error)) throw error;
+      if (attempt >= delaysMs.length) throw new OutcomeUnknown(`the connection broke and the outcome could not be found out: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, delaysMs[attempt]));
+    }
+  }
+}

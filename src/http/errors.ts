@@ -1,4 +1,5 @@
 import { Request } from 'express';
+import { OutcomeUnknown } from '../db';
 
 /** An error with a documented code, thrown by a handler or service and rendered by the API's error middleware. */
 export class ApiError extends Error {
@@ -40,6 +41,10 @@ export function toApiError(error: unknown, req: Request): ApiError {
     return new ApiError(parserFailure.status, code, parserFailure.message);
   }
   if (isDatabaseTimeout(error)) return new ApiError(503, 'TIMEOUT', 'the database did not answer in time; nothing was changed');
+  if (error instanceof OutcomeUnknown) {
+    req.log.error('outcome unknown', { error: error.message });
+    return new ApiError(500, 'OUTCOME_UNKNOWN', 'the database connection broke and whether the request took effect could not be found out; send it again with the same transactionId');
+  }
   req.log.error('unexpected error', { error: (error as Error).message, stack: (error as Error).stack });
   return new ApiError(500, 'INTERNAL_ERROR', 'unexpected error; nothing was changed');
 }

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { untilOutcomeKnown } from '../db';
 import { LedgerError } from './service';
 
 export interface StoredResponse<T> {
@@ -11,7 +12,8 @@ export interface StoredResponse<T> {
  * Runs work once per (scope, key) in one database transaction and stores its answer with the key.
  * A repeat with the same request hash gets the stored answer; a different hash is an idempotency conflict.
  * Two concurrent requests with one key queue on the key's unique index, so the work runs once.
- * Work that throws rolls everything back, key included, so a failed request can be retried.
+ * Work that throws rolls everything back, key included, so a failed request can be retried. If the connection
+ * breaks (at COMMIT, say), the request runs again by its key: the stored answer if it had committed, the work if not.
  */
 export async function runIdempotent<T>(
   db: Knex,
@@ -20,7 +22,7 @@ export async function runIdempotent<T>(
   requestHash: string,
   work: (trx: Knex.Transaction) => Promise<{ status: number; body: T }>,
 ): Promise<StoredResponse<T>> {
-  return db.transaction(async (trx) => {
+  return untilOutcomeKnown(() => db.transaction(async (trx) => {
     const claimed = await trx.raw(
       `INSERT INTO idempotency_records (scope, key, request_hash) VALUES (?, ?, ?)
        ON CONFLICT (scope, key) DO NOTHING RETURNING 1`,
@@ -38,5 +40,5 @@ export async function runIdempotent<T>(
       .where({ scope, key })
       .update({ response_status: result.status, response_body: JSON.stringify(result.body) });
     return { ...result, replayed: false };
-  });
+  }));
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Knex } from 'knex';
+import { untilOutcomeKnown } from '../db';
 
 export interface WalletOutcome {
   status: number;
@@ -106,44 +106,23 @@ async function onConnection<T>(db: Knex, work: (connection: PgConnection) => Pro
   }
 }
 
-/** The connection broke during the call, so whether it committed is not known (an SQL error rolled it back). */
-function outcomeUnknown(error: unknown): boolean {
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  if (typeof code === 'string') return /^(08|57P0)/.test(code) || ['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT'].includes(code);
-  return typeof message === 'string' && /connection terminated|connection ended|not queryable|socket/i.test(message);
-}
-
-/** A call whose commit could not be confirmed: the connection broke, and asking again by its key failed too. */
-export class OutcomeUnknown extends Error {}
-
-/** How often, and after how long, a call whose outcome is unknown is asked again by its key on a fresh connection. */
-const LOOKUP_DELAYS_MS = [0, 100, 400];
-
 /**
  * One call alone. Calls of one player are serialised by the database; the only race left is one transactionId
  * sent for two players at once, where the loser hits the unique key and is answered on the second try from the
- * stored row. If the connection breaks, the call may have committed: it is sent again by its key on a fresh
- * connection, which replays the stored answer if it did and makes the call if it did not, so either answer is
- * true. Only if that fails too is the outcome unknown.
+ * stored row. A call whose connection breaks is sent again by its key (untilOutcomeKnown), so its answer is true.
  */
-async function runAlone(db: Knex, call: Call): Promise<OutcomeRow> {
+function runAlone(db: Knex, call: Call): Promise<OutcomeRow> {
   const statement = STATEMENTS[call.kind];
   const values = PARAMETERS[call.kind].map((name) => call[name] ?? null);
   const once = () => onConnection(db, async (c) => (await c.query({ ...statement, values })).rows[0]);
-  let raced = false;
-  for (let attempt = 0; ; attempt += 1) {
+  return untilOutcomeKnown(async () => {
     try {
       return await once();
     } catch (error) {
-      if (isUniqueViolation(error) && !raced) {
-        raced = true;
-        continue;
-      }
-      if (!outcomeUnknown(error)) throw error;
-      if (attempt >= LOOKUP_DELAYS_MS.length) throw new OutcomeUnknown(`the connection broke and the outcome could not be found out: ${(error as Error).message}`);
-      await sleep(LOOKUP_DELAYS_MS[attempt]);
+      if (!isUniqueViolation(error)) throw error;
+      return once();
     }
-  }
+  });
 }
 
 interface Pending {

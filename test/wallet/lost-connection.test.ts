@@ -63,3 +63,36 @@ describe('a call whose connection breaks is answered with what really happened',
     expect(await transfersFor(body.transactionId)).toBe(1);
   });
 });
+
+describe('an operator request whose connection breaks at COMMIT is answered with what really happened', () => {
+  it('a top-up that committed is answered 200 with its balance, and credited once', async () => {
+    await suite.t.operator('post', '/players', { playerId: 'lost-topup', currency: 'EUR' }).expect(201);
+    proxy.cutNext('COMMIT', 'after');
+    const res = await suite.t.operator('post', '/players/lost-topup/topups', { amount: '25.00', transactionId: 'lost-topup-1' });
+    expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { playerId: 'lost-topup', transactionId: 'lost-topup-1', balance: '25.00', currency: 'EUR' } });
+    expect(await transfersFor('lost-topup-1')).toBe(1);
+  });
+
+  it('a top-up whose COMMIT never left is made once on the fresh connection', async () => {
+    await suite.t.operator('post', '/players', { playerId: 'lost-topup-2', currency: 'EUR' }).expect(201);
+    proxy.cutNext('COMMIT', 'before');
+    const res = await suite.t.operator('post', '/players/lost-topup-2/topups', { amount: '5.00', transactionId: 'lost-topup-2' });
+    expect(res.body.balance).toBe('5.00');
+    expect(await transfersFor('lost-topup-2')).toBe(1);
+  });
+
+  it('with the database kept away, the answer is 500 OUTCOME_UNKNOWN, and the retry tells the truth', async () => {
+    await suite.t.operator('post', '/players', { playerId: 'lost-topup-3', currency: 'EUR' }).expect(201);
+    proxy.cutNext('COMMIT', 'after');
+    const cut = suite.t.operator('post', '/players/lost-topup-3/topups', { amount: '7.00', transactionId: 'lost-topup-3' }).then((r) => r);
+    await new Promise((r) => setTimeout(r, 20));
+    proxy.down();
+    const res = await cut;
+    proxy.up();
+    expect(res.status).toBe(500);
+    expect(res.body.error.code).toBe('OUTCOME_UNKNOWN');
+    const retry = await suite.t.operator('post', '/players/lost-topup-3/topups', { amount: '7.00', transactionId: 'lost-topup-3' });
+    expect(retry.body.balance).toBe('7.00');
+    expect(await transfersFor('lost-topup-3')).toBe(1);
+  });
+});

@@ -13,7 +13,8 @@ import withdrawSchema from '../../../../schemas/wallet-withdraw.json';
 import depositSchema from '../../../../schemas/wallet-deposit.json';
 import rollbackSchema from '../../../../schemas/wallet-rollback.json';
 import { Door, DoorOptions, Exchange, openDoor } from '../../door';
-import { OutcomeUnknown, WalletOutcome, WalletService } from '../../service';
+import { OutcomeUnknown } from '../../../db';
+import { WalletOutcome, WalletService } from '../../service';
 import { ApiClient, ClientDirectory, signatureMatches, signingText } from './signature';
 
 interface BalanceBody {
