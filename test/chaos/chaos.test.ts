@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import net from 'node:net';
 import { Knex } from 'knex';
 import { createDb } from '../../src/db';
+import { freePort } from '../../src/http';
 import { checkLedger } from '../../src/ledger';
 import { createTestDatabase } from '../support/database';
 import { FakeJumppag } from '../support/fakes/jumppag';
@@ -222,5 +226,21 @@ describe('graceful shutdown', () => {
       await expectSound(db);
       figures.push(`graceful shutdown: ${answered} of 30 calls in flight at SIGTERM answered 200 and are in the ledger, the other ${30 - answered} got no answer and moved nothing, exit 0`);
     });
+  });
+
+  it('a clean stop on the embedded PostgreSQL logs no error and no warning, and leaves no PostgreSQL running', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wallet-stop-'));
+    fs.chmodSync(dataDir, 0o755);
+    try {
+      const server = await ServerProcess.start({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), LOG_LEVEL: 'info' });
+      expect((await walletCall(server.url, '/wallet/balance', {}))?.status).toBe(400); // it serves
+      expect(await server.stop('SIGTERM')).toBe(0);
+      const lines = server.output.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: string; message: string });
+      expect(lines.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
+      expect(lines.map((l) => l.message)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
+      expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
