@@ -22,11 +22,25 @@ export function positiveInteger(value: unknown, field: string, fallback: number,
   return Number(value);
 }
 
-/** An optional ISO 8601 date or date-time query parameter ("2026-03-01" is midnight UTC). */
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?)?$/;
+
+/**
+ * An optional ISO 8601 date or date-time query parameter, read strictly: a real calendar day and clock time, nothing
+ * after it. "2026-03-01" is midnight UTC, and a date-time without an offset is read as UTC too, never in the
+ * server's own time zone.
+ */
 export function dateParam(value: unknown, field: string): Date | undefined {
   if (value === undefined) return undefined;
-  const date = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(date.getTime())) throw new ApiError(400, 'VALIDATION_ERROR', `${field} must be an ISO 8601 date`, field);
+  const refuse = () => new ApiError(400, 'VALIDATION_ERROR',
+    `${field} must be an ISO 8601 date (2026-03-01) or date-time (2026-03-01T12:00:00Z; UTC when it has no offset)`, field);
+  const m = typeof value === 'string' ? ISO_DATE.exec(value) : null;
+  if (!m) throw refuse();
+  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', offset = 'Z'] = m;
+  const midnight = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  const realDay = midnight.getUTCFullYear() === Number(year) && midnight.getUTCMonth() === Number(month) - 1 && midnight.getUTCDate() === Number(day);
+  if (!realDay || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) throw refuse();
+  const date = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}${fraction}${offset}`);
+  if (Number.isNaN(date.getTime())) throw refuse();
   return date;
 }
 

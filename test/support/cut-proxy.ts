@@ -3,11 +3,11 @@ import net from 'node:net';
 /**
  * A TCP proxy between the app and PostgreSQL that can cut one call's connection: `after` forwards the call and
  * drops the connection when the answer comes back (the call committed, the app never hears it), `before` drops
- * it unsent. `down()` refuses every connection until `up()`.
+ * it unsent; either may then keep the database away until `up()`.
  */
 export class CutProxy {
   private server = net.createServer((client) => this.pipe(client));
-  private armed: { text: string; when: 'before' | 'after' } | undefined;
+  private armed: { text: string; when: 'before' | 'after'; thenDown: boolean } | undefined;
   private refusing = false;
   private readonly sockets = new Set<net.Socket>();
   port = 0;
@@ -28,14 +28,9 @@ export class CutProxy {
     return url.toString();
   }
 
-  /** The next message from the app that holds `text` is cut. */
-  cutNext(text: string, when: 'before' | 'after'): void {
-    this.armed = { text, when };
-  }
-
-  down(): void {
-    this.refusing = true;
-    for (const socket of this.sockets) socket.destroy();
+  /** The next message from the app that holds `text` is cut; with `thenDown`, the database then stays away until up(). */
+  cutNext(text: string, when: 'before' | 'after', thenDown = false): void {
+    this.armed = { text, when, thenDown };
   }
 
   up(): void {
@@ -68,6 +63,7 @@ export class CutProxy {
       const armed = this.armed;
       if (armed && chunk.includes(armed.text)) {
         this.armed = undefined;
+        if (armed.thenDown) this.refusing = true;
         if (armed.when === 'before') return both.forEach((s) => s.destroy());
         cutOnAnswer = true;
       }
