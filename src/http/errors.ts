@@ -35,6 +35,10 @@ export function isDatabaseTimeout(error: unknown): boolean {
  */
 export function toApiError(error: unknown, req: Request): ApiError {
   if (error instanceof ApiError) return error;
+  // the router could not decode a path parameter (%ff, a cut-off %E0%A4%A)
+  if (error instanceof URIError || (error as { status?: number; message?: string })?.message?.startsWith('Failed to decode param')) {
+    return new ApiError(400, 'VALIDATION_ERROR', 'the path holds malformed percent-encoding');
+  }
   const parserFailure = bodyParserFailure(error);
   if (parserFailure) {
     const code = parserFailure.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';

@@ -16,8 +16,12 @@ export function parseDuration(text: string): number | undefined {
   const match = DURATION.exec(text);
   if (!match || text === 'P' || text.endsWith('T')) return undefined;
   const [days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0));
-  return (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
+  const ms = (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
+  // further back than the ledger can reach is a mistake, not a range (and past Date's range a 500)
+  return Number.isFinite(ms) && ms <= MAX_DURATION_MS ? ms : undefined;
 }
+
+const MAX_DURATION_MS = 100 * 366 * 24 * 3_600_000;
 
 function text(value: unknown, field: string): string | undefined {
   if (value === undefined) return undefined;
@@ -43,7 +47,7 @@ export function reportRoutes(db: Knex, settings: ReportSettings): Router {
   router.get('/reports/open-rounds', handle(async (req, res) => {
     const olderThan = parseDuration(String(req.query.olderThan ?? 'PT2H'));
     if (olderThan === undefined) {
-      throw new ApiError(400, 'VALIDATION_ERROR', 'olderThan must be an ISO 8601 duration such as PT2H or P1D', 'olderThan');
+      throw new ApiError(400, 'VALIDATION_ERROR', 'olderThan must be an ISO 8601 duration such as PT2H or P1D, of at most 100 years', 'olderThan');
     }
     await respondWithTable(req, res, db, settings, { ...roundsReport, name: 'open-rounds' }, {
       to: new Date(Date.now() - olderThan),

@@ -79,3 +79,18 @@ describe('operator API: malformed requests', () => {
     expect((await t.ledger()).sound).toBe(true);
   });
 });
+
+describe('operator API: hostile paths and parameters', () => {
+  it.each(['/players/%ff', '/players/%E0%A4%A', '/players/%E0%A4%A/transactions', '/players/%ff/topups'])(
+    'malformed percent-encoding in %s is a 400 VALIDATION_ERROR, never a 500', async (path) => {
+      const res = await t.http.get(`/operator${path}`).set('Authorization', `Bearer ${OPERATOR_TOKEN}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', traceId: expect.any(String) });
+    });
+
+  it.each(['P999999999D', 'PT99999999999999999999H', 'P36600D1H'])('olderThan=%s is a 400 naming the field', async (duration) => {
+    const res = await t.operator('get', `/reports/open-rounds?olderThan=${duration}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'olderThan' });
+  });
+});
