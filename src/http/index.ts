@@ -1,6 +1,6 @@
 export { ApiError, bodyParserFailure, isDatabaseTimeout, toApiError } from './errors';
 export { NDJSON, respondWithProgress } from './progress';
-export { parseJsonExact } from './json';
+export { parseJsonExact, unstorableText } from './json';
 export type { ExactJson } from './json';
 export { compileSchema } from './validate';
 export type { Validate } from './validate';

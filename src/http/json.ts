@@ -41,12 +41,64 @@ function nestingDepth(text: string): number {
   return deepest;
 }
 
+/** NUL, or half of a UTF-16 surrogate pair: text a database cannot keep as it was sent. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Text that is not stored exactly as sent: NUL (refused by PostgreSQL) or a lone surrogate (stored as U+FFFD). */
+export function unstorableText(text: string): boolean {
+  return UNSTORABLE.test(text);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function holdsUnstorableText(node: unknown): boolean {
+  if (typeof node === 'string') return unstorableText(node);
+  if (node === null || typeof node !== 'object' || isLosslessNumber(node)) return false;
+  return Object.entries(node).some(([key, child]) => unstorableText(key) || holdsUnstorableText(child));
+}
+
+/** The first key that appears twice in one object of the body, if any (any value: a repeat is ambiguous). */
+function duplicatedKey(text: string): string | undefined {
+  const keys: (Set<string> | undefined)[] = []; // per open container: its keys (an object) or undefined (an array)
+  let expectKey = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const scope = keys[keys.length - 1];
+      if (expectKey && scope) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (scope.has(key)) return key;
+        scope.add(key);
+      }
+      expectKey = false;
+      i = end;
+    } else if (c === '{') {
+      keys.push(new Set());
+      expectKey = true;
+    } else if (c === '[') {
+      keys.push(undefined);
+      expectKey = false;
+    } else if (c === '}' || c === ']') keys.pop();
+    else if (c === ',') expectKey = keys[keys.length - 1] !== undefined;
+  }
+  return undefined;
+}
+
 /**
- * Parses a JSON body without ever turning an amount into a float, and refuses duplicate keys
- * (`{"amount":1,"amount":1000}` is ambiguous, so it is an error, not "the last one wins").
+ * Parses a JSON body without ever turning an amount into a float. It refuses what would not be kept exactly as
+ * sent: bytes that are not UTF-8, NUL and lone surrogates anywhere (PostgreSQL refuses NUL and turns a lone
+ * surrogate into U+FFFD, so two different ids would become one), and any key given twice in one object
+ * (`{"amount":1,"amount":1000}` is ambiguous, and so is a repeat with the same value).
  */
 export function parseJsonExact(raw: Buffer | string, invalidCode: string): ExactJson {
-  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  let text: string;
+  try {
+    text = typeof raw === 'string' ? raw : utf8.decode(raw);
+  } catch {
+    throw new ApiError(400, invalidCode, 'request body is not valid UTF-8');
+  }
   if (nestingDepth(text) > MAX_DEPTH) {
     throw new ApiError(400, invalidCode, `request body is not valid JSON: nested deeper than ${MAX_DEPTH} levels`);
   }
@@ -57,6 +109,9 @@ export function parseJsonExact(raw: Buffer | string, invalidCode: string): Exact
     const detail = error instanceof RangeError ? 'too deeply nested' : (error as Error).message;
     throw new ApiError(400, invalidCode, `request body is not valid JSON: ${detail}`);
   }
+  if (holdsUnstorableText(tree)) throw new ApiError(400, invalidCode, 'request body holds NUL or half of a UTF-16 surrogate pair');
+  const repeated = duplicatedKey(text);
+  if (repeated !== undefined) throw new ApiError(400, invalidCode, `request body is not valid JSON: the key "${repeated}" appears twice`);
   const numberTexts = new Map<string, string>();
   collectNumberTexts(tree, '', numberTexts);
   return { value: toPlain(tree), numberTexts };

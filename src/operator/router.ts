@@ -10,6 +10,7 @@ import {
   positiveInteger,
   respondWithProgress,
   toApiError,
+  unstorableText,
 } from '../http';
 import { followMigrations, migrationStatus } from '../db';
 import { LedgerError } from '../ledger';
@@ -37,6 +38,27 @@ const validate = {
   ),
   createClient: compileSchema<NewApiClient>(createClientSchema, 'VALIDATION_ERROR'),
   updateGame: compileSchema<{ active: boolean }>(updateGameSchema, 'VALIDATION_ERROR'),
+};
+
+function holdsUnstorable(value: unknown): boolean {
+  if (typeof value === 'string') return unstorableText(value);
+  return value !== null && typeof value === 'object' && Object.entries(value).some(([k, v]) => unstorableText(k) || holdsUnstorable(v));
+}
+
+/** A path or query that holds NUL or a lone surrogate is refused once, here, for every operator route. */
+const storableText: RequestHandler = (req, _res, next) => {
+  let path: string;
+  try {
+    path = decodeURIComponent(req.path);
+  } catch {
+    next(new ApiError(400, 'VALIDATION_ERROR', 'the path holds malformed percent-encoding'));
+    return;
+  }
+  if (unstorableText(path) || holdsUnstorable(req.query)) {
+    next(new ApiError(400, 'VALIDATION_ERROR', 'the path or query holds NUL or half of a UTF-16 surrogate pair'));
+    return;
+  }
+  next();
 };
 
 /** Parses the JSON body exactly (amounts keep their decimal text) into req.body and res.locals.numberTexts. */
@@ -69,6 +91,7 @@ const renderError: ErrorRequestHandler = (error, req, res, _next) => {
 export function operatorRouter(db: Knex, auth: OperatorAuth, extra: Router[] = []): Router {
   const router = Router();
   router.use(auth.requireOperator);
+  router.use(storableText);
   router.use(express.raw({ type: () => true, limit: BODY_LIMIT_BYTES }), jsonBody);
 
   router.post('/players', handle(async (req, res) => {

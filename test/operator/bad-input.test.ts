@@ -93,4 +93,18 @@ describe('operator API: hostile paths and parameters', () => {
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'olderThan' });
   });
+
+  it.each(['/players/a%00b', '/players?search=a%00', '/reports/rounds?playerId=%00', '/players/lone-%ED%A0%80-X'])(
+    'NUL or a lone surrogate in %s is a 400 VALIDATION_ERROR, and nothing is stored', async (path) => {
+      const res = await t.operator('get', path);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_ERROR');
+    });
+
+  it('a top-up whose body repeats a key, even with the same value, is refused and moves nothing', async () => {
+    const res = await t.http.post('/operator/players/victim/topups').set('Authorization', `Bearer ${OPERATOR_TOKEN}`)
+      .set('Content-Type', 'application/json').send('{"amount":"5","transactionId":"dup-key","amount":"5"}');
+    expect(res.status).toBe(400);
+    expect(await balance()).toBe('10.00');
+  });
 });
