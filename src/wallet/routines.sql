@@ -296,6 +296,9 @@ BEGIN
   SELECT * INTO w FROM wallet_transactions WHERE client_id = p_client AND transaction_id = p_withdraw_tx;
   IF p_currency <> v_currency THEN
     v_code := 'ERROR_BAD_REQUEST'; v_reason := format('currency %s is not the wallet currency', p_currency);
+  ELSIF p_withdraw_tx = p_tx THEN
+    -- its tombstone and itself would claim the one key: refused for good, not a 500 on every retry
+    v_code := 'ERROR_BAD_REQUEST'; v_reason := 'a rollback cannot name its own transactionId as the withdraw to roll back';
   ELSIF w.id IS NULL THEN
     NULL; -- a rollback before its withdraw: allowed (a tombstone below)
   ELSIF w.kind IN ('deposit', 'rollback') THEN

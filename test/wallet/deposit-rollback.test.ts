@@ -179,6 +179,18 @@ describe('POST /wallet/rollback', () => {
     const b = await placeBet(play, 2);
     expect((await undo({ ...play, currency: 'USD' }, b.transactionId, b.round)).body.code).toBe('ERROR_BAD_REQUEST');
   });
+
+  it('a rollback naming its own transactionId as the withdraw: ERROR_BAD_REQUEST, the same on every retry, nothing stored', async () => {
+    const play = await givenPlay(suite.t, 'r-self', '10');
+    const id = uniqueId('self');
+    const body = rollbackBody(play, { transactionId: id, withdrawTransactionId: id, gameRoundId: 'rs' });
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const res = await signedPost(suite.t, suite.fb, '/wallet/rollback', body);
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code: 'ERROR_BAD_REQUEST' });
+    }
+    expect(await suite.t.db('wallet_transactions').where({ transaction_id: id })).toHaveLength(0);
+    expect(await balanceOf(suite.t, 'r-self')).toBe('10.00');
+  });
 });
 
 describe('POST /wallet/balance', () => {
