@@ -29,7 +29,7 @@ const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d{1,4}))?$/;
  * any non-zero digit beyond it is refused, as is anything above MAX_AMOUNT_MINOR.
  */
 export function parseAmount(text: string, exponent: number, options: { allowNegative?: boolean } = {}): bigint {
-  const match = DECIMAL.exec(text.trim());
+  const match = DECIMAL.exec(text); // no trimming: " 5 " is not an amount
   if (!match) throw new AmountError('is not a decimal number');
   const [, sign, whole, fraction = '', exp = '0'] = match;
   const digits = BigInt(whole + fraction);

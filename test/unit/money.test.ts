@@ -48,3 +48,9 @@ describe('exact decimal amounts', () => {
     expect(formatAmount(minor, exponent)).toBe(text);
   });
 });
+
+describe('amount text with spaces', () => {
+  it.each([' 5', '5 ', '  5 ', '5\n'])('%j is not an amount: refused, never trimmed', (text) => {
+    expect(() => parseAmount(text, 2)).toThrow(AmountError);
+  });
+});
