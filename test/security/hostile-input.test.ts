@@ -20,10 +20,18 @@ const OPERATOR_CODES = new Set(['VALIDATION_ERROR', 'MALFORMED_JSON', 'INSUFFICI
 
 const SQL = ["' OR '1'='1", "'; DROP TABLE players; --", "1; DELETE FROM transfers", '$1', '?', '\\', '%', '_', "') OR pg_sleep(5) --", '"; SELECT 1; --'];
 
+/** Text that cannot be stored as sent, or that encodes, dates or measures something impossible. */
+const UNSTORABLE = ['a\u0000b', '\u0000', 'lone-\ud800-X', 'lone-\udbff-X', 'lone-\udc00-X', '%ff', '%E0%A4%A', '%00'];
+/** The same as raw percent-encoding, for paths and query strings: NUL, bytes that are not UTF-8, a lone surrogate, cut short. */
+const RAW_ENCODED = ['%00', '%ff', '%ED%A0%80', '%E0%A4%A', 'a%00b'];
+const IMPOSSIBLE = ['2026-02-30', '2026-02-31', '2025-02-29', '2026-03-01junk', '2026-03-01T24:00:00Z', '2026-12-01T21:02:47.080',
+  'P999999999D', 'PT99999999999999999999H', 'P36600D'];
+
 /** Values that break naive servers: wrong types, edge numbers, long and strange strings, nesting, prototypes. */
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(null, true, false, 0, -1, 1e21, Number.MAX_SAFE_INTEGER + 2, 0.1, 1e-7, '', ' ', '0', '-0', '1e400', 'NaN', 'Infinity', '12.345', '-5', '0x10'),
   fc.constantFrom(...SQL),
+  fc.constantFrom(...UNSTORABLE),
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.constant('x'.repeat(5000)),
@@ -41,6 +49,9 @@ const rawMutation = fc.constantFrom(
   (json: string) => json.replace(/"amount":[^,}]+/, '"amount":1.0000000001'),
   (json: string) => json.replace(/"amount":[^,}]+/, '"amount":100000000000000000000000000000'),
   (json: string) => json.replace(/^\{/, '{"transactionId":"dup",'),
+  (json: string) => json.replace(/^\{/, '{"same":1,"same":1,'),
+  // an id that refers to itself: the rollback's own transactionId as its withdraw
+  (json: string) => json.replace(/"transactionId":"([^"]*)"(.*)"withdrawTransactionId":"[^"]*"/, '"transactionId":"$1"$2"withdrawTransactionId":"$1"'),
   (json: string) => json.replace(/^\{/, '{"__proto__":{"polluted":1},'),
   (json: string) => json.replace(/^\{/, `{"deep":${'['.repeat(3000)}${']'.repeat(3000)},`),
   (json: string) => json.slice(0, Math.max(1, json.length - 3)),
@@ -183,10 +194,35 @@ describe('operator endpoints under random and mutated bodies and queries', () =>
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...paths),
-        fc.array(fc.tuple(fc.constantFrom(...params), fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom(...SQL, '2026-03-01', '-1', '99999999999999999999', 'PT2H', 'csv'))), { maxLength: 4 }),
+        fc.array(fc.tuple(fc.constantFrom(...params), fc.oneof(
+          fc.string({ maxLength: 30 }).map(encodeURIComponent),
+          fc.constantFrom(...SQL, ...IMPOSSIBLE, '2026-03-01', '-1', '99999999999999999999', 'PT2H', 'csv').map(encodeURIComponent),
+          fc.constantFrom(...RAW_ENCODED),
+        )), { maxLength: 4 }),
         async (path, query) => {
-          const search = query.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+          const search = query.map(([k, v]) => `${k}=${v}`).join('&');
           const res = await t.operator('get', `${path}?${search}`);
+          expect(res.status).toBeLessThan(500);
+          if (res.status >= 400) expect(OPERATOR_CODES).toContain(res.body.error?.code);
+        },
+      ),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+});
+
+describe('operator paths with hostile segments', () => {
+  it('answers every path segment, however it is encoded, with a documented error or a success, never 500', async () => {
+    const routes = ['/players/{}', '/players/{}/transactions', '/players/{}/payout-accounts', '/payouts/{}', '/players/{}/topups'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.oneof(fc.constantFrom(...RAW_ENCODED), fc.constantFrom(...SQL, ...IMPOSSIBLE).map(encodeURIComponent), fc.string({ maxLength: 20 }).map(encodeURIComponent)),
+        async (route, segment) => {
+          const path = route.replace('{}', segment);
+          const res = route.endsWith('topups')
+            ? await t.operator('post', path, { amount: '1.00', transactionId: `seg-${++n}` })
+            : await t.operator('get', path);
           expect(res.status).toBeLessThan(500);
           if (res.status >= 400) expect(OPERATOR_CODES).toContain(res.body.error?.code);
         },
