@@ -6,6 +6,7 @@ import { Knex } from 'knex';
 import { createDb } from '../../src/db';
 import { freePort } from '../../src/http';
 import { checkLedger } from '../../src/ledger';
+import { CutProxy } from '../support/cut-proxy';
 import { createTestDatabase } from '../support/database';
 import { FakeJumppag } from '../support/fakes/jumppag';
 import { PLAYER_CPF } from '../support/payouts';
@@ -64,6 +65,47 @@ describe('crash mid-load: kill -9 during a run, restart, retry every unanswered 
       figures.push(`crash: ${report.requests} requests, ${crashes} kill -9, ${report.retried} retried, ${report.moved.length} movements, each once`);
     });
   });
+});
+
+describe('commit cut under load', () => {
+  it('10,000 bets while connections are cut after the call committed: no 500 hides a committed bet', async () => {
+    const database = await createTestDatabase();
+    const proxy = await new CutProxy(database.url).start();
+    const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: 10_000 });
+    const server = await ServerProcess.start({ DATABASE_URL: proxy.url() });
+    const cutter = setInterval(() => proxy.cutNext('wallet_', 'after'), 50); // twenty cuts a second
+    try {
+      const { players, sessions } = await givenPlayers(server.url, 40, 'cut', '100000.00');
+      const answers = new Map<string, number | undefined>();
+      let next = 0;
+      const client = async () => {
+        for (let i = next++; i < 10_000; i = next++) {
+          const playerId = players[i % players.length];
+          const transactionId = `cut-${i}`;
+          const answer = await walletCall(server.url, '/wallet/withdraw', {
+            playerId, sessionId: sessions.get(playerId), currency: 'EUR', gameId: 'chaos-slot', gameRoundId: `cut-r-${i}`,
+            transactionId, amount: 1, cashAmount: 1, jackpotAmount: null, isGameRoundFinished: false,
+          });
+          answers.set(transactionId, answer?.status);
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, client));
+      clearInterval(cutter);
+      const committed = new Set((await db('wallet_transactions').where({ kind: 'withdraw', response_status: 200 }).select('transaction_id')).map((r) => r.transaction_id as string));
+      const failedButCommitted = [...answers].filter(([id, status]) => status !== 200 && committed.has(id));
+      const okButMissing = [...answers].filter(([id, status]) => status === 200 && !committed.has(id));
+      expect({ failedButCommitted: failedButCommitted.length, okButMissing: okButMissing.length }).toEqual({ failedButCommitted: 0, okButMissing: 0 });
+      await expectSound(db);
+      const failed = [...answers.values()].filter((status) => status !== 200).length;
+      figures.push(`commit cut: 10,000 bets, ${proxy.cuts} connections cut after the call committed; ${failed} answered other than 200, of which 0 had committed; every 200 is in the ledger`);
+    } finally {
+      clearInterval(cutter);
+      await server.stop();
+      await proxy.stop();
+      await db.destroy();
+      await database.drop();
+    }
+  }, 120_000);
 });
 
 /**

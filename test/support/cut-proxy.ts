@@ -9,6 +9,8 @@ export class CutProxy {
   private server = net.createServer((client) => this.pipe(client));
   private armed: { text: string; when: 'before' | 'after'; thenDown: boolean } | undefined;
   private refusing = false;
+  /** Connections cut so far. */
+  cuts = 0;
   private readonly sockets = new Set<net.Socket>();
   port = 0;
 
@@ -63,6 +65,7 @@ export class CutProxy {
       const armed = this.armed;
       if (armed && chunk.includes(armed.text)) {
         this.armed = undefined;
+        this.cuts += 1;
         if (armed.thenDown) this.refusing = true;
         if (armed.when === 'before') return both.forEach((s) => s.destroy());
         cutOnAnswer = true;
