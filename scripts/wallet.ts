@@ -8,6 +8,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import { loadConfig } from '../src/config';
+import { ApiError, dateRange } from '../src/http';
 import { openToolDb } from '../src/db';
 import { checkLedger, describeLedgerReport } from '../src/ledger';
 import { createLogger } from '../src/log';
@@ -159,8 +160,12 @@ export function buildProgram(): Command {
   program.command('reconcile').requiredOption('--provider <name>').requiredOption('--from <date>').requiredOption('--to <date>')
     .description("compare our payouts with the provider's records (exit 1 on a mismatch)")
     .action((o: { provider: string; from: string; to: string }) => {
-      const range = { from: new Date(o.from), to: new Date(o.to) };
-      if (Number.isNaN(range.from.getTime()) || Number.isNaN(range.to.getTime())) throw new Error('--from and --to must be ISO 8601 dates, e.g. 2026-03-01');
+      let range: { from: Date; to: Date };
+      try {
+        range = dateRange(o, true); // the API's own strict reading: real dates, UTC without an offset
+      } catch (error) {
+        throw new Error(`--${(error as ApiError).field ?? 'from'}: ${(error as Error).message}`);
+      }
       return withDatabase(async ({ db }) => {
         const config = loadConfig();
         const logger = createLogger('warn');

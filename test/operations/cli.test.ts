@@ -89,6 +89,10 @@ describe('npx wallet', () => {
     for (const option of ['--from', '--to', '--player', '--game', '--status', '--csv']) expect(help).toContain(option);
   });
 
+  it('reconcile reads its dates as strictly as the API: an impossible date is refused, naming the option', async () => {
+    await expect(wallet('reconcile', '--provider', 'jumppag', '--from', '2026-02-30', '--to', '2026-03-02')).rejects.toThrow(/^--from: from must be an ISO 8601 date/);
+  });
+
   it('runs ledger-check and migrate on the database itself', async () => {
     expect(await wallet('ledger-check')).toMatchObject({ code: 0, out: expect.stringMatching(/^ledger sound; /) });
     expect(await wallet('migrate')).toMatchObject({ code: 0, out: 'nothing to apply\n' });
