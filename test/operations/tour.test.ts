@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { AddressInfo } from 'node:net';
+import { buildProgram } from '../../scripts/wallet';
+import { createLogger } from '../../src/log';
+import { PayoutWorker, startPayoutWorker } from '../../src/payouts';
+import { OPERATOR_TOKEN, startTestApp, TestApp } from '../support/app';
+
+// The README's tour, played against a started server with the sandbox payout provider: every operator call it
+// makes answers 2xx, the CLI line answers, and the payout it requests ends succeeded. (`npm run simulate` builds and
+// plays an aggregator of its own; it is left to its own script and the static check of readme-tour.test.ts.)
+const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+const start = readme.indexOf('```sh', readme.indexOf('## A five-minute tour')) + 5;
+const lines = readme.slice(start, readme.indexOf('```', start)).split('\n')
+  .map((l) => l.replace(/\s+#.*$/, '').replace(/\$\(date [^)]*\)/g, new Date().toISOString().slice(0, 10)).trim()).filter(Boolean);
+
+let t: TestApp;
+let worker: PayoutWorker;
+const saved = { ...process.env };
+beforeAll(async () => {
+  t = await startTestApp({ payouts: { providers: { sandbox: { baseUrl: 'sandbox:' } }, defaultProvider: undefined, minAmount: '1.00', maxAmount: '5000.00', pollTimeScale: 0.001 } });
+  worker = await startPayoutWorker({ databaseUrl: t.url, engine: t.app.locals.payoutEngine, logger: createLogger('error'), pollIntervalMs: 50 });
+  process.env.WALLET_URL = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}`;
+  process.env.OPERATOR_TOKEN = OPERATOR_TOKEN;
+});
+afterAll(async () => {
+  process.env = saved;
+  await worker.stop();
+  await t.close();
+});
+
+async function untilPaid(playerId: string): Promise<string> {
+  for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+    const { body } = await t.operator('get', `/payouts?playerId=${playerId}`);
+    if (body.payouts[0]?.status === 'succeeded') return 'succeeded';
+  }
+  return 'not paid';
+}
+
+describe("the README's five-minute tour, played", () => {
+  it('answers every step, and the sandbox payout it asks for is paid', async () => {
+    const played: string[] = [];
+    for (const line of lines) {
+      const op = /^(?:sleep \d+; )?op (GET|POST) (["']?)([^"' ]+)\2(?: '(.*)')?$/.exec(line);
+      if (op) {
+        if (line.startsWith('sleep')) expect(await untilPaid('ana')).toBe('succeeded'); // the tour's wait, here as long as it takes
+        const method = op[1].toLowerCase() as 'get' | 'post';
+        const res = await t.operator(method, op[3], op[4] === undefined ? undefined : JSON.parse(op[4]));
+        expect({ line, status: res.status < 300 }).toEqual({ line, status: true });
+        played.push(`${op[1]} ${op[3]}`);
+      } else if (line.startsWith('npx wallet ')) {
+        const out: string[] = [];
+        const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
+        try {
+          await buildProgram().exitOverride().parseAsync(['node', 'wallet', ...line.split(/\s+/).slice(2)]);
+        } finally {
+          write.mockRestore();
+        }
+        expect(JSON.parse(out.join(''))).toMatchObject({ playerId: 'ana' });
+        played.push(line);
+      }
+    }
+    expect(played).toEqual(expect.arrayContaining(['POST /players', 'POST /players/ana/payouts', 'GET /reports/ledger-check']));
+    const { body } = await t.operator('get', '/payouts?playerId=ana');
+    expect(body.payouts[0]).toMatchObject({ status: 'succeeded', amount: '10.00', provider: 'sandbox' });
+  });
+});
