@@ -83,19 +83,15 @@ export function createMetrics(db: Knex): Metrics {
       this.set({ state: 'pending' }, p.numPendingAcquires());
     },
   });
-  const observe: RequestHandler = (req, res, next) => {
-    const end = duration.startTimer();
-    res.on('finish', () => {
-      const labels = { route: routeOf(req), method: req.method, status: String(res.statusCode) };
-      end(labels);
-      requests.inc(labels);
-    });
-    next();
-  };
   const record = (route: string, method: string, status: number, seconds: number) => {
     const labels = { route, method, status: String(status) };
     duration.observe(labels, seconds);
     requests.inc(labels);
+  };
+  const observe: RequestHandler = (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => record(routeOf(req), req.method, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    next();
   };
   return { registry, observe, record };
 }

@@ -1,10 +1,10 @@
 export { ApiError, bodyParserFailure, isDatabaseTimeout, toApiError } from './errors';
 export { NDJSON, respondWithProgress } from './progress';
-export { parseJsonExact, unstorableText } from './json';
+export { holdsUnstorableText, parseJsonExact, unstorableText } from './json';
 export type { ExactJson } from './json';
 export { compileSchema } from './validate';
 export type { Validate } from './validate';
-export { traceRequests } from './trace';
+export { logRequest, traceIdOf, traceRequests } from './trace';
 
 /** Largest request body any endpoint accepts. */
 export const BODY_LIMIT_BYTES = 64 * 1024;

@@ -25,20 +25,44 @@ function toPlain(node: unknown): unknown {
 /** No request of ours nests deeper than a few levels; deeper bodies are refused before any recursive work. */
 const MAX_DEPTH = 32;
 
-function nestingDepth(text: string): number {
-  let depth = 0;
+/**
+ * One pass over the body's text, before it is parsed: how deep it nests, and the first key given twice in one
+ * object, if any (any value: a repeat is ambiguous). It tolerates text that is not JSON; the parser refuses that.
+ */
+function scanStructure(text: string): { deepest: number; repeatedKey: string | undefined } {
+  const keys: (Set<string> | undefined)[] = []; // per open container: its keys (an object) or undefined (an array)
   let deepest = 0;
-  let inString = false;
+  let repeatedKey: string | undefined;
+  let expectKey = false;
   for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i += 1; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
-    else if (c === 0x7d || c === 0x5d) depth -= 1;
+    const c = text[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const scope = keys[keys.length - 1];
+      if (expectKey && scope && repeatedKey === undefined) {
+        const key = keyText(text.slice(i, end + 1));
+        if (key !== undefined && scope.has(key)) repeatedKey = key;
+        else if (key !== undefined) scope.add(key);
+      }
+      expectKey = false;
+      i = end;
+    } else if (c === '{' || c === '[') {
+      keys.push(c === '{' ? new Set() : undefined);
+      deepest = Math.max(deepest, keys.length);
+      expectKey = c === '{';
+    } else if (c === '}' || c === ']') keys.pop();
+    else if (c === ',') expectKey = keys[keys.length - 1] !== undefined;
   }
-  return deepest;
+  return { deepest, repeatedKey };
+}
+
+function keyText(token: string): string | undefined {
+  try {
+    return JSON.parse(token) as string;
+  } catch {
+    return undefined; // not a JSON string: the parser says why
+  }
 }
 
 /** NUL, or half of a UTF-16 surrogate pair: text a database cannot keep as it was sent. */
@@ -51,39 +75,11 @@ export function unstorableText(text: string): boolean {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function holdsUnstorableText(node: unknown): boolean {
+/** Whether a parsed body or query holds unstorable text anywhere, in a key or a value. */
+export function holdsUnstorableText(node: unknown): boolean {
   if (typeof node === 'string') return unstorableText(node);
   if (node === null || typeof node !== 'object' || isLosslessNumber(node)) return false;
   return Object.entries(node).some(([key, child]) => unstorableText(key) || holdsUnstorableText(child));
-}
-
-/** The first key that appears twice in one object of the body, if any (any value: a repeat is ambiguous). */
-function duplicatedKey(text: string): string | undefined {
-  const keys: (Set<string> | undefined)[] = []; // per open container: its keys (an object) or undefined (an array)
-  let expectKey = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (c === '"') {
-      let end = i + 1;
-      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
-      const scope = keys[keys.length - 1];
-      if (expectKey && scope) {
-        const key = JSON.parse(text.slice(i, end + 1)) as string;
-        if (scope.has(key)) return key;
-        scope.add(key);
-      }
-      expectKey = false;
-      i = end;
-    } else if (c === '{') {
-      keys.push(new Set());
-      expectKey = true;
-    } else if (c === '[') {
-      keys.push(undefined);
-      expectKey = false;
-    } else if (c === '}' || c === ']') keys.pop();
-    else if (c === ',') expectKey = keys[keys.length - 1] !== undefined;
-  }
-  return undefined;
 }
 
 /**
@@ -99,7 +95,8 @@ export function parseJsonExact(raw: Buffer | string, invalidCode: string): Exact
   } catch {
     throw new ApiError(400, invalidCode, 'request body is not valid UTF-8');
   }
-  if (nestingDepth(text) > MAX_DEPTH) {
+  const { deepest, repeatedKey } = scanStructure(text);
+  if (deepest > MAX_DEPTH) {
     throw new ApiError(400, invalidCode, `request body is not valid JSON: nested deeper than ${MAX_DEPTH} levels`);
   }
   let tree: unknown;
@@ -110,8 +107,7 @@ export function parseJsonExact(raw: Buffer | string, invalidCode: string): Exact
     throw new ApiError(400, invalidCode, `request body is not valid JSON: ${detail}`);
   }
   if (holdsUnstorableText(tree)) throw new ApiError(400, invalidCode, 'request body holds NUL or half of a UTF-16 surrogate pair');
-  const repeated = duplicatedKey(text);
-  if (repeated !== undefined) throw new ApiError(400, invalidCode, `request body is not valid JSON: the key "${repeated}" appears twice`);
+  if (repeatedKey !== undefined) throw new ApiError(400, invalidCode, `request body is not valid JSON: the key "${repeatedKey}" appears twice`);
   const numberTexts = new Map<string, string>();
   collectNumberTexts(tree, '', numberTexts);
   return { value: toPlain(tree), numberTexts };

@@ -9,6 +9,7 @@ import {
   parseJsonExact,
   positiveInteger,
   respondWithProgress,
+  holdsUnstorableText,
   toApiError,
   unstorableText,
 } from '../http';
@@ -40,11 +41,6 @@ const validate = {
   updateGame: compileSchema<{ active: boolean }>(updateGameSchema, 'VALIDATION_ERROR'),
 };
 
-function holdsUnstorable(value: unknown): boolean {
-  if (typeof value === 'string') return unstorableText(value);
-  return value !== null && typeof value === 'object' && Object.entries(value).some(([k, v]) => unstorableText(k) || holdsUnstorable(v));
-}
-
 /** A path or query that holds NUL or a lone surrogate is refused once, here, for every operator route. */
 const storableText: RequestHandler = (req, _res, next) => {
   let path: string;
@@ -54,7 +50,7 @@ const storableText: RequestHandler = (req, _res, next) => {
     next(new ApiError(400, 'VALIDATION_ERROR', 'the path holds malformed percent-encoding'));
     return;
   }
-  if (unstorableText(path) || holdsUnstorable(req.query)) {
+  if (unstorableText(path) || holdsUnstorableText(req.query)) {
     next(new ApiError(400, 'VALIDATION_ERROR', 'the path or query holds NUL or half of a UTF-16 surrogate pair'));
     return;
   }

@@ -127,11 +127,7 @@ export class PayoutEngine {
    */
   private async afterMissedLookup(payout: PayoutRow, provider: PayoutProvider): Promise<void> {
     const missed = payout.missed_lookups + 1;
-    if (payout.status === 'review') {
-      await this.db('payouts').where({ id: payout.id }).update({ missed_lookups: missed });
-      return this.planNextCheck(payout.id);
-    }
-    if (provider.refusesDuplicateIds && !payout.duplicate_refused && payout.send_attempts <= RESENDS_AT_MOST) {
+    if (payout.status !== 'review' && provider.refusesDuplicateIds && !payout.duplicate_refused && payout.send_attempts <= RESENDS_AT_MOST) {
       await this.db.transaction(async (trx) => {
         await trx('payouts').where({ id: payout.id }).update({ missed_lookups: missed, resend_due: true, updated_at: trx.fn.now() });
         await trx('payout_events').insert({
@@ -145,17 +141,15 @@ export class PayoutEngine {
       });
       return;
     }
-    if (missed < LOOKUPS_BEFORE_REVIEW) {
-      await this.db('payouts').where({ id: payout.id }).update({ missed_lookups: missed });
-      return this.lookUpLater(payout.id, missed);
-    }
+    await this.db('payouts').where({ id: payout.id }).update({ missed_lookups: missed });
+    if (payout.status === 'review') return this.planNextCheck(payout.id); // it stays in review, and keeps being looked up
+    if (missed < LOOKUPS_BEFORE_REVIEW) return this.lookUpLater(payout.id, missed);
     const why = provider.refusesDuplicateIds ? 'and may not be sent again' : `and ${provider.name} documents no refusal of a duplicate id, so it is never re-sent automatically`;
     await movePayout(this.db, payout.id, {
       to: 'review',
       source: 'poll',
       review: `the send's outcome is unknown: ${missed} lookups by our id found no order, ${why}`,
     });
-    await this.db('payouts').where({ id: payout.id }).update({ missed_lookups: missed });
     this.log.warn('payout sent to review', { payoutId: payout.id, lookups: missed });
     await this.planNextCheck(payout.id);
   }

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { logRequest, traceIdOf } from '../http';
 import { Logger } from '../log';
 
 /** A request listener that serves a request and says true, or says false and leaves it to the next listener. */
@@ -9,8 +9,6 @@ export type Door = (req: IncomingMessage, res: ServerResponse) => boolean;
 export interface Exchange {
   req: IncomingMessage;
   res: ServerResponse;
-  /** The path without its query. */
-  path: string;
   traceId: string;
   log: Logger;
   /** The error code answered, for the request log line. */
@@ -22,8 +20,6 @@ export interface DoorOptions {
   /** Request rate and latency by route, as the Express routes count them. */
   record(route: string, method: string, status: number, seconds: number): void;
 }
-
-const INCOMING_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 
 /**
  * A door on node:http itself, in front of the Express app, for an aggregator's POST routes (README "Benchmark":
@@ -37,18 +33,13 @@ export function openDoor(routes: Record<string, (x: Exchange) => Promise<void>>,
     const path = req.url?.split('?')[0] ?? '';
     const handler = req.method === 'POST' && Object.hasOwn(routes, path) ? routes[path] : undefined;
     if (!handler) return false;
-    const incoming = req.headers['x-request-id'];
-    const traceId = typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
-    const x: Exchange = { req, res, path, traceId, log: logger };
+    const traceId = traceIdOf(req.headers['x-request-id']);
+    const x: Exchange = { req, res, traceId, log: logger };
     const started = process.hrtime.bigint();
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       options.record(path, 'POST', res.statusCode, seconds);
-      const level = res.statusCode >= 400 ? 'info' : 'http';
-      // winston formats a line before its transports filter it out: skip that work when the level is off
-      if (logger.isLevelEnabled(level)) {
-        logger.log(level, 'request', { traceId, method: 'POST', path, status: res.statusCode, code: x.code, ms: Math.round(seconds * 1e4) / 10 });
-      }
+      logRequest(logger, { traceId, method: 'POST', path, status: res.statusCode, code: x.code, seconds });
     });
     void handler(x);
     return true;
