@@ -152,6 +152,7 @@ async function playerView(playerId) {
     api('GET', `/payouts?playerId=${encodeURIComponent(playerId)}&limit=10`),
     api('GET', `${path}/payout-accounts`),
   ]);
+  /** Redraws the page from the server, so a success message only shows once the page shows what was saved. */
   const reload = () => render();
   const statementRows = h('tbody');
   const more = h('button', { type: 'button', class: 'link' }, 'Older lines');
@@ -188,13 +189,13 @@ async function playerView(playerId) {
       actionForm('Top up', [field('Amount', 'amount', { inputmode: 'decimal', required: true, pattern: '\\d+(\\.\\d+)?' })], 'Top up',
         async ({ amount }) => {
           const answer = await api('POST', `${path}/topups`, { amount, transactionId: topUpId });
-          reload();
+          await reload();
           return `Topped up ${amount}; balance ${answer.balance} ${answer.currency}.`;
         }),
       actionForm(blocked ? 'Unblock' : 'Block', [h('p', {}, blocked ? 'The player may bet again.' : 'Bets are refused; wins and refunds still arrive.')],
         blocked ? 'Unblock player' : 'Block player', async () => {
           await api('PATCH', path, { status: blocked ? 'active' : 'blocked' });
-          reload();
+          await reload();
           return blocked ? 'Player unblocked.' : 'Player blocked.';
         }),
       actionForm('Limits', [
@@ -213,7 +214,7 @@ async function playerView(playerId) {
         }
         if (Object.keys(limits).length === 0) return 'No limit changed.';
         await api('PATCH', path, { limits });
-        reload();
+        await reload();
         return 'Limits saved.';
       }),
       actionForm('Pay out by PIX', [
@@ -247,7 +248,7 @@ async function playerView(playerId) {
           holderDocument: values.holderDocument,
           ...(values.pixKey ? { pixKey: values.pixKey } : {}),
         });
-        reload();
+        await reload();
         return `Registered ${values.provider} account ${values.accountId}.`;
       })),
     h('h2', {}, 'Payout accounts'),
