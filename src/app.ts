@@ -7,8 +7,8 @@ import { Logger } from './log';
 import { operatorAuth, operatorRouter } from './operator';
 import { consoleRoutes } from './console';
 import { buildProviders, PayoutEngine, payoutOperatorRoutes, payoutWebhookRoutes } from './payouts';
-import { PayoutsConfig } from './config';
-import { Door, doors, fizzyBubblyDoor, fizzyBubblyFallback, walletService } from './wallet';
+import { LaunchConfig, PayoutsConfig } from './config';
+import { Door, doors, fizzyBubblyDoor, fizzyBubblyFallback, fizzyBubblyLauncher, LAUNCH_PATH, walletService } from './wallet';
 import { reportRoutes } from './reports';
 import { createMetrics, operationsRoutes } from './metrics';
 import { docsRoutes } from './openapi';
@@ -28,6 +28,8 @@ export interface AppOptions {
   metricsToken?: string;
   /** Wallet group commit (README "Benchmark"): batches in flight and calls per batch; 4 and 64 when absent. */
   walletBatch?: { slots: number; maxCalls: number };
+  /** The aggregator's launch call (FB_API_URL); absent, launching answers 503 LAUNCH_NOT_CONFIGURED. */
+  launch?: LaunchConfig;
 }
 
 /**
@@ -56,10 +58,16 @@ export function createApp(options: AppOptions): Express {
   fizzyBubblyFallback(app);
   app.use(payoutWebhookRoutes(payoutEngine));
   const auth = operatorAuth(options.operatorToken, options.operatorAuthFailureLimit ?? 20);
-  app.use('/operator', operatorRouter(options.db, auth, [
-    payoutOperatorRoutes(options.db, options.payouts, payoutEngine),
-    reportRoutes(options.db, { timeoutMs: options.reportTimeoutMs ?? 300_000 }),
-  ]));
+  const launcher = options.launch
+    ? fizzyBubblyLauncher(options.launch, options.logger, (outcome) => metrics.countAggregatorCall('fizzy-bubbly', LAUNCH_PATH, outcome))
+    : undefined;
+  app.use('/operator', operatorRouter(options.db, auth, {
+    launcher,
+    extra: [
+      payoutOperatorRoutes(options.db, options.payouts, payoutEngine),
+      reportRoutes(options.db, { timeoutMs: options.reportTimeoutMs ?? 300_000 }),
+    ],
+  }));
   app.use(consoleRoutes(auth));
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no endpoint ${req.method} ${req.path}`, traceId: req.traceId } });

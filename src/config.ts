@@ -13,6 +13,8 @@ export interface Config {
   walletPublicUrl: string | undefined;
   fbPublicKey: string | undefined;
   fbPrivateKey: string | undefined;
+  /** The aggregator's game API (FB_API_URL); absent, launching a game answers 503 LAUNCH_NOT_CONFIGURED. */
+  launch: LaunchConfig | undefined;
   dbPoolMax: number;
   dbStatementTimeoutMs: number;
   /** Wrong operator tokens one address may send per 15 minutes before it is refused. */
@@ -27,6 +29,15 @@ export interface Config {
   /** Wallet group commit: batches in flight at once and calls per batch (README "Benchmark"). */
   walletBatch: { slots: number; maxCalls: number };
   payouts: PayoutsConfig;
+}
+
+/** What the signed POST {apiUrl}/game/url needs: the brand issued at onboarding and the wallet's own key pair. */
+export interface LaunchConfig {
+  apiUrl: string;
+  brandId: string;
+  publicKey: string;
+  privateKey: string;
+  timeoutMs: number;
 }
 
 export const PAYOUT_PROVIDERS = ['orkestra', 'paystar', 'hashlee', 'jumppag', 'sandbox'] as const;
@@ -123,6 +134,17 @@ function payoutsConfig(env: NodeJS.ProcessEnv): PayoutsConfig {
   };
 }
 
+function launchConfig(env: NodeJS.ProcessEnv, publicKey: string | undefined, privateKey: string | undefined): LaunchConfig | undefined {
+  const apiUrl = url(env, 'FB_API_URL', ['http:', 'https:']);
+  if (apiUrl === undefined) return undefined;
+  const brandId = optional(env, 'FB_BRAND_ID');
+  if (brandId === undefined) throw new ConfigError('FB_API_URL needs FB_BRAND_ID, the brand id issued at onboarding');
+  if (publicKey === undefined || privateKey === undefined) {
+    throw new ConfigError('FB_API_URL needs FB_PUBLIC_KEY and FB_PRIVATE_KEY: they sign the launch call');
+  }
+  return { apiUrl, brandId, publicKey, privateKey, timeoutMs: integer(env, 'FB_HTTP_TIMEOUT_MS', 5000, 100, 120_000) };
+}
+
 /** Reads and validates the environment; throws ConfigError with a message naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = optional(env, 'LOG_LEVEL') ?? 'info';
@@ -153,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     walletPublicUrl: url(env, 'WALLET_PUBLIC_URL', ['http:', 'https:']),
     fbPublicKey,
     fbPrivateKey,
+    launch: launchConfig(env, fbPublicKey, fbPrivateKey),
     dbPoolMax: integer(env, 'DB_POOL_MAX', 20, 2, 500),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 2000, 100, 600000),
     reportTimeoutMs: integer(env, 'REPORT_TIMEOUT_MS', 300_000, 1000, 3_600_000),

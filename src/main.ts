@@ -38,7 +38,7 @@ async function start(config: Config, logger: Logger) {
   const token = config.operatorToken ?? developmentToken(config.dataDir, logger);
   const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl, payouts: config.payouts, reportTimeoutMs: config.reportTimeoutMs,
     operatorAuthFailureLimit: config.operatorAuthFailureLimit, trustProxy: config.trustProxy, metricsToken: config.metricsToken,
-    walletBatch: config.walletBatch });
+    walletBatch: config.walletBatch, launch: config.launch });
   const worker = await startPayoutWorker({ databaseUrl: config.databaseUrl ?? embedded!.url, engine: app.locals.payoutEngine, logger });
   // Slow clients (slowloris) cannot hold a connection: headers within 10 s, the whole request within 15 s,
   // checked every second rather than Node's default 30.
@@ -46,7 +46,7 @@ async function start(config: Config, logger: Logger) {
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info('wallet server listening', { url: `http://localhost:${port}`, database: embedded ? 'embedded' : 'DATABASE_URL' });
+  logger.info('wallet server listening', { url: `http://localhost:${port}`, database: embedded ? 'embedded' : 'DATABASE_URL', gameLaunch: config.launch ? config.launch.apiUrl : 'off (FB_API_URL not set)' });
 
   let stopping = false;
   const stop = async (signal: string) => {

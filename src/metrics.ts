@@ -11,6 +11,8 @@ export interface Metrics {
   observe: RequestHandler;
   /** The same for a request served outside Express (the wallet's own door). */
   record(route: string, method: string, status: number, seconds: number): void;
+  /** Counts one call this server made to an aggregator, by its outcome. */
+  countAggregatorCall(aggregator: string, call: string, outcome: string): void;
 }
 
 function routeOf(req: Parameters<RequestHandler>[0]): string {
@@ -83,6 +85,12 @@ export function createMetrics(db: Knex): Metrics {
       this.set({ state: 'pending' }, p.numPendingAcquires());
     },
   });
+  const aggregatorCalls = new Counter({
+    name: 'aggregator_calls_total',
+    help: 'Calls this server made to an aggregator (game launches), by aggregator, call and outcome',
+    labelNames: ['aggregator', 'call', 'outcome'],
+    registers: [registry],
+  });
   const record = (route: string, method: string, status: number, seconds: number) => {
     const labels = { route, method, status: String(status) };
     duration.observe(labels, seconds);
@@ -93,7 +101,8 @@ export function createMetrics(db: Knex): Metrics {
     res.on('finish', () => record(routeOf(req), req.method, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
     next();
   };
-  return { registry, observe, record };
+  const countAggregatorCall = (aggregator: string, call: string, outcome: string) => aggregatorCalls.inc({ aggregator, call, outcome });
+  return { registry, observe, record, countAggregatorCall };
 }
 
 /**

@@ -4,6 +4,8 @@ import definitions from '../schemas/definitions.json';
 import operatorAdjustment from '../schemas/operator-adjustment.json';
 import operatorApiClientCreate from '../schemas/operator-api-client-create.json';
 import operatorGameUpdate from '../schemas/operator-game-update.json';
+import operatorLaunch from '../schemas/operator-launch.json';
+import operatorLaunchDemo from '../schemas/operator-launch-demo.json';
 import operatorPayoutCreate from '../schemas/operator-payout-create.json';
 import operatorPayoutReview from '../schemas/operator-payout-review.json';
 import operatorPayoutAccountCreate from '../schemas/operator-payout-account-create.json';
@@ -25,6 +27,8 @@ export const REQUEST_SCHEMAS: Record<string, object> = {
   'operator-player-create': operatorPlayerCreate,
   'operator-player-update': operatorPlayerUpdate,
   'operator-session-create': operatorSessionCreate,
+  'operator-launch': operatorLaunch,
+  'operator-launch-demo': operatorLaunchDemo,
   'operator-topup': operatorTopup,
   'operator-adjustment': operatorAdjustment,
   'operator-api-client-create': operatorApiClientCreate,
@@ -84,6 +88,13 @@ export const OPERATIONS: Operation[] = [
     example: { status: 'blocked', limits: { betMax: '50.00', loss24h: null } }, ok: { status: 200, description: 'the player' } },
   { method: 'post', path: '/operator/players/{playerId}/sessions', tag: 'operator', summary: 'Open a game session', body: 'operator-session-create',
     example: { gameId: 'slot-1', ttlSeconds: 3600 }, ok: { status: 201, description: 'the session token to give the aggregator' } },
+  { method: 'post', path: '/operator/players/{playerId}/launch', tag: 'operator',
+    summary: "Launch a game: opens a session and asks the aggregator's signed POST /game/url for its URL (502 AGGREGATOR_UNAVAILABLE or AGGREGATOR_REFUSED closes the session; 503 LAUNCH_NOT_CONFIGURED without FB_API_URL)",
+    body: 'operator-launch', example: { gameId: 'slot-1', locale: 'pt_br', platform: 'mobile', country: 'BR', ip: '203.0.113.7', lobbyUrl: 'https://casino.example/lobby' },
+    ok: { status: 201, description: 'the session and the URL to open', example: { sessionId: 'c2Vzc2lvbi10b2tlbg', playerId: 'player-1', gameId: 'slot-1', url: 'https://games.fizzybubbly.example/play?token=…', expiresAt: '2026-12-02T16:00:00.000Z' } } },
+  { method: 'post', path: '/operator/launch/demo', tag: 'operator', summary: 'A demo launch URL: fun money, no player, no session', body: 'operator-launch-demo',
+    example: { gameId: 'slot-1', locale: 'en', platform: 'web', country: 'XX', ip: '203.0.113.7', currency: 'EUR' },
+    ok: { status: 200, description: 'the URL to open', example: { url: 'https://games.fizzybubbly.example/play?demo=…' } } },
   { method: 'post', path: '/operator/players/{playerId}/topups', tag: 'operator', summary: 'Top up (idempotent by transactionId)', body: 'operator-topup',
     example: { amount: '100.00', transactionId: 'topup-1' }, ok: { status: 200, description: 'the new balance' } },
   { method: 'post', path: '/operator/players/{playerId}/adjustments', tag: 'operator', summary: 'Signed correction with a reason', body: 'operator-adjustment',

@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** More members of the error object, e.g. what an upstream service answered. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }

@@ -3,3 +3,4 @@ export { upsertHmacClient } from './clients';
 export { findPlayer, operatorAmount } from './players';
 export { operatorAuth, CONSOLE_HEADER } from './auth';
 export type { OperatorAuth } from './auth';
+export type { GameLauncher, LaunchAnswer, LaunchRequest } from './launch';

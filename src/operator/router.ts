@@ -18,6 +18,8 @@ import { LedgerError } from '../ledger';
 import createPlayerSchema from '../../schemas/operator-player-create.json';
 import updatePlayerSchema from '../../schemas/operator-player-update.json';
 import createSessionSchema from '../../schemas/operator-session-create.json';
+import launchSchema from '../../schemas/operator-launch.json';
+import launchDemoSchema from '../../schemas/operator-launch-demo.json';
 import topupSchema from '../../schemas/operator-topup.json';
 import adjustmentSchema from '../../schemas/operator-adjustment.json';
 import createClientSchema from '../../schemas/operator-api-client-create.json';
@@ -25,6 +27,7 @@ import updateGameSchema from '../../schemas/operator-game-update.json';
 import { createPlayer, findPlayer, NewPlayer, playerView, PlayerUpdate, searchPlayers, updatePlayer } from './players';
 import { adjust, statement, topUp } from './money';
 import { openSession } from './sessions';
+import { GameLauncher, LaunchBody, launchDemo, launchGame } from './launch';
 import { OperatorAuth } from './auth';
 import { disableApiClient, listApiClients, NewApiClient, registerApiClient, setGameActive } from './clients';
 
@@ -37,6 +40,8 @@ const validate = {
     adjustmentSchema,
     'VALIDATION_ERROR',
   ),
+  launch: compileSchema<LaunchBody & { ttlSeconds?: number }>(launchSchema, 'VALIDATION_ERROR'),
+  launchDemo: compileSchema<LaunchBody & { currency?: string }>(launchDemoSchema, 'VALIDATION_ERROR'),
   createClient: compileSchema<NewApiClient>(createClientSchema, 'VALIDATION_ERROR'),
   updateGame: compileSchema<{ active: boolean }>(updateGameSchema, 'VALIDATION_ERROR'),
 };
@@ -80,11 +85,14 @@ const renderError: ErrorRequestHandler = (error, req, res, _next) => {
   const apiError = error instanceof LedgerError ? mapLedgerError(error) : toApiError(error, req);
   res.locals.errorCode = apiError.code;
   const field = apiError.field ? { field: apiError.field } : {};
-  res.status(apiError.status).json({ error: { code: apiError.code, message: apiError.message, traceId: req.traceId, ...field } });
+  res.status(apiError.status).json({ error: { code: apiError.code, message: apiError.message, traceId: req.traceId, ...field, ...apiError.details } });
 };
 
-/** The operator API; `extra` routers (e.g. payouts) share its credential check, JSON parsing and error format. */
-export function operatorRouter(db: Knex, auth: OperatorAuth, extra: Router[] = []): Router {
+/**
+ * The operator API; `extra` routers (e.g. payouts) share its credential check, JSON parsing and error format.
+ * `launcher` is the aggregator's launch call; without it a launch answers 503 LAUNCH_NOT_CONFIGURED.
+ */
+export function operatorRouter(db: Knex, auth: OperatorAuth, options: { launcher?: GameLauncher; extra?: Router[] } = {}): Router {
   const router = Router();
   router.use(auth.requireOperator);
   router.use(storableText);
@@ -115,6 +123,15 @@ export function operatorRouter(db: Knex, auth: OperatorAuth, extra: Router[] = [
   router.post('/players/:playerId/sessions', handle(async (req, res) => {
     const body = validate.createSession(req.body);
     res.status(201).json(await openSession(db, String(req.params.playerId), body.gameId, body.ttlSeconds));
+  }));
+
+  router.post('/players/:playerId/launch', handle(async (req, res) => {
+    const body = validate.launch(req.body);
+    res.status(201).json(await launchGame(db, options.launcher, String(req.params.playerId), body, req.traceId));
+  }));
+
+  router.post('/launch/demo', handle(async (req, res) => {
+    res.json(await launchDemo(options.launcher, validate.launchDemo(req.body), req.traceId));
   }));
 
   router.post('/players/:playerId/topups', handle(async (req, res) => {
@@ -159,7 +176,7 @@ export function operatorRouter(db: Knex, auth: OperatorAuth, extra: Router[] = [
     res.json(await setGameActive(db, String(req.params.gameId), body.active));
   }));
 
-  for (const routes of extra) router.use(routes);
+  for (const routes of options.extra ?? []) router.use(routes);
   router.use((req, _res, next) => next(new ApiError(404, 'NOT_FOUND', `no operator endpoint ${req.method} ${req.path}`)));
   router.use(renderError);
   return router;

@@ -5,7 +5,7 @@ import supertest from 'supertest';
 import winston from 'winston';
 import { Knex } from 'knex';
 import { createApp, createHttpServer } from '../../src/app';
-import { PayoutsConfig } from '../../src/config';
+import { LaunchConfig, PayoutsConfig } from '../../src/config';
 import { createDb } from '../../src/db';
 import { checkLedger, LedgerReport } from '../../src/ledger';
 import { createTestDatabase } from './database';
@@ -33,6 +33,7 @@ export async function startTestApp(
     statementTimeoutMs?: number;
     payouts?: PayoutsConfig;
     operatorAuthFailureLimit?: number;
+    launch?: LaunchConfig;
     /** The URL the app reaches its database by, given the test database's (a proxy's, say). */
     via?: (databaseUrl: string) => Promise<string>;
   } = {},
@@ -52,7 +53,7 @@ export async function startTestApp(
     transports: [new winston.transports.Stream({ stream: sink })],
   });
   const payouts = options.payouts ?? { providers: {}, defaultProvider: undefined, minAmount: '1.00', maxAmount: '50000.00' };
-  const app = createApp({ db, logger, operatorToken: OPERATOR_TOKEN, walletPublicUrl: options.walletPublicUrl, payouts, operatorAuthFailureLimit: options.operatorAuthFailureLimit });
+  const app = createApp({ db, logger, operatorToken: OPERATOR_TOKEN, walletPublicUrl: options.walletPublicUrl, payouts, operatorAuthFailureLimit: options.operatorAuthFailureLimit, launch: options.launch });
   const server = await new Promise<Server>((resolve) => {
     const s = createHttpServer(app).listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -17,6 +17,9 @@ describe('configuration from the environment', () => {
     [{ FB_PUBLIC_KEY: 'only-half' }, /FB_PUBLIC_KEY and FB_PRIVATE_KEY must be set together/],
     [{ NODE_ENV: 'production' }, /OPERATOR_TOKEN is required/],
     [{ WALLET_PUBLIC_URL: 'ftp://x' }, /WALLET_PUBLIC_URL must start with http/],
+    [{ FB_API_URL: 'https://api.fb.example', FB_PUBLIC_KEY: 'pk', FB_PRIVATE_KEY: 'sk' }, /FB_API_URL needs FB_BRAND_ID/],
+    [{ FB_API_URL: 'https://api.fb.example', FB_BRAND_ID: 'b-1' }, /FB_API_URL needs FB_PUBLIC_KEY and FB_PRIVATE_KEY/],
+    [{ FB_API_URL: 'api.fb.example', FB_BRAND_ID: 'b-1' }, /FB_API_URL is not a valid URL/],
     [{ NODE_ENV: 'production', OPERATOR_TOKEN: 'a-production-token-0123', PAYOUT_SANDBOX: '1' }, /PAYOUT_SANDBOX is refused with NODE_ENV=production/],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
@@ -25,6 +28,12 @@ describe('configuration from the environment', () => {
 
   it('drops a trailing slash from WALLET_PUBLIC_URL so the signed URL is exact', () => {
     expect(loadConfig({ WALLET_PUBLIC_URL: 'https://api.casino.com/n2/' }).walletPublicUrl).toBe('https://api.casino.com/n2');
+  });
+
+  it('game launch is off without FB_API_URL, and with it signs with the FB key pair within FB_HTTP_TIMEOUT_MS (5 s)', () => {
+    expect(loadConfig({}).launch).toBeUndefined();
+    expect(loadConfig({ FB_API_URL: 'https://api.fb.example/', FB_BRAND_ID: 'b-1', FB_PUBLIC_KEY: 'pk', FB_PRIVATE_KEY: 'sk' }).launch)
+      .toEqual({ apiUrl: 'https://api.fb.example', brandId: 'b-1', publicKey: 'pk', privateKey: 'sk', timeoutMs: 5000 });
   });
 
   it('PAYOUT_SANDBOX adds the sandbox payout provider in development, and SANDBOX_BASE_URL does not', () => {
