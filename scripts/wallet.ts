@@ -25,8 +25,8 @@ function operatorToken(): string {
   throw new Error('set OPERATOR_TOKEN (or run where npm start keeps .data/operator-token)');
 }
 
-/** Calls the operator API; prints the JSON answer, or the error and exit code 1. */
-async function api(method: string, route: string, body?: object): Promise<void> {
+/** Calls the operator API; prints the JSON answer (or what `show` picks of it), or the error and exit code 1. */
+async function api(method: string, route: string, body?: object, show?: (answer: any) => string): Promise<void> {
   const res = await fetch(`${baseUrl()}/operator${route}`, {
     method,
     headers: { Authorization: `Bearer ${operatorToken()}`, 'Content-Type': 'application/json' },
@@ -38,7 +38,8 @@ async function api(method: string, route: string, body?: object): Promise<void> 
     process.exitCode = 1;
     return;
   }
-  process.stdout.write(res.headers.get('content-type')?.startsWith('application/json') ? `${JSON.stringify(JSON.parse(text), null, 2)}\n` : text);
+  if (show) process.stdout.write(`${show(JSON.parse(text))}\n`);
+  else process.stdout.write(res.headers.get('content-type')?.startsWith('application/json') ? `${JSON.stringify(JSON.parse(text), null, 2)}\n` : text);
 }
 
 /** Streams a report to stdout (CSV as it arrives), with a bar of rows received out of X-Row-Count on stderr. */
@@ -95,6 +96,12 @@ export function buildProgram(): Command {
   program.command('session <playerId>').option('--game <gameId>').option('--ttl <seconds>', 'lifetime in seconds', Number)
     .description('open a game session').action((playerId: string, o: { game?: string; ttl?: number }) =>
       api('POST', `/players/${encodeURIComponent(playerId)}/sessions`, { gameId: o.game, ttlSeconds: o.ttl }));
+  program.command('launch <playerId> <gameId>').description("launch a game through the aggregator: opens a session and prints the game's URL")
+    .option('--locale <locale>', "one of the aggregator's locales", 'pt_br').option('--platform <platform>', 'web or mobile', 'web')
+    .option('--country <code>', 'ISO 3166-1 alpha-2, or XX', 'BR').option('--ip <address>', "the player's IP address", '127.0.0.1').option('--lobby <url>', 'where the game returns to')
+    .action((playerId: string, gameId: string, o: { locale: string; platform: string; country: string; ip: string; lobby?: string }) =>
+      api('POST', `/players/${encodeURIComponent(playerId)}/launch`, { gameId, locale: o.locale, platform: o.platform, country: o.country, ip: o.ip, lobbyUrl: o.lobby },
+        (answer: { url: string }) => answer.url));
   program.command('topup <playerId> <amount>').option('--id <transactionId>', 'idempotency key (a new one when absent)')
     .description('top a player up').action((playerId: string, amount: string, o: { id?: string }) =>
       api('POST', `/players/${encodeURIComponent(playerId)}/topups`, { amount, transactionId: id(o.id) }));

@@ -9,6 +9,7 @@ export interface LaunchBody {
   locale: string;
   platform: 'web' | 'mobile';
   country: string;
+  /** The address of whoever launches; the router fills in the caller's when the body has none. */
   ip: string;
   lobbyUrl?: string;
 }

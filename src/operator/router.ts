@@ -1,4 +1,4 @@
-import express, { ErrorRequestHandler, RequestHandler, Router } from 'express';
+import express, { ErrorRequestHandler, Request, RequestHandler, Router } from 'express';
 import { Knex } from 'knex';
 import {
   ApiError,
@@ -31,6 +31,9 @@ import { GameLauncher, LaunchBody, launchDemo, launchGame } from './launch';
 import { OperatorAuth } from './auth';
 import { disableApiClient, listApiClients, NewApiClient, registerApiClient, setGameActive } from './clients';
 
+/** A launch as sent: the ip may be left to the router. */
+type LaunchFields = Omit<LaunchBody, 'ip'> & { ip?: string };
+
 const validate = {
   createPlayer: compileSchema<NewPlayer>(createPlayerSchema, 'VALIDATION_ERROR'),
   updatePlayer: compileSchema<PlayerUpdate>(updatePlayerSchema, 'VALIDATION_ERROR'),
@@ -40,8 +43,8 @@ const validate = {
     adjustmentSchema,
     'VALIDATION_ERROR',
   ),
-  launch: compileSchema<LaunchBody & { ttlSeconds?: number }>(launchSchema, 'VALIDATION_ERROR'),
-  launchDemo: compileSchema<LaunchBody & { currency?: string }>(launchDemoSchema, 'VALIDATION_ERROR'),
+  launch: compileSchema<LaunchFields & { ttlSeconds?: number }>(launchSchema, 'VALIDATION_ERROR'),
+  launchDemo: compileSchema<LaunchFields & { currency?: string }>(launchDemoSchema, 'VALIDATION_ERROR'),
   createClient: compileSchema<NewApiClient>(createClientSchema, 'VALIDATION_ERROR'),
   updateGame: compileSchema<{ active: boolean }>(updateGameSchema, 'VALIDATION_ERROR'),
 };
@@ -74,6 +77,11 @@ const jsonBody: RequestHandler = (req, res, next) => {
   res.locals.numberTexts = parsed.numberTexts;
   next();
 };
+
+/** Who sent this request (TRUST_PROXY decides whose X-Forwarded-For counts), an IPv4 address as such. */
+function callerAddress(req: Request): string {
+  return (req.ip ?? req.socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/, '');
+}
 
 function mapLedgerError(error: LedgerError): ApiError {
   return error.reason === 'insufficient_funds'
@@ -127,11 +135,12 @@ export function operatorRouter(db: Knex, auth: OperatorAuth, options: { launcher
 
   router.post('/players/:playerId/launch', handle(async (req, res) => {
     const body = validate.launch(req.body);
-    res.status(201).json(await launchGame(db, options.launcher, String(req.params.playerId), body, req.traceId));
+    res.status(201).json(await launchGame(db, options.launcher, String(req.params.playerId), { ...body, ip: body.ip ?? callerAddress(req) }, req.traceId));
   }));
 
   router.post('/launch/demo', handle(async (req, res) => {
-    res.json(await launchDemo(options.launcher, validate.launchDemo(req.body), req.traceId));
+    const body = validate.launchDemo(req.body);
+    res.json(await launchDemo(options.launcher, { ...body, ip: body.ip ?? callerAddress(req) }, req.traceId));
   }));
 
   router.post('/players/:playerId/topups', handle(async (req, res) => {

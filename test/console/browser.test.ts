@@ -5,11 +5,15 @@ import { counts, describeInBrowser, launchBrowser, openPage, screenshot, shows }
 import { FakeJumppag } from '../support/fakes/jumppag';
 import { moveToDay, playRound } from '../support/history';
 import { payoutSuite, PLAYER_CPF } from '../support/payouts';
-import { givenAggregator } from '../support/wallet';
+import { FB_PRIVATE_KEY, givenAggregator } from '../support/wallet';
+import { FakeFizzyBubbly } from '../support/fakes/fizzy-bubbly';
 
 jest.setTimeout(60_000);
 
-const s = payoutSuite('jumppag', () => new FakeJumppag(), (fake) => fake.settings());
+const games = new FakeFizzyBubbly('fb-public-key', FB_PRIVATE_KEY);
+beforeAll(() => games.start()); // before the suite's app, which needs its URL
+afterAll(() => games.stop());
+const s = payoutSuite('jumppag', () => new FakeJumppag(), (fake) => fake.settings(), { app: () => ({ launch: games.settings() }) });
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const YESTERDAY = day(-1);
 
@@ -128,6 +132,20 @@ describeInBrowser('the operator console in Chromium', () => {
     await shows(page.getByRole('status'), 'Limits saved.');
     expect((await s.t.operator('get', '/players/ana-2')).body.limits).toEqual({ betMax: { amount: '5.00' } });
     expect(await form('Limits').getByLabel('Bet max').inputValue()).toBe('5.00');
+  });
+
+  step('launches a game in a new tab, on a new session of the player', async () => {
+    await onPlayerPage('ana-2');
+    const launch = form('Launch game');
+    await launch.getByLabel('Game id').fill('crash-1');
+    await launch.getByLabel('Platform').selectOption('mobile');
+    const opened = page.context().waitForEvent('page');
+    await launch.getByRole('button').click();
+    const tab = await opened;
+    expect(tab.url()).toMatch(`${games.baseUrl}/play/crash-1?token=`);
+    await tab.close();
+    await shows(page.getByRole('status'), /^Game crash-1 launched on session /);
+    expect(games.launches.at(-1)!.body).toMatchObject({ playerId: 'ana-2', gameId: 'crash-1', locale: 'pt_br', platform: 'mobile', country: 'BR', ip: '127.0.0.1', mode: 'wallet' });
   });
 
   step("registers the player's own payout account and retires it", async () => {

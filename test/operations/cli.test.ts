@@ -4,11 +4,15 @@ import { createDb, watchIndexBuilds } from '../../src/db';
 import { migrations } from '../../migrations';
 import { OPERATOR_TOKEN, startTestApp, TestApp } from '../support/app';
 import { createTestDatabase, databaseUrl, testServer, withAdmin } from '../support/database';
+import { FakeFizzyBubbly } from '../support/fakes/fizzy-bubbly';
+import { FB_PRIVATE_KEY } from '../support/wallet';
 
 let t: TestApp;
+let fb: FakeFizzyBubbly;
 const saved = { ...process.env };
 beforeAll(async () => {
-  t = await startTestApp();
+  fb = await new FakeFizzyBubbly('fb-public-key', FB_PRIVATE_KEY).start();
+  t = await startTestApp({ launch: fb.settings() });
   process.env.WALLET_URL = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}`;
   process.env.OPERATOR_TOKEN = OPERATOR_TOKEN;
   process.env.DATABASE_URL = t.url;
@@ -16,6 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
   process.env = saved;
   await t.close();
+  await fb.stop();
 });
 
 /** Runs `npx wallet <args>` in this process; returns what it printed and its exit code. */
@@ -50,6 +55,13 @@ describe('npx wallet', () => {
     expect((await wallet('player', 'limit', 'cli-1', 'betMax', '5.00')).code).toBe(0);
     expect(JSON.parse((await wallet('session', 'cli-1', '--game', 'slot-1', '--ttl', '600')).out)).toMatchObject({ sessionId: expect.any(String) });
     expect(JSON.parse((await wallet('client', 'cli-aggregator', 'cli-public-key', 'a-secret-of-enough-length')).out)).toMatchObject({ name: 'cli-aggregator' });
+  });
+
+  it('launches a game and prints only its URL, with pt_br, web, BR and 127.0.0.1 unless told otherwise', async () => {
+    const { out, code } = await wallet('launch', 'cli-1', 'slot-1', '--platform', 'mobile');
+    expect(code).toBe(0);
+    expect(out).toMatch(new RegExp(`^${fb.baseUrl}/play/slot-1\\?token=\\S+\n$`));
+    expect(fb.launches.at(-1)!.body).toMatchObject({ playerId: 'cli-1', gameId: 'slot-1', locale: 'pt_br', platform: 'mobile', country: 'BR', ip: '127.0.0.1', mode: 'wallet' });
   });
 
   it('registers, lists and retires a payout account', async () => {

@@ -90,7 +90,6 @@ describe('launch refusals: nothing is opened and the aggregator is not called', 
     ['a country in lower case', 'lia', { country: 'br' }, 400, 'VALIDATION_ERROR', 'country'],
     ['an ip that is not an IP', 'lia', { ip: '203.0.113.300' }, 400, 'VALIDATION_ERROR', 'ip'],
     ['a lobby URL that is not a web URL', 'lia', { lobbyUrl: 'javascript:alert(1)' }, 400, 'VALIDATION_ERROR', 'lobbyUrl'],
-    ['a missing ip', 'lia', { ip: undefined }, 400, 'VALIDATION_ERROR', 'ip'],
     ['an unknown field', 'lia', { mode: 'demo' }, 400, 'VALIDATION_ERROR', 'mode'],
   ])('%s answers %s %s', async (_what, playerId, change, status, code, field) => {
     const sessions = (await t.db('sessions').count<{ count: string }[]>('* as count'))[0].count;
@@ -100,6 +99,11 @@ describe('launch refusals: nothing is opened and the aggregator is not called', 
     expect(res.body.error).toMatchObject({ code, ...(field ? { field } : {}) });
     expect(fake.received.length).toBe(calls);
     expect((await t.db('sessions').count<{ count: string }[]>('* as count'))[0].count).toBe(sessions);
+  });
+
+  it('without an ip, sends the address the launch request came from', async () => {
+    await t.operator('post', '/players/lia/launch', { ...LAUNCH, ip: undefined }).expect(201);
+    expect(fake.launches.at(-1)!.body.ip).toBe('127.0.0.1');
   });
 
   it('accepts XX, the contract country for unknown, and an IPv6 address', async () => {

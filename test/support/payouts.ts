@@ -34,9 +34,14 @@ export function payoutSuite<F extends FakeServer>(
   provider: PayoutProviderName,
   makeFake: () => F,
   settings: (fake: F) => ProviderSettings,
-  /** Runs for each new player before its payout (Hashlee: register the player's account). */
-  preparePlayer: (suite: PayoutSuite<F>, playerId: string) => Promise<void> = async () => undefined,
+  options: {
+    /** Runs for each new player before its payout (Hashlee: register the player's account). */
+    preparePlayer?: (suite: PayoutSuite<F>, playerId: string) => Promise<void>;
+    /** More options of the app, read when it starts (a game launcher's settings, say). */
+    app?: () => Partial<Parameters<typeof startTestApp>[0]>;
+  } = {},
 ): PayoutSuite<F> {
+  const preparePlayer = options.preparePlayer ?? (async () => undefined);
   let worker: PayoutWorker | undefined;
   let n = 0;
   const suite = {
@@ -82,6 +87,7 @@ export function payoutSuite<F extends FakeServer>(
   beforeAll(async () => {
     suite.fake = await makeFake().start();
     suite.t = await startTestApp({
+      ...options.app?.(),
       walletPublicUrl: PUBLIC_URL,
       payouts: {
         providers: { [provider]: settings(suite.fake) },
@@ -110,9 +116,9 @@ export function payoutSuite<F extends FakeServer>(
 export const hashleeAccountOf = (playerId: string) => `acct-${playerId}`;
 
 export function hashleePayoutSuite(): PayoutSuite<FakeHashlee> {
-  return payoutSuite('hashlee', () => new FakeHashlee(), (fake) => fake.settings(), async (suite, playerId) => {
+  return payoutSuite('hashlee', () => new FakeHashlee(), (fake) => fake.settings(), { preparePlayer: async (suite, playerId) => {
     suite.fake.registerAccount(hashleeAccountOf(playerId), PLAYER_CPF);
     const res = await suite.t.operator('post', `/players/${playerId}/payout-accounts`, { provider: 'hashlee', accountId: hashleeAccountOf(playerId), holderDocument: PLAYER_CPF });
     if (res.status !== 201) throw new Error(`payout account: ${res.status} ${JSON.stringify(res.body)}`);
-  });
+  } });
 }

@@ -217,6 +217,17 @@ async function playerView(playerId) {
         await reload();
         return 'Limits saved.';
       }),
+      actionForm('Launch game', [
+        field('Game id', 'gameId', { required: true, maxlength: 100 }),
+        field('Locale', 'locale', { required: true, value: 'pt_br' }),
+        h('label', {}, 'Platform', h('select', { name: 'platform' }, ...['web', 'mobile'].map((name) => h('option', { value: name }, name)))),
+        field('Country', 'country', { required: true, value: 'BR', maxlength: 2 }),
+        h('p', { class: 'hint' }, "The aggregator's game opens in a new tab, on a new session for this player."),
+      ], 'Launch game', async (values) => {
+        const launched = await api('POST', `${path}/launch`, values);
+        window.open(launched.url, '_blank', 'noopener');
+        return `Game ${launched.gameId} launched on session ${launched.sessionId.slice(0, 8)}….`;
+      }),
       actionForm('Pay out by PIX', [
         field('Amount', 'amount', { inputmode: 'decimal', required: true }),
         field('PIX key', 'pixKey'),
