@@ -3,13 +3,19 @@
  * (often zero), now and then a retried bet or a rollback instead of a win. Prints what it did and checks the
  * final balances against its own arithmetic.
  *
+ * Each player's game is launched as an operator would (POST /operator/players/:id/launch). The simulator answers
+ * the server's signed POST /game/url itself, on 127.0.0.1:4010 (--games-port), and then plays on the session the
+ * server sent it there. A server started without FB_API_URL cannot launch: the simulator then says how to start
+ * it, and opens each session with /sessions instead.
+ *
  *   npm run simulate                      # against http://localhost:3000 with the development token
  *   WALLET_URL=… OPERATOR_TOKEN=… npm run simulate -- --players 5 --rounds 50
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
-import { hmacSignature, signingText } from '../src/wallet';
+import { hmacSignature, LAUNCH_PATH, signingText } from '../src/wallet';
 
 const baseUrl = (process.env.WALLET_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
 const signedBase = (process.env.WALLET_PUBLIC_URL ?? baseUrl).replace(/\/+$/, '');
@@ -25,18 +31,72 @@ function operatorToken(): string {
   throw new Error('set OPERATOR_TOKEN (or run from the folder where npm start keeps .data/operator-token)');
 }
 
-async function operator(method: string, route: string, body?: unknown) {
+async function operatorCall(method: string, route: string, body?: unknown) {
   const res = await fetch(`${baseUrl}/operator${route}`, {
     method,
     headers: { Authorization: `Bearer ${operatorToken()}`, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
+  return { status: res.status, body: await res.json() };
 }
 
-async function aggregatorKeys(): Promise<{ publicKey: string; privateKey: string }> {
+async function operator(method: string, route: string, body?: unknown) {
+  const res = await operatorCall(method, route, body);
+  if (res.status >= 300) throw new Error(`${method} ${route}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+type Keys = { publicKey: string; privateKey: string };
+
+/**
+ * The aggregator's Games API, as far as a launch needs it: checks the server's signature with the aggregator's key
+ * pair and answers a URL; remembers the session each launch named, which is the one the game then plays on.
+ */
+function startGamesApi(keys: Keys, port: number): Promise<{ sessionOf: Map<string, string>; close(): void }> {
+  const sessionOf = new Map<string, string>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const expected = hmacSignature(keys.privateKey, signingText('POST', `http://127.0.0.1:${port}${LAUNCH_PATH}`, raw));
+      const answer = (status: number, body: object) => void res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+      if (req.url !== LAUNCH_PATH) return answer(404, { code: 'ERROR_NOT_FOUND', description: 'no such route' });
+      if (req.headers['public-key'] !== keys.publicKey || req.headers.signature !== expected) {
+        return answer(401, { code: 'ERROR_INVALID_SIGNATURE', description: 'the simulator was given other keys than the server (FB_PUBLIC_KEY, FB_PRIVATE_KEY)' });
+      }
+      const launch = JSON.parse(raw.toString('utf8')) as { playerId: string; sessionId: string; gameId: string };
+      sessionOf.set(launch.playerId, launch.sessionId);
+      answer(200, { url: `http://127.0.0.1:${port}/play/${launch.gameId}?session=${launch.sessionId}` });
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve({ sessionOf, close: () => server.close() }));
+  });
+}
+
+/** Launches the player's game through the server and the simulated Games API, or opens a session when launching is off. */
+async function openGame(playerId: string, games: { sessionOf: Map<string, string> }, gamesPort: number): Promise<string> {
+  const launched = await operatorCall('POST', `/players/${playerId}/launch`, { gameId: 'sim-slot', locale: 'en', platform: 'web', country: 'XX' });
+  if (launched.status === 201) {
+    const sent = games.sessionOf.get(playerId);
+    if (!sent || sent !== launched.body.sessionId) throw new Error(`the launch answered session ${launched.body.sessionId}, the Games API was sent ${sent}`);
+    console.log(`  ${playerId}: launched ${launched.body.url}`);
+    return sent;
+  }
+  if (launched.status !== 503) throw new Error(`launch ${playerId}: ${launched.status} ${JSON.stringify(launched.body)}`);
+  if (!launchOffSaid) {
+    launchOffSaid = true;
+    console.log(`  launching is off on this server, so sessions are opened directly. To go through the launch, start the server
+    with FB_API_URL=http://127.0.0.1:${gamesPort} FB_BRAND_ID=simulator, and give it and the simulator the same
+    FB_PUBLIC_KEY and FB_PRIVATE_KEY (docs/operator-api.md, "Launching a game")`);
+  }
+  return (await operator('POST', `/players/${playerId}/sessions`, { gameId: 'sim-slot' })).sessionId;
+}
+let launchOffSaid = false;
+
+async function aggregatorKeys(): Promise<Keys> {
   if (process.env.FB_PUBLIC_KEY && process.env.FB_PRIVATE_KEY) {
     return { publicKey: process.env.FB_PUBLIC_KEY, privateKey: process.env.FB_PRIVATE_KEY };
   }
@@ -45,7 +105,7 @@ async function aggregatorKeys(): Promise<{ publicKey: string; privateKey: string
   return keys;
 }
 
-async function wallet(keys: { publicKey: string; privateKey: string }, route: string, body: object) {
+async function wallet(keys: Keys, route: string, body: object) {
   const raw = JSON.stringify(body);
   const signature = hmacSignature(keys.privateKey, signingText('POST', `${signedBase}/wallet${route}`, Buffer.from(raw)));
   const res = await fetch(`${baseUrl}/wallet${route}`, {
@@ -63,6 +123,8 @@ async function main() {
   const players = arg('players', 3);
   const rounds = arg('rounds', 20);
   const keys = await aggregatorKeys();
+  const gamesPort = arg('games-port', 4010);
+  const games = await startGamesApi(keys, gamesPort);
   const run = Date.now().toString(36);
   const tally = { rounds: 0, bets: 0, wins: 0, zeroWins: 0, retries: 0, rollbacks: 0, refused: 0 };
   console.log(`simulating ${players} players × ${rounds} rounds against ${baseUrl}`);
@@ -71,7 +133,7 @@ async function main() {
     const playerId = `sim-${run}-${p}`;
     await operator('POST', '/players', { playerId, currency: 'EUR' });
     await operator('POST', `/players/${playerId}/topups`, { amount: '100.00', transactionId: `${playerId}-deposit` });
-    const { sessionId } = await operator('POST', `/players/${playerId}/sessions`, { gameId: 'sim-slot' });
+    const sessionId = await openGame(playerId, games, gamesPort);
     let expected = cents(100);
     const base = { playerId, sessionId, currency: 'EUR', gameId: 'sim-slot' };
 
@@ -112,6 +174,7 @@ async function main() {
     if (!ok) process.exitCode = 1;
   }
   console.log(JSON.stringify(tally));
+  games.close();
 }
 
 main().catch((error: Error) => {
