@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import definitions from '../schemas/definitions.json';
+import responses from '../schemas/responses.json';
 import operatorAdjustment from '../schemas/operator-adjustment.json';
 import operatorApiClientCreate from '../schemas/operator-api-client-create.json';
 import operatorGameUpdate from '../schemas/operator-game-update.json';
@@ -38,10 +39,14 @@ export const REQUEST_SCHEMAS: Record<string, object> = {
   'operator-payout-account-create': operatorPayoutAccountCreate,
 };
 
+/** The answers' schemas (schemas/responses.json), by name. */
+export const RESPONSE_SCHEMAS = (responses as { $defs: Record<string, object> }).$defs;
+export type ResponseName = keyof typeof responses.$defs;
+
 /** A schema file as an OpenAPI component: references to other files point into #/components/schemas. */
 function component(schema: object): object {
   const text = JSON.stringify(schema)
-    .replace(/"definitions\.json#\/\$defs\/([A-Za-z]+)"/g, '"#/components/schemas/$1"')
+    .replace(/"(?:definitions\.json)?#\/\$defs\/([A-Za-z]+)"/g, '"#/components/schemas/$1"')
     .replace(/"([a-z-]+)\.json"/g, (match, name: string) => (name in REQUEST_SCHEMAS ? `"#/components/schemas/${name}"` : match));
   const { $id: _id, ...rest } = JSON.parse(text) as Record<string, unknown>;
   return rest;
@@ -57,7 +62,10 @@ interface Operation {
   body?: keyof typeof REQUEST_SCHEMAS;
   example?: object;
   query?: Record<string, string>;
-  ok: { status: number; description: string; example?: unknown; type?: string };
+  /** The success answer: its JSON schema (responses.json) and example, and `type` when it also (or only) comes as CSV, NDJSON or text. */
+  ok: { status: number; description: string; schema?: ResponseName; example?: unknown; type?: string };
+  /** Other answers that are not an error (e.g. 200 when the same player is created again; /readyz's 503). */
+  more?: { status: number; description: string; schema?: ResponseName; type?: string }[];
 }
 
 const play = { playerId: 'player-1', sessionId: 'c2Vzc2lvbi10b2tlbg', currency: 'EUR', gameId: 'slot-1' };
@@ -67,89 +75,101 @@ const TABLE = { limit: 'rows per JSON page, 1–1000 (default 100)', cursor: 'ne
 /** Every endpoint, its request schema and an example of each side. */
 export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/wallet/balance', tag: 'wallet', summary: "The player's balance", body: 'wallet-balance', example: play,
-    ok: { status: 200, description: 'balance in major units', example: { balance: 100.5, currency: 'EUR' } } },
+    ok: { status: 200, schema: 'walletBalance', description: 'balance in major units', example: { balance: 100.5, currency: 'EUR' } } },
   { method: 'post', path: '/wallet/withdraw', tag: 'wallet', summary: 'A bet: debits the player once per transactionId', body: 'wallet-withdraw',
     example: { ...play, gameRoundId: 'round-1', transactionId: 'bet-1', amount: 1.5, cashAmount: 1.5, jackpotAmount: null, isGameRoundFinished: false },
-    ok: { status: 200, description: 'the balance after the bet (the same answer on every retry)', example: { balance: 99, currency: 'EUR' } } },
+    ok: { status: 200, schema: 'walletBalance', description: 'the balance after the bet (the same answer on every retry)', example: { balance: 99, currency: 'EUR' } } },
   { method: 'post', path: '/wallet/deposit', tag: 'wallet', summary: 'A win on an accepted bet', body: 'wallet-deposit',
     example: { ...play, gameRoundId: 'round-1', transactionId: 'win-1', withdrawTransactionId: 'bet-1', amount: 3, cashAmount: 3, jackpotAmount: null, isGameRoundFinished: true },
-    ok: { status: 200, description: 'the balance after the win', example: { balance: 102, currency: 'EUR' } } },
+    ok: { status: 200, schema: 'walletBalance', description: 'the balance after the win', example: { balance: 102, currency: 'EUR' } } },
   { method: 'post', path: '/wallet/rollback', tag: 'wallet', summary: 'Refunds a bet (or refuses it in advance)', body: 'wallet-rollback',
     example: { ...play, gameRoundId: 'round-1', transactionId: 'rb-1', withdrawTransactionId: 'bet-1' },
-    ok: { status: 200, description: 'the balance after the refund', example: { balance: 100.5, currency: 'EUR' } } },
+    ok: { status: 200, schema: 'walletBalance', description: 'the balance after the refund', example: { balance: 100.5, currency: 'EUR' } } },
   { method: 'post', path: '/operator/players', tag: 'operator', summary: 'Create a player (idempotent by playerId)', body: 'operator-player-create',
     example: { playerId: 'player-1', currency: 'BRL', firstName: 'Ana', lastName: 'Souza', documentNumber: '43278243803' },
-    ok: { status: 201, description: 'created (200 when the same player already exists)' } },
+    ok: { status: 201, schema: 'player', description: 'created' },
+    more: [{ status: 200, description: 'the same player already exists with the same data', schema: 'player' }] },
   { method: 'get', path: '/operator/players', tag: 'operator', summary: 'Find players by the start of their id',
     query: { search: 'the first 1–45 characters of a playerId (% and _ are literal)', limit: '1–100 (default 20)' },
-    ok: { status: 200, description: 'players in id order', example: { players: [{ playerId: 'player-1', currency: 'BRL', balance: '12.50', status: 'active', firstName: 'Ana', lastName: 'Souza' }] } } },
-  { method: 'get', path: '/operator/players/{playerId}', tag: 'operator', summary: 'A player, balance and limits', ok: { status: 200, description: 'the player' } },
+    ok: { status: 200, schema: 'playerList', description: 'players in id order', example: { players: [{ playerId: 'player-1', currency: 'BRL', balance: '12.50', status: 'active', firstName: 'Ana', lastName: 'Souza' }] } } },
+  { method: 'get', path: '/operator/players/{playerId}', tag: 'operator', summary: 'A player, balance and limits', ok: { status: 200, schema: 'player', description: 'the player' } },
   { method: 'patch', path: '/operator/players/{playerId}', tag: 'operator', summary: 'Block, unblock, set limits or a reality check', body: 'operator-player-update',
-    example: { status: 'blocked', limits: { betMax: '50.00', loss24h: null } }, ok: { status: 200, description: 'the player' } },
+    example: { status: 'blocked', limits: { betMax: '50.00', loss24h: null } }, ok: { status: 200, schema: 'player', description: 'the player' } },
   { method: 'post', path: '/operator/players/{playerId}/sessions', tag: 'operator', summary: 'Open a game session', body: 'operator-session-create',
-    example: { gameId: 'slot-1', ttlSeconds: 3600 }, ok: { status: 201, description: 'the session token to give the aggregator' } },
+    example: { gameId: 'slot-1', ttlSeconds: 3600 }, ok: { status: 201, schema: 'session', description: 'the session token to give the aggregator' } },
   { method: 'post', path: '/operator/players/{playerId}/launch', tag: 'operator',
     summary: "Launch a game: opens a session and asks the aggregator's signed POST /game/url for its URL (502 AGGREGATOR_UNAVAILABLE or AGGREGATOR_REFUSED closes the session; 503 LAUNCH_NOT_CONFIGURED without FB_API_URL)",
     body: 'operator-launch', example: { gameId: 'slot-1', locale: 'pt_br', platform: 'mobile', country: 'BR', ip: '203.0.113.7', lobbyUrl: 'https://casino.example/lobby' },
-    ok: { status: 201, description: 'the session and the URL to open', example: { sessionId: 'c2Vzc2lvbi10b2tlbg', playerId: 'player-1', gameId: 'slot-1', url: 'https://games.fizzybubbly.example/play?token=…', expiresAt: '2026-12-02T16:00:00.000Z' } } },
+    ok: { status: 201, schema: 'launch', description: 'the session and the URL to open', example: { sessionId: 'c2Vzc2lvbi10b2tlbg', playerId: 'player-1', gameId: 'slot-1', url: 'https://games.fizzybubbly.example/play?token=eyJhbGciOi', expiresAt: '2026-12-02T16:00:00.000Z' } } },
   { method: 'post', path: '/operator/launch/demo', tag: 'operator', summary: 'A demo launch URL: fun money, no player, no session', body: 'operator-launch-demo',
     example: { gameId: 'slot-1', locale: 'en', platform: 'web', country: 'XX', ip: '203.0.113.7', currency: 'EUR' },
-    ok: { status: 200, description: 'the URL to open', example: { url: 'https://games.fizzybubbly.example/play?demo=…' } } },
+    ok: { status: 200, schema: 'demoLaunch', description: 'the URL to open', example: { url: 'https://games.fizzybubbly.example/play?demo=1&game=slot-1' } } },
   { method: 'post', path: '/operator/players/{playerId}/topups', tag: 'operator', summary: 'Top up (idempotent by transactionId)', body: 'operator-topup',
-    example: { amount: '100.00', transactionId: 'topup-1' }, ok: { status: 200, description: 'the new balance' } },
+    example: { amount: '100.00', transactionId: 'topup-1' }, ok: { status: 200, schema: 'balanceChange', description: 'the new balance' } },
   { method: 'post', path: '/operator/players/{playerId}/adjustments', tag: 'operator', summary: 'Signed correction with a reason', body: 'operator-adjustment',
-    example: { amount: '-5.00', reason: 'duplicate bonus', transactionId: 'adj-1' }, ok: { status: 200, description: 'the new balance' } },
+    example: { amount: '-5.00', reason: 'duplicate bonus', transactionId: 'adj-1' }, ok: { status: 200, schema: 'balanceChange', description: 'the new balance' } },
   { method: 'get', path: '/operator/players/{playerId}/transactions', tag: 'operator', summary: 'Statement, newest first', query: { limit: '1–500 (default 50)', cursor: 'transferId to continue after' },
-    ok: { status: 200, description: 'statement lines with running balance' } },
+    ok: { status: 200, schema: 'statement', description: 'statement lines with running balance' } },
   { method: 'get', path: '/operator/migrations', tag: 'operations', summary: 'Applied and pending migrations (Accept: application/x-ndjson follows a running one to its end)',
-    ok: { status: 200, description: 'the schema status', example: { applied: ['001_schema'], pending: [], migrating: false, indexBuilds: [] }, type: 'application/x-ndjson' } },
+    ok: { status: 200, schema: 'migrations', description: 'the schema status', example: { applied: ['001_schema'], pending: [], migrating: false, indexBuilds: [] }, type: 'application/x-ndjson' } },
   { method: 'post', path: '/operator/api-clients', tag: 'operator', summary: 'Register an aggregator key', body: 'operator-api-client-create',
-    example: { name: 'aggregator', scheme: 'hmac-sha256', publicKey: 'fb-public-key', privateKey: 'a-shared-secret-of-32-characters!!' }, ok: { status: 201, description: 'the client, without its secret' } },
-  { method: 'get', path: '/operator/api-clients', tag: 'operator', summary: 'Registered aggregator keys (no secrets)', ok: { status: 200, description: 'the clients' } },
-  { method: 'delete', path: '/operator/api-clients/{id}', tag: 'operator', summary: 'Disable a key at once', ok: { status: 200, description: 'the disabled client' } },
+    example: { name: 'aggregator', scheme: 'hmac-sha256', publicKey: 'fb-public-key', privateKey: 'a-shared-secret-of-32-characters!!' }, ok: { status: 201, schema: 'apiClient', description: 'the client, without its secret' } },
+  { method: 'get', path: '/operator/api-clients', tag: 'operator', summary: 'Registered aggregator keys (no secrets)', ok: { status: 200, schema: 'apiClientList', description: 'the clients' } },
+  { method: 'delete', path: '/operator/api-clients/{id}', tag: 'operator', summary: 'Disable a key at once', ok: { status: 200, schema: 'apiClient', description: 'the disabled client' } },
   { method: 'put', path: '/operator/games/{gameId}', tag: 'operator', summary: 'Enable or disable a game', body: 'operator-game-update', example: { active: false },
-    ok: { status: 200, description: 'the game' } },
+    ok: { status: 200, schema: 'game', description: 'the game' } },
   { method: 'post', path: '/operator/players/{playerId}/payouts', tag: 'payouts', summary: "Request a PIX payout (reserves the money); 400 PAYOUT_ACCOUNT_MISSING for a provider that pays registered accounts when the player has none", body: 'operator-payout-create',
-    example: { amount: '150.00', pixKey: '43278243803', transactionId: 'po-1' }, ok: { status: 202, description: 'the payout, requested' } },
+    example: { amount: '150.00', pixKey: '43278243803', transactionId: 'po-1' }, ok: { status: 202, schema: 'payout', description: 'the payout, requested' } },
   { method: 'post', path: '/operator/players/{playerId}/payout-accounts', tag: 'payouts',
     summary: "Register the player's own account at a provider that pays registered accounts (Hashlee); 400 PAYOUT_ACCOUNT_NOT_OWN when the holder is not the player, 409 PAYOUT_ACCOUNT_CONFLICT when the account is another player's, retired, or the player has an active one",
     body: 'operator-payout-account-create', example: { provider: 'hashlee', accountId: 'jqozmk', holderDocument: '432.782.438-03', pixKey: '43278243803' },
-    ok: { status: 201, description: 'registered (200 when the same account is registered again)', example: { payoutAccountId: '7d1e…', playerId: 'player-1', provider: 'hashlee', accountId: 'jqozmk', holderDocument: '43278243803', pixKey: '43278243803', pixKeyType: 'cpf', status: 'active', registeredAt: '2026-12-01T10:00:00.000Z', retiredAt: null } } },
-  { method: 'get', path: '/operator/players/{playerId}/payout-accounts', tag: 'payouts', summary: "The player's payout accounts, retired ones included", ok: { status: 200, description: 'the accounts' } },
+    more: [{ status: 200, description: 'the same account was registered before', schema: 'payoutAccount' }],
+    ok: { status: 201, schema: 'payoutAccount', description: 'registered', example: { payoutAccountId: '7d1e5c2a-3f4b-4c6d-9e8f-0a1b2c3d4e5f', playerId: 'player-1', provider: 'hashlee', accountId: 'jqozmk', holderDocument: '43278243803', pixKey: '43278243803', pixKeyType: 'cpf', status: 'active', registeredAt: '2026-12-01T10:00:00.000Z', retiredAt: null } } },
+  { method: 'get', path: '/operator/players/{playerId}/payout-accounts', tag: 'payouts', summary: "The player's payout accounts, retired ones included", ok: { status: 200, schema: 'payoutAccountList', description: 'the accounts' } },
   { method: 'delete', path: '/operator/players/{playerId}/payout-accounts/{payoutAccountId}', tag: 'payouts', summary: 'Retire an account: kept for audit, never paid or registered again',
-    ok: { status: 200, description: 'the retired account' } },
-  { method: 'get', path: '/operator/payouts/{payoutId}', tag: 'payouts', summary: 'A payout and its history', ok: { status: 200, description: 'the payout' } },
+    ok: { status: 200, schema: 'payoutAccount', description: 'the retired account' } },
+  { method: 'get', path: '/operator/payouts/{payoutId}', tag: 'payouts', summary: 'A payout and its history', ok: { status: 200, schema: 'payoutWithHistory', description: 'the payout' } },
   { method: 'get', path: '/operator/payouts', tag: 'payouts', summary: 'Payouts, newest first',
     query: { status: 'payout state', playerId: 'player', provider: 'provider', ...RANGE, limit: '1–500 (default 50)', cursor: 'payoutId to continue after' },
-    ok: { status: 200, description: 'a page of payouts' } },
-  { method: 'post', path: '/operator/payouts/{payoutId}/cancel', tag: 'payouts', summary: 'Cancel before sending, or where the provider allows', ok: { status: 200, description: 'the cancelled payout' } },
+    ok: { status: 200, schema: 'payoutPage', description: 'a page of payouts' } },
+  { method: 'post', path: '/operator/payouts/{payoutId}/cancel', tag: 'payouts', summary: 'Cancel before sending, or where the provider allows', ok: { status: 200, schema: 'payout', description: 'the cancelled payout' } },
   { method: 'post', path: '/operator/payouts/{payoutId}/review', tag: 'payouts', summary: 'Decide a payout in review: resend under the same id, or fail it (the reserve goes back); 409 PAYOUT_NOT_IN_REVIEW otherwise',
-    body: 'operator-payout-review', example: { decision: 'fail', note: 'Orkestra support: no withdrawal with this externalIdentifier' }, ok: { status: 200, description: 'the payout after the decision' } },
+    body: 'operator-payout-review', example: { decision: 'fail', note: 'Orkestra support: no withdrawal with this externalIdentifier' }, ok: { status: 200, schema: 'payout', description: 'the payout after the decision' } },
   { method: 'get', path: '/operator/reports/rounds', tag: 'reports', summary: 'One row per game round',
-    query: { ...RANGE, playerId: 'player', gameId: 'game', status: 'open or closed', ...TABLE }, ok: { status: 200, description: 'rounds', type: 'text/csv' } },
+    query: { ...RANGE, playerId: 'player', gameId: 'game', status: 'open or closed', ...TABLE }, ok: { status: 200, schema: 'roundsPage', description: 'rounds', type: 'text/csv' } },
   { method: 'get', path: '/operator/reports/open-rounds', tag: 'reports', summary: 'Rounds still open', query: { olderThan: 'ISO 8601 duration (default PT2H)', ...TABLE },
-    ok: { status: 200, description: 'open rounds', type: 'text/csv' } },
+    ok: { status: 200, schema: 'roundsPage', description: 'open rounds', type: 'text/csv' } },
   { method: 'get', path: '/operator/reports/summary', tag: 'reports', summary: 'Totals per day, game, player or currency',
-    query: { ...RANGE, groupBy: 'day (default), game, player or currency', format: TABLE.format }, ok: { status: 200, description: 'totals', type: 'text/csv' } },
+    query: { ...RANGE, groupBy: 'day (default), game, player or currency', format: TABLE.format }, ok: { status: 200, schema: 'summary', description: 'totals', type: 'text/csv' } },
   { method: 'get', path: '/operator/reports/payouts', tag: 'reports', summary: 'Payouts with time to settle and review flags',
-    query: { ...RANGE, provider: 'provider', status: 'payout state', manualReview: 'true or false', ...TABLE }, ok: { status: 200, description: 'payouts', type: 'text/csv' } },
+    query: { ...RANGE, provider: 'provider', status: 'payout state', manualReview: 'true or false', ...TABLE }, ok: { status: 200, schema: 'payoutsReportPage', description: 'payouts', type: 'text/csv' } },
   { method: 'get', path: '/operator/reports/ledger-check', tag: 'reports', summary: 'Proof that the ledger adds up (Accept: application/x-ndjson streams its progress)',
-    ok: { status: 200, description: 'the proof', example: { sound: true, accounts: 70, transfers: 22, ms: 11, problems: [] }, type: 'application/x-ndjson' } },
+    ok: { status: 200, schema: 'ledgerCheck', description: 'the proof', example: { sound: true, accounts: 70, transfers: 22, ms: 11, problems: [] }, type: 'application/x-ndjson' } },
   { method: 'get', path: '/operator/reports/payout-reconciliation', tag: 'reports', summary: "Our payouts against a provider's records (Accept: application/x-ndjson streams its progress)",
     query: { provider: 'jumppag, paystar, hashlee or orkestra (configured)', from: RANGE.from + ', required', to: RANGE.to + ', required' },
-    ok: { status: 200, description: 'the mismatches', example: { provider: 'jumppag', from: '2026-03-01T00:00:00.000Z', to: '2026-03-02T00:00:00.000Z', method: 'list', ours: 4, theirs: 4, matched: 4, mismatches: [] }, type: 'application/x-ndjson' } },
+    ok: { status: 200, schema: 'reconciliation', description: 'the mismatches', example: { provider: 'jumppag', from: '2026-03-01T00:00:00.000Z', to: '2026-03-02T00:00:00.000Z', method: 'list', ours: 4, theirs: 4, matched: 4, mismatches: [] }, type: 'application/x-ndjson' } },
   { method: 'post', path: '/webhooks/payouts/{provider}', tag: 'webhooks', summary: "A provider's signed status callback (triggers a status check)",
-    ok: { status: 200, description: 'accepted' } },
-  { method: 'get', path: '/healthz', tag: 'operations', summary: 'Liveness', ok: { status: 200, description: 'up', example: { status: 'ok' } } },
-  { method: 'get', path: '/readyz', tag: 'operations', summary: 'Readiness: database reachable, migrations current', ok: { status: 200, description: 'ready', example: { status: 'ready' } } },
+    ok: { status: 200, schema: 'webhookReceipt', description: 'accepted' } },
+  { method: 'get', path: '/healthz', tag: 'operations', summary: 'Liveness', ok: { status: 200, schema: 'health', description: 'up', example: { status: 'ok' } } },
+  { method: 'get', path: '/readyz', tag: 'operations', summary: 'Readiness: database reachable, migrations current', ok: { status: 200, schema: 'ready', description: 'ready', example: { status: 'ready' } },
+    more: [{ status: 503, description: 'the database does not answer, or a migration is pending', schema: 'notReady' }] },
   { method: 'get', path: '/metrics', tag: 'operations', summary: 'Prometheus metrics', ok: { status: 200, description: 'Prometheus text', type: 'text/plain' } },
-  { method: 'get', path: '/console', tag: 'console', summary: 'The operator console (303 to the login form without a session)', ok: { status: 200, description: 'the console page', type: 'text/html' } },
+  { method: 'get', path: '/console', tag: 'console', summary: 'The operator console', ok: { status: 200, description: 'the console page', type: 'text/html' },
+    more: [{ status: 303, description: 'to the login form, without a session' }] },
   { method: 'get', path: '/console/login', tag: 'console', summary: 'The console login form', ok: { status: 200, description: 'the form', type: 'text/html' } },
   { method: 'post', path: '/console/login', tag: 'console', summary: 'Sign in with the operator token (form field `token`): an 8-hour HttpOnly session cookie',
-    ok: { status: 303, description: 'to /console, or back to the form when the token is wrong' } },
+    ok: { status: 303, description: 'to /console, or back to the form when the token is wrong' },
+    more: [{ status: 429, description: 'the form again: too many wrong tokens from this address (OPERATOR_AUTH_FAILURE_LIMIT per 15 minutes)', type: 'text/html' }] },
   { method: 'post', path: '/console/logout', tag: 'console', summary: 'Sign out (clears the cookie)', ok: { status: 303, description: 'to the login form' } },
-  { method: 'get', path: '/openapi.json', tag: 'operations', summary: 'This document', ok: { status: 200, description: 'OpenAPI 3.1' } },
+  { method: 'get', path: '/openapi.json', tag: 'operations', summary: 'This document', ok: { status: 200, schema: 'openApiDocument', description: 'OpenAPI 3.1' } },
 ];
+
+/** The content of an answer: JSON with its schema (and example), and another media type where it also comes as one. */
+function content(answer: { schema?: ResponseName; example?: unknown; type?: string }): object {
+  const json = answer.schema ? { 'application/json': { schema: { $ref: `#/components/schemas/${answer.schema}` }, ...(answer.example === undefined ? {} : { example: answer.example }) } } : {};
+  const other = answer.type ? { [answer.type]: {} } : {};
+  return Object.keys(json).length + Object.keys(other).length > 0 ? { content: { ...json, ...other } } : {};
+}
 
 function operationObject(op: Operation): object {
   const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
@@ -167,14 +187,9 @@ function operationObject(op: Operation): object {
       ? { requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${op.body}` }, example: op.example } } } }
       : {}),
     responses: {
-      [op.ok.status]: {
-        description: op.ok.description,
-        content: {
-          'application/json': op.ok.example === undefined ? {} : { example: op.ok.example },
-          ...(op.ok.type ? { [op.ok.type]: {} } : {}),
-        },
-      },
-      ...(op.path.startsWith('/wallet') || op.path.startsWith('/operator') ? { '4XX': error, '5XX': error } : {}),
+      [op.ok.status]: { description: op.ok.description, ...content(op.ok) },
+      ...Object.fromEntries((op.more ?? []).map((answer) => [answer.status, { description: answer.description, ...content(answer) }])),
+      ...(/^\/(wallet|operator|webhooks|metrics)\b/.test(op.path) ? { '4XX': error, '5XX': error } : {}),
     },
   };
 }
@@ -196,6 +211,7 @@ export function openApiDocument(): Record<string, unknown> {
     components: {
       schemas: {
         ...$defs,
+        ...Object.fromEntries(Object.entries(RESPONSE_SCHEMAS).map(([name, schema]) => [name, component(schema)])),
         ...Object.fromEntries(Object.entries(REQUEST_SCHEMAS).map(([name, schema]) => [name, component(schema)])),
       },
       securitySchemes: {
@@ -204,8 +220,8 @@ export function openApiDocument(): Record<string, unknown> {
         signature: { type: 'apiKey', in: 'header', name: 'Signature', description: 'hex HMAC-SHA256 (or base64 ed25519) of "POST\\n<absolute URL>\\n<upper-case MD5 of the raw body>"' },
       },
       responses: {
-        WalletError: { description: 'a wallet error', content: { 'application/json': { example: { code: 'ERROR_TRANSACTION_INSUFFICIENT_FUNDS', description: 'the balance is lower than the bet', traceId: '3f1c…' } } } },
-        OperatorError: { description: 'an operator error', content: { 'application/json': { example: { error: { code: 'VALIDATION_ERROR', message: 'amount is required', field: 'amount', traceId: '3f1c…' } } } } },
+        WalletError: { description: 'a wallet error', content: { 'application/json': { schema: { $ref: '#/components/schemas/walletError' }, example: { code: 'ERROR_TRANSACTION_INSUFFICIENT_FUNDS', description: 'the balance is lower than the bet', traceId: '3f1c…' } } } },
+        OperatorError: { description: 'an error of the operator API, a webhook or /metrics', content: { 'application/json': { schema: { $ref: '#/components/schemas/operatorError' }, example: { error: { code: 'VALIDATION_ERROR', message: 'amount is required', field: 'amount', traceId: '3f1c…' } } } } },
       },
     },
   };

@@ -27,11 +27,13 @@ export interface PayoutRequest {
   transactionId: string;
 }
 
-export function payoutView(p: PayoutRow) {
+/** A payout as every endpoint answers it; `playerId` is the operator's id of the player (players.external_id). */
+export function payoutView(p: PayoutRow, playerId: string) {
   const open = !FINAL.has(p.status);
   return {
     payoutId: p.id,
     transactionId: p.transaction_id,
+    playerId,
     status: p.status,
     amount: formatAmount(p.amount, EXPONENT),
     currency: p.currency,
@@ -124,8 +126,12 @@ export async function requestPayout(db: Knex, config: PayoutsConfig, input: Payo
     await trx('payout_events').insert({ payout_id: id, to_status: 'requested', source: 'operator' });
     // the send is queued in this transaction: a crash after commit loses nothing, a rollback sends nothing
     await enqueue(trx, TASKS.send, id);
-    return { status: 202, body: payoutView(payout) };
+    return { status: 202, body: payoutView(payout, input.playerId) };
   });
+}
+
+async function externalIdOf(db: Knex, playerId: string): Promise<string> {
+  return (await db('players').where({ id: playerId }).first('external_id')).external_id;
 }
 
 async function findPayout(db: Knex, payoutId: string): Promise<PayoutRow> {
@@ -137,10 +143,8 @@ async function findPayout(db: Knex, payoutId: string): Promise<PayoutRow> {
 export async function getPayout(db: Knex, payoutId: string) {
   const payout = await findPayout(db, payoutId);
   const events = await db('payout_events').where({ payout_id: payoutId }).orderBy('id');
-  const player = await db('players').where({ id: payout.player_id }).first('external_id');
   return {
-    ...payoutView(payout),
-    playerId: player.external_id,
+    ...payoutView(payout, await externalIdOf(db, payout.player_id)),
     history: events.map((e) => ({
       from: e.from_status,
       to: e.to_status,
@@ -179,7 +183,7 @@ export async function listPayouts(db: Knex, filter: PayoutFilter) {
     { column: 'p.id', order: 'desc' },
   ]).limit(filter.limit);
   return {
-    payouts: rows.map((r) => ({ ...payoutView(r), playerId: r.external_id })),
+    payouts: rows.map((r) => payoutView(r, r.external_id)),
     nextCursor: rows.length === filter.limit ? rows[rows.length - 1].id : null,
   };
 }
@@ -189,7 +193,7 @@ export async function cancelPayout(db: Knex, engine: PayoutEngine, payoutId: str
   await findPayout(db, payoutId);
   const result = await engine.cancel(payoutId);
   if (!result.cancelled) throw new ApiError(409, 'PAYOUT_NOT_CANCELLABLE', result.reason ?? `payout is ${result.payout.status}`);
-  return payoutView(result.payout);
+  return payoutView(result.payout, await externalIdOf(db, result.payout.player_id));
 }
 
 /**
@@ -201,5 +205,5 @@ export async function reviewPayout(db: Knex, engine: PayoutEngine, payoutId: str
   const result = await engine.decideReview(payoutId, decision, note, (trx, payout) =>
     recordAudit(trx, { action: 'payout.review', playerId: payout.player_id, details: { payoutId, decision, note }, traceId }));
   if (!result.moved) throw new ApiError(409, 'PAYOUT_NOT_IN_REVIEW', `payout ${result.reason}; only a payout in review takes a decision`);
-  return payoutView(result.payout);
+  return payoutView(result.payout, await externalIdOf(db, result.payout.player_id));
 }

@@ -1,6 +1,7 @@
 import { Express } from 'express';
 import { compileSchema } from '../../src/http';
-import { OPERATIONS, REQUEST_SCHEMAS } from '../../src/openapi';
+import { OPERATIONS, REQUEST_SCHEMAS, RESPONSE_SCHEMAS } from '../../src/openapi';
+import { answerProblem } from '../support/contract';
 import { WALLET_PATHS } from '../../src/wallet';
 import { startTestApp, TestApp } from '../support/app';
 
@@ -57,6 +58,44 @@ describe('GET /openapi.json', () => {
   it.each(OPERATIONS.filter((o) => o.body).map((o) => [`${o.method.toUpperCase()} ${o.path}`, o] as const))('the example of %s validates against its schema', (_name, op) => {
     const validate = compileSchema(REQUEST_SCHEMAS[op.body!], 'VALIDATION_ERROR');
     expect(() => validate(op.example)).not.toThrow();
+  });
+});
+
+describe('the answers in the document', () => {
+  const json = (body: unknown) => Buffer.from(JSON.stringify(body));
+  const answer = (method: string, path: string, status: number, body: unknown) => answerProblem({ method, path, status, contentType: 'application/json; charset=utf-8', body: json(body) });
+
+  it('every JSON answer of every operation has a schema, errors included', async () => {
+    const doc = (await t.http.get('/openapi.json').expect(200)).body;
+    const unschemed: string[] = [];
+    for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, any> }>>)) {
+      for (const [method, op] of Object.entries(methods)) {
+        for (const [status, response] of Object.entries(op.responses)) {
+          const resolved = response.$ref ? doc.components.responses[response.$ref.split('/').pop()] : response;
+          const content = resolved.content ?? {};
+          if (content['application/json'] && !content['application/json'].schema) unschemed.push(`${method} ${path} ${status}`);
+          if (!content['application/json'] && Object.keys(content).length === 0 && !/^3/.test(status)) unschemed.push(`${method} ${path} ${status} (no content)`);
+        }
+      }
+    }
+    expect(unschemed).toEqual([]);
+  });
+
+  it('names no schema twice: request, answer and shared definitions share one namespace', () => {
+    const names = [...Object.keys(RESPONSE_SCHEMAS), ...Object.keys(REQUEST_SCHEMAS), ...Object.keys((require('../../schemas/definitions.json') as { $defs: object }).$defs)];
+    expect(names.length).toBe(new Set(names).size);
+  });
+
+  it.each(OPERATIONS.filter((o) => o.ok.schema && o.ok.example !== undefined).map((o) => [`${o.method.toUpperCase()} ${o.path}`, o] as const))('the answer example of %s matches its schema', (_name, op) => {
+    expect(answer(op.method.toUpperCase(), op.path.replace(/\{\w+\}/g, 'x'), op.ok.status, op.ok.example)).toBeUndefined();
+  });
+
+  it('an answer with a renamed field, a missing one or an undocumented status is caught', () => {
+    expect(answer('POST', '/wallet/withdraw', 200, { balance: 1, currency: 'EUR' })).toBeUndefined();
+    expect(answer('POST', '/wallet/withdraw', 200, { amount: 1, currency: 'EUR' })).toMatch(/required property 'balance'.*additional properties \(amount\)/);
+    expect(answer('GET', '/operator/players/ana', 200, { playerId: 'ana' })).toMatch(/required property 'currency'/);
+    expect(answer('POST', '/wallet/withdraw', 400, { code: 'ERROR_BAD_REQUEST', message: 'x', traceId: 't' })).toMatch(/required property 'description'/);
+    expect(answer('GET', '/operator/players/ana', 302, {})).toMatch(/answered 302, which the document does not list/);
   });
 });
 

@@ -9,6 +9,8 @@ import { LaunchConfig, PayoutsConfig } from '../../src/config';
 import { createDb } from '../../src/db';
 import { checkLedger, LedgerReport } from '../../src/ledger';
 import { createTestDatabase } from './database';
+import { reportProblem, watchAnswers } from './answers';
+import { answerProblem } from './contract';
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 
@@ -56,6 +58,11 @@ export async function startTestApp(
   const app = createApp({ db, logger, operatorToken: OPERATOR_TOKEN, walletPublicUrl: options.walletPublicUrl, payouts, operatorAuthFailureLimit: options.operatorAuthFailureLimit, launch: options.launch });
   const server = await new Promise<Server>((resolve) => {
     const s = createHttpServer(app).listen(0, '127.0.0.1', () => resolve(s));
+  });
+  // every answer, whoever asked for it, is checked against the API document (test/support/contract-check.ts)
+  watchAnswers(server, (answer) => {
+    const problem = answerProblem(answer);
+    if (problem) reportProblem(problem);
   });
   const http = supertest.agent(server);
   return {

@@ -33,15 +33,23 @@ function parseJson(text: string): unknown {
   }
 }
 
-const WEB_URL = /^https?:\/\//;
+/** The URL as a browser would open it, when it is an http(s) URL at all. */
+function webUrl(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Reads the aggregator's HTTP answer: a 2xx with a web URL, a 4xx with its {code, description}, or anything else. */
 function readAnswer(status: number, text: string): LaunchAnswer {
   const body = parseJson(text) as { url?: unknown; code?: unknown; description?: unknown } | undefined;
   if (status >= 200 && status < 300) {
-    return typeof body?.url === 'string' && WEB_URL.test(body.url)
-      ? { ok: true, url: body.url }
-      : { ok: false, failure: 'unavailable', status, reason: 'its answer holds no launch URL' };
+    const url = webUrl(body?.url);
+    return url ? { ok: true, url } : { ok: false, failure: 'unavailable', status, reason: 'its answer holds no launch URL' };
   }
   if (status >= 400 && status < 500) {
     const code = typeof body?.code === 'string' ? body.code : undefined;
