@@ -16,6 +16,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
 import { hmacSignature, LAUNCH_PATH, signingText } from '../src/wallet';
+import type { ApiClient, BalanceChange, Launch, OperatorApiClientCreate, OperatorLaunch, OperatorPlayerCreate, OperatorSessionCreate, OperatorTopup, Player, Session, WalletAnswer,
+  WalletBalance, WalletDeposit, WalletError, WalletRollback, WalletWithdraw } from './generated/api';
 
 const baseUrl = (process.env.WALLET_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
 const signedBase = (process.env.WALLET_PUBLIC_URL ?? baseUrl).replace(/\/+$/, '');
@@ -31,17 +33,18 @@ function operatorToken(): string {
   throw new Error('set OPERATOR_TOKEN (or run from the folder where npm start keeps .data/operator-token)');
 }
 
-async function operatorCall(method: string, route: string, body?: unknown) {
+/** One operator call; its answer is typed by the API document (scripts/generated/api.ts). */
+async function operatorCall<T>(method: string, route: string, body?: object): Promise<{ status: number; body: T }> {
   const res = await fetch(`${baseUrl}/operator${route}`, {
     method,
     headers: { Authorization: `Bearer ${operatorToken()}`, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as T };
 }
 
-async function operator(method: string, route: string, body?: unknown) {
-  const res = await operatorCall(method, route, body);
+async function operator<T>(method: string, route: string, body?: object): Promise<T> {
+  const res = await operatorCall<T>(method, route, body);
   if (res.status >= 300) throw new Error(`${method} ${route}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
@@ -78,7 +81,8 @@ function startGamesApi(keys: Keys, port: number): Promise<{ sessionOf: Map<strin
 
 /** Launches the player's game through the server and the simulated Games API, or opens a session when launching is off. */
 async function openGame(playerId: string, games: { sessionOf: Map<string, string> }, gamesPort: number): Promise<string> {
-  const launched = await operatorCall('POST', `/players/${playerId}/launch`, { gameId: 'sim-slot', locale: 'en', platform: 'web', country: 'XX' });
+  const launch: OperatorLaunch = { gameId: 'sim-slot', locale: 'en', platform: 'web', country: 'XX' };
+  const launched = await operatorCall<Launch>('POST', `/players/${playerId}/launch`, launch);
   if (launched.status === 201) {
     const sent = games.sessionOf.get(playerId);
     if (!sent || sent !== launched.body.sessionId) throw new Error(`the launch answered session ${launched.body.sessionId}, the Games API was sent ${sent}`);
@@ -92,7 +96,8 @@ async function openGame(playerId: string, games: { sessionOf: Map<string, string
     with FB_API_URL=http://127.0.0.1:${gamesPort} FB_BRAND_ID=simulator, and give it and the simulator the same
     FB_PUBLIC_KEY and FB_PRIVATE_KEY (docs/operator-api.md, "Launching a game")`);
   }
-  return (await operator('POST', `/players/${playerId}/sessions`, { gameId: 'sim-slot' })).sessionId;
+  const session: OperatorSessionCreate = { gameId: 'sim-slot' };
+  return (await operator<Session>('POST', `/players/${playerId}/sessions`, session)).sessionId;
 }
 let launchOffSaid = false;
 
@@ -101,11 +106,12 @@ async function aggregatorKeys(): Promise<Keys> {
     return { publicKey: process.env.FB_PUBLIC_KEY, privateKey: process.env.FB_PRIVATE_KEY };
   }
   const keys = { publicKey: `sim-${randomBytes(6).toString('hex')}`, privateKey: randomBytes(24).toString('hex') };
-  await operator('POST', '/api-clients', { name: 'simulator', scheme: 'hmac-sha256', ...keys });
+  const client: OperatorApiClientCreate = { name: 'simulator', scheme: 'hmac-sha256', ...keys };
+  await operator<ApiClient>('POST', '/api-clients', client);
   return keys;
 }
 
-async function wallet(keys: Keys, route: string, body: object) {
+async function wallet(keys: Keys, route: string, body: WalletBalance | WalletWithdraw | WalletDeposit | WalletRollback) {
   const raw = JSON.stringify(body);
   const signature = hmacSignature(keys.privateKey, signingText('POST', `${signedBase}/wallet${route}`, Buffer.from(raw)));
   const res = await fetch(`${baseUrl}/wallet${route}`, {
@@ -113,7 +119,7 @@ async function wallet(keys: Keys, route: string, body: object) {
     headers: { 'Content-Type': 'application/json', 'Public-Key': keys.publicKey, Signature: signature },
     body: raw,
   });
-  return { status: res.status, body: (await res.json()) as { balance?: number; code?: string } };
+  return { status: res.status, body: (await res.json()) as Partial<WalletAnswer> & Partial<WalletError> };
 }
 
 const cents = (major: number) => Math.round(major * 100);
@@ -131,8 +137,10 @@ async function main() {
 
   for (let p = 0; p < players; p += 1) {
     const playerId = `sim-${run}-${p}`;
-    await operator('POST', '/players', { playerId, currency: 'EUR' });
-    await operator('POST', `/players/${playerId}/topups`, { amount: '100.00', transactionId: `${playerId}-deposit` });
+    const player: OperatorPlayerCreate = { playerId, currency: 'EUR' };
+    await operator<Player>('POST', '/players', player);
+    const topUp: OperatorTopup = { amount: '100.00', transactionId: `${playerId}-deposit` };
+    await operator<BalanceChange>('POST', `/players/${playerId}/topups`, topUp);
     const sessionId = await openGame(playerId, games, gamesPort);
     let expected = cents(100);
     const base = { playerId, sessionId, currency: 'EUR', gameId: 'sim-slot' };
@@ -168,7 +176,7 @@ async function main() {
       await wallet(keys, '/deposit', { ...base, gameRoundId, transactionId: `${gameRoundId}-win`, withdrawTransactionId: bet.transactionId, amount: money(win), cashAmount: money(win), jackpotAmount: null, isGameRoundFinished: true });
       expected += win;
     }
-    const final = await operator('GET', `/players/${playerId}`);
+    const final = await operator<Player>('GET', `/players/${playerId}`);
     const ok = cents(Number(final.balance)) === expected;
     console.log(`${playerId}: balance ${final.balance} EUR (expected ${money(expected).toFixed(2)}) ${ok ? 'ok' : 'MISMATCH'}`);
     if (!ok) process.exitCode = 1;

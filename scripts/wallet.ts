@@ -15,6 +15,7 @@ import { createLogger } from '../src/log';
 import { buildProviders, describeReconciliation, PayoutEngine } from '../src/payouts';
 import { OnProgress } from '../src/progress';
 import { ProgressBar, progressBar } from './progress-bar';
+import type { Launch, OperatorLaunch } from './generated/api';
 
 const baseUrl = () => (process.env.WALLET_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
 
@@ -25,8 +26,13 @@ function operatorToken(): string {
   throw new Error('set OPERATOR_TOKEN (or run where npm start keeps .data/operator-token)');
 }
 
+/** A launch as the API document types it; the server checks the values. */
+function launchBody(gameId: string, o: { locale: string; platform: string; country: string; ip: string; lobby?: string }): OperatorLaunch {
+  return { gameId, locale: o.locale as OperatorLaunch['locale'], platform: o.platform as OperatorLaunch['platform'], country: o.country as OperatorLaunch['country'], ip: o.ip, lobbyUrl: o.lobby };
+}
+
 /** Calls the operator API; prints the JSON answer (or what `show` picks of it), or the error and exit code 1. */
-async function api(method: string, route: string, body?: object, show?: (answer: any) => string): Promise<void> {
+async function api<T = unknown>(method: string, route: string, body?: object, show?: (answer: T) => string): Promise<void> {
   const res = await fetch(`${baseUrl()}/operator${route}`, {
     method,
     headers: { Authorization: `Bearer ${operatorToken()}`, 'Content-Type': 'application/json' },
@@ -100,8 +106,7 @@ export function buildProgram(): Command {
     .option('--locale <locale>', "one of the aggregator's locales", 'pt_br').option('--platform <platform>', 'web or mobile', 'web')
     .option('--country <code>', 'ISO 3166-1 alpha-2, or XX', 'BR').option('--ip <address>', "the player's IP address", '127.0.0.1').option('--lobby <url>', 'where the game returns to')
     .action((playerId: string, gameId: string, o: { locale: string; platform: string; country: string; ip: string; lobby?: string }) =>
-      api('POST', `/players/${encodeURIComponent(playerId)}/launch`, { gameId, locale: o.locale, platform: o.platform, country: o.country, ip: o.ip, lobbyUrl: o.lobby },
-        (answer: { url: string }) => answer.url));
+      api<Launch>('POST', `/players/${encodeURIComponent(playerId)}/launch`, launchBody(gameId, o), (answer) => answer.url));
   program.command('topup <playerId> <amount>').option('--id <transactionId>', 'idempotency key (a new one when absent)')
     .description('top a player up').action((playerId: string, amount: string, o: { id?: string }) =>
       api('POST', `/players/${encodeURIComponent(playerId)}/topups`, { amount, transactionId: id(o.id) }));

@@ -1,0 +1,1103 @@
+/* eslint-disable */
+/* tslint:disable */
+// @ts-nocheck
+/*
+ * ---------------------------------------------------------------
+ * ## THIS FILE WAS GENERATED VIA SWAGGER-TYPESCRIPT-API        ##
+ * ##                                                           ##
+ * ## AUTHOR: acacode                                           ##
+ * ## SOURCE: https://github.com/acacode/swagger-typescript-api ##
+ * ---------------------------------------------------------------
+ */
+
+/** An aggregator's api-client (never its secret) */
+export interface ApiClient {
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  createdAt: Timestamp;
+  disabledAt: Timestamp | null;
+  enabled: boolean;
+  id: number;
+  name: string;
+  publicKey: string;
+  scheme: "hmac-sha256" | "ed25519";
+}
+
+/** The api-clients */
+export interface ApiClientList {
+  apiClients: ApiClient[];
+}
+
+/**
+ * A top-up's or an adjustment's answer
+ * The balance after the movement; the same answer byte for byte on every retry with the same transactionId.
+ */
+export interface BalanceChange {
+  /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+  balance: DecimalText;
+  currency: string;
+  playerId: string;
+  transactionId: string;
+}
+
+/** ISO 3166-1 alpha-2 (the 249 assigned codes), or XX for unknown. */
+export type Country =
+  | "AD"
+  | "AE"
+  | "AF"
+  | "AG"
+  | "AI"
+  | "AL"
+  | "AM"
+  | "AO"
+  | "AQ"
+  | "AR"
+  | "AS"
+  | "AT"
+  | "AU"
+  | "AW"
+  | "AX"
+  | "AZ"
+  | "BA"
+  | "BB"
+  | "BD"
+  | "BE"
+  | "BF"
+  | "BG"
+  | "BH"
+  | "BI"
+  | "BJ"
+  | "BL"
+  | "BM"
+  | "BN"
+  | "BO"
+  | "BQ"
+  | "BR"
+  | "BS"
+  | "BT"
+  | "BV"
+  | "BW"
+  | "BY"
+  | "BZ"
+  | "CA"
+  | "CC"
+  | "CD"
+  | "CF"
+  | "CG"
+  | "CH"
+  | "CI"
+  | "CK"
+  | "CL"
+  | "CM"
+  | "CN"
+  | "CO"
+  | "CR"
+  | "CU"
+  | "CV"
+  | "CW"
+  | "CX"
+  | "CY"
+  | "CZ"
+  | "DE"
+  | "DJ"
+  | "DK"
+  | "DM"
+  | "DO"
+  | "DZ"
+  | "EC"
+  | "EE"
+  | "EG"
+  | "EH"
+  | "ER"
+  | "ES"
+  | "ET"
+  | "FI"
+  | "FJ"
+  | "FK"
+  | "FM"
+  | "FO"
+  | "FR"
+  | "GA"
+  | "GB"
+  | "GD"
+  | "GE"
+  | "GF"
+  | "GG"
+  | "GH"
+  | "GI"
+  | "GL"
+  | "GM"
+  | "GN"
+  | "GP"
+  | "GQ"
+  | "GR"
+  | "GS"
+  | "GT"
+  | "GU"
+  | "GW"
+  | "GY"
+  | "HK"
+  | "HM"
+  | "HN"
+  | "HR"
+  | "HT"
+  | "HU"
+  | "ID"
+  | "IE"
+  | "IL"
+  | "IM"
+  | "IN"
+  | "IO"
+  | "IQ"
+  | "IR"
+  | "IS"
+  | "IT"
+  | "JE"
+  | "JM"
+  | "JO"
+  | "JP"
+  | "KE"
+  | "KG"
+  | "KH"
+  | "KI"
+  | "KM"
+  | "KN"
+  | "KP"
+  | "KR"
+  | "KW"
+  | "KY"
+  | "KZ"
+  | "LA"
+  | "LB"
+  | "LC"
+  | "LI"
+  | "LK"
+  | "LR"
+  | "LS"
+  | "LT"
+  | "LU"
+  | "LV"
+  | "LY"
+  | "MA"
+  | "MC"
+  | "MD"
+  | "ME"
+  | "MF"
+  | "MG"
+  | "MH"
+  | "MK"
+  | "ML"
+  | "MM"
+  | "MN"
+  | "MO"
+  | "MP"
+  | "MQ"
+  | "MR"
+  | "MS"
+  | "MT"
+  | "MU"
+  | "MV"
+  | "MW"
+  | "MX"
+  | "MY"
+  | "MZ"
+  | "NA"
+  | "NC"
+  | "NE"
+  | "NF"
+  | "NG"
+  | "NI"
+  | "NL"
+  | "NO"
+  | "NP"
+  | "NR"
+  | "NU"
+  | "NZ"
+  | "OM"
+  | "PA"
+  | "PE"
+  | "PF"
+  | "PG"
+  | "PH"
+  | "PK"
+  | "PL"
+  | "PM"
+  | "PN"
+  | "PR"
+  | "PS"
+  | "PT"
+  | "PW"
+  | "PY"
+  | "QA"
+  | "RE"
+  | "RO"
+  | "RS"
+  | "RU"
+  | "RW"
+  | "SA"
+  | "SB"
+  | "SC"
+  | "SD"
+  | "SE"
+  | "SG"
+  | "SH"
+  | "SI"
+  | "SJ"
+  | "SK"
+  | "SL"
+  | "SM"
+  | "SN"
+  | "SO"
+  | "SR"
+  | "SS"
+  | "ST"
+  | "SV"
+  | "SX"
+  | "SY"
+  | "SZ"
+  | "TC"
+  | "TD"
+  | "TF"
+  | "TG"
+  | "TH"
+  | "TJ"
+  | "TK"
+  | "TL"
+  | "TM"
+  | "TN"
+  | "TO"
+  | "TR"
+  | "TT"
+  | "TV"
+  | "TW"
+  | "TZ"
+  | "UA"
+  | "UG"
+  | "UM"
+  | "US"
+  | "UY"
+  | "UZ"
+  | "VA"
+  | "VC"
+  | "VE"
+  | "VG"
+  | "VI"
+  | "VN"
+  | "VU"
+  | "WF"
+  | "WS"
+  | "YE"
+  | "YT"
+  | "ZA"
+  | "ZM"
+  | "ZW"
+  | "XX";
+
+/** @pattern ^[A-Z]{3}$ */
+export type Currency = string;
+
+/**
+ * A decimal amount in major units, as a JSON number or a string ("12.50"). Never more decimals than the currency has.
+ * @maxLength 40
+ */
+export type DecimalAmount = string | number;
+
+/**
+ * A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200").
+ * @pattern ^-?\d+(\.\d+)?$
+ */
+export type DecimalText = string;
+
+/** A demo game's URL */
+export interface DemoLaunch {
+  /** @format uri */
+  url: string;
+}
+
+/** A game */
+export interface Game {
+  active: boolean;
+  gameId: string;
+}
+
+/**
+ * @minLength 1
+ * @maxLength 100
+ */
+export type GameId = string;
+
+/** The process is up */
+export interface Health {
+  status: "ok";
+}
+
+/** The IPv4 or IPv6 address of the person who launches the game; when absent, the address this request came from. */
+export type Ip = any;
+
+/** A launched game */
+export interface Launch {
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  expiresAt: Timestamp;
+  gameId: string;
+  playerId: string;
+  sessionId: string;
+  /** @format uri */
+  url: string;
+}
+
+/** The aggregator's launch locales (wallet-contract.md §7). */
+export type LaunchLocale =
+  | "en"
+  | "en_so"
+  | "es_so"
+  | "da"
+  | "nl"
+  | "fi"
+  | "fr"
+  | "de"
+  | "el"
+  | "it"
+  | "no"
+  | "nb"
+  | "pl"
+  | "pt"
+  | "pt_br"
+  | "ru"
+  | "es"
+  | "sv"
+  | "tr"
+  | "zh"
+  | "zh_hk"
+  | "id"
+  | "ja"
+  | "ko"
+  | "ms"
+  | "th"
+  | "vi"
+  | "lv"
+  | "hr"
+  | "cs"
+  | "hu"
+  | "ro"
+  | "bg"
+  | "sk"
+  | "et"
+  | "ka"
+  | "lt"
+  | "uk";
+
+export type LaunchPlatform = "web" | "mobile";
+
+/** The ledger's proof */
+export interface LedgerCheck {
+  accounts: number;
+  ms: number;
+  problems: {
+    check: string;
+    detail: object;
+  }[];
+  sound: boolean;
+  transfers: number;
+}
+
+/**
+ * Where the game sends the player when it closes.
+ * @format uri
+ * @maxLength 2000
+ * @pattern ^https?://
+ */
+export type LobbyUrl = string;
+
+/** Where the schema stands */
+export interface Migrations {
+  applied: string[];
+  indexBuilds: string[];
+  migrating: boolean;
+  pending: string[];
+}
+
+/** Not ready: why */
+export interface NotReady {
+  reason: string;
+  status: "not_ready";
+}
+
+/** An OpenAPI 3.1 document */
+export interface OpenApiDocument {
+  openapi: "3.1.0";
+}
+
+/** Correct a player's balance by hand */
+export interface OperatorAdjustment {
+  /** A decimal amount in major units, as a JSON number or a string ("12.50"). Never more decimals than the currency has. */
+  amount: DecimalAmount;
+  /**
+   * @minLength 3
+   * @maxLength 500
+   */
+  reason: string;
+  transactionId: TransactionId;
+}
+
+/** Register an aggregator integration */
+export interface OperatorApiClientCreate {
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  name: string;
+  /**
+   * @minLength 16
+   * @maxLength 200
+   */
+  privateKey?: string;
+  /**
+   * @minLength 8
+   * @maxLength 200
+   */
+  publicKey: string;
+  scheme: "hmac-sha256" | "ed25519";
+}
+
+/** An operator API error */
+export interface OperatorError {
+  error: {
+    aggregator?: {
+      code?: string;
+      description?: string;
+      status?: number;
+    };
+    code: string;
+    field?: string;
+    message: string;
+    traceId: string;
+  };
+}
+
+/** Enable or disable a game */
+export interface OperatorGameUpdate {
+  active: boolean;
+}
+
+/** Launch a game for a player */
+export interface OperatorLaunch {
+  /** ISO 3166-1 alpha-2 (the 249 assigned codes), or XX for unknown. */
+  country: Country;
+  gameId: GameId;
+  /** The IPv4 or IPv6 address of the person who launches the game; when absent, the address this request came from. */
+  ip?: Ip;
+  /** Where the game sends the player when it closes. */
+  lobbyUrl?: LobbyUrl;
+  /** The aggregator's launch locales (wallet-contract.md §7). */
+  locale: LaunchLocale;
+  platform: LaunchPlatform;
+  /**
+   * @min 60
+   * @max 604800
+   */
+  ttlSeconds?: number;
+}
+
+/** Launch a game in demo mode */
+export interface OperatorLaunchDemo {
+  /** ISO 3166-1 alpha-2 (the 249 assigned codes), or XX for unknown. */
+  country: Country;
+  currency?: Currency;
+  gameId: GameId;
+  /** The IPv4 or IPv6 address of the person who launches the game; when absent, the address this request came from. */
+  ip?: Ip;
+  /** Where the game sends the player when it closes. */
+  lobbyUrl?: LobbyUrl;
+  /** The aggregator's launch locales (wallet-contract.md §7). */
+  locale: LaunchLocale;
+  platform: LaunchPlatform;
+}
+
+/**
+ * Register a player's account at a payout provider
+ * The provider's id of an account in the player's own name (Hashlee: the gateway_unit_account_id its back office shows), the holder's document, and the PIX key where the provider shows one.
+ */
+export interface OperatorPayoutAccountCreate {
+  /**
+   * @minLength 1
+   * @maxLength 100
+   * @pattern ^[\x21-\x7E]+$
+   */
+  accountId: string;
+  /**
+   * the account holder's CPF, with or without punctuation; it must be the player's
+   * @minLength 11
+   * @maxLength 18
+   */
+  holderDocument: string;
+  /**
+   * @minLength 1
+   * @maxLength 77
+   */
+  pixKey?: string;
+  pixKeyType?: "cpf" | "cnpj" | "email" | "phone" | "evp";
+  provider: "orkestra" | "paystar" | "hashlee" | "jumppag" | "sandbox";
+}
+
+/**
+ * Pay a player out by PIX
+ * pixKey is required, except for a provider that pays the player's registered payout account (Hashlee).
+ */
+export interface OperatorPayoutCreate {
+  /** A decimal amount in major units, as a JSON number or a string ("12.50"). Never more decimals than the currency has. */
+  amount: DecimalAmount;
+  /**
+   * @minLength 1
+   * @maxLength 77
+   */
+  pixKey?: string;
+  pixKeyType?: "cpf" | "cnpj" | "email" | "phone" | "evp";
+  provider?: "orkestra" | "paystar" | "hashlee" | "jumppag" | "sandbox";
+  transactionId: TransactionId;
+}
+
+/**
+ * Decide a payout in review
+ * After asking the provider about a payout whose send outcome is unknown: resend it under the same id, or fail it and give the reserve back.
+ */
+export interface OperatorPayoutReview {
+  decision: "resend" | "fail";
+  /**
+   * what the provider said, for the audit trail
+   * @minLength 1
+   * @maxLength 500
+   */
+  note: string;
+}
+
+/** Create a player */
+export interface OperatorPlayerCreate {
+  currency: Currency;
+  /**
+   * @minLength 1
+   * @maxLength 32
+   */
+  documentNumber?: string;
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  firstName?: string;
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  lastName?: string;
+  playerId: PlayerId;
+}
+
+/** Update a player's status, limits or reality check */
+export interface OperatorPlayerUpdate {
+  /** Responsible-gaming limits in major units; null removes one. A lower limit applies at once, a higher one (or a removal) after 24 hours. */
+  limits?: {
+    loss24h?: DecimalAmount | null;
+    loss30d?: DecimalAmount | null;
+    loss7d?: DecimalAmount | null;
+    betMax?: DecimalAmount | null;
+  };
+  realityCheckPending?: boolean;
+  status?: "active" | "blocked";
+}
+
+/** Open a game session */
+export interface OperatorSessionCreate {
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  gameId?: string;
+  /**
+   * @min 60
+   * @max 604800
+   */
+  ttlSeconds?: number;
+}
+
+/** Top a player up */
+export interface OperatorTopup {
+  /** A decimal amount in major units, as a JSON number or a string ("12.50"). Never more decimals than the currency has. */
+  amount: DecimalAmount;
+  transactionId: TransactionId;
+}
+
+/** A payout */
+export interface Payout {
+  /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+  amount: DecimalText;
+  beneficiaryDocument: string;
+  currency: string;
+  finalizedAt: Timestamp | null;
+  manualReview: boolean;
+  overdue: boolean;
+  payoutAccountId: string | null;
+  /** @format uuid */
+  payoutId: string;
+  pixKey: string | null;
+  pixKeyType: string | null;
+  playerId: string;
+  provider: string;
+  providerReference: string | null;
+  providerStatus: string | null;
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  requestedAt: Timestamp;
+  reviewReason: string | null;
+  status: PayoutStatus;
+  transactionId: string;
+}
+
+/** A player's payout account at a provider */
+export interface PayoutAccount {
+  accountId: string;
+  holderDocument: string;
+  /** @format uuid */
+  payoutAccountId: string;
+  pixKey: string | null;
+  pixKeyType: string | null;
+  playerId: string;
+  provider: string;
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  registeredAt: Timestamp;
+  retiredAt: Timestamp | null;
+  status: "active" | "retired";
+}
+
+/** A player's payout accounts, retired ones included */
+export interface PayoutAccountList {
+  payoutAccounts: PayoutAccount[];
+}
+
+/** A page of payouts */
+export interface PayoutPage {
+  nextCursor: string | null;
+  payouts: Payout[];
+}
+
+export type PayoutStatus =
+  | "requested"
+  | "submitted"
+  | "processing"
+  | "on_hold"
+  | "unknown"
+  | "review"
+  | "succeeded"
+  | "failed"
+  | "cancelled"
+  | "reversed";
+
+/** A payout with its history */
+export interface PayoutWithHistory {
+  /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+  amount: DecimalText;
+  beneficiaryDocument: string;
+  currency: string;
+  finalizedAt: Timestamp | null;
+  history: {
+    /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+    at: Timestamp;
+    detail: object | null;
+    from: PayoutStatus | null;
+    providerStatus: string | null;
+    source: string;
+    to: PayoutStatus;
+  }[];
+  manualReview: boolean;
+  overdue: boolean;
+  payoutAccountId: string | null;
+  /** @format uuid */
+  payoutId: string;
+  pixKey: string | null;
+  pixKeyType: string | null;
+  playerId: string;
+  provider: string;
+  providerReference: string | null;
+  providerStatus: string | null;
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  requestedAt: Timestamp;
+  reviewReason: string | null;
+  status: PayoutStatus;
+  transactionId: string;
+}
+
+/** A page of the payouts report */
+export interface PayoutsReportPage {
+  nextCursor: string | null;
+  rows: {
+    /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+    amount: DecimalText;
+    currency: string;
+    finalizedAt: Timestamp | null;
+    manualReview: boolean;
+    /** @format uuid */
+    payoutId: string;
+    playerId: string;
+    provider: string;
+    providerReference: string | null;
+    providerStatus: string | null;
+    /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+    requestedAt: Timestamp;
+    reviewReason: string | null;
+    settleSeconds: number | null;
+    status: PayoutStatus;
+    transactionId: string;
+  }[];
+}
+
+/**
+ * A player
+ * A player with the balance of its cash account and its limits; a limit shows `pending` while a raise or removal waits for its 24 hours.
+ */
+export interface Player {
+  /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+  balance: DecimalText;
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  createdAt: Timestamp;
+  currency: string;
+  documentNumber: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  limits: {
+    loss24h?: {
+      amount: DecimalText | null;
+      pending?: {
+        amount: DecimalText | null;
+        /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+        effectiveAt: Timestamp;
+      };
+    };
+    loss30d?: {
+      amount: DecimalText | null;
+      pending?: {
+        amount: DecimalText | null;
+        /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+        effectiveAt: Timestamp;
+      };
+    };
+    loss7d?: {
+      amount: DecimalText | null;
+      pending?: {
+        amount: DecimalText | null;
+        /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+        effectiveAt: Timestamp;
+      };
+    };
+    betMax?: {
+      amount: DecimalText | null;
+      pending?: {
+        amount: DecimalText | null;
+        /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+        effectiveAt: Timestamp;
+      };
+    };
+  };
+  playerId: string;
+  realityCheckPending: boolean;
+  status: "active" | "blocked";
+}
+
+/**
+ * @minLength 1
+ * @maxLength 45
+ * @pattern ^[\x21-\x7E]+$
+ */
+export type PlayerId = string;
+
+/** Players found */
+export interface PlayerList {
+  players: {
+    /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+    balance: DecimalText;
+    currency: string;
+    firstName: string | null;
+    lastName: string | null;
+    playerId: string;
+    status: "active" | "blocked";
+  }[];
+}
+
+/** Ready for traffic */
+export interface Ready {
+  status: "ready";
+}
+
+/** Our payouts against the provider's */
+export interface Reconciliation {
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  from: Timestamp;
+  matched: number;
+  method: "list" | "lookup";
+  mismatches: {
+    kind:
+      | "missing_at_provider"
+      | "missing_here"
+      | "status_differs"
+      | "amount_differs";
+    ours?: {
+      /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+      amount: DecimalText;
+      status: PayoutStatus;
+    };
+    payoutId: string | null;
+    reference: string | null;
+    theirs?: {
+      /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+      amount: DecimalText;
+      providerStatus: string;
+      status: PayoutStatus;
+    };
+  }[];
+  ours: number;
+  provider: string;
+  theirs: number;
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  to: Timestamp;
+}
+
+/** A page of game rounds */
+export interface RoundsPage {
+  nextCursor: string | null;
+  rows: {
+    /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+    bets: DecimalText;
+    client: string;
+    closedAt: Timestamp | null;
+    currency: string;
+    gameId: string;
+    /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+    net: DecimalText;
+    open: boolean;
+    /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+    openedAt: Timestamp;
+    playerId: string;
+    /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+    refunds: DecimalText;
+    roundId: string;
+    transactions: number;
+    /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+    wins: DecimalText;
+  }[];
+}
+
+/** A game session */
+export interface Session {
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  expiresAt: Timestamp;
+  gameId: string | null;
+  playerId: string;
+  sessionId: string;
+}
+
+/** A player's statement, newest first */
+export interface Statement {
+  /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+  balance: DecimalText;
+  currency: string;
+  nextCursor: string | null;
+  playerId: string;
+  transactions: {
+    /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+    amount: DecimalText;
+    /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+    balanceAfter: DecimalText;
+    /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+    createdAt: Timestamp;
+    id: string;
+    kind: string;
+    reference: string | null;
+  }[];
+}
+
+/** Totals by day, game, player or currency */
+export interface Summary {
+  from: Timestamp | null;
+  groupBy: "day" | "game" | "player" | "currency";
+  rows: {
+    activePlayers: number;
+    adjustments: DecimalText | null;
+    /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+    bets: DecimalText;
+    currency: string;
+    /** @pattern ^\d{4}-\d{2}-\d{2}$ */
+    day?: string;
+    gameId?: string;
+    /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+    ggr: DecimalText;
+    payoutsFailed: DecimalText | null;
+    payoutsFailedCount: number | null;
+    payoutsRequested: DecimalText | null;
+    payoutsRequestedCount: number | null;
+    payoutsReversed: DecimalText | null;
+    payoutsReversedCount: number | null;
+    payoutsSucceeded: DecimalText | null;
+    payoutsSucceededCount: number | null;
+    playerId?: string;
+    /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+    refunds: DecimalText;
+    rounds: number;
+    topUps: DecimalText | null;
+    /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+    wins: DecimalText;
+  }[];
+  to: Timestamp | null;
+}
+
+/**
+ * ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z.
+ * @format date-time
+ */
+export type Timestamp = string;
+
+/**
+ * @minLength 1
+ * @maxLength 255
+ */
+export type TransactionId = string;
+
+/**
+ * A wallet answer: the balance in major units
+ * The same answer, byte for byte, on every retry of a money call with its transactionId.
+ */
+export interface WalletAnswer {
+  balance: number;
+  currency: string;
+}
+
+/**
+ * Fetch user balance
+ * Fields not listed are ignored: the aggregator adds fields over time.
+ */
+export interface WalletBalance {
+  currency: Currency;
+  playerId: PlayerId;
+  /**
+   * @minLength 1
+   * @maxLength 600
+   */
+  sessionId: string;
+}
+
+/**
+ * Deposit (win)
+ * Fields not listed are ignored: the aggregator adds fields over time.
+ */
+export interface WalletDeposit {
+  /**
+   * Total in major units: cashAmount + jackpotAmount.
+   * @min 0
+   */
+  amount: number;
+  /** @min 0 */
+  cashAmount: number;
+  currency: Currency;
+  /** @maxLength 255 */
+  freeSpinsCampaignId?: string | null;
+  /**
+   * @minLength 1
+   * @maxLength 255
+   */
+  gameId: string;
+  /**
+   * @minLength 1
+   * @maxLength 255
+   */
+  gameRoundId: string;
+  isFeatureBuy?: boolean | null;
+  isForceComplete?: boolean | null;
+  isFreeSpinsConsumed?: boolean | null;
+  isGameRoundFinished: boolean;
+  /** @min 0 */
+  jackpotAmount?: number | null;
+  playerId: PlayerId;
+  /**
+   * @minLength 1
+   * @maxLength 600
+   */
+  sessionId: string;
+  transactionId: TransactionId;
+  withdrawTransactionId: TransactionId;
+}
+
+/** A wallet error */
+export interface WalletError {
+  code: string;
+  description: string;
+  traceId: string;
+}
+
+/**
+ * Rollback a withdraw
+ * Fields not listed are ignored: the aggregator adds fields over time.
+ */
+export interface WalletRollback {
+  currency: Currency;
+  /** @maxLength 255 */
+  freeSpinsCampaignId?: string | null;
+  /**
+   * @minLength 1
+   * @maxLength 255
+   */
+  gameId: string;
+  /**
+   * @minLength 1
+   * @maxLength 255
+   */
+  gameRoundId: string;
+  playerId: PlayerId;
+  /**
+   * @minLength 1
+   * @maxLength 600
+   */
+  sessionId: string;
+  transactionId: TransactionId;
+  withdrawTransactionId: TransactionId;
+}
+
+/**
+ * Withdraw (bet)
+ * Fields not listed are ignored: the aggregator adds fields over time.
+ */
+export interface WalletWithdraw {
+  /**
+   * Total in major units: cashAmount + jackpotAmount.
+   * @min 0
+   */
+  amount: number;
+  /** @min 0 */
+  cashAmount: number;
+  currency: Currency;
+  /** @maxLength 255 */
+  freeSpinsCampaignId?: string | null;
+  /**
+   * @minLength 1
+   * @maxLength 255
+   */
+  gameId: string;
+  /**
+   * @minLength 1
+   * @maxLength 255
+   */
+  gameRoundId: string;
+  isFeatureBuy?: boolean | null;
+  isGameRoundFinished: boolean;
+  /** @min 0 */
+  jackpotAmount?: number | null;
+  playerId: PlayerId;
+  /**
+   * @minLength 1
+   * @maxLength 600
+   */
+  sessionId: string;
+  transactionId: TransactionId;
+}
+
+/**
+ * A notification received
+ * How many payouts the notification named, and how many of them were checked with the provider.
+ */
+export interface WebhookReceipt {
+  checked: number;
+  received: number;
+}
