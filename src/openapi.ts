@@ -118,6 +118,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'delete', path: '/operator/api-clients/{id}', tag: 'operator', summary: 'Disable a key at once', ok: { status: 200, schema: 'apiClient', description: 'the disabled client' } },
   { method: 'put', path: '/operator/games/{gameId}', tag: 'operator', summary: 'Enable or disable a game', body: 'operator-game-update', example: { active: false },
     ok: { status: 200, schema: 'game', description: 'the game' } },
+  { method: 'get', path: '/operator/payout-providers', tag: 'payouts', summary: 'The payout providers configured here (<NAME>_BASE_URL), the default first: what a payout request may name',
+    ok: { status: 200, schema: 'payoutProviders', description: 'the providers', example: { providers: [{ name: 'jumppag', default: true, paysRegisteredAccount: false }, { name: 'hashlee', default: false, paysRegisteredAccount: true }] } } },
   { method: 'post', path: '/operator/players/{playerId}/payouts', tag: 'payouts', summary: "Request a PIX payout (reserves the money); 400 PAYOUT_ACCOUNT_MISSING for a provider that pays registered accounts when the player has none", body: 'operator-payout-create',
     example: { amount: '150.00', pixKey: '43278243803', transactionId: 'po-1' }, ok: { status: 202, schema: 'payout', description: 'the payout, requested' } },
   { method: 'post', path: '/operator/players/{playerId}/payout-accounts', tag: 'payouts',

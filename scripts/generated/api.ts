@@ -676,6 +676,17 @@ export interface PayoutPage {
   payouts: Payout[];
 }
 
+/** The payout providers configured here */
+export interface PayoutProviders {
+  providers: {
+    /** used when a payout request names no provider (PAYOUT_DEFAULT_PROVIDER) */
+    default: boolean;
+    name: "orkestra" | "paystar" | "hashlee" | "jumppag" | "sandbox";
+    /** pays the player's registered payout account, not a PIX key (Hashlee) */
+    paysRegisteredAccount: boolean;
+  }[];
+}
+
 export type PayoutStatus =
   | "requested"
   | "submitted"

@@ -30,6 +30,8 @@ export function loginPage(problem?: string): string {
 export function appPage(): string {
   return page('Console', `<header>
 <strong>Wallet console</strong>
+<button type="button" id="menu-button" class="menu" aria-expanded="false" aria-controls="menu">Menu</button>
+<div id="menu" class="menu-items">
 <nav>
   <a href="#/players">Players</a>
   <a href="#/payouts">Payouts</a>
@@ -39,6 +41,7 @@ export function appPage(): string {
   <a href="/docs">API docs</a>
 </nav>
 <form method="post" action="/console/logout"><button type="submit" class="link">Sign out</button></form>
+</div>
 </header>
 <div id="notice" aria-live="polite"></div>
 <main id="view"></main>

@@ -5,7 +5,7 @@ import { ApiError, compileSchema, dateParam, dateRange, oneOf, decimalText, hand
 import createPayoutSchema from '../../schemas/operator-payout-create.json';
 import reviewPayoutSchema from '../../schemas/operator-payout-review.json';
 import createPayoutAccountSchema from '../../schemas/operator-payout-account-create.json';
-import { listPayoutAccounts, NewPayoutAccount, registerPayoutAccount, retirePayoutAccount } from './accounts';
+import { listPayoutAccounts, NewPayoutAccount, PAYS_REGISTERED_ACCOUNT, registerPayoutAccount, retirePayoutAccount } from './accounts';
 import { PixKeyType } from './pix';
 import { cancelPayout, getPayout, listPayouts, requestPayout, reviewPayout } from './service';
 import { PayoutEngine } from './engine';
@@ -24,6 +24,16 @@ const validateAccount = compileSchema<NewPayoutAccount>(createPayoutAccountSchem
 /** Operator routes of the cash-out; mounted inside the operator router (token, JSON, error format). */
 export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: PayoutEngine): Router {
   const router = Router();
+
+  // what a payout request may name: the providers configured here (<NAME>_BASE_URL), the default first
+  router.get('/payout-providers', (_req, res) => {
+    const names = Object.keys(config.providers) as PayoutProviderName[];
+    res.json({
+      providers: names
+        .sort((a, b) => Number(b === config.defaultProvider) - Number(a === config.defaultProvider))
+        .map((name) => ({ name, default: name === config.defaultProvider, paysRegisteredAccount: PAYS_REGISTERED_ACCOUNT.has(name) })),
+    });
+  });
 
   router.post('/players/:playerId/payouts', handle(async (req, res) => {
     const body = validateCreate(req.body);

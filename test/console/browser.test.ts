@@ -21,6 +21,8 @@ let browser: Browser;
 let page: Page;
 let problems: string[];
 let baseURL: string;
+/** The payout the payout step requested, for the pages the width steps visit. */
+let payoutShown = '';
 
 /** Yesterday, ana played a closed round (bet 20, won 5) and left one open (bet 10); ana-2 exists too. */
 async function givenHistory(): Promise<void> {
@@ -28,6 +30,7 @@ async function givenHistory(): Promise<void> {
   const fb = await givenAggregator(s.t);
   await givenPlayer(s.t, 'ana', { currency: 'BRL', balance: '500.00', documentNumber: PLAYER_CPF });
   await givenPlayer(s.t, 'ana-2', { currency: 'BRL' });
+  await givenPlayer(s.t, 'zoe-ars', { currency: 'ARS', balance: '50.00' }); // ARS sorts first but has no play
   const session = await s.t.operator('post', '/players/ana/sessions', { gameId: 'crash-1' });
   const play = { playerId: 'ana', sessionId: session.body.sessionId, currency: 'BRL', gameId: 'crash-1' };
   await playRound(s.t, fb, { play, round: 'r-closed', bet: 20, then: 5 });
@@ -172,6 +175,7 @@ describeInBrowser('the operator console in Chromium', () => {
     await shows(page.getByRole('heading', { level: 1 }), /^Payout [0-9a-f-]{36}$/);
     await shows(page.getByTestId('payout-status'), 'processing', 15_000);
     const id = decodeURIComponent(page.url().split('#/payouts/')[1]);
+    payoutShown = id;
     s.fake.setStatus(id, 'success');
     await shows(page.getByTestId('payout-status'), 'succeeded', 15_000);
     await counts(page.locator('table tbody tr'), 3);
@@ -197,12 +201,64 @@ describeInBrowser('the operator console in Chromium', () => {
     await screenshot(page, 'charts');
   });
 
+  step('opens the chart on the currency that was played, and says so when a range has nothing to draw', async () => {
+    await page.goto(`/console#/charts?from=${YESTERDAY}&to=${day(1)}`);
+    await shows(page.locator('select[name=currency] option:checked'), 'BRL');
+    await counts(page.locator('svg.chart'), 1);
+    await page.goto(`/console#/charts?from=2020-01-01&to=2020-02-01&currency=BRL`);
+    await shows(page.getByTestId('chart-empty'), 'No GGR and no payouts in BRL from 2020-01-01 to 2020-02-01.');
+    await counts(page.locator('svg.chart'), 0);
+  });
+
+  step('offers only the payout providers configured here, the default first', async () => {
+    await onPlayerPage('ana');
+    const options = await form('Pay out by PIX').getByLabel('Provider').locator('option').allTextContents();
+    expect(options).toEqual(['jumppag (default)']);
+  });
+
   step('runs the ledger check with a progress bar fed by the streamed NDJSON answer', async () => {
     await page.goto('/console#/ledger');
     await page.getByRole('button', { name: 'Run ledger check' }).click();
     await shows(page.getByTestId('verdict'), /^Ledger sound; \d+ accounts, \d+ transfers, checked in \d+ ms\.$/);
     expect(await page.getByRole('progressbar').evaluate((bar: HTMLProgressElement) => [bar.value, bar.max])).toEqual([9, 9]);
     await screenshot(page, 'ledger-check');
+  });
+
+  describe.each([390, 768, 1280])('at %i px wide', (width) => {
+    const pages = () => [
+      ['players', '#/players?search=ana'], ['player', '#/players/ana'], ['payouts', '#/payouts'], ['payout', `#/payouts/${payoutShown}`],
+      ['open-rounds', '#/rounds?olderThan=PT1M'], ['charts', `#/charts?from=${YESTERDAY}&to=${day(1)}`], ['ledger-check', '#/ledger'],
+    ];
+
+    step('no page scrolls sideways; wide tables scroll in their own box', async () => {
+      await page.setViewportSize({ width, height: 900 });
+      for (const [name, hash] of pages()) {
+        await page.evaluate(() => delete document.getElementById('view')!.dataset.ready);
+        await page.goto(`/console${hash}`);
+        await page.waitForFunction((path) => document.getElementById('view')!.dataset.ready === path, hash.slice(1).split('?')[0]);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect({ page: name, width, overflow }).toEqual({ page: name, width, overflow: 0 });
+        await screenshot(page, `${width}-${name}`);
+      }
+    });
+
+    step('the header holds the navigation: in view, or behind a Menu button on a narrow screen', async () => {
+      const signOut = page.getByRole('button', { name: 'Sign out' });
+      const menu = page.getByRole('button', { name: 'Menu' });
+      if (width < 800) {
+        expect(await signOut.isVisible()).toBe(false);
+        await menu.click();
+      } else {
+        expect(await menu.isVisible()).toBe(false);
+      }
+      const header = (await page.locator('header').boundingBox())!;
+      const button = (await signOut.boundingBox())!;
+      expect(button.y + button.height).toBeLessThanOrEqual(header.y + header.height); // white text stays on the dark header
+      if (width < 800) {
+        await page.getByRole('link', { name: 'Payouts', exact: true }).click();
+        await page.waitForFunction(() => !document.body.classList.contains('menu-open'));
+      }
+    });
   });
 
   step('said nothing on the browser console (no script error, no CSP violation)', () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
 
 /** Where the browser tests leave their screenshots (ignored by git). */
-export const SCREENSHOTS = path.join(__dirname, '../../test-artifacts/screenshots');
+export const SCREENSHOTS = path.join(__dirname, '../../test-results/screenshots');
 
 /** The Chromium that scripts/install-chromium.sh found or installed, if any. */
 export function chromiumPath(): string | undefined {

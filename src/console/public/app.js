@@ -3,7 +3,6 @@
 // cookie authenticates; the X-Wallet-Console header on every call is what the server asks of cookie callers.
 
 const FINAL_PAYOUT = new Set(['succeeded', 'failed', 'cancelled', 'reversed']);
-const PROVIDERS = ['jumppag', 'paystar', 'hashlee', 'orkestra', 'sandbox'];
 /** @type {Record<string, string>} */
 const PROVIDER_LABELS = { sandbox: 'sandbox (pays nothing)' };
 const LIMITS = /** @type {const} */ ({ betMax: 'Bet max', loss24h: 'Loss 24 h', loss7d: 'Loss 7 days', loss30d: 'Loss 30 days' });
@@ -75,11 +74,16 @@ function sayError(error) {
 
 /** @param {string[]} headings @param {(Node | string)[][]} rows @param {string} [caption] */
 function table(headings, rows, caption) {
-  return h('table', {},
+  return scrolling(h('table', {},
     caption ? h('caption', {}, caption) : null,
     h('thead', {}, h('tr', {}, ...headings.map((heading) => h('th', { scope: 'col' }, heading)))),
     h('tbody', {}, ...(rows.length ? rows.map((cells) => h('tr', {}, ...cells.map((cell) => h('td', {}, cell))))
-      : [h('tr', {}, h('td', { colspan: headings.length, class: 'empty' }, 'nothing here'))])));
+      : [h('tr', {}, h('td', { colspan: headings.length, class: 'empty' }, 'nothing here'))]))));
+}
+
+/** A wide element in a box of its own that scrolls sideways, so the page never does (phones). @param {Node} wide */
+function scrolling(wide) {
+  return h('div', { class: 'scroll' }, wide);
 }
 
 /** @param {string} text @param {string} name @param {Record<string, unknown>} [attributes] */
@@ -146,12 +150,15 @@ async function playersView(query) {
 /** @param {string} playerId */
 async function playerView(playerId) {
   const path = `/players/${encodeURIComponent(playerId)}`;
-  const [player, history, payouts, accounts] = await Promise.all([
+  const [player, history, payouts, accounts, configured] = await Promise.all([
     api('GET', path),
     api('GET', `${path}/transactions?limit=20`),
     api('GET', `/payouts?playerId=${encodeURIComponent(playerId)}&limit=10`),
     api('GET', `${path}/payout-accounts`),
+    api('GET', '/payout-providers'),
   ]);
+  /** @type {{name: string, default: boolean, paysRegisteredAccount: boolean}[]} */
+  const providers = configured.providers;
   /** Redraws the page from the server, so a success message only shows once the page shows what was saved. */
   const reload = () => render();
   const statementRows = h('tbody');
@@ -228,14 +235,16 @@ async function playerView(playerId) {
         window.open(launched.url, '_blank', 'noopener');
         return `Game ${launched.gameId} launched on session ${launched.sessionId.slice(0, 8)}….`;
       }),
-      actionForm('Pay out by PIX', [
+      providers.length === 0 ? h('section', { class: 'action', 'aria-label': 'Pay out by PIX' }, h('h3', {}, 'Pay out by PIX'),
+        h('p', { class: 'hint' }, 'No payout provider is configured on this server: set <PROVIDER>_BASE_URL and its credentials (docs/payouts.md), or PAYOUT_SANDBOX=1 in development.'))
+      : actionForm('Pay out by PIX', [
         field('Amount', 'amount', { inputmode: 'decimal', required: true }),
         field('PIX key', 'pixKey'),
-        h('p', { class: 'hint' }, "Hashlee needs no key: it pays the player's registered payout account."),
+        ...providers.filter((p) => p.paysRegisteredAccount).map((p) => h('p', { class: 'hint' }, `${p.name} needs no key: it pays the player's registered payout account.`)),
         h('label', {}, 'Key type', h('select', { name: 'pixKeyType' }, h('option', { value: '' }, 'work it out'),
           ...['cpf', 'cnpj', 'phone', 'email', 'evp'].map((type) => h('option', { value: type }, type)))),
-        h('label', {}, 'Provider', h('select', { name: 'provider' }, h('option', { value: '' }, 'default'),
-          ...PROVIDERS.map((name) => h('option', { value: name }, PROVIDER_LABELS[name] ?? name)))),
+        h('label', {}, 'Provider', h('select', { name: 'provider' },
+          ...providers.map((p) => h('option', { value: p.name, selected: p.default }, `${PROVIDER_LABELS[p.name] ?? p.name}${p.default ? ' (default)' : ''}`)))),
       ], 'Request payout', async (values) => {
         const payout = await api('POST', `${path}/payouts`, {
           amount: values.amount,
@@ -267,9 +276,9 @@ async function playerView(playerId) {
     h('h2', {}, 'Payouts'),
     payoutTable(payouts.payouts),
     h('h2', {}, 'Statement'),
-    h('table', { class: 'statement' },
+    scrolling(h('table', { class: 'statement' },
       h('thead', {}, h('tr', {}, ...['When', 'Kind', 'Amount', 'Balance after', 'Reference'].map((t) => h('th', { scope: 'col' }, t)))),
-      statementRows),
+      statementRows)),
     more,
   ];
 }
@@ -379,7 +388,7 @@ async function chartsView(query) {
   const from = query.get('from') ?? isoDay(new Date(Date.parse(to) - 30 * 86_400_000));
   const summary = await api('GET', `/reports/summary?groupBy=day&from=${from}&to=${to}`);
   const currencies = [...new Set(summary.rows.map((/** @type {any} */ r) => r.currency))].sort();
-  const currency = query.get('currency') ?? currencies[0] ?? '';
+  const currency = query.get('currency') ?? busiestCurrency(summary.rows) ?? '';
   const rows = summary.rows.filter((/** @type {any} */ r) => r.currency === currency);
   const form = h('form', { class: 'search' },
     field('From', 'from', { type: 'date', value: from, required: true }),
@@ -393,10 +402,21 @@ async function chartsView(query) {
   return [
     h('h1', {}, 'Daily GGR and payouts'),
     form,
-    barChart(rows),
+    rows.some(charted) ? barChart(rows) : h('p', { class: 'empty', 'data-testid': 'chart-empty' }, `No GGR and no payouts${currency ? ` in ${currency}` : ''} from ${from} to ${to}.`),
     table(['Day', 'Bets', 'Wins', 'GGR', 'Payouts paid', 'Rounds', 'Players'], rows.map((/** @type {any} */ r) => [
       r.day, r.bets, r.wins, r.ggr, r.payoutsSucceeded, String(r.rounds), String(r.activePlayers)]), `${currency} per UTC day`),
   ];
+}
+
+/** A day the chart has something to draw for. @param {any} row */
+const charted = (row) => Number(row.ggr) !== 0 || Number(row.payoutsSucceeded) !== 0;
+
+/** The currency with the most rounds and payouts in the range: what the chart opens on. @param {any[]} rows */
+function busiestCurrency(rows) {
+  /** @type {Map<string, number>} */
+  const activity = new Map();
+  for (const r of rows) activity.set(r.currency, (activity.get(r.currency) ?? 0) + r.rounds + (r.payoutsSucceededCount ?? 0) + (charted(r) ? 1 : 0));
+  return [...activity].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0];
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -525,7 +545,16 @@ async function render() {
   }
 }
 
+const menu = /** @type {HTMLButtonElement} */ (document.getElementById('menu-button'));
+/** On a narrow screen the navigation folds behind the Menu button; a page change folds it again. @param {boolean} open */
+const showMenu = (open) => {
+  menu.setAttribute('aria-expanded', String(open));
+  document.body.classList.toggle('menu-open', open);
+};
+menu.addEventListener('click', () => showMenu(menu.getAttribute('aria-expanded') !== 'true'));
+
 window.addEventListener('hashchange', () => {
+  showMenu(false);
   say('', 'ok');
   void render();
 });
