@@ -6,6 +6,7 @@ import * as reportTimeIndexes from './005_report_time_indexes';
 import * as playerSearch from './006_player_search';
 import * as payoutReview from './007_payout_review';
 import * as payoutAccounts from './008_payout_accounts';
+import * as secondAggregator from './009_second_aggregator';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   { name: '006_player_search', ...playerSearch },
   { name: '007_payout_review', ...payoutReview },
   { name: '008_payout_accounts', ...payoutAccounts },
+  { name: '009_second_aggregator', ...secondAggregator },
 ];

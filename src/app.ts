@@ -8,7 +8,7 @@ import { operatorAuth, operatorRouter } from './operator';
 import { consoleRoutes } from './console';
 import { buildProviders, PayoutEngine, payoutOperatorRoutes, payoutWebhookRoutes } from './payouts';
 import { LaunchConfig, PayoutsConfig } from './config';
-import { Door, doors, fizzyBubblyDoor, fizzyBubblyFallback, fizzyBubblyLauncher, LAUNCH_PATH, walletService } from './wallet';
+import { Door, doors, fizzyBubblyDoor, fizzyBubblyFallback, fizzyBubblyLauncher, hub88Door, LAUNCH_PATH, walletService } from './wallet';
 import { reportRoutes } from './reports';
 import { createMetrics, operationsRoutes } from './metrics';
 import { docsRoutes } from './openapi';
@@ -54,7 +54,10 @@ export function createApp(options: AppOptions): Express {
   // one wallet service (one group commit) behind every aggregator's contract
   const wallet = walletService(options.db, options.walletBatch ?? { slots: 4, maxCalls: 64 });
   app.locals.groupCommit = wallet.commits;
-  app.locals.walletDoor = doors(fizzyBubblyDoor({ db: options.db, publicUrl: options.walletPublicUrl, wallet, logger: options.logger, record: metrics.record }));
+  app.locals.walletDoor = doors(
+    fizzyBubblyDoor({ db: options.db, publicUrl: options.walletPublicUrl, wallet, logger: options.logger, record: metrics.record }),
+    hub88Door({ db: options.db, wallet, logger: options.logger, record: metrics.record }),
+  );
   fizzyBubblyFallback(app);
   app.use(payoutWebhookRoutes(payoutEngine));
   const auth = operatorAuth(options.operatorToken, options.operatorAuthFailureLimit ?? 20);

@@ -14,6 +14,11 @@ import operatorPlayerCreate from '../schemas/operator-player-create.json';
 import operatorPlayerUpdate from '../schemas/operator-player-update.json';
 import operatorSessionCreate from '../schemas/operator-session-create.json';
 import operatorTopup from '../schemas/operator-topup.json';
+import hub88UserInfo from '../schemas/hub88-user-info.json';
+import hub88Balance from '../schemas/hub88-balance.json';
+import hub88BetSchema from '../schemas/hub88-bet.json';
+import hub88Win from '../schemas/hub88-win.json';
+import hub88Rollback from '../schemas/hub88-rollback.json';
 import walletBalance from '../schemas/wallet-balance.json';
 import walletDeposit from '../schemas/wallet-deposit.json';
 import walletRollback from '../schemas/wallet-rollback.json';
@@ -25,6 +30,11 @@ export const REQUEST_SCHEMAS: Record<string, object> = {
   'wallet-withdraw': walletWithdraw,
   'wallet-deposit': walletDeposit,
   'wallet-rollback': walletRollback,
+  'hub88-user-info': hub88UserInfo,
+  'hub88-balance': hub88Balance,
+  'hub88-bet': hub88BetSchema,
+  'hub88-win': hub88Win,
+  'hub88-rollback': hub88Rollback,
   'operator-player-create': operatorPlayerCreate,
   'operator-player-update': operatorPlayerUpdate,
   'operator-session-create': operatorSessionCreate,
@@ -57,7 +67,7 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 interface Operation {
   method: Method;
   path: string;
-  tag: 'wallet' | 'operator' | 'payouts' | 'reports' | 'webhooks' | 'operations' | 'console';
+  tag: 'wallet' | 'hub88' | 'operator' | 'payouts' | 'reports' | 'webhooks' | 'operations' | 'console';
   summary: string;
   body?: keyof typeof REQUEST_SCHEMAS;
   example?: object;
@@ -72,6 +82,27 @@ const play = { playerId: 'player-1', sessionId: 'c2Vzc2lvbi10b2tlbg', currency: 
 const RANGE = { from: 'ISO 8601 date or date-time, inclusive (UTC)', to: 'ISO 8601 date or date-time, exclusive (UTC)' };
 const TABLE = { limit: 'rows per JSON page, 1–1000 (default 100)', cursor: 'nextCursor of the previous page', format: 'json (default) or csv (streams every row)' };
 
+const hub88 = { user: 'player-1', token: 'c2Vzc2lvbi10b2tlbg', request_uuid: '583c985f-fee6-4c0e-bbf5-308aad6265af' };
+const hub88Answer = { user: 'player-1', status: 'RS_OK', request_uuid: hub88.request_uuid, currency: 'EUR', balance: 10050000 };
+const hub88Bet = { ...hub88, transaction_uuid: '16d2dcfe-b89e-11e7-854a-58404eea6d16', game_code: 'clt_dragonrising', currency: 'EUR', amount: 150000, round: 'rNEMwgzJAOZ6eR3V', round_closed: false, is_free: false };
+const HUB88_NOTE = ' Signed with X-Hub88-Signature; every outcome is HTTP 200 with status RS_OK or RS_ERROR_*.';
+
+/** Hub88's operator Wallet API (docs/wallet.md "Hub88"): amounts are Int64 in 1/100000 of the currency. */
+const HUB88_OPERATIONS: Operation[] = [
+  { method: 'post', path: '/hub88/user/info', tag: 'hub88', summary: `Hub88: the player's details.${HUB88_NOTE}`, body: 'hub88-user-info',
+    example: { user: hub88.user, request_uuid: hub88.request_uuid }, ok: { status: 200, schema: 'hub88Answer', description: 'the user, or why not', example: { user: 'player-1', status: 'RS_OK', request_uuid: hub88.request_uuid } } },
+  { method: 'post', path: '/hub88/user/balance', tag: 'hub88', summary: `Hub88: the player's balance.${HUB88_NOTE}`, body: 'hub88-balance',
+    example: { ...hub88, game_code: 'clt_dragonrising' }, ok: { status: 200, schema: 'hub88Answer', description: 'the balance in 1/100000 units', example: hub88Answer } },
+  { method: 'post', path: '/hub88/transaction/bet', tag: 'hub88', summary: `Hub88: a bet, once per transaction_uuid.${HUB88_NOTE}`, body: 'hub88-bet',
+    example: hub88Bet, ok: { status: 200, schema: 'hub88Answer', description: 'the balance after the bet; RS_ERROR_NOT_ENOUGH_MONEY and every refusal carry the balance', example: { ...hub88Answer, balance: 9900000 } } },
+  { method: 'post', path: '/hub88/transaction/win', tag: 'hub88', summary: `Hub88: a win on a bet (its token may have expired).${HUB88_NOTE}`, body: 'hub88-win',
+    example: { ...hub88Bet, transaction_uuid: '2d3c0e44-b89e-11e7-9c6b-58404eea6d16', reference_transaction_uuid: hub88Bet.transaction_uuid, amount: 300000, round_closed: true },
+    ok: { status: 200, schema: 'hub88Answer', description: 'the balance after the win', example: { ...hub88Answer, balance: 10200000 } } },
+  { method: 'post', path: '/hub88/transaction/rollback', tag: 'hub88', summary: `Hub88: undoes a bet; RS_OK for one never seen (a tombstone refuses it later).${HUB88_NOTE}`, body: 'hub88-rollback',
+    example: { ...hub88, transaction_uuid: '3a1f7a2e-b89e-11e7-8f1a-58404eea6d16', reference_transaction_uuid: hub88Bet.transaction_uuid, game_code: 'clt_dragonrising', round: 'rNEMwgzJAOZ6eR3V' },
+    ok: { status: 200, schema: 'hub88Answer', description: 'the balance after the refund', example: hub88Answer } },
+];
+
 /** Every endpoint, its request schema and an example of each side. */
 export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/wallet/balance', tag: 'wallet', summary: "The player's balance", body: 'wallet-balance', example: play,
@@ -85,6 +116,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/wallet/rollback', tag: 'wallet', summary: 'Refunds a bet (or refuses it in advance)', body: 'wallet-rollback',
     example: { ...play, gameRoundId: 'round-1', transactionId: 'rb-1', withdrawTransactionId: 'bet-1' },
     ok: { status: 200, schema: 'walletAnswer', description: 'the balance after the refund', example: { balance: 100.5, currency: 'EUR' } } },
+  ...HUB88_OPERATIONS,
   { method: 'post', path: '/operator/players', tag: 'operator', summary: 'Create a player (idempotent by playerId)', body: 'operator-player-create',
     example: { playerId: 'player-1', currency: 'BRL', firstName: 'Ana', lastName: 'Souza', documentNumber: '43278243803' },
     ok: { status: 201, schema: 'player', description: 'created' },
@@ -177,7 +209,7 @@ function operationObject(op: Operation): object {
   const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
   const queryParams = Object.entries(op.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } }));
   const wallet = op.tag === 'wallet';
-  const security = wallet ? [{ publicKey: [], signature: [] }] : op.path.startsWith('/operator') ? [{ operatorToken: [] }] : [];
+  const security = wallet ? [{ publicKey: [], signature: [] }] : op.tag === 'hub88' ? [{ hub88Signature: [] }] : op.path.startsWith('/operator') ? [{ operatorToken: [] }] : [];
   const error = { $ref: wallet ? '#/components/responses/WalletError' : '#/components/responses/OperatorError' };
   return {
     tags: [op.tag],
@@ -208,7 +240,7 @@ export function openApiDocument(): Record<string, unknown> {
       version: '0.1.0',
       description: 'Casino seamless wallet: the signed aggregator wallet API, the operator API, PIX payouts and finance reports. Amounts are decimal numbers (wallet) or decimal strings (operator) in major units; never more decimals than the currency has.',
     },
-    tags: ['wallet', 'operator', 'payouts', 'reports', 'webhooks', 'operations', 'console'].map((name) => ({ name })),
+    tags: ['wallet', 'hub88', 'operator', 'payouts', 'reports', 'webhooks', 'operations', 'console'].map((name) => ({ name })),
     paths,
     components: {
       schemas: {
@@ -219,6 +251,7 @@ export function openApiDocument(): Record<string, unknown> {
       securitySchemes: {
         operatorToken: { type: 'http', scheme: 'bearer', description: 'OPERATOR_TOKEN' },
         publicKey: { type: 'apiKey', in: 'header', name: 'Public-Key', description: "the aggregator's registered key" },
+        hub88Signature: { type: 'apiKey', in: 'header', name: 'X-Hub88-Signature', description: "base64 RSA-SHA256 (PKCS#1 v1.5) of the raw body, verified with Hub88's registered public key" },
         signature: { type: 'apiKey', in: 'header', name: 'Signature', description: 'hex HMAC-SHA256 (or base64 ed25519) of "POST\\n<absolute URL>\\n<upper-case MD5 of the raw body>"' },
       },
       responses: {

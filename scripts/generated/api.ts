@@ -12,6 +12,7 @@
 
 /** An aggregator's api-client (never its secret) */
 export interface ApiClient {
+  aggregator: "fizzy-bubbly" | "hub88";
   /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
   createdAt: Timestamp;
   disabledAt: Timestamp | null;
@@ -19,7 +20,7 @@ export interface ApiClient {
   id: number;
   name: string;
   publicKey: string;
-  scheme: "hmac-sha256" | "ed25519";
+  scheme: "hmac-sha256" | "ed25519" | "hub88-rsa-sha256";
 }
 
 /** The api-clients */
@@ -330,6 +331,204 @@ export interface Health {
   status: "ok";
 }
 
+/**
+ * A Hub88 answer
+ * Every outcome, HTTP 200: status RS_OK or RS_ERROR_*, the request_uuid echoed, and the balance (Int64, 1/100000 of the currency) whenever the user is known.
+ */
+export interface Hub88Answer {
+  /** @min 0 */
+  balance?: number;
+  currency?: string;
+  request_uuid?: string;
+  /** @pattern ^RS_(OK|ERROR_[A-Z_]+)$ */
+  status: string;
+  user?: string;
+}
+
+/**
+ * Hub88: a player's balance
+ * Fields not listed are ignored: Hub88 adds optional ones over time.
+ */
+export interface Hub88Balance {
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  game_code?: string;
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  request_uuid: string;
+  /**
+   * @minLength 1
+   * @maxLength 600
+   */
+  token: string;
+  user: PlayerId;
+}
+
+/**
+ * Hub88: a bet
+ * Fields not listed are ignored: Hub88 adds optional ones over time.
+ */
+export interface Hub88Bet {
+  /**
+   * Int64 in units of 1/100000 of the currency: 3.56 EUR is 356000.
+   * @min 0
+   */
+  amount: number;
+  /** @maxLength 255 */
+  bet?: string | null;
+  /**
+   * @minLength 1
+   * @maxLength 10
+   */
+  currency: string;
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  game_code: string;
+  game_id?: number | null;
+  is_free?: boolean | null;
+  is_supplier_promo?: boolean | null;
+  meta?: object | null;
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  request_uuid: string;
+  /** @maxLength 100 */
+  reward_uuid?: string | null;
+  /** @maxLength 255 */
+  round?: string | null;
+  round_closed?: boolean | null;
+  /** @maxLength 255 */
+  supplier_transaction_id?: string | null;
+  /** @maxLength 255 */
+  supplier_user?: string | null;
+  /**
+   * @minLength 1
+   * @maxLength 600
+   */
+  token: string;
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  transaction_uuid: string;
+  user: PlayerId;
+}
+
+/**
+ * Hub88: the rollback of a transaction
+ * Fields not listed are ignored: Hub88 adds optional ones over time.
+ */
+export interface Hub88Rollback {
+  /** @maxLength 10 */
+  currency?: string | null;
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  game_code?: string;
+  game_id?: number | null;
+  meta?: object | null;
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  reference_transaction_uuid: string;
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  request_uuid: string;
+  /** @maxLength 255 */
+  round?: string | null;
+  round_closed?: boolean | null;
+  /**
+   * @minLength 1
+   * @maxLength 600
+   */
+  token?: string;
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  transaction_uuid: string;
+  user: PlayerId;
+}
+
+/**
+ * Hub88: a player's details
+ * Fields not listed are ignored: Hub88 adds optional ones over time.
+ */
+export interface Hub88UserInfo {
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  request_uuid: string;
+  user: PlayerId;
+}
+
+/**
+ * Hub88: a win on a bet
+ * Fields not listed are ignored: Hub88 adds optional ones over time.
+ */
+export interface Hub88Win {
+  /**
+   * Int64 in units of 1/100000 of the currency: 3.56 EUR is 356000.
+   * @min 0
+   */
+  amount: number;
+  /** @maxLength 255 */
+  bet?: string | null;
+  /**
+   * @minLength 1
+   * @maxLength 10
+   */
+  currency: string;
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  game_code?: string;
+  game_id?: number | null;
+  is_free?: boolean | null;
+  is_supplier_promo?: boolean | null;
+  meta?: object | null;
+  /** @maxLength 100 */
+  reference_transaction_uuid?: string | null;
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  request_uuid: string;
+  /** @maxLength 100 */
+  reward_uuid?: string | null;
+  /** @maxLength 255 */
+  round?: string | null;
+  round_closed?: boolean | null;
+  /** @maxLength 255 */
+  supplier_transaction_id?: string | null;
+  /** @maxLength 255 */
+  supplier_user?: string | null;
+  /**
+   * @minLength 1
+   * @maxLength 600
+   */
+  token: string;
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  transaction_uuid: string;
+  user: PlayerId;
+}
+
 /** The IPv4 or IPv6 address of the person who launches the game; when absent, the address this request came from. */
 export type Ip = any;
 
@@ -451,11 +650,12 @@ export interface OperatorApiClientCreate {
    */
   privateKey?: string;
   /**
+   * hmac-sha256: the key id (up to 200 characters); ed25519: the base64 public key; hub88-rsa-sha256: Hub88's RSA public key in PEM
    * @minLength 8
-   * @maxLength 200
+   * @maxLength 4000
    */
   publicKey: string;
-  scheme: "hmac-sha256" | "ed25519";
+  scheme: "hmac-sha256" | "ed25519" | "hub88-rsa-sha256";
 }
 
 /** An operator API error */
@@ -605,6 +805,8 @@ export interface OperatorPlayerUpdate {
 
 /** Open a game session */
 export interface OperatorSessionCreate {
+  /** whose games the session is for (fizzy-bubbly when absent); another aggregator's calls with it are refused */
+  aggregator?: "fizzy-bubbly" | "hub88";
   /**
    * @minLength 1
    * @maxLength 100
@@ -894,6 +1096,7 @@ export interface RoundsPage {
 
 /** A game session */
 export interface Session {
+  aggregator: "fizzy-bubbly" | "hub88";
   /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
   expiresAt: Timestamp;
   gameId: string | null;

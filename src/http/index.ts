@@ -2,8 +2,8 @@ export { ApiError, bodyParserFailure, isDatabaseTimeout, toApiError } from './er
 export { NDJSON, respondWithProgress } from './progress';
 export { holdsUnstorableText, parseJsonExact, unstorableText } from './json';
 export type { ExactJson } from './json';
-export { compileSchema } from './validate';
-export type { Validate } from './validate';
+export { compileCheck, compileSchema } from './validate';
+export type { SchemaProblem, Validate } from './validate';
 export { logRequest, traceIdOf, traceRequests } from './trace';
 
 /** Largest request body any endpoint accepts. */

@@ -28,17 +28,33 @@ export type Validate<T> = (value: unknown) => T;
  * typed, or throws an ApiError naming the first failing field.
  */
 export function compileSchema<T>(schema: object, errorCode: string): Validate<T> {
-  const check = ajv.compile(schema);
+  const check = compileCheck(schema);
   return (value: unknown): T => {
-    if (check(value)) return value as T;
+    const problem = check(value);
+    if (!problem) return value as T;
+    throw new ApiError(400, errorCode, `${problem.field} ${problem.message}`, problem.field);
+  };
+}
+
+/** What is wrong with a value by its schema: the ajv keyword that failed, the field and a message; none when valid. */
+export interface SchemaProblem {
+  keyword: string;
+  field: string;
+  message: string;
+}
+
+/** Compiles a schema once into a check that says what is wrong (for contracts whose error codes tell kinds apart). */
+export function compileCheck(schema: object): (value: unknown) => SchemaProblem | undefined {
+  const check = ajv.compile(schema);
+  return (value) => {
+    if (check(value)) return undefined;
     const error = check.errors![0];
-    const field = fieldOf(error);
     const message =
       error.keyword === 'required'
         ? 'is required'
         : error.keyword === 'additionalProperties'
           ? 'is not an allowed field'
           : error.message ?? 'is invalid';
-    throw new ApiError(400, errorCode, `${field} ${message}`, field);
+    return { keyword: error.keyword, field: fieldOf(error), message };
   };
 }

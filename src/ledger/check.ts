@@ -128,10 +128,13 @@ const CHECKS: Check[] = [
     detail: (r) => ({ transactionId: r.transaction_id, refunds: r.refunds, markedRolledBack: r.rolled_back }),
   },
   {
+    // under Fizzy Bubbly's rules a bet is either refunded or paid; Hub88 refunds the stake of a bet that already
+    // won and leaves the win (docs/wallet.md "Hub88"), so there both may stand
     check: 'withdraw_refunded_and_paid',
     sql: `
       SELECT DISTINCT w.id::text, w.transaction_id FROM wallet_transactions d
       JOIN wallet_transactions w ON w.client_id = d.client_id AND w.transaction_id = d.withdraw_transaction_id
+      JOIN api_clients c ON c.id = w.client_id AND c.aggregator = 'fizzy-bubbly'
       WHERE d.kind = 'deposit' AND w.kind = 'withdraw' AND w.rolled_back_by IS NOT NULL
       LIMIT 100`,
     detail: (r) => ({ transactionId: r.transaction_id }),

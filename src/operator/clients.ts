@@ -1,9 +1,12 @@
+import { createPublicKey, KeyObject } from 'node:crypto';
 import { Knex } from 'knex';
 import { ApiError } from '../http';
 
+export const HUB88_SCHEME = 'hub88-rsa-sha256';
+
 export interface NewApiClient {
   name: string;
-  scheme: 'hmac-sha256' | 'ed25519';
+  scheme: 'hmac-sha256' | 'ed25519' | typeof HUB88_SCHEME;
   publicKey: string;
   privateKey?: string;
 }
@@ -12,6 +15,7 @@ interface ApiClientRow {
   id: number;
   name: string;
   scheme: string;
+  aggregator: string;
   public_key: string;
   enabled: boolean;
   created_at: Date;
@@ -23,6 +27,7 @@ function clientView(row: ApiClientRow) {
     id: row.id,
     name: row.name,
     scheme: row.scheme,
+    aggregator: row.aggregator,
     publicKey: row.public_key,
     enabled: row.enabled,
     createdAt: row.created_at.toISOString(),
@@ -30,7 +35,27 @@ function clientView(row: ApiClientRow) {
   };
 }
 
+/** An RSA public key in PEM (SPKI "PUBLIC KEY" or PKCS#1 "RSA PUBLIC KEY"), or why it is not one worth trusting. */
+export function readPublicKey(pem: string): { key: KeyObject } | { problem: string } {
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    return { problem: 'is not a PEM public key' };
+  }
+  if (key.asymmetricKeyType !== 'rsa') return { problem: `is a ${key.asymmetricKeyType} key, not RSA` };
+  if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) return { problem: 'is shorter than 2048 bits' };
+  return { key };
+}
+
 function assertKeyMaterial(input: NewApiClient): void {
+  if (input.scheme === HUB88_SCHEME) {
+    if (input.privateKey) throw new ApiError(400, 'VALIDATION_ERROR', "a Hub88 client holds only Hub88's public key; send no privateKey", 'privateKey');
+    const read = readPublicKey(input.publicKey);
+    if ('problem' in read) throw new ApiError(400, 'VALIDATION_ERROR', `publicKey ${read.problem}`, 'publicKey');
+    return;
+  }
+  if (input.publicKey.length > 200) throw new ApiError(400, 'VALIDATION_ERROR', 'publicKey must NOT have more than 200 characters', 'publicKey');
   if (input.scheme === 'hmac-sha256' && !input.privateKey) {
     throw new ApiError(400, 'VALIDATION_ERROR', 'privateKey is required for hmac-sha256', 'privateKey');
   }
@@ -44,15 +69,25 @@ function assertKeyMaterial(input: NewApiClient): void {
   }
 }
 
+/**
+ * Registers an aggregator's key. A further Hub88 key (a rotation) shares the first Hub88 client's scope, so its
+ * transaction ids replay and refuse exactly as the old key's did (migration 009).
+ */
 export async function registerApiClient(db: Knex, input: NewApiClient) {
   assertKeyMaterial(input);
-  const rows: ApiClientRow[] = await db('api_clients')
-    .insert({ name: input.name, scheme: input.scheme, public_key: input.publicKey, private_key: input.privateKey ?? null })
-    .onConflict('public_key')
-    .ignore()
-    .returning('*');
-  if (rows.length === 0) throw new ApiError(409, 'API_CLIENT_EXISTS', 'an api client with this publicKey already exists');
-  return clientView(rows[0]);
+  const hub88 = input.scheme === HUB88_SCHEME;
+  return db.transaction(async (trx) => {
+    if (hub88) await trx.raw("SELECT pg_advisory_xact_lock(hashtext('api_clients:hub88-scope'))");
+    const first = hub88 ? await trx('api_clients').where({ scheme: HUB88_SCHEME }).orderBy('id').first<{ id: number } | undefined>('id') : undefined;
+    const rows: ApiClientRow[] = await trx('api_clients')
+      .insert({ name: input.name, scheme: input.scheme, aggregator: hub88 ? 'hub88' : 'fizzy-bubbly', public_key: input.publicKey,
+        private_key: input.privateKey ?? null, scope_id: first?.id ?? null })
+      .onConflict('public_key')
+      .ignore()
+      .returning('*');
+    if (rows.length === 0) throw new ApiError(409, 'API_CLIENT_EXISTS', 'an api client with this publicKey already exists');
+    return clientView(rows[0]);
+  });
 }
 
 /** Registers, or updates the secret of, the aggregator configured through FB_PUBLIC_KEY / FB_PRIVATE_KEY. */

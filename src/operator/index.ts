@@ -1,5 +1,5 @@
 export { operatorRouter } from './router';
-export { upsertHmacClient } from './clients';
+export { HUB88_SCHEME, readPublicKey, upsertHmacClient } from './clients';
 export { findPlayer, operatorAmount } from './players';
 export { operatorAuth, CONSOLE_HEADER } from './auth';
 export type { OperatorAuth } from './auth';

@@ -26,7 +26,7 @@ import createClientSchema from '../../schemas/operator-api-client-create.json';
 import updateGameSchema from '../../schemas/operator-game-update.json';
 import { createPlayer, findPlayer, NewPlayer, playerView, PlayerUpdate, searchPlayers, updatePlayer } from './players';
 import { adjust, statement, topUp } from './money';
-import { openSession } from './sessions';
+import { Aggregator, openSession } from './sessions';
 import { GameLauncher, LaunchBody, launchDemo, launchGame } from './launch';
 import { OperatorAuth } from './auth';
 import { disableApiClient, listApiClients, NewApiClient, registerApiClient, setGameActive } from './clients';
@@ -37,7 +37,7 @@ type LaunchFields = Omit<LaunchBody, 'ip'> & { ip?: string };
 const validate = {
   createPlayer: compileSchema<NewPlayer>(createPlayerSchema, 'VALIDATION_ERROR'),
   updatePlayer: compileSchema<PlayerUpdate>(updatePlayerSchema, 'VALIDATION_ERROR'),
-  createSession: compileSchema<{ gameId?: string; ttlSeconds?: number }>(createSessionSchema, 'VALIDATION_ERROR'),
+  createSession: compileSchema<{ gameId?: string; ttlSeconds?: number; aggregator?: Aggregator }>(createSessionSchema, 'VALIDATION_ERROR'),
   topup: compileSchema<{ amount: string | number; transactionId: string }>(topupSchema, 'VALIDATION_ERROR'),
   adjustment: compileSchema<{ amount: string | number; reason: string; transactionId: string }>(
     adjustmentSchema,
@@ -130,7 +130,7 @@ export function operatorRouter(db: Knex, auth: OperatorAuth, options: { launcher
 
   router.post('/players/:playerId/sessions', handle(async (req, res) => {
     const body = validate.createSession(req.body);
-    res.status(201).json(await openSession(db, String(req.params.playerId), body.gameId, body.ttlSeconds));
+    res.status(201).json(await openSession(db, String(req.params.playerId), body.gameId, body.ttlSeconds, body.aggregator));
   }));
 
   router.post('/players/:playerId/launch', handle(async (req, res) => {

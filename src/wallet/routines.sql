@@ -17,6 +17,12 @@
 -- like a success; deposit and rollback refusals are not stored, because a retry must be able to succeed once its
 -- withdraw arrives.
 --
+-- Transaction ids, rounds and transfer keys are scoped to the client's `scope_id` (its own id, or for a further
+-- Hub88 key the first Hub88 client's), so a rotated key replays what the old one did. Each contract's sessions are
+-- its own (sessions.aggregator). Where Hub88's rules differ from Fizzy Bubbly's (a win or rollback may leave out
+-- the round, game or currency; a rollback is never refused once a win arrived, and one naming a win moves nothing),
+-- the routine says so where it decides.
+--
 -- Every lookup is by key. The functions pin index plans (enable_seqscan off): PL/pgSQL caches a plan per session,
 -- and one made while a table was nearly empty would otherwise keep scanning it whole long after it has grown.
 
@@ -24,12 +30,14 @@ CREATE OR REPLACE FUNCTION wallet_balance(p_client integer, p_player text, p_ses
 RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
 LANGUAGE plpgsql STABLE SET enable_seqscan = off AS $$
 DECLARE
+  v_scope integer;
+  v_aggregator text;
   v_player bigint;
   v_currency text;
   v_balance bigint;
   s sessions;
 BEGIN
-  PERFORM FROM api_clients WHERE id = p_client AND enabled;
+  SELECT coalesce(scope_id, id), aggregator INTO v_scope, v_aggregator FROM api_clients WHERE id = p_client AND enabled;
   IF NOT FOUND THEN
     RETURN QUERY SELECT 401::smallint, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled', NULL::bigint, NULL::text;
     RETURN;
@@ -41,7 +49,7 @@ BEGIN
     RETURN;
   END IF;
   SELECT * INTO s FROM sessions WHERE id = p_session;
-  IF s.id IS NULL OR s.player_id <> v_player THEN
+  IF s.id IS NULL OR s.player_id <> v_player OR s.aggregator <> v_aggregator THEN
     RETURN QUERY SELECT 400::smallint, 'ERROR_INVALID_SESSION', 'the session is unknown or belongs to another player or game', v_balance, v_currency;
   ELSIF s.expires_at <= now() THEN
     RETURN QUERY SELECT 400::smallint, 'ERROR_SESSION_EXPIRED', 'the session has expired', v_balance, v_currency;
@@ -59,6 +67,8 @@ CREATE OR REPLACE FUNCTION wallet_withdraw(p_client integer, p_tx text, p_hash t
 RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
 LANGUAGE plpgsql SET enable_seqscan = off AS $$
 DECLARE
+  v_scope integer;
+  v_aggregator text;
   v_player bigint;
   v_status text;
   v_currency text;
@@ -76,7 +86,7 @@ DECLARE
   v_house_after bigint;
   v_transfer bigint;
 BEGIN
-  PERFORM FROM api_clients WHERE id = p_client AND enabled;
+  SELECT coalesce(scope_id, id), aggregator INTO v_scope, v_aggregator FROM api_clients WHERE id = p_client AND enabled;
   IF NOT FOUND THEN
     RETURN QUERY SELECT 401::smallint, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled', NULL::bigint, NULL::text;
     RETURN;
@@ -89,7 +99,7 @@ BEGIN
     RETURN;
   END IF;
 
-  SELECT * INTO prior FROM wallet_transactions WHERE client_id = p_client AND transaction_id = p_tx;
+  SELECT * INTO prior FROM wallet_transactions WHERE client_id = v_scope AND transaction_id = p_tx;
   IF prior.id IS NOT NULL THEN
     IF prior.kind = 'tombstone' THEN
       RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', 'this withdraw was already rolled back', NULL::bigint, v_currency;
@@ -102,7 +112,7 @@ BEGIN
   END IF;
 
   SELECT * INTO s FROM sessions WHERE id = p_session;
-  IF s.id IS NULL OR s.player_id <> v_player OR (s.game_id IS NOT NULL AND s.game_id <> p_game) THEN
+  IF s.id IS NULL OR s.player_id <> v_player OR s.aggregator <> v_aggregator OR (s.game_id IS NOT NULL AND s.game_id <> p_game) THEN
     v_code := 'ERROR_INVALID_SESSION'; v_reason := 'the session is unknown or belongs to another player or game';
   ELSIF s.expires_at <= now() THEN
     v_code := 'ERROR_SESSION_EXPIRED'; v_reason := 'the session has expired';
@@ -114,7 +124,7 @@ BEGIN
     v_code := 'ERROR_TRANSACTION_REALITY_CHECK'; v_reason := 'a reality check is waiting for the player';
   ELSIF EXISTS (SELECT FROM games WHERE game_id = p_game AND NOT active) THEN
     v_code := 'ERROR_GAME_NOT_ACTIVE'; v_reason := 'the game is disabled';
-  ELSIF EXISTS (SELECT FROM rounds WHERE client_id = p_client AND player_id = v_player AND game_round_id = p_round
+  ELSIF EXISTS (SELECT FROM rounds WHERE client_id = v_scope AND player_id = v_player AND game_round_id = p_round
                                      AND closed_at IS NOT NULL) THEN
     v_code := 'ERROR_BAD_REQUEST'; v_reason := 'the game round is already finished';
   END IF;
@@ -152,11 +162,11 @@ BEGIN
      RETURNING id, balance INTO v_house, v_house_after;
     INSERT INTO transfers (idempotency_key, kind, currency, amount, debit_account_id, credit_account_id,
                            debit_balance_after, credit_balance_after, reference)
-    VALUES ('wallet:' || p_client || ':' || p_tx, 'bet', v_currency, p_amount, v_account, v_house, v_balance,
+    VALUES ('wallet:' || v_scope || ':' || p_tx, 'bet', v_currency, p_amount, v_account, v_house, v_balance,
             v_house_after, p_tx)
     RETURNING id INTO v_transfer;
     INSERT INTO rounds AS r (client_id, player_id, game_round_id, game_id, currency, bets, withdraw_count, closed_at)
-    VALUES (p_client, v_player, p_round, p_game, v_currency, p_amount, 1, CASE WHEN p_finished THEN now() END)
+    VALUES (v_scope, v_player, p_round, p_game, v_currency, p_amount, 1, CASE WHEN p_finished THEN now() END)
     ON CONFLICT (client_id, player_id, game_round_id) DO UPDATE SET
       bets = r.bets + EXCLUDED.bets, withdraw_count = r.withdraw_count + 1, closed_at = coalesce(r.closed_at, EXCLUDED.closed_at);
     INSERT INTO player_activity_hourly AS h (player_id, hour, bets) VALUES (v_player, date_trunc('hour', now()), p_amount)
@@ -168,7 +178,7 @@ BEGIN
   INSERT INTO wallet_transactions (client_id, transaction_id, kind, request_hash, player_id, game_id, game_round_id,
       currency, amount, cash_amount, jackpot_amount, round_finished, transfer_id,
       response_status, response_code, response_reason, response_balance)
-  VALUES (p_client, p_tx, 'withdraw', p_hash, v_player, p_game, p_round, p_currency, p_amount, p_cash, p_jackpot,
+  VALUES (v_scope, p_tx, 'withdraw', p_hash, v_player, p_game, p_round, p_currency, p_amount, p_cash, p_jackpot,
       p_finished, v_transfer, CASE WHEN v_code IS NULL THEN 200 ELSE 400 END, v_code, v_reason, v_balance);
   RETURN QUERY SELECT CASE WHEN v_code IS NULL THEN 200 ELSE 400 END::smallint, v_code, v_reason, v_balance, v_currency;
 END;
@@ -180,6 +190,8 @@ CREATE OR REPLACE FUNCTION wallet_deposit(p_client integer, p_tx text, p_hash te
 RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
 LANGUAGE plpgsql SET enable_seqscan = off AS $$
 DECLARE
+  v_scope integer;
+  v_aggregator text;
   v_player bigint;
   v_currency text;
   v_account bigint;
@@ -192,7 +204,7 @@ DECLARE
   v_house_after bigint;
   v_transfer bigint;
 BEGIN
-  PERFORM FROM api_clients WHERE id = p_client AND enabled;
+  SELECT coalesce(scope_id, id), aggregator INTO v_scope, v_aggregator FROM api_clients WHERE id = p_client AND enabled;
   IF NOT FOUND THEN
     RETURN QUERY SELECT 401::smallint, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled', NULL::bigint, NULL::text;
     RETURN;
@@ -204,7 +216,7 @@ BEGIN
     RETURN;
   END IF;
 
-  SELECT * INTO prior FROM wallet_transactions WHERE client_id = p_client AND transaction_id = p_tx;
+  SELECT * INTO prior FROM wallet_transactions WHERE client_id = v_scope AND transaction_id = p_tx;
   IF prior.id IS NOT NULL THEN
     IF prior.kind = 'deposit' AND prior.request_hash = p_hash THEN
       RETURN QUERY SELECT prior.response_status, prior.response_code, prior.response_reason, prior.response_balance, v_currency;
@@ -214,7 +226,10 @@ BEGIN
     RETURN;
   END IF;
 
-  SELECT * INTO w FROM wallet_transactions WHERE client_id = p_client AND transaction_id = p_withdraw_tx;
+  SELECT * INTO w FROM wallet_transactions WHERE client_id = v_scope AND transaction_id = p_withdraw_tx;
+  -- a contract whose win may leave out the round or the game (Hub88) means its bet's
+  p_round := coalesce(p_round, w.game_round_id);
+  p_game := coalesce(p_game, w.game_id);
   IF p_currency <> v_currency THEN
     v_code := 'ERROR_BAD_REQUEST'; v_reason := format('currency %s is not the wallet currency', p_currency);
   ELSIF w.id IS NULL OR w.kind NOT IN ('withdraw', 'tombstone') OR w.player_id <> v_player THEN
@@ -235,11 +250,11 @@ BEGIN
   UPDATE accounts SET balance = balance + p_amount WHERE id = v_account RETURNING balance INTO v_balance;
   INSERT INTO transfers (idempotency_key, kind, currency, amount, debit_account_id, credit_account_id,
                          debit_balance_after, credit_balance_after, reference)
-  VALUES ('wallet:' || p_client || ':' || p_tx, 'win', v_currency, p_amount, v_house, v_account, v_house_after,
+  VALUES ('wallet:' || v_scope || ':' || p_tx, 'win', v_currency, p_amount, v_house, v_account, v_house_after,
           v_balance, p_tx)
   RETURNING id INTO v_transfer;
   INSERT INTO rounds AS r (client_id, player_id, game_round_id, game_id, currency, wins, deposit_count, closed_at)
-  VALUES (p_client, v_player, p_round, p_game, v_currency, p_amount, 1, CASE WHEN p_finished THEN now() END)
+  VALUES (v_scope, v_player, p_round, p_game, v_currency, p_amount, 1, CASE WHEN p_finished THEN now() END)
   ON CONFLICT (client_id, player_id, game_round_id) DO UPDATE SET
     wins = r.wins + EXCLUDED.wins, deposit_count = r.deposit_count + 1, closed_at = coalesce(r.closed_at, EXCLUDED.closed_at);
   INSERT INTO player_activity_hourly AS h (player_id, hour, wins) VALUES (v_player, date_trunc('hour', now()), p_amount)
@@ -247,7 +262,7 @@ BEGIN
   INSERT INTO wallet_transactions (client_id, transaction_id, kind, request_hash, player_id, game_id, game_round_id,
       currency, amount, cash_amount, jackpot_amount, round_finished, withdraw_transaction_id, transfer_id,
       response_status, response_balance)
-  VALUES (p_client, p_tx, 'deposit', p_hash, v_player, p_game, p_round, p_currency, p_amount, p_cash, p_jackpot,
+  VALUES (v_scope, p_tx, 'deposit', p_hash, v_player, p_game, p_round, p_currency, p_amount, p_cash, p_jackpot,
       p_finished, p_withdraw_tx, v_transfer, 200, v_balance);
   RETURN QUERY SELECT 200::smallint, NULL::text, NULL::text, v_balance, v_currency;
 END;
@@ -258,6 +273,8 @@ CREATE OR REPLACE FUNCTION wallet_rollback(p_client integer, p_tx text, p_hash t
 RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
 LANGUAGE plpgsql SET enable_seqscan = off AS $$
 DECLARE
+  v_scope integer;
+  v_aggregator text;
   v_player bigint;
   v_currency text;
   v_account bigint;
@@ -271,7 +288,7 @@ DECLARE
   v_transfer bigint;
   v_refunded bigint;
 BEGIN
-  PERFORM FROM api_clients WHERE id = p_client AND enabled;
+  SELECT coalesce(scope_id, id), aggregator INTO v_scope, v_aggregator FROM api_clients WHERE id = p_client AND enabled;
   IF NOT FOUND THEN
     RETURN QUERY SELECT 401::smallint, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled', NULL::bigint, NULL::text;
     RETURN;
@@ -283,7 +300,7 @@ BEGIN
     RETURN;
   END IF;
 
-  SELECT * INTO prior FROM wallet_transactions WHERE client_id = p_client AND transaction_id = p_tx;
+  SELECT * INTO prior FROM wallet_transactions WHERE client_id = v_scope AND transaction_id = p_tx;
   IF prior.id IS NOT NULL THEN
     IF prior.kind = 'rollback' AND prior.request_hash = p_hash THEN
       RETURN QUERY SELECT prior.response_status, prior.response_code, prior.response_reason, prior.response_balance, v_currency;
@@ -293,7 +310,11 @@ BEGIN
     RETURN;
   END IF;
 
-  SELECT * INTO w FROM wallet_transactions WHERE client_id = p_client AND transaction_id = p_withdraw_tx;
+  SELECT * INTO w FROM wallet_transactions WHERE client_id = v_scope AND transaction_id = p_withdraw_tx;
+  -- a contract whose rollback may leave out the round, the game or the currency (Hub88) means its bet's
+  p_round := coalesce(p_round, w.game_round_id);
+  p_game := coalesce(p_game, w.game_id);
+  p_currency := coalesce(p_currency, v_currency);
   IF p_currency <> v_currency THEN
     v_code := 'ERROR_BAD_REQUEST'; v_reason := format('currency %s is not the wallet currency', p_currency);
   ELSIF p_withdraw_tx = p_tx THEN
@@ -301,12 +322,13 @@ BEGIN
     v_code := 'ERROR_BAD_REQUEST'; v_reason := 'a rollback cannot name its own transactionId as the withdraw to roll back';
   ELSIF w.id IS NULL THEN
     NULL; -- a rollback before its withdraw: allowed (a tombstone below)
-  ELSIF w.kind IN ('deposit', 'rollback') THEN
+  ELSIF w.kind IN ('deposit', 'rollback') AND v_aggregator <> 'hub88' THEN
+    -- Hub88 retries a rollback until it is answered RS_OK: one that names a win or a rollback moves nothing below
     v_code := 'ERROR_BAD_REQUEST'; v_reason := 'only a withdraw can be rolled back';
   ELSIF w.player_id <> v_player OR (w.kind = 'withdraw' AND w.game_round_id <> p_round) THEN
     v_code := 'ERROR_TRANSACTION_WITHDRAW_NOT_FOUND'; v_reason := 'no withdraw of this player and round has that id';
-  ELSIF w.kind = 'withdraw' AND w.rolled_back_by IS NULL AND w.response_status = 200 AND EXISTS (
-      SELECT FROM rounds WHERE client_id = p_client AND player_id = v_player AND game_round_id = p_round AND deposit_count > 0) THEN
+  ELSIF v_aggregator <> 'hub88' AND w.kind = 'withdraw' AND w.rolled_back_by IS NULL AND w.response_status = 200 AND EXISTS (
+      SELECT FROM rounds WHERE client_id = v_scope AND player_id = v_player AND game_round_id = p_round AND deposit_count > 0) THEN
     v_code := 'ERROR_BAD_REQUEST'; v_reason := 'the round already received a deposit';
   END IF;
   IF v_code IS NOT NULL THEN
@@ -318,7 +340,7 @@ BEGIN
     -- Rollback before its withdraw: succeed and leave a tombstone, so the late withdraw is refused.
     INSERT INTO wallet_transactions (client_id, transaction_id, kind, request_hash, player_id, game_id, game_round_id,
         currency, response_status, rolled_back_by)
-    VALUES (p_client, p_withdraw_tx, 'tombstone', '', v_player, p_game, p_round, v_currency, 200, p_tx);
+    VALUES (v_scope, p_withdraw_tx, 'tombstone', '', v_player, p_game, p_round, v_currency, 200, p_tx);
   ELSIF w.kind = 'withdraw' AND w.rolled_back_by IS NULL AND w.response_status = 200 THEN
     v_refunded := w.amount;
     UPDATE accounts SET balance = balance - v_refunded
@@ -327,12 +349,12 @@ BEGIN
     UPDATE accounts SET balance = balance + v_refunded WHERE id = v_account RETURNING balance INTO v_balance;
     INSERT INTO transfers (idempotency_key, kind, currency, amount, debit_account_id, credit_account_id,
                            debit_balance_after, credit_balance_after, reference)
-    VALUES ('wallet:' || p_client || ':' || p_tx, 'refund', v_currency, v_refunded, v_house, v_account, v_house_after,
+    VALUES ('wallet:' || v_scope || ':' || p_tx, 'refund', v_currency, v_refunded, v_house, v_account, v_house_after,
             v_balance, p_tx)
     RETURNING id INTO v_transfer;
     UPDATE wallet_transactions SET rolled_back_by = p_tx WHERE id = w.id;
     INSERT INTO rounds AS r (client_id, player_id, game_round_id, game_id, currency, refunds, rollback_count)
-    VALUES (p_client, v_player, p_round, p_game, v_currency, v_refunded, 1)
+    VALUES (v_scope, v_player, p_round, p_game, v_currency, v_refunded, 1)
     ON CONFLICT (client_id, player_id, game_round_id) DO UPDATE SET
       refunds = r.refunds + EXCLUDED.refunds, rollback_count = r.rollback_count + 1;
     INSERT INTO player_activity_hourly AS h (player_id, hour, refunds) VALUES (v_player, date_trunc('hour', now()), v_refunded)
@@ -341,7 +363,7 @@ BEGIN
   -- Otherwise the withdraw is already final (rolled back, tombstoned or refused): succeed and move nothing.
   INSERT INTO wallet_transactions (client_id, transaction_id, kind, request_hash, player_id, game_id, game_round_id,
       currency, amount, withdraw_transaction_id, transfer_id, response_status, response_balance)
-  VALUES (p_client, p_tx, 'rollback', p_hash, v_player, p_game, p_round, p_currency, v_refunded, p_withdraw_tx,
+  VALUES (v_scope, p_tx, 'rollback', p_hash, v_player, p_game, p_round, p_currency, v_refunded, p_withdraw_tx,
       v_transfer, 200, v_balance);
   RETURN QUERY SELECT 200::smallint, NULL::text, NULL::text, v_balance, v_currency;
 END;

@@ -16,7 +16,18 @@ export interface BalanceQuery {
   currency: string;
 }
 
-export interface WithdrawCommand extends BalanceQuery {
+/** A field that decides whether two requests with one transactionId are the same request. */
+type IdentityField = string | bigint | boolean | null;
+
+/**
+ * The fields that make a retry "the same request", where a contract defines them (Hub88 leaves the round's
+ * closing out, and counts its own wire amount); each call kind has a default, Fizzy Bubbly's.
+ */
+interface Identified {
+  identity?: IdentityField[];
+}
+
+export interface WithdrawCommand extends BalanceQuery, Identified {
   transactionId: string;
   gameId: string;
   gameRoundId: string;
@@ -26,14 +37,19 @@ export interface WithdrawCommand extends BalanceQuery {
   isGameRoundFinished: boolean;
 }
 
-export interface DepositCommand extends WithdrawCommand {
+/** A deposit's or rollback's round, game and currency may be null: the routine then takes its withdraw's. */
+export interface DepositCommand extends Omit<WithdrawCommand, 'gameId' | 'gameRoundId' | 'sessionId'> {
+  gameId: string | null;
+  gameRoundId: string | null;
   withdrawTransactionId: string;
 }
 
-export interface RollbackCommand extends BalanceQuery {
+export interface RollbackCommand extends Identified {
+  playerId: string;
+  currency: string | null;
   transactionId: string;
-  gameId: string;
-  gameRoundId: string;
+  gameId: string | null;
+  gameRoundId: string | null;
   withdrawTransactionId: string;
 }
 
@@ -50,7 +66,7 @@ interface OutcomeRow {
  * What makes two requests "the same" for idempotency: the parsed fields that decide money and rounds,
  * amounts as exact minor units, field order irrelevant. The session is left out: a retry may carry a newer one.
  */
-function requestHash(kind: string, fields: (string | bigint | boolean | null)[]): string {
+function requestHash(kind: string, fields: IdentityField[]): string {
   const canonical = JSON.stringify([kind, ...fields.map((f) => (typeof f === 'bigint' ? f.toString() : f))]);
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -70,12 +86,12 @@ interface Call {
   kind: Kind;
   client: number;
   player: string;
-  currency: string;
+  currency: string | null;
   session?: string;
   tx?: string;
   hash?: string;
-  game?: string;
-  round?: string;
+  game?: string | null;
+  round?: string | null;
   amount?: string;
   cash?: string;
   jackpot?: string | null;
@@ -204,7 +220,8 @@ export function walletService(db: Knex, options: GroupCommitOptions) {
   const run = async (call: Call) => outcome(await commits.submit(call));
   return {
     commits,
-    balance: (clientId: number, q: BalanceQuery) =>
+    /** A null currency is not checked: a contract whose balance call names none (Hub88) gets the wallet's. */
+    balance: (clientId: number, q: Omit<BalanceQuery, 'currency'> & { currency: string | null }) =>
       run({ kind: 'balance', client: clientId, player: q.playerId, session: q.sessionId, currency: q.currency }),
 
     withdraw: (clientId: number, c: WithdrawCommand) =>
@@ -212,7 +229,7 @@ export function walletService(db: Knex, options: GroupCommitOptions) {
         kind: 'withdraw', client: clientId, tx: c.transactionId, player: c.playerId, session: c.sessionId, currency: c.currency,
         game: c.gameId, round: c.gameRoundId, amount: c.amount.toString(), cash: c.cashAmount.toString(),
         jackpot: c.jackpotAmount?.toString() ?? null, finished: c.isGameRoundFinished,
-        hash: requestHash('withdraw', [c.playerId, c.currency, c.gameId, c.gameRoundId, c.amount, c.cashAmount, c.jackpotAmount, c.isGameRoundFinished]),
+        hash: requestHash('withdraw', c.identity ?? [c.playerId, c.currency, c.gameId, c.gameRoundId, c.amount, c.cashAmount, c.jackpotAmount, c.isGameRoundFinished]),
       }),
 
     deposit: (clientId: number, c: DepositCommand) =>
@@ -220,7 +237,7 @@ export function walletService(db: Knex, options: GroupCommitOptions) {
         kind: 'deposit', client: clientId, tx: c.transactionId, player: c.playerId, currency: c.currency, game: c.gameId,
         round: c.gameRoundId, amount: c.amount.toString(), cash: c.cashAmount.toString(), jackpot: c.jackpotAmount?.toString() ?? null,
         finished: c.isGameRoundFinished, withdrawTx: c.withdrawTransactionId,
-        hash: requestHash('deposit', [c.playerId, c.currency, c.gameId, c.gameRoundId, c.amount, c.cashAmount, c.jackpotAmount,
+        hash: requestHash('deposit', c.identity ?? [c.playerId, c.currency, c.gameId, c.gameRoundId, c.amount, c.cashAmount, c.jackpotAmount,
           c.isGameRoundFinished, c.withdrawTransactionId]),
       }),
 
@@ -228,8 +245,26 @@ export function walletService(db: Knex, options: GroupCommitOptions) {
       run({
         kind: 'rollback', client: clientId, tx: c.transactionId, player: c.playerId, currency: c.currency, game: c.gameId,
         round: c.gameRoundId, withdrawTx: c.withdrawTransactionId,
-        hash: requestHash('rollback', [c.playerId, c.currency, c.gameId, c.gameRoundId, c.withdrawTransactionId]),
+        hash: requestHash('rollback', c.identity ?? [c.playerId, c.currency, c.gameId, c.gameRoundId, c.withdrawTransactionId]),
       }),
+
+    /** The player's balance and currency, read without a session: what a contract that answers a refusal with the balance needs. */
+    async currentBalance(playerId: string): Promise<{ balance: bigint; currency: string } | undefined> {
+      const row = await db('players as p').join('accounts as a', function cash() {
+        this.on('a.player_id', 'p.id').andOnVal('a.kind', 'player_cash');
+      }).where('p.external_id', playerId).first<{ balance: string; currency: string } | undefined>('a.balance', 'p.currency');
+      return row && { balance: BigInt(row.balance), currency: row.currency };
+    },
+
+    /** The last bet (withdraw) of a player in a round under a client's scope: what a win naming no bet belongs to. */
+    async lastBetOf(clientId: number, playerId: string, round: string): Promise<string | undefined> {
+      const { rows } = await db.raw<{ rows: { transaction_id: string }[] }>(`
+        SELECT w.transaction_id FROM wallet_transactions w JOIN players p ON p.id = w.player_id
+         WHERE p.external_id = ? AND w.game_round_id = ? AND w.kind = 'withdraw'
+           AND w.client_id = (SELECT coalesce(scope_id, id) FROM api_clients WHERE id = ?)
+         ORDER BY w.id DESC LIMIT 1`, [playerId, round, clientId]);
+      return rows[0]?.transaction_id;
+    },
   };
 }
 

@@ -2,7 +2,7 @@ import { Express } from 'express';
 import { compileSchema } from '../../src/http';
 import { OPERATIONS, REQUEST_SCHEMAS, RESPONSE_SCHEMAS } from '../../src/openapi';
 import { answerProblem } from '../support/contract';
-import { WALLET_PATHS } from '../../src/wallet';
+import { HUB88_PATHS, WALLET_PATHS } from '../../src/wallet';
 import { startTestApp, TestApp } from '../support/app';
 
 let t: TestApp;
@@ -41,7 +41,7 @@ describe('GET /openapi.json', () => {
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
       .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();
-    const walletDoor = WALLET_PATHS.map((path) => `POST ${path}`);
+    const walletDoor = [...WALLET_PATHS, ...HUB88_PATHS].map((path) => `POST ${path}`);
     expect(documented).toEqual([...servedRoutes(t.app), ...walletDoor].sort());
   });
 

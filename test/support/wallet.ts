@@ -130,8 +130,11 @@ export function walletSuite(options: Parameters<typeof startTestApp>[0] = {}): W
     suite.fb = await givenAggregator(suite.t);
   });
   afterAll(async () => {
-    await expectSoundLedger(suite.t);
-    await suite.t.close();
+    try {
+      await expectSoundLedger(suite.t);
+    } finally {
+      await suite.t.close();
+    }
   });
   return suite;
 }

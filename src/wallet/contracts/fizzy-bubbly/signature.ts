@@ -56,7 +56,8 @@ export class ClientDirectory {
   async find(publicKey: string): Promise<ApiClient | null> {
     const hit = this.cache.get(publicKey);
     if (hit && hit.until > Date.now()) return hit.client;
-    const row = await this.db('api_clients').where({ public_key: publicKey }).first();
+    // another aggregator's key (Hub88's) never signs this contract's calls
+    const row = await this.db('api_clients').where({ public_key: publicKey, aggregator: 'fizzy-bubbly' }).first();
     const client: ApiClient | null = row
       ? {
           id: row.id,
