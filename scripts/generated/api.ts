@@ -1073,6 +1073,7 @@ export interface Reconciliation {
 export interface RoundsPage {
   nextCursor: string | null;
   rows: {
+    aggregator: "fizzy-bubbly" | "hub88";
     /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
     bets: DecimalText;
     client: string;

@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { formatInCurrency } from '../ledger';
+import type { Aggregator } from '../operator';
 import { Cell, isoTime, SHAPE, TableReport } from './table';
 
 export interface RoundFilter {
@@ -8,9 +9,11 @@ export interface RoundFilter {
   playerId?: string;
   gameId?: string;
   status?: 'open' | 'closed';
+  aggregator?: Aggregator;
 }
 
 interface RoundRow {
+  aggregator: string;
   client: string;
   client_id: number;
   player_key: string;
@@ -30,18 +33,20 @@ interface RoundRow {
 
 /**
  * One row per game round, by the time it opened: what the player staked, won and got refunded, and the casino's
- * net (bets − wins − refunds). A round is open until a call marked it finished.
+ * net (bets − wins − refunds). A round is open until a call marked it finished. `aggregator` is whose contract
+ * played it; `client` the name of its integration (for Hub88, its first key's).
  */
 export const roundsReport: TableReport<RoundFilter, RoundRow> = {
   name: 'rounds',
   columns: ['client', 'roundId', 'playerId', 'gameId', 'currency', 'bets', 'wins', 'refunds', 'net', 'transactions',
-    'open', 'openedAt', 'closedAt'],
+    'open', 'openedAt', 'closedAt', 'aggregator'], // aggregator last: CSV read by position keeps working
   cursorShape: [SHAPE.timestamp, SHAPE.integer, SHAPE.integer, SHAPE.text],
   query(db, filter) {
     const query = db('rounds as r')
       .join('players as p', 'p.id', 'r.player_id')
       .join('api_clients as c', 'c.id', 'r.client_id')
       .select(
+        'c.aggregator',
         'c.name as client',
         'r.client_id',
         'r.player_id as player_key',
@@ -61,6 +66,7 @@ export const roundsReport: TableReport<RoundFilter, RoundRow> = {
     if (filter.to) query.where('r.opened_at', '<', filter.to);
     if (filter.playerId !== undefined) query.where('p.external_id', filter.playerId);
     if (filter.gameId !== undefined) query.where('r.game_id', filter.gameId);
+    if (filter.aggregator !== undefined) query.where('c.aggregator', filter.aggregator);
     if (filter.status === 'open') query.whereNull('r.closed_at');
     if (filter.status === 'closed') query.whereNotNull('r.closed_at');
     return query;
@@ -70,6 +76,7 @@ export const roundsReport: TableReport<RoundFilter, RoundRow> = {
   },
   cursorOf: (row) => [row.opened_key, row.client_id, row.player_key, row.game_round_id],
   record: (row) => ({
+    aggregator: row.aggregator,
     client: row.client,
     roundId: row.game_round_id,
     playerId: row.player_id,

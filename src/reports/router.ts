@@ -6,6 +6,7 @@ import { checkLedger, inSnapshot } from '../ledger';
 import { PAYOUT_STATUSES } from '../payouts';
 import { payoutsReport } from './payouts';
 import { roundsReport } from './rounds';
+import { AGGREGATORS } from '../operator';
 import { GROUPINGS, summary, summaryColumns } from './summary';
 import { formatParam, ReportSettings, respondWithTable, writeCsv } from './table';
 
@@ -41,6 +42,7 @@ export function reportRoutes(db: Knex, settings: ReportSettings): Router {
       playerId: text(req.query.playerId, 'playerId'),
       gameId: text(req.query.gameId, 'gameId'),
       status: oneOf(req.query.status, 'status', ['open', 'closed'] as const),
+      aggregator: oneOf(req.query.aggregator, 'aggregator', AGGREGATORS),
     });
   }));
 
@@ -52,6 +54,7 @@ export function reportRoutes(db: Knex, settings: ReportSettings): Router {
     await respondWithTable(req, res, db, settings, { ...roundsReport, name: 'open-rounds' }, {
       to: new Date(Date.now() - olderThan),
       status: 'open',
+      aggregator: oneOf(req.query.aggregator, 'aggregator', AGGREGATORS),
     });
   }));
 

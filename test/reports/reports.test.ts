@@ -76,7 +76,7 @@ const ROUNDS = [
   { roundId: 'r5', playerId: 'ben', gameId: 'slot-1', currency: 'EUR', bets: '1.00', wins: '0.00', refunds: '0.00', net: '1.00', transactions: 1, open: false },
   { roundId: 'r6', playerId: 'ana', gameId: 'crash-1', currency: 'BRL', bets: '30.00', wins: '12.34', refunds: '0.00', net: '17.66', transactions: 2, open: false },
   { roundId: 'r7', playerId: 'ben', gameId: 'slot-1', currency: 'EUR', bets: '3.00', wins: '6.00', refunds: '0.00', net: '-3.00', transactions: 2, open: false },
-].map((r) => ({ client: CLIENT, ...r }));
+].map((r) => ({ client: CLIENT, aggregator: 'fizzy-bubbly', ...r }));
 const DAY_OF = { r1: '2026-03-01', r2: '2026-03-01', r3: '2026-03-01', r4: '2026-03-01', r5: '2026-03-01', r6: '2026-03-02', r7: '2026-03-02' };
 
 const NO_PAYOUTS = {
@@ -157,7 +157,7 @@ describe('GET /operator/reports/rounds', () => {
 
   it('exports the same rows as CSV', async () => {
     const json = (await t.operator('get', '/reports/rounds').expect(200)).body.rows;
-    const columns = ['client', 'roundId', 'playerId', 'gameId', 'currency', 'bets', 'wins', 'refunds', 'net', 'transactions', 'open', 'openedAt', 'closedAt'];
+    const columns = ['client', 'roundId', 'playerId', 'gameId', 'currency', 'bets', 'wins', 'refunds', 'net', 'transactions', 'open', 'openedAt', 'closedAt', 'aggregator'];
     expect(await csv('/reports/rounds?format=csv')).toBe(csvOf(columns, json));
     expect(await csv('/reports/rounds?format=csv&status=open')).toBe(csvOf(columns, json.filter((r: { open: boolean }) => r.open)));
   });
