@@ -8,15 +8,19 @@
  * server sent it there. A server started without FB_API_URL cannot launch: the simulator then says how to start
  * it, and opens each session with /sessions instead.
  *
+ * With --aggregator hub88 it plays Hub88's contract instead, signing with an RSA key pair it generates and
+ * registers as Hub88's public key.
+ *
  *   npm run simulate                      # against http://localhost:3000 with the development token
+ *   npm run simulate -- --aggregator hub88
  *   WALLET_URL=… OPERATOR_TOKEN=… npm run simulate -- --players 5 --rounds 50
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { randomBytes, randomInt } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomInt, randomUUID, sign } from 'node:crypto';
 import { hmacSignature, LAUNCH_PATH, signingText } from '../src/wallet';
-import type { ApiClient, BalanceChange, Launch, OperatorApiClientCreate, OperatorLaunch, OperatorPlayerCreate, OperatorSessionCreate, OperatorTopup, Player, Session, WalletAnswer,
+import type { ApiClient, BalanceChange, Hub88Answer, Launch, OperatorApiClientCreate, OperatorLaunch, OperatorPlayerCreate, OperatorSessionCreate, OperatorTopup, Player, Session, WalletAnswer,
   WalletBalance, WalletDeposit, WalletError, WalletRollback, WalletWithdraw } from './generated/api';
 
 const baseUrl = (process.env.WALLET_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
@@ -125,15 +129,76 @@ async function wallet(keys: Keys, route: string, body: WalletBalance | WalletWit
 const cents = (major: number) => Math.round(major * 100);
 const money = (c: number) => Number((c / 100).toFixed(2));
 
+/** One aggregator's contract, as the simulator plays it; amounts in cents, balances as the contract answers them. */
+interface Contract {
+  openSession(playerId: string): Promise<string>;
+  balance(playerId: string, sessionId: string): Promise<void>;
+  bet(playerId: string, sessionId: string, round: string, tx: string, stake: number): Promise<{ accepted: boolean; balance: string; refusal?: string }>;
+  win(playerId: string, sessionId: string, round: string, tx: string, betTx: string, amount: number): Promise<void>;
+  rollback(playerId: string, sessionId: string, round: string, tx: string, betTx: string): Promise<void>;
+}
+
+/** Fizzy Bubbly: each player's game launched through the server (or a session opened), then /wallet/* signed. */
+async function fizzyBubbly(gamesPort: number): Promise<Contract & { close(): void }> {
+  const keys = await aggregatorKeys();
+  const games = await startGamesApi(keys, gamesPort);
+  const base = (playerId: string, sessionId: string, gameRoundId: string) => ({ playerId, sessionId, currency: 'EUR', gameId: 'sim-slot', gameRoundId });
+  return {
+    close: () => games.close(),
+    openSession: (playerId) => openGame(playerId, games, gamesPort),
+    balance: async (playerId, sessionId) => void (await wallet(keys, '/balance', { playerId, sessionId, currency: 'EUR' })),
+    async bet(playerId, sessionId, round, tx, stake) {
+      const placed = await wallet(keys, '/withdraw', { ...base(playerId, sessionId, round), transactionId: tx, amount: money(stake), cashAmount: money(stake), jackpotAmount: null, isGameRoundFinished: false });
+      return { accepted: placed.status === 200, balance: String(placed.body.balance), refusal: placed.body.code };
+    },
+    win: async (playerId, sessionId, round, tx, betTx, amount) => void (await wallet(keys, '/deposit', {
+      ...base(playerId, sessionId, round), transactionId: tx, withdrawTransactionId: betTx, amount: money(amount), cashAmount: money(amount), jackpotAmount: null, isGameRoundFinished: true })),
+    rollback: async (playerId, sessionId, round, tx, betTx) => void (await wallet(keys, '/rollback', { ...base(playerId, sessionId, round), transactionId: tx, withdrawTransactionId: betTx })),
+  };
+}
+
+/** Hub88: a key pair of its own, registered as Hub88's public key; /hub88/* signed with RSA-SHA256, amounts in 1/100000. */
+async function hub88(): Promise<Contract & { close(): void }> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const client: OperatorApiClientCreate = { name: `simulator-hub88-${randomBytes(3).toString('hex')}`, scheme: 'hub88-rsa-sha256', publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  await operator<ApiClient>('POST', '/api-clients', client);
+  const call = async (route: string, body: object): Promise<Hub88Answer> => {
+    const raw = JSON.stringify({ request_uuid: randomUUID(), ...body });
+    const res = await fetch(`${baseUrl}/hub88${route}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Hub88-Signature': sign('sha256', Buffer.from(raw), privateKey).toString('base64') },
+      body: raw,
+    });
+    return (await res.json()) as Hub88Answer;
+  };
+  const wire = (c: number) => c * 1000;
+  const base = (user: string, token: string, round: string) => ({ user, token, currency: 'EUR', game_code: 'sim-slot', round });
+  return {
+    close: () => undefined,
+    openSession: async (playerId) => {
+      const session: OperatorSessionCreate = { aggregator: 'hub88' };
+      return (await operator<Session>('POST', `/players/${playerId}/sessions`, session)).sessionId;
+    },
+    balance: async (user, token) => void (await call('/user/balance', { user, token })),
+    async bet(user, token, round, tx, stake) {
+      const placed = await call('/transaction/bet', { ...base(user, token, round), transaction_uuid: tx, amount: wire(stake), round_closed: false, is_free: false });
+      return { accepted: placed.status === 'RS_OK', balance: String(placed.balance), refusal: placed.status };
+    },
+    win: async (user, token, round, tx, betTx, amount) => void (await call('/transaction/win', {
+      ...base(user, token, round), transaction_uuid: tx, reference_transaction_uuid: betTx, amount: wire(amount), round_closed: true })),
+    rollback: async (user, token, round, tx, betTx) => void (await call('/transaction/rollback', { ...base(user, token, round), transaction_uuid: tx, reference_transaction_uuid: betTx })),
+  };
+}
+
 async function main() {
   const players = arg('players', 3);
   const rounds = arg('rounds', 20);
-  const keys = await aggregatorKeys();
-  const gamesPort = arg('games-port', 4010);
-  const games = await startGamesApi(keys, gamesPort);
+  const aggregator = process.argv.includes('--aggregator') ? process.argv[process.argv.indexOf('--aggregator') + 1] : 'fizzy-bubbly';
+  if (aggregator !== 'fizzy-bubbly' && aggregator !== 'hub88') throw new Error(`--aggregator is fizzy-bubbly or hub88, not ${aggregator}`);
+  const contract = aggregator === 'hub88' ? await hub88() : await fizzyBubbly(arg('games-port', 4010));
   const run = Date.now().toString(36);
   const tally = { rounds: 0, bets: 0, wins: 0, zeroWins: 0, retries: 0, rollbacks: 0, refused: 0 };
-  console.log(`simulating ${players} players × ${rounds} rounds against ${baseUrl}`);
+  console.log(`simulating ${players} players × ${rounds} rounds of ${aggregator} against ${baseUrl}`);
 
   for (let p = 0; p < players; p += 1) {
     const playerId = `sim-${run}-${p}`;
@@ -141,39 +206,38 @@ async function main() {
     await operator<Player>('POST', '/players', player);
     const topUp: OperatorTopup = { amount: '100.00', transactionId: `${playerId}-deposit` };
     await operator<BalanceChange>('POST', `/players/${playerId}/topups`, topUp);
-    const sessionId = await openGame(playerId, games, gamesPort);
+    const sessionId = await contract.openSession(playerId);
     let expected = cents(100);
-    const base = { playerId, sessionId, currency: 'EUR', gameId: 'sim-slot' };
 
     for (let r = 0; r < rounds; r += 1) {
-      const gameRoundId = `${playerId}-r${r}`;
-      await wallet(keys, '/balance', { playerId, sessionId, currency: 'EUR' });
+      const round = `${playerId}-r${r}`;
+      const betTx = `${round}-bet`;
+      await contract.balance(playerId, sessionId);
       const stake = randomInt(10, 500);
-      const bet = { ...base, gameRoundId, transactionId: `${gameRoundId}-bet`, amount: money(stake), cashAmount: money(stake), jackpotAmount: null, isGameRoundFinished: false };
-      const placed = await wallet(keys, '/withdraw', bet);
+      const placed = await contract.bet(playerId, sessionId, round, betTx, stake);
       tally.rounds += 1;
-      if (placed.status !== 200) {
+      if (!placed.accepted) {
         tally.refused += 1;
-        console.log(`  ${gameRoundId}: bet ${money(stake)} refused (${placed.body.code})`);
+        console.log(`  ${round}: bet ${money(stake)} refused (${placed.refusal})`);
         continue;
       }
       expected -= stake;
       tally.bets += 1;
       if (randomInt(10) === 0) {
         tally.retries += 1;
-        const again = await wallet(keys, '/withdraw', bet);
-        if (again.body.balance !== placed.body.balance) throw new Error(`retry of ${bet.transactionId} answered differently`);
+        const again = await contract.bet(playerId, sessionId, round, betTx, stake);
+        if (again.balance !== placed.balance) throw new Error(`retry of ${betTx} answered differently`);
       }
       if (randomInt(10) === 0) {
         tally.rollbacks += 1;
-        await wallet(keys, '/rollback', { ...base, gameRoundId, transactionId: `${gameRoundId}-rb`, withdrawTransactionId: bet.transactionId });
+        await contract.rollback(playerId, sessionId, round, `${round}-rb`, betTx);
         expected += stake;
         continue;
       }
       const win = randomInt(3) === 0 ? stake * randomInt(1, 6) : 0;
       if (win === 0) tally.zeroWins += 1;
       else tally.wins += 1;
-      await wallet(keys, '/deposit', { ...base, gameRoundId, transactionId: `${gameRoundId}-win`, withdrawTransactionId: bet.transactionId, amount: money(win), cashAmount: money(win), jackpotAmount: null, isGameRoundFinished: true });
+      await contract.win(playerId, sessionId, round, `${round}-win`, betTx, win);
       expected += win;
     }
     const final = await operator<Player>('GET', `/players/${playerId}`);
@@ -182,7 +246,7 @@ async function main() {
     if (!ok) process.exitCode = 1;
   }
   console.log(JSON.stringify(tally));
-  games.close();
+  contract.close();
 }
 
 main().catch((error: Error) => {
