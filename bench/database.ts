@@ -1,10 +1,16 @@
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { Knex } from 'knex';
 import { Pool } from 'pg';
 import { playerId, sessionId } from './scenarios';
 import { Recorder, ScenarioStats } from './stats';
 
 export const BENCH_CLIENT = { publicKey: 'bench-aggregator', privateKey: 'bench-private-key-0123456789abcdef' };
+/** Hub88's side of the hub88-withdraw scenario: a key pair made for the run, its public half registered as Hub88's. */
+const hub88Pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+export const BENCH_HUB88 = {
+  privateKeyPem: hub88Pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  publicKeyPem: hub88Pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+};
 const SEED_MINOR = 100_000_000n; // 1,000,000.00 EUR each: no bet of the run can be refused for funds
 
 /** Players bench-0 … bench-(n-1) with a session each, funded through the ledger, and the bench api client. */
@@ -17,6 +23,9 @@ export async function seed(db: Knex, players: number): Promise<number> {
     await trx.raw(`INSERT INTO sessions (id, player_id, expires_at)
                    SELECT 'bench-session-' || substr(external_id, 7), id, now() + interval '1 day'
                    FROM players WHERE external_id LIKE 'bench-%'`);
+    await trx.raw(`INSERT INTO sessions (id, player_id, expires_at, aggregator)
+                   SELECT 'bench-hub88-session-' || substr(external_id, 7), id, now() + interval '1 day', 'hub88'
+                   FROM players WHERE external_id LIKE 'bench-%'`);
     await trx.raw(
       `SELECT count(ledger_transfer('bench-seed:' || a.id, 'topup', ledger_system_account('operator_funding', 'EUR'), a.id, ?))
        FROM accounts a JOIN players p ON p.id = a.player_id WHERE p.external_id LIKE 'bench-%'`,
@@ -26,6 +35,7 @@ export async function seed(db: Knex, players: number): Promise<number> {
   const [client] = await db('api_clients')
     .insert({ name: 'bench', scheme: 'hmac-sha256', public_key: BENCH_CLIENT.publicKey, private_key: BENCH_CLIENT.privateKey })
     .returning<{ id: number }[]>('id');
+  await db('api_clients').insert({ name: 'bench-hub88', scheme: 'hub88-rsa-sha256', aggregator: 'hub88', public_key: BENCH_HUB88.publicKeyPem });
   await db.raw('ANALYZE');
   return client.id;
 }

@@ -17,7 +17,7 @@ import { createDb, migrate, startEmbeddedPostgres, EmbeddedDatabase } from '../s
 import { createLogger } from '../src/log';
 import { freePort } from '../src/http';
 import { checkLedger } from '../src/ledger';
-import { batchedRoutineLimit, BENCH_CLIENT, minimalBetLimit, movementCounts, PoolRun, routineLimit, seed, seedMinimalBet } from './database';
+import { batchedRoutineLimit, BENCH_CLIENT, BENCH_HUB88, minimalBetLimit, movementCounts, PoolRun, routineLimit, seed, seedMinimalBet } from './database';
 import { LoadOptions } from './load';
 import { ScenarioName } from './scenarios';
 import { ScenarioStats } from './stats';
@@ -34,9 +34,9 @@ const BATCH_SLOTS = Number(process.env.WALLET_BATCH_SLOTS ?? 4);
 const BATCH_CALLS = 16;
 const STAKE = 0.01;
 const WARM_UP_SECONDS = quick ? 1 : 3;
-const SCENARIOS = (process.env.BENCH_SCENARIOS?.split(',') ?? ['withdraw', 'deposit', 'rollback', 'balance', 'mix', 'hot-withdraw', 'duplicates']) as ScenarioName[];
+const SCENARIOS = (process.env.BENCH_SCENARIOS?.split(',') ?? ['withdraw', 'hub88-withdraw', 'deposit', 'rollback', 'balance', 'mix', 'hot-withdraw', 'duplicates']) as ScenarioName[];
 /** Scenarios whose every call is a money movement on a spread player, compared with the spread ceiling. */
-const SPREAD_MONEY: ScenarioName[] = ['withdraw', 'deposit', 'rollback', 'duplicates'];
+const SPREAD_MONEY: ScenarioName[] = ['withdraw', 'hub88-withdraw', 'deposit', 'rollback', 'duplicates'];
 
 const logger = createLogger('warn');
 
@@ -166,6 +166,7 @@ async function main() {
       runLoad({
         baseUrl: `http://127.0.0.1:${port}`,
         ...BENCH_CLIENT,
+        hub88PrivateKeyPem: BENCH_HUB88.privateKeyPem,
         scenario: scenarioName,
         world: { players: PLAYERS, stake: STAKE },
         previousWithdraws,
@@ -227,6 +228,8 @@ async function main() {
       balance5000: Math.max(...IN_FLIGHT.map((c) => at('balance', c)?.rps ?? 0)) >= 5000,
       rssFlat: checks.rssFlat,
       stretchWithdraw50: everyInFlight((c) => (at('withdraw', c)?.ratio ?? 0) >= 0.5),
+      // the second contract costs no more than the first: Hub88's bets within 15 % of Fizzy Bubbly's, same run
+      hub88Within15: everyInFlight((c) => (at('hub88-withdraw', c)?.rps ?? 0) >= 0.85 * (at('withdraw', c)?.rps ?? Infinity)),
     };
     console.log(`targets: ${Object.entries(targets).map(([k, v]) => `${k} ${v ? 'met' : 'MISSED'}`).join(', ')}`);
 

@@ -4,7 +4,7 @@
  * scenario placed, and the duplicate scenario can resend earlier requests byte for byte.
  */
 export interface Step {
-  path: '/wallet/balance' | '/wallet/withdraw' | '/wallet/deposit' | '/wallet/rollback';
+  path: '/wallet/balance' | '/wallet/withdraw' | '/wallet/deposit' | '/wallet/rollback' | '/hub88/transaction/bet';
   body: Record<string, unknown>;
   transactionId?: string;
 }
@@ -17,6 +17,20 @@ export interface World {
 
 export const playerId = (i: number) => `bench-${i}`;
 export const sessionId = (i: number) => `bench-session-${i}`;
+/** Player i's Hub88 session (token). */
+export const hub88SessionId = (i: number) => `bench-hub88-session-${i}`;
+
+/** The withdraw scenario's bet in Hub88's contract: the same stake, in 1/100000 of the currency. */
+function hub88BetStep(world: World, player: number, id: string, round: string): Step {
+  return {
+    path: '/hub88/transaction/bet',
+    transactionId: id,
+    body: {
+      user: playerId(player), token: hub88SessionId(player), currency: 'EUR', game_code: 'bench-slot', round, round_closed: false,
+      is_free: false, transaction_uuid: id, request_uuid: `req-${id}`, amount: Math.round(world.stake * 100_000),
+    },
+  };
+}
 
 function betStep(world: World, player: number, id: string, round: string): Step {
   return {
@@ -58,7 +72,7 @@ function balance(player: number): Step {
   return { path: '/wallet/balance', body: { playerId: playerId(player), sessionId: sessionId(player), currency: 'EUR' } };
 }
 
-export type ScenarioName = 'withdraw' | 'deposit' | 'rollback' | 'balance' | 'mix' | 'hot-withdraw' | 'duplicates';
+export type ScenarioName = 'withdraw' | 'deposit' | 'rollback' | 'balance' | 'mix' | 'hot-withdraw' | 'duplicates' | 'hub88-withdraw';
 
 /** Returns the step source of a scenario: next(n) gives the n-th step of the whole run (n counts from 0). */
 export function scenario(name: ScenarioName, world: World, previousWithdraws: number, idPrefix = ''): (n: number) => Step[] {
@@ -85,6 +99,8 @@ export function scenario(name: ScenarioName, world: World, previousWithdraws: nu
       return (n) => [balance(spread(n)), bet(world, spread(n), `m-${n}`, `r-m-${n}`), win(world, spread(n), `mw-${n}`, `m-${n}`, `r-m-${n}`)];
     case 'hot-withdraw':
       return (n) => [bet(world, 0, `h-${n}`, `r-h-${n}`)];
+    case 'hub88-withdraw':
+      return (n) => [hub88BetStep(world, spread(n), `${idPrefix}hw-${n}`, `${idPrefix}r-hw-${n}`)];
     case 'duplicates':
       // every fifth request resends one of the last hundred bets, byte for byte
       return (n) => {

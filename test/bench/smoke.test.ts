@@ -1,4 +1,4 @@
-import { BENCH_CLIENT, minimalBetLimit, movementCounts, routineLimit, seed, seedMinimalBet } from '../../bench/database';
+import { BENCH_CLIENT, BENCH_HUB88, minimalBetLimit, movementCounts, routineLimit, seed, seedMinimalBet } from '../../bench/database';
 import { drive } from '../../bench/load';
 import { ScenarioName } from '../../bench/scenarios';
 import { expectSoundLedger, startTestApp, TestApp } from '../support/app';
@@ -19,11 +19,12 @@ describe('npm run bench (smoke)', () => {
     const { port } = t.server.address() as { port: number };
     let withdraws = 0;
     let successes = 0;
-    const scenarios: ScenarioName[] = ['withdraw', 'deposit', 'rollback', 'balance', 'mix', 'hot-withdraw', 'duplicates'];
+    const scenarios: ScenarioName[] = ['withdraw', 'hub88-withdraw', 'deposit', 'rollback', 'balance', 'mix', 'hot-withdraw', 'duplicates'];
     for (const scenario of scenarios) {
       const stats = await drive({
         baseUrl: `http://127.0.0.1:${port}`,
         ...BENCH_CLIENT,
+        hub88PrivateKeyPem: BENCH_HUB88.privateKeyPem,
         scenario,
         world: { players: PLAYERS, stake: 0.01 },
         previousWithdraws: withdraws,
