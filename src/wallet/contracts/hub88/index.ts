@@ -102,11 +102,15 @@ function reply({ res, traceId }: Exchange, body: Record<string, unknown>, balanc
   res.end(text);
 }
 
-/** The request_uuid to echo, read from bytes that may not even be JSON. */
+function uuidOf(value: unknown): string | undefined {
+  const uuid = (value as { request_uuid?: unknown } | null)?.request_uuid;
+  return typeof uuid === 'string' ? uuid : undefined;
+}
+
+/** The request_uuid to echo from a call whose signature failed: read from bytes that may not even be JSON. */
 function requestUuidIn(raw: Buffer): string | undefined {
   try {
-    const uuid = (parseJsonExact(raw, 'x').value as { request_uuid?: unknown }).request_uuid;
-    return typeof uuid === 'string' ? uuid : undefined;
+    return uuidOf(parseJsonExact(raw, 'RS_ERROR_WRONG_SYNTAX').value);
   } catch {
     return undefined;
   }
@@ -197,24 +201,27 @@ export function hub88Door(options: Hub88Options): Door {
 
   const serve = (action: Action) => async (x: Exchange) => {
     let raw: Buffer | undefined;
+    let requestUuid: string | undefined;
     try {
       raw = await getRawBody(x.req, { limit: BODY_LIMIT_BYTES });
       const signature = x.req.headers['x-hub88-signature'];
       const client = typeof signature === 'string' ? await keys.signer(raw, signature.trim()) : undefined;
-      if (client === undefined) throw new Refusal('RS_ERROR_INVALID_SIGNATURE', "couldn't verify the signature of the request");
+      if (client === undefined) {
+        requestUuid = requestUuidIn(raw);
+        throw new Refusal('RS_ERROR_INVALID_SIGNATURE', "couldn't verify the signature of the request");
+      }
       const { value, numberTexts } = parseJsonExact(raw, 'RS_ERROR_WRONG_SYNTAX');
-      const result = await action(client, value, numberTexts);
-      respond(x, raw, result);
+      requestUuid = uuidOf(value);
+      respond(x, requestUuid, await action(client, value, numberTexts));
     } catch (error) {
-      respond(x, raw, failureOf(error, x));
+      respond(x, requestUuid, failureOf(error, x));
     }
   };
   return openDoor(Object.fromEntries(HUB88_PATHS.map((path) => [path, serve(actions[path])])), options);
 }
 
-function respond(x: Exchange, raw: Buffer | undefined, result: Answer): void {
+function respond(x: Exchange, requestUuid: string | undefined, result: Answer): void {
   if (result.status !== 'RS_OK') x.code = result.status;
-  const requestUuid = raw ? requestUuidIn(raw) : undefined;
   const money = result.balance !== undefined && result.currency !== undefined;
   if (result.status !== 'RS_OK' && result.reason) x.log.info('hub88 refusal', { traceId: x.traceId, status: result.status, reason: result.reason });
   reply(x, { ...(result.user ? { user: result.user } : {}), status: result.status, request_uuid: requestUuid, ...(money ? { currency: result.currency } : {}) },
