@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { expectSoundLedger, OPERATOR_TOKEN, startTestApp, TestApp } from '../support/app';
 import { PLAYER_CPF } from '../support/payouts';
+import { betBody, givenHub88, givenHub88Play, hub88Post, Hub88Signer } from '../support/hub88';
 import { depositBody, givenAggregator, givenPlay, Play, PUBLIC_URL, rollbackBody, Signer, signedPost, withdrawBody } from '../support/wallet';
 
 /**
@@ -70,6 +71,8 @@ function mutate(body: Record<string, unknown>, field: string, value: unknown, ex
 
 let t: TestApp;
 let fb: Signer;
+let hub: Hub88Signer;
+let hubPlay: Awaited<ReturnType<typeof givenHub88Play>>;
 let play: Play;
 let n = 0;
 
@@ -77,6 +80,8 @@ beforeAll(async () => {
   t = await startTestApp({ walletPublicUrl: PUBLIC_URL });
   fb = await givenAggregator(t);
   play = await givenPlay(t, 'target', '1000');
+  hub = await givenHub88(t);
+  hubPlay = await givenHub88Play(t, 'hub88-target', '1000');
   await t.operator('post', '/players', { playerId: 'pix-target', currency: 'BRL', documentNumber: PLAYER_CPF }).expect(201);
 });
 
@@ -141,6 +146,43 @@ describe('wallet endpoints under random and mutated bodies', () => {
           const res = await req;
           expect([200, 400, 401, 413, 415, 431]).toContain(res.status);
           if (res.status !== 200) expect(await moneyState()).toBe(before);
+        },
+      ),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+});
+
+const HUB88_STATUSES = new Set(['RS_OK', 'RS_ERROR_WRONG_SYNTAX', 'RS_ERROR_WRONG_TYPES', 'RS_ERROR_WRONG_CURRENCY', 'RS_ERROR_INVALID_TOKEN',
+  'RS_ERROR_TOKEN_EXPIRED', 'RS_ERROR_USER_DISABLED', 'RS_ERROR_INVALID_GAME', 'RS_ERROR_DUPLICATE_TRANSACTION', 'RS_ERROR_NOT_ENOUGH_MONEY',
+  'RS_ERROR_LIMIT_REACHED', 'RS_ERROR_TRANSACTION_DOES_NOT_EXIST', 'RS_ERROR_TRANSACTION_ROLLED_BACK', 'RS_ERROR_INVALID_SIGNATURE', 'RS_ERROR_UNKNOWN']);
+
+describe('Hub88 endpoints under random and mutated bodies', () => {
+  const paths = ['/user/info', '/user/balance', '/transaction/bet', '/transaction/win', '/transaction/rollback'] as const;
+  const validBody = (path: (typeof paths)[number], id: string): Record<string, unknown> => {
+    const bet = { ...betBody(hubPlay, { tx: id, amount: 1000 }), request_uuid: `req-${id}` };
+    if (path === '/transaction/win') return { ...bet, reference_transaction_uuid: `w-${id}` };
+    if (path === '/transaction/rollback') return { user: hubPlay.user, token: hubPlay.token, transaction_uuid: id, reference_transaction_uuid: `w-${id}`, request_uuid: `req-${id}` };
+    if (path === '/transaction/bet') return bet;
+    return { user: hubPlay.user, token: hubPlay.token, request_uuid: `req-${id}` };
+  };
+
+  it('answers every signed body HTTP 200 with a Hub88 status, never a 500, and moves money only on RS_OK', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        fc.constantFrom('user', 'token', 'currency', 'game_code', 'round', 'transaction_uuid', 'reference_transaction_uuid', 'amount',
+          'round_closed', 'is_free', 'is_supplier_promo', 'request_uuid'),
+        fc.option(hostileValue, { nil: undefined }),
+        fc.option(fc.tuple(fc.constantFrom('__proto__', 'constructor', 'extra', 'amount '), hostileValue), { nil: null }),
+        rawMutation,
+        async (path, field, value, extra, raw) => {
+          const body = raw(JSON.stringify(mutate(validBody(path, `h88-${++n}`), field, value, extra)));
+          const before = await moneyState();
+          const res = await hub88Post(t, hub, path, body);
+          expect(res.status).toBe(200);
+          expect(HUB88_STATUSES).toContain(res.body.status);
+          if (res.body.status !== 'RS_OK') expect(await moneyState()).toBe(before);
         },
       ),
       { numRuns: RUNS, seed: SEED },
