@@ -7,6 +7,7 @@ import * as playerSearch from './006_player_search';
 import * as payoutReview from './007_payout_review';
 import * as payoutAccounts from './008_payout_accounts';
 import * as secondAggregator from './009_second_aggregator';
+import * as staff from './010_staff';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   { name: '007_payout_review', ...payoutReview },
   { name: '008_payout_accounts', ...payoutAccounts },
   { name: '009_second_aggregator', ...secondAggregator },
+  { name: '010_staff', ...staff },
 ];

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import { loadConfig } from '../src/config';
 import { ApiError, dateRange } from '../src/http';
@@ -15,7 +15,7 @@ import { createLogger } from '../src/log';
 import { buildProviders, describeReconciliation, PayoutEngine } from '../src/payouts';
 import { OnProgress } from '../src/progress';
 import { ProgressBar, progressBar } from './progress-bar';
-import type { Launch, OperatorLaunch } from './generated/api';
+import type { Launch, OperatorLaunch, Staff as StaffAccount } from './generated/api';
 
 const baseUrl = () => (process.env.WALLET_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
 
@@ -113,6 +113,18 @@ export function buildProgram(): Command {
   program.command('client <name> <publicKey> [privateKey]').option('--ed25519', 'the key is an ed25519 public key (no secret)')
     .description('register an aggregator api-client').action((name: string, publicKey: string, privateKey: string | undefined, o: { ed25519?: boolean }) =>
       api('POST', '/api-clients', { name, scheme: o.ed25519 ? 'ed25519' : 'hmac-sha256', publicKey, privateKey }));
+
+  const staff = program.command('staff').description('staff accounts and their roles (viewer, support, finance, admin)');
+  staff.command('add <email> <role>').option('--name <displayName>', 'the name shown in the console and the audit trail')
+    .description('create an account; its password is STAFF_PASSWORD, or one generated and printed this once')
+    .action((email: string, role: string, o: { name?: string }) => {
+      const generated = process.env.STAFF_PASSWORD ? undefined : randomBytes(15).toString('base64url');
+      return api<StaffAccount>('POST', '/staff', { email, role, displayName: o.name ?? email, password: process.env.STAFF_PASSWORD ?? generated },
+        (account) => `${JSON.stringify(account, null, 2)}${generated ? `\npassword (shown once): ${generated}` : ''}`);
+    });
+  staff.command('list').description('every account, disabled ones included').action(() => api('GET', '/staff'));
+  staff.command('disable <staffId>').description('disable an account: its sessions and tokens stop at once')
+    .action((staffId: string) => api('PATCH', `/staff/${encodeURIComponent(staffId)}`, { status: 'disabled' }));
 
   const payout = program.command('payout').description('PIX payouts');
   payout.command('request <playerId> <amount> [pixKey]').option('--provider <name>').option('--id <transactionId>')

@@ -60,7 +60,7 @@ export function createApp(options: AppOptions): Express {
   );
   fizzyBubblyFallback(app);
   app.use(payoutWebhookRoutes(payoutEngine));
-  const auth = operatorAuth(options.operatorToken, options.operatorAuthFailureLimit ?? 20);
+  const auth = operatorAuth(options.db, options.operatorToken, options.operatorAuthFailureLimit ?? 20);
   const launcher = options.launch
     ? fizzyBubblyLauncher(options.launch, options.logger, (outcome) => metrics.countAggregatorCall('fizzy-bubbly', LAUNCH_PATH, outcome))
     : undefined;

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Knex } from 'knex';
 
 export interface AuditEntry {
@@ -10,7 +11,29 @@ export interface AuditEntry {
   traceId?: string;
 }
 
+/** Who is acting: a staff account (its id), or the bootstrap OPERATOR_TOKEN (`bootstrap`); and in which role. */
+export interface Actor {
+  id: string;
+  role: string;
+  email?: string;
+}
+
+const acting = new AsyncLocalStorage<Actor>();
+
+/** Runs `work` (an operator request, to its end) on behalf of `actor`, so every audit row it writes names them. */
+export function actAs<T>(actor: Actor, work: () => T): T {
+  return acting.run(actor, work);
+}
+
 /** Writes one entry of the audit trail, in the caller's transaction so it commits with the change it records. */
 export async function recordAudit(db: Knex | Knex.Transaction, entry: AuditEntry): Promise<void> {
-  await db('audit_log').insert({ action: entry.action, player_id: entry.playerId, details: JSON.stringify(entry.details), trace_id: entry.traceId ?? null });
+  const actor = acting.getStore();
+  await db('audit_log').insert({
+    action: entry.action,
+    player_id: entry.playerId,
+    details: JSON.stringify(entry.details),
+    trace_id: entry.traceId ?? null,
+    actor: actor?.id ?? null,
+    actor_role: actor?.role ?? null,
+  });
 }

@@ -606,12 +606,34 @@ export interface LedgerCheck {
  */
 export type LobbyUrl = string;
 
+/** Who is acting */
+export interface Me {
+  /** signed in with the bootstrap OPERATOR_TOKEN */
+  bootstrap: boolean;
+  email: string | null;
+  role: "viewer" | "support" | "finance" | "admin";
+  staffId: string | null;
+}
+
 /** Where the schema stands */
 export interface Migrations {
   applied: string[];
   indexBuilds: string[];
   migrating: boolean;
   pending: string[];
+}
+
+/** A new personal API token, shown this once */
+export interface NewToken {
+  expiresAt: Timestamp | null;
+  name: string;
+  /**
+   * send as Authorization: Bearer <token>
+   * @pattern ^wst_
+   */
+  token: string;
+  /** @format uuid */
+  tokenId: string;
 }
 
 /** Not ready: why */
@@ -817,6 +839,58 @@ export interface OperatorSessionCreate {
    * @max 604800
    */
   ttlSeconds?: number;
+}
+
+/** Create a staff account */
+export interface OperatorStaffCreate {
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  displayName: string;
+  /**
+   * @format email
+   * @maxLength 254
+   */
+  email: string;
+  /**
+   * at least 12 characters; stored only as a scrypt hash
+   * @minLength 12
+   * @maxLength 200
+   */
+  password: string;
+  role: "viewer" | "support" | "finance" | "admin";
+}
+
+/** Change a staff account */
+export interface OperatorStaffUpdate {
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  displayName?: string;
+  /**
+   * at least 12 characters; stored only as a scrypt hash
+   * @minLength 12
+   * @maxLength 200
+   */
+  password?: string;
+  role?: "viewer" | "support" | "finance" | "admin";
+  status?: "active" | "disabled";
+}
+
+/** Create a personal API token */
+export interface OperatorTokenCreate {
+  /**
+   * ISO 8601 UTC date-time after which the token is refused; none when absent
+   * @maxLength 40
+   */
+  expiresAt?: string;
+  /**
+   * @minLength 1
+   * @maxLength 100
+   */
+  name: string;
 }
 
 /** Top a player up */
@@ -1105,6 +1179,24 @@ export interface Session {
   sessionId: string;
 }
 
+/** A staff account */
+export interface Staff {
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  createdAt: Timestamp;
+  disabledAt: Timestamp | null;
+  displayName: string;
+  email: string;
+  role: "viewer" | "support" | "finance" | "admin";
+  /** @format uuid */
+  staffId: string;
+  status: "active" | "disabled";
+}
+
+/** The staff accounts */
+export interface StaffList {
+  staff: Staff[];
+}
+
 /** A player's statement, newest first */
 export interface Statement {
   /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
@@ -1164,6 +1256,22 @@ export interface Summary {
  * @format date-time
  */
 export type Timestamp = string;
+
+/** A personal API token (never its secret) */
+export interface Token {
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  createdAt: Timestamp;
+  expiresAt: Timestamp | null;
+  name: string;
+  revokedAt: Timestamp | null;
+  /** @format uuid */
+  tokenId: string;
+}
+
+/** Your personal tokens */
+export interface TokenList {
+  tokens: Token[];
+}
 
 /**
  * @minLength 1

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import express, { Router } from 'express';
 import { ApiError, handle } from '../http';
-import { OperatorAuth } from '../operator';
+import { Credentials, OperatorAuth } from '../operator';
 import { appPage, loginPage } from './pages';
 
 /** Static files of the console: copied next to the compiled module by `npm run build`. */
@@ -15,25 +15,27 @@ export function consoleRoutes(auth: OperatorAuth): Router {
   const router = Router();
   router.use('/console/assets', express.static(ASSETS, { index: false, maxAge: '1h' }));
 
-  router.get('/console', (req, res) => {
-    if (!auth.hasConsoleSession(req)) {
+  router.get('/console', handle(async (req, res) => {
+    const actor = await auth.consoleActor(req);
+    if (!actor) {
       res.redirect(303, '/console/login');
       return;
     }
-    res.type('html').send(appPage());
-  });
+    res.type('html').send(appPage(actor));
+  }));
 
   router.get('/console/login', (req, res) => {
-    res.type('html').send(loginPage(req.query.failed === '1' ? 'That is not the operator token.' : undefined));
+    res.type('html').send(loginPage(req.query.failed === '1' ? 'That email and password, or that token, is not right.' : undefined));
   });
 
   router.post('/console/login', express.urlencoded({ extended: false, limit: '2kb' }), handle(async (req, res) => {
-    const token = typeof req.body?.token === 'string' ? req.body.token : '';
+    const field = (name: string) => (typeof req.body?.[name] === 'string' ? (req.body[name] as string) : '');
+    const credentials: Credentials = field('email') ? { email: field('email'), password: field('password') } : { token: field('token') };
     try {
-      res.redirect(303, (await auth.login(req, res, token)) ? '/console' : '/console/login?failed=1');
+      res.redirect(303, (await auth.login(req, res, credentials)) ? '/console' : '/console/login?failed=1');
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      res.status(error.status).type('html').send(loginPage('Too many wrong tokens from this address; try again later.'));
+      res.status(error.status).type('html').send(loginPage(error.message.replace(/^./, (c) => c.toUpperCase())));
     }
   }));
 

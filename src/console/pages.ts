@@ -1,3 +1,6 @@
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+
 function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
@@ -19,17 +22,28 @@ ${body}
 export function loginPage(problem?: string): string {
   return page('Sign in', `<main class="login">
 <h1>Wallet console</h1>
-<form method="post" action="/console/login">
-  <label>Operator token <input type="password" name="token" autocomplete="current-password" required autofocus></label>
+<form method="post" action="/console/login" aria-label="Sign in">
+  <label>Email <input type="email" name="email" autocomplete="username" autofocus></label>
+  <label>Password <input type="password" name="password" autocomplete="current-password"></label>
   ${problem ? `<p class="notice error" role="alert">${problem}</p>` : ''}
   <button type="submit">Sign in</button>
 </form>
+<details>
+<summary>Sign in with the bootstrap token</summary>
+<form method="post" action="/console/login" aria-label="Sign in with the token">
+  <label>Operator token <input type="password" name="token" autocomplete="off" required></label>
+  <button type="submit">Sign in with the token</button>
+</form>
+</details>
 </main>`);
 }
 
-export function appPage(): string {
+/** The app page; the header names who is signed in, and in which role. */
+export function appPage(actor: { id: string; role: string; email?: string }): string {
+  const who = actor.email ? escapeHtml(actor.email) : 'the bootstrap token';
   return page('Console', `<header>
 <strong>Wallet console</strong>
+<span class="who" data-testid="who" data-role="${actor.role}">${who} · ${actor.role}</span>
 <button type="button" id="menu-button" class="menu" aria-expanded="false" aria-controls="menu">Menu</button>
 <div id="menu" class="menu-items">
 <nav>

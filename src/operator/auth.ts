@@ -1,37 +1,70 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Request, RequestHandler, Response } from 'express';
+import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { parse as parseCookies } from 'cookie';
+import { Knex } from 'knex';
+import { Actor, actAs } from '../audit';
 import { ApiError, secretMatcher } from '../http';
+import { activeStaff, actorOf, isPersonalToken, signIn, tokenOwner } from './staff';
 
 export const CONSOLE_COOKIE = 'wallet_console';
 /** Every request the console makes carries it; a cross-site page cannot add it without a CORS preflight we never answer. */
 export const CONSOLE_HEADER = 'x-wallet-console';
 const SESSION_HOURS = 8;
+/** The bootstrap OPERATOR_TOKEN acts as an admin that is nobody in particular. */
+export const BOOTSTRAP: Actor = { id: 'bootstrap', role: 'admin' };
+/** Wrong passwords one account may get per 15 minutes, whatever address they come from. */
+const ACCOUNT_FAILURE_LIMIT = 5;
+const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+
+/** What the console's login form sends: an email and password, or the bootstrap token. */
+export type Credentials = { email: string; password: string } | { token: string };
 
 export interface OperatorAuth {
-  /** Lets through a right bearer token, or a console session cookie with the console header. */
+  /** Lets through a right bearer credential (OPERATOR_TOKEN or a personal token), or a console session with the console header. */
   requireOperator: RequestHandler;
-  /** True when the request carries a live console session (for pages, which redirect instead of answering 401). */
-  hasConsoleSession(req: Request): boolean;
-  /** Checks a token typed into the console's login form; counts a wrong one like a wrong bearer token. */
-  login(req: Request, res: Response, token: string): Promise<boolean>;
+  /** The actor of a live console session, if the request carries one (for pages, which redirect instead of answering 401). */
+  consoleActor(req: Request): Promise<Actor | undefined>;
+  /** Checks what the login form sent; counts a failure like a wrong bearer token, and per account. */
+  login(req: Request, res: Response, credentials: Credentials): Promise<boolean>;
   logout(res: Response): void;
 }
 
+/** Failures per account within the window, kept in this process (a second instance counts its own). */
+function accountFailures() {
+  const seen = new Map<string, { count: number; until: number }>();
+  return {
+    blocked(email: string): boolean {
+      const entry = seen.get(email.toLowerCase());
+      return entry !== undefined && entry.until > Date.now() && entry.count >= ACCOUNT_FAILURE_LIMIT;
+    },
+    fail(email: string): void {
+      const key = email.toLowerCase();
+      const entry = seen.get(key);
+      if (!entry || entry.until <= Date.now()) seen.set(key, { count: 1, until: Date.now() + FAILURE_WINDOW_MS });
+      else entry.count += 1;
+      if (seen.size > 10_000) seen.clear();
+    },
+    forget(email: string): void {
+      seen.delete(email.toLowerCase());
+    },
+  };
+}
+
 /**
- * The operator's credentials: the bearer token, and console sessions derived from it. A session is
- * `expiry.hmac(expiry)` keyed by the token, so it needs no storage, holds on every instance, and rotating the
- * token ends every session. Wrong tokens are counted per address (bearer and login form alike): past
- * `failureLimit` within 15 minutes, further wrong ones get 429. Only failures reach the counter, so no number of
- * good requests is ever limited and an attacker sharing an address with the operator cannot lock the operator out.
+ * The operator's credentials (docs/operator-api.md "Staff and roles"): the bootstrap OPERATOR_TOKEN, staff
+ * members' personal tokens, and console sessions. A session is `expiry.actor.hmac(expiry.actor)` keyed by the
+ * bootstrap token, so it needs no storage and holds on every instance; a staff session is honoured only while its
+ * account is active. Wrong credentials are counted per address (bearer and login form alike): past `failureLimit`
+ * within 15 minutes, further wrong ones get 429; wrong passwords are also counted per account.
  */
-export function operatorAuth(token: string, failureLimit: number): OperatorAuth {
+export function operatorAuth(db: Knex, token: string, failureLimit: number): OperatorAuth {
   const isToken = secretMatcher(token);
   const sessionKey = createHmac('sha256', token).update('wallet-console-session').digest();
-  const sign = (expiry: string) => createHmac('sha256', sessionKey).update(expiry).digest('base64url');
+  const sign = (payload: string) => createHmac('sha256', sessionKey).update(payload).digest('base64url');
+  const accounts = accountFailures();
   const countFailure = rateLimit({
-    windowMs: 15 * 60 * 1000,
+    windowMs: FAILURE_WINDOW_MS,
     limit: failureLimit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
@@ -42,37 +75,60 @@ export function operatorAuth(token: string, failureLimit: number): OperatorAuth 
   const refuse = (req: Request, res: Response) =>
     new Promise<ApiError>((resolve) => {
       void countFailure(req, res, (limited?: unknown) =>
-        resolve(limited instanceof ApiError ? limited : new ApiError(401, 'UNAUTHORIZED', 'missing or wrong bearer token')),
+        resolve(limited instanceof ApiError ? limited : new ApiError(401, 'UNAUTHORIZED', 'missing or wrong credentials')),
       );
     });
 
-  function hasConsoleSession(req: Request): boolean {
+  async function actorOfId(id: string): Promise<Actor | undefined> {
+    if (id === BOOTSTRAP.id) return BOOTSTRAP;
+    const row = await activeStaff(db, id);
+    return row && actorOf(row);
+  }
+
+  async function consoleActor(req: Request): Promise<Actor | undefined> {
     const value = parseCookies(req.get('cookie') ?? '')[CONSOLE_COOKIE] ?? '';
-    const [expiry, signature = ''] = value.split('.');
-    if (!/^\d+$/.test(expiry ?? '') || Number(expiry) * 1000 < Date.now()) return false;
-    const expected = Buffer.from(sign(expiry));
+    const [expiry, id = '', signature = ''] = value.split('.');
+    if (!/^\d+$/.test(expiry ?? '') || Number(expiry) * 1000 < Date.now()) return undefined;
+    const expected = Buffer.from(sign(`${expiry}.${id}`));
     const given = Buffer.from(signature);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    return actorOfId(id);
+  }
+
+  async function bearerActor(bearer: string): Promise<Actor | undefined> {
+    if (isToken(bearer)) return BOOTSTRAP;
+    if (!isPersonalToken(bearer)) return undefined;
+    const owner = await tokenOwner(db, bearer);
+    return owner && actorOf(owner);
   }
 
   const requireOperator: RequestHandler = (req, res, next) => {
     const header = req.get('authorization') ?? '';
     const bearer = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (isToken(bearer) || (req.get(CONSOLE_HEADER) !== undefined && hasConsoleSession(req))) {
-      next();
-      return;
-    }
-    void refuse(req, res).then(next);
+    const found = bearer ? bearerActor(bearer) : req.get(CONSOLE_HEADER) !== undefined ? consoleActor(req) : Promise.resolve(undefined);
+    found.then((actor) => proceed(actor, req, res, next), next);
   };
 
-  async function login(req: Request, res: Response, given: string): Promise<boolean> {
-    if (!isToken(given)) {
+  function proceed(actor: Actor | undefined, req: Request, res: Response, next: NextFunction): void {
+    if (!actor) {
+      void refuse(req, res).then(next);
+      return;
+    }
+    res.locals.actor = actor;
+    actAs(actor, () => next());
+  }
+
+  async function login(req: Request, res: Response, credentials: Credentials): Promise<boolean> {
+    const actor = await checkCredentials(credentials);
+    if (!actor) {
+      if ('email' in credentials) accounts.fail(credentials.email);
       const refusal = await refuse(req, res);
       if (refusal.status === 429) throw refusal;
       return false;
     }
+    if ('email' in credentials) accounts.forget(credentials.email);
     const expiry = String(Math.floor(Date.now() / 1000) + SESSION_HOURS * 3600);
-    res.cookie(CONSOLE_COOKIE, `${expiry}.${sign(expiry)}`, {
+    res.cookie(CONSOLE_COOKIE, `${expiry}.${actor.id}.${sign(`${expiry}.${actor.id}`)}`, {
       httpOnly: true,
       sameSite: 'strict',
       secure: req.secure,
@@ -82,9 +138,18 @@ export function operatorAuth(token: string, failureLimit: number): OperatorAuth 
     return true;
   }
 
+  async function checkCredentials(credentials: Credentials): Promise<Actor | undefined> {
+    if ('token' in credentials) return isToken(credentials.token) ? BOOTSTRAP : undefined;
+    if (accounts.blocked(credentials.email)) {
+      throw new ApiError(429, 'RATE_LIMITED', 'too many wrong passwords for this account; try again in 15 minutes');
+    }
+    const row = await signIn(db, credentials.email, credentials.password);
+    return row && actorOf(row);
+  }
+
   function logout(res: Response): void {
     res.clearCookie(CONSOLE_COOKIE, { path: '/' });
   }
 
-  return { requireOperator, hasConsoleSession, login, logout };
+  return { requireOperator, consoleActor, login, logout };
 }

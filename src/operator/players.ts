@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { recordAudit } from '../audit';
 import { ApiError } from '../http';
+import { forbidden } from './permissions';
 import { currencyExponent, formatAmount, openPlayerAccount, parseAmount, AmountError } from '../ledger';
 
 export interface PlayerRow {
@@ -168,7 +169,8 @@ export interface PlayerUpdate {
   limits?: Partial<Record<LimitName, string | number | null>>;
 }
 
-async function setLimit(trx: Knex.Transaction, player: PlayerRow, kind: string, requested: bigint | null) {
+/** Sets one limit: a lower one at once, a higher one (or a removal) after the cooling-off; says whether it lowered. */
+async function setLimit(trx: Knex.Transaction, player: PlayerRow, kind: string, requested: bigint | null): Promise<boolean> {
   const now = new Date();
   const row: LimitRow | undefined = await trx('player_limits').where({ player_id: player.id, kind }).forUpdate().first();
   const current = row ? effectiveLimit(row, now) : null;
@@ -184,10 +186,14 @@ async function setLimit(trx: Knex.Transaction, player: PlayerRow, kind: string, 
     .insert({ player_id: player.id, kind, ...values, updated_at: now })
     .onConflict(['player_id', 'kind'])
     .merge();
+  return lowers;
 }
 
-/** Blocks or unblocks, flags a reality check, and sets limits (decreases at once, increases after 24 h). */
-export async function updatePlayer(db: Knex, externalId: string, update: PlayerUpdate, numberTexts: Map<string, string>) {
+/**
+ * Blocks or unblocks, flags a reality check, and sets limits (decreases at once, increases after 24 h). Raising or
+ * removing a limit needs `mayRaise` (the limits.raise permission); without it nothing of the update is kept.
+ */
+export async function updatePlayer(db: Knex, externalId: string, update: PlayerUpdate, numberTexts: Map<string, string>, mayRaise = true) {
   return db.transaction(async (trx) => {
     const player = await findPlayer(trx, externalId, true);
     const changes: Record<string, unknown> = {};
@@ -200,7 +206,8 @@ export async function updatePlayer(db: Knex, externalId: string, update: PlayerU
       const field = `limits.${name}`;
       const text = typeof value === 'number' ? numberTexts.get(field) ?? String(value) : value;
       const amount = text === null || text === undefined ? null : operatorAmount(text, player.currency, field);
-      await setLimit(trx, player, LIMIT_KINDS[name as LimitName], amount);
+      const lowered = await setLimit(trx, player, LIMIT_KINDS[name as LimitName], amount);
+      if (!lowered && !mayRaise) throw forbidden('limits.raise');
     }
     await recordAudit(trx, { action: 'player.update', playerId: player.id, details: { ...update } });
     return playerView(trx, await findPlayer(trx, externalId));

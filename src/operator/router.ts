@@ -9,6 +9,7 @@ import {
   parseJsonExact,
   positiveInteger,
   respondWithProgress,
+  dateParam,
   holdsUnstorableText,
   toApiError,
   unstorableText,
@@ -23,12 +24,18 @@ import launchDemoSchema from '../../schemas/operator-launch-demo.json';
 import topupSchema from '../../schemas/operator-topup.json';
 import adjustmentSchema from '../../schemas/operator-adjustment.json';
 import createClientSchema from '../../schemas/operator-api-client-create.json';
+import createStaffSchema from '../../schemas/operator-staff-create.json';
+import updateStaffSchema from '../../schemas/operator-staff-update.json';
+import createTokenSchema from '../../schemas/operator-token-create.json';
 import updateGameSchema from '../../schemas/operator-game-update.json';
 import { createPlayer, findPlayer, NewPlayer, playerView, PlayerUpdate, searchPlayers, updatePlayer } from './players';
 import { adjust, statement, topUp } from './money';
 import { Aggregator, openSession } from './sessions';
 import { GameLauncher, LaunchBody, launchDemo, launchGame } from './launch';
 import { OperatorAuth } from './auth';
+import { createStaff, createToken, listStaff, listTokens, NewStaff, revokeToken, StaffUpdate, updateStaff } from './staff';
+import { Actor } from '../audit';
+import { allow, roleGrants, roleOf } from './permissions';
 import { disableApiClient, listApiClients, NewApiClient, registerApiClient, setGameActive } from './clients';
 
 /** A launch as sent: the ip may be left to the router. */
@@ -47,6 +54,9 @@ const validate = {
   launchDemo: compileSchema<LaunchFields & { currency?: string }>(launchDemoSchema, 'VALIDATION_ERROR'),
   createClient: compileSchema<NewApiClient>(createClientSchema, 'VALIDATION_ERROR'),
   updateGame: compileSchema<{ active: boolean }>(updateGameSchema, 'VALIDATION_ERROR'),
+  createStaff: compileSchema<NewStaff>(createStaffSchema, 'VALIDATION_ERROR'),
+  updateStaff: compileSchema<StaffUpdate>(updateStaffSchema, 'VALIDATION_ERROR'),
+  createToken: compileSchema<{ name: string; expiresAt?: string }>(createTokenSchema, 'VALIDATION_ERROR'),
 };
 
 /** A path or query that holds NUL or a lone surrogate is refused once, here, for every operator route. */
@@ -106,12 +116,12 @@ export function operatorRouter(db: Knex, auth: OperatorAuth, options: { launcher
   router.use(storableText);
   router.use(express.raw({ type: () => true, limit: BODY_LIMIT_BYTES }), jsonBody);
 
-  router.post('/players', handle(async (req, res) => {
+  router.post('/players', allow('players.create'), handle(async (req, res) => {
     const { created, player } = await createPlayer(db, validate.createPlayer(req.body));
     res.status(created ? 201 : 200).json(player);
   }));
 
-  router.get('/players', handle(async (req, res) => {
+  router.get('/players', allow('read'), handle(async (req, res) => {
     const prefix = req.query.search;
     if (typeof prefix !== 'string' || prefix.length < 1 || prefix.length > 45) {
       throw new ApiError(400, 'VALIDATION_ERROR', 'search must be the first 1 to 45 characters of a playerId', 'search');
@@ -119,70 +129,102 @@ export function operatorRouter(db: Knex, auth: OperatorAuth, options: { launcher
     res.json({ players: await searchPlayers(db, prefix, positiveInteger(req.query.limit, 'limit', 20, 100)) });
   }));
 
-  router.get('/players/:playerId', handle(async (req, res) => {
+  router.get('/players/:playerId', allow('read'), handle(async (req, res) => {
     res.json(await playerView(db, await findPlayer(db, String(req.params.playerId))));
   }));
 
-  router.patch('/players/:playerId', handle(async (req, res) => {
+  router.patch('/players/:playerId', allow('players.update'), handle(async (req, res) => {
     const update = validate.updatePlayer(req.body);
-    res.json(await updatePlayer(db, String(req.params.playerId), update, res.locals.numberTexts));
+    res.json(await updatePlayer(db, String(req.params.playerId), update, res.locals.numberTexts, roleGrants(roleOf(res), 'limits.raise')));
   }));
 
-  router.post('/players/:playerId/sessions', handle(async (req, res) => {
+  router.post('/players/:playerId/sessions', allow('sessions.open'), handle(async (req, res) => {
     const body = validate.createSession(req.body);
     res.status(201).json(await openSession(db, String(req.params.playerId), body.gameId, body.ttlSeconds, body.aggregator));
   }));
 
-  router.post('/players/:playerId/launch', handle(async (req, res) => {
+  router.post('/players/:playerId/launch', allow('sessions.open'), handle(async (req, res) => {
     const body = validate.launch(req.body);
     res.status(201).json(await launchGame(db, options.launcher, String(req.params.playerId), { ...body, ip: body.ip ?? callerAddress(req) }, req.traceId));
   }));
 
-  router.post('/launch/demo', handle(async (req, res) => {
+  router.post('/launch/demo', allow('sessions.open'), handle(async (req, res) => {
     const body = validate.launchDemo(req.body);
     res.json(await launchDemo(options.launcher, { ...body, ip: body.ip ?? callerAddress(req) }, req.traceId));
   }));
 
-  router.post('/players/:playerId/topups', handle(async (req, res) => {
+  router.post('/players/:playerId/topups', allow('money.move'), handle(async (req, res) => {
     const body = validate.topup(req.body);
     const amount = decimalText(res, 'amount', body.amount);
     const answer = await topUp(db, String(req.params.playerId), amount, body.transactionId, req.traceId);
     res.status(answer.status).json(answer.body);
   }));
 
-  router.post('/players/:playerId/adjustments', handle(async (req, res) => {
+  router.post('/players/:playerId/adjustments', allow('money.move'), handle(async (req, res) => {
     const body = validate.adjustment(req.body);
     const amount = decimalText(res, 'amount', body.amount);
     const answer = await adjust(db, String(req.params.playerId), amount, body.reason, body.transactionId, req.traceId);
     res.status(answer.status).json(answer.body);
   }));
 
-  router.get('/players/:playerId/transactions', handle(async (req, res) => {
+  router.get('/players/:playerId/transactions', allow('read'), handle(async (req, res) => {
     const limit = positiveInteger(req.query.limit, 'limit', 50, 500);
     const cursor = req.query.cursor === undefined ? undefined : String(positiveInteger(req.query.cursor, 'cursor', 0, Number.MAX_SAFE_INTEGER));
     res.json(await statement(db, String(req.params.playerId), limit, cursor));
   }));
 
   // JSON: where the schema stands; NDJSON: follows a migration another instance is running until it ends
-  router.get('/migrations', handle(async (req, res) => {
+  router.get('/migrations', allow('migrations.read'), handle(async (req, res) => {
     await respondWithProgress(req, res, (onProgress, signal) => (onProgress ? followMigrations(db, onProgress, signal) : migrationStatus(db)));
   }));
 
-  router.post('/api-clients', handle(async (req, res) => {
+  router.post('/api-clients', allow('clients.manage'), handle(async (req, res) => {
     res.status(201).json(await registerApiClient(db, validate.createClient(req.body)));
   }));
 
-  router.get('/api-clients', handle(async (_req, res) => {
+  router.get('/api-clients', allow('clients.manage'), handle(async (_req, res) => {
     res.json({ apiClients: await listApiClients(db) });
   }));
 
-  router.delete('/api-clients/:id', handle(async (req, res) => {
+  router.delete('/api-clients/:id', allow('clients.manage'), handle(async (req, res) => {
     res.json(await disableApiClient(db, positiveInteger(req.params.id, 'id', 0, 2 ** 31 - 1)));
   }));
 
-  router.put('/games/:gameId', handle(async (req, res) => {
+  router.put('/games/:gameId', allow('games.manage'), handle(async (req, res) => {
     const body = validate.updateGame(req.body);
     res.json(await setGameActive(db, String(req.params.gameId), body.active));
+  }));
+
+  router.get('/me', allow('read'), (_req, res) => {
+    const actor = res.locals.actor as Actor;
+    res.json({ staffId: actor.id === 'bootstrap' ? null : actor.id, email: actor.email ?? null, role: actor.role, bootstrap: actor.id === 'bootstrap' });
+  });
+
+  router.post('/me/tokens', allow('read'), handle(async (req, res) => {
+    const body = validate.createToken(req.body);
+    const expiresAt = body.expiresAt === undefined ? undefined : dateParam(body.expiresAt, 'expiresAt');
+    if (expiresAt && expiresAt <= new Date()) throw new ApiError(400, 'VALIDATION_ERROR', 'expiresAt must be in the future', 'expiresAt');
+    res.status(201).json(await createToken(db, res.locals.actor as Actor, body.name, expiresAt, req.traceId));
+  }));
+
+  router.get('/me/tokens', allow('read'), handle(async (_req, res) => {
+    res.json(await listTokens(db, res.locals.actor as Actor));
+  }));
+
+  router.delete('/me/tokens/:tokenId', allow('read'), handle(async (req, res) => {
+    res.json(await revokeToken(db, res.locals.actor as Actor, String(req.params.tokenId), req.traceId));
+  }));
+
+  router.post('/staff', allow('staff.manage'), handle(async (req, res) => {
+    res.status(201).json(await createStaff(db, validate.createStaff(req.body), req.traceId));
+  }));
+
+  router.get('/staff', allow('staff.manage'), handle(async (_req, res) => {
+    res.json(await listStaff(db));
+  }));
+
+  router.patch('/staff/:staffId', allow('staff.manage'), handle(async (req, res) => {
+    res.json(await updateStaff(db, String(req.params.staffId), validate.updateStaff(req.body), req.traceId));
   }));
 
   for (const routes of options.extra ?? []) router.use(routes);

@@ -9,6 +9,7 @@ import { listPayoutAccounts, NewPayoutAccount, PAYS_REGISTERED_ACCOUNT, register
 import { PixKeyType } from './pix';
 import { cancelPayout, getPayout, listPayouts, requestPayout, reviewPayout } from './service';
 import { PayoutEngine } from './engine';
+import { allow } from '../operator';
 import { PAYOUT_STATUSES } from './states';
 
 const validateCreate = compileSchema<{
@@ -26,7 +27,7 @@ export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: Pa
   const router = Router();
 
   // what a payout request may name: the providers configured here (<NAME>_BASE_URL), the default first
-  router.get('/payout-providers', (_req, res) => {
+  router.get('/payout-providers', allow('read'), (_req, res) => {
     const names = Object.keys(config.providers) as PayoutProviderName[];
     res.json({
       providers: names
@@ -35,7 +36,7 @@ export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: Pa
     });
   });
 
-  router.post('/players/:playerId/payouts', handle(async (req, res) => {
+  router.post('/players/:playerId/payouts', allow('payouts.manage'), handle(async (req, res) => {
     const body = validateCreate(req.body);
     const answer = await requestPayout(db, config, {
       playerId: String(req.params.playerId),
@@ -48,24 +49,24 @@ export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: Pa
     res.status(answer.status).json(answer.body);
   }));
 
-  router.post('/players/:playerId/payout-accounts', handle(async (req, res) => {
+  router.post('/players/:playerId/payout-accounts', allow('payouts.manage'), handle(async (req, res) => {
     const { created, account } = await registerPayoutAccount(db, String(req.params.playerId), validateAccount(req.body), req.traceId);
     res.status(created ? 201 : 200).json(account);
   }));
 
-  router.get('/players/:playerId/payout-accounts', handle(async (req, res) => {
+  router.get('/players/:playerId/payout-accounts', allow('read'), handle(async (req, res) => {
     res.json(await listPayoutAccounts(db, String(req.params.playerId)));
   }));
 
-  router.delete('/players/:playerId/payout-accounts/:payoutAccountId', handle(async (req, res) => {
+  router.delete('/players/:playerId/payout-accounts/:payoutAccountId', allow('payouts.manage'), handle(async (req, res) => {
     res.json(await retirePayoutAccount(db, String(req.params.playerId), String(req.params.payoutAccountId), req.traceId));
   }));
 
-  router.get('/payouts/:payoutId', handle(async (req, res) => {
+  router.get('/payouts/:payoutId', allow('read'), handle(async (req, res) => {
     res.json(await getPayout(db, String(req.params.payoutId)));
   }));
 
-  router.get('/payouts', handle(async (req, res) => {
+  router.get('/payouts', allow('read'), handle(async (req, res) => {
     res.json(
       await listPayouts(db, {
         status: oneOf(req.query.status, 'status', PAYOUT_STATUSES),
@@ -79,18 +80,18 @@ export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: Pa
     );
   }));
 
-  router.get('/reports/payout-reconciliation', handle(async (req, res) => {
+  router.get('/reports/payout-reconciliation', allow('reconcile'), handle(async (req, res) => {
     const provider = req.query.provider;
     if (typeof provider !== 'string') throw new ApiError(400, 'VALIDATION_ERROR', 'provider is required', 'provider');
     const range = dateRange(req.query, true);
     await respondWithProgress(req, res, (onProgress) => engine.reconcile(provider, range, onProgress));
   }));
 
-  router.post('/payouts/:payoutId/cancel', handle(async (req, res) => {
+  router.post('/payouts/:payoutId/cancel', allow('payouts.manage'), handle(async (req, res) => {
     res.json(await cancelPayout(db, engine, String(req.params.payoutId)));
   }));
 
-  router.post('/payouts/:payoutId/review', handle(async (req, res) => {
+  router.post('/payouts/:payoutId/review', allow('payouts.manage'), handle(async (req, res) => {
     const body = validateReview(req.body);
     res.json(await reviewPayout(db, engine, String(req.params.payoutId), body.decision, body.note, req.traceId));
   }));

@@ -6,7 +6,7 @@ import { checkLedger, inSnapshot } from '../ledger';
 import { PAYOUT_STATUSES } from '../payouts';
 import { payoutsReport } from './payouts';
 import { roundsReport } from './rounds';
-import { AGGREGATORS } from '../operator';
+import { AGGREGATORS, allow } from '../operator';
 import { GROUPINGS, summary, summaryColumns } from './summary';
 import { formatParam, ReportSettings, respondWithTable, writeCsv } from './table';
 
@@ -36,7 +36,7 @@ function text(value: unknown, field: string): string | undefined {
 export function reportRoutes(db: Knex, settings: ReportSettings): Router {
   const router = Router();
 
-  router.get('/reports/rounds', handle(async (req, res) => {
+  router.get('/reports/rounds', allow('read'), handle(async (req, res) => {
     await respondWithTable(req, res, db, settings, roundsReport, {
       ...dateRange(req.query),
       playerId: text(req.query.playerId, 'playerId'),
@@ -46,7 +46,7 @@ export function reportRoutes(db: Knex, settings: ReportSettings): Router {
     });
   }));
 
-  router.get('/reports/open-rounds', handle(async (req, res) => {
+  router.get('/reports/open-rounds', allow('read'), handle(async (req, res) => {
     const olderThan = parseDuration(String(req.query.olderThan ?? 'PT2H'));
     if (olderThan === undefined) {
       throw new ApiError(400, 'VALIDATION_ERROR', 'olderThan must be an ISO 8601 duration such as PT2H or P1D, of at most 100 years', 'olderThan');
@@ -58,7 +58,7 @@ export function reportRoutes(db: Knex, settings: ReportSettings): Router {
     });
   }));
 
-  router.get('/reports/payouts', handle(async (req, res) => {
+  router.get('/reports/payouts', allow('read'), handle(async (req, res) => {
     const review = oneOf(req.query.manualReview, 'manualReview', ['true', 'false'] as const);
     await respondWithTable(req, res, db, settings, payoutsReport, {
       ...dateRange(req.query),
@@ -68,7 +68,7 @@ export function reportRoutes(db: Knex, settings: ReportSettings): Router {
     });
   }));
 
-  router.get('/reports/summary', handle(async (req, res) => {
+  router.get('/reports/summary', allow('read'), handle(async (req, res) => {
     const filter = { ...dateRange(req.query), groupBy: oneOf(req.query.groupBy, 'groupBy', GROUPINGS) ?? 'day' };
     const rows = await inSnapshot(db, settings.timeoutMs, (trx) => summary(trx, filter));
     if (formatParam(req) === 'csv') {
@@ -78,7 +78,7 @@ export function reportRoutes(db: Knex, settings: ReportSettings): Router {
     res.json({ from: filter.from ?? null, to: filter.to ?? null, groupBy: filter.groupBy, rows });
   }));
 
-  router.get('/reports/ledger-check', handle(async (req, res) => {
+  router.get('/reports/ledger-check', allow('read'), handle(async (req, res) => {
     await respondWithProgress(req, res, (onProgress) => checkLedger(db, { timeoutMs: settings.timeoutMs, onProgress }));
   }));
 

@@ -1,6 +1,6 @@
 import { Browser, Page } from 'playwright-core';
 import { OPERATIONS } from '../../src/openapi';
-import { givenPlayer, OPERATOR_TOKEN } from '../support/app';
+import { givenPlayer } from '../support/app';
 import { counts, describeInBrowser, launchBrowser, openPage, screenshot, shows } from '../support/browser';
 import { FakeJumppag } from '../support/fakes/jumppag';
 import { moveToDay, playRound } from '../support/history';
@@ -24,8 +24,12 @@ let baseURL: string;
 /** The payout the payout step requested, for the pages the width steps visit. */
 let payoutShown = '';
 
+/** The finance staff member who signs in to the console. */
+const STAFF = { email: 'fia@casino.example', displayName: 'Fia Finance', role: 'finance', password: 'correct horse battery staple' };
+
 /** Yesterday, ana played a closed round (bet 20, won 5) and left one open (bet 10); ana-2 exists too. */
 async function givenHistory(): Promise<void> {
+  await s.t.operator('post', '/staff', STAFF).expect(201);
   const since = new Date();
   const fb = await givenAggregator(s.t);
   await givenPlayer(s.t, 'ana', { currency: 'BRL', balance: '500.00', documentNumber: PLAYER_CPF });
@@ -73,16 +77,19 @@ describeInBrowser('the operator console in Chromium', () => {
     await browser?.close();
   });
 
-  step('asks for the operator token, refuses a wrong one and lets the right one in', async () => {
+  step('asks for an email and password, refuses a wrong one and lets the right one in, naming who and in which role', async () => {
     await page.goto('/console');
     await page.waitForURL(/\/console\/login$/);
-    await page.getByLabel('Operator token').fill('a-wrong-token');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await shows(page.getByRole('alert'), 'That is not the operator token.');
+    await page.getByLabel('Email').fill(STAFF.email);
+    await page.getByLabel('Password').fill('not her password at all');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await shows(page.getByRole('alert'), 'That email and password, or that token, is not right.');
     await screenshot(page, 'login');
-    await page.getByLabel('Operator token').fill(OPERATOR_TOKEN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Email').fill(STAFF.email);
+    await page.getByLabel('Password').fill(STAFF.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: 'Players' }).waitFor();
+    await shows(page.getByTestId('who'), `${STAFF.email} · finance`);
   });
 
   step('finds players by the start of their id and opens one with its balance and statement', async () => {

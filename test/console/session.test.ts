@@ -52,7 +52,7 @@ describe('POST /console/login', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/console');
     const cookie = (res.headers['set-cookie'] as unknown as string[])[0];
-    expect(cookie).toMatch(/^wallet_console=\d+\.[\w-]+; Max-Age=28800; Path=\/; Expires=.*; HttpOnly; SameSite=Strict$/);
+    expect(cookie).toMatch(/^wallet_console=\d+\.bootstrap\.[\w-]+; Max-Age=28800; Path=\/; Expires=.*; HttpOnly; SameSite=Strict$/);
     expect(cookie).not.toContain(OPERATOR_TOKEN);
     const page = await browser().get('/console').set('Cookie', sessionCookie(res));
     expect(page.status).toBe(200);
@@ -64,7 +64,7 @@ describe('POST /console/login', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/console/login?failed=1');
     expect(res.headers['set-cookie']).toBeUndefined();
-    expect((await browser().get('/console/login?failed=1')).text).toContain('That is not the operator token.');
+    expect((await browser().get('/console/login?failed=1')).text).toContain('That email and password, or that token, is not right.');
   });
 
   it('POST /console/logout clears the cookie', async () => {
@@ -102,7 +102,7 @@ describe('wrong tokens typed into the login form', () => {
       for (let i = 0; i < 3; i++) expect((await wrong()).status).toBe(303);
       const limited = await wrong();
       expect(limited.status).toBe(429);
-      expect(limited.text).toContain('Too many wrong tokens');
+      expect(limited.text).toContain('Too many failed authentications from this address');
       expect((await own.http.get('/operator/api-clients').set('Authorization', 'Bearer wrong')).status).toBe(429);
       expect((await own.operator('get', '/api-clients')).status).toBe(200);
     } finally {

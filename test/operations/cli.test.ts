@@ -64,6 +64,18 @@ describe('npx wallet', () => {
     expect(fb.launches.at(-1)!.body).toMatchObject({ playerId: 'cli-1', gameId: 'slot-1', locale: 'pt_br', platform: 'mobile', country: 'BR', ip: '127.0.0.1', mode: 'wallet' });
   });
 
+  it('adds a staff account with a generated password shown once, lists and disables it', async () => {
+    const added = await wallet('staff', 'add', 'cli-staff@casino.example', 'support', '--name', 'Cli Support');
+    expect(added.code).toBe(0);
+    const password = /password \(shown once\): (\S+)/.exec(added.out)![1];
+    const account = JSON.parse(added.out.slice(0, added.out.lastIndexOf('}') + 1));
+    expect(account).toMatchObject({ email: 'cli-staff@casino.example', role: 'support', status: 'active' });
+    const login = await t.http.post('/console/login').type('form').send({ email: account.email, password }).redirects(0);
+    expect(login.headers.location).toBe('/console');
+    expect(JSON.parse((await wallet('staff', 'list')).out).staff).toEqual([expect.objectContaining({ staffId: account.staffId })]);
+    expect(JSON.parse((await wallet('staff', 'disable', account.staffId)).out)).toMatchObject({ status: 'disabled' });
+  });
+
   it('registers, lists and retires a payout account', async () => {
     expect((await wallet('player', 'create', 'cli-payee', 'BRL', '--document', '43278243803')).code).toBe(0);
     const added = JSON.parse((await wallet('payout-account', 'add', 'cli-payee', 'hashlee', 'cli-acct', '432.782.438-03')).out);

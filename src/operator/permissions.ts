@@ -1,0 +1,41 @@
+import { RequestHandler } from 'express';
+import { ApiError } from '../http';
+
+export const ROLES = ['viewer', 'support', 'finance', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * What each role may do (docs/operator-api.md "Staff and roles"); each role has all the rights of the one before it.
+ * `read` covers players, statements, rounds, payouts and reports.
+ */
+const GRANTS: Record<Role, readonly string[]> = {
+  viewer: ['read'],
+  support: ['read', 'players.create', 'players.update', 'sessions.open'],
+  finance: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile'],
+  admin: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile',
+    'staff.manage', 'clients.manage', 'games.manage', 'migrations.read'],
+};
+export const PERMISSIONS = [...new Set(Object.values(GRANTS).flat())];
+export type Permission = (typeof GRANTS)[Role][number];
+
+export function roleGrants(role: string, permission: string): boolean {
+  return (GRANTS[role as Role] ?? []).includes(permission);
+}
+
+/** The role a request acts in (set by the operator's credential check). */
+export function roleOf(res: { locals: Record<string, unknown> }): string {
+  return (res.locals.actor as { role?: string } | undefined)?.role ?? '';
+}
+
+export function forbidden(permission: string): ApiError {
+  return new ApiError(403, 'FORBIDDEN', `this needs the permission ${permission}, which your role does not have`);
+}
+
+/** Marks a route handler as the permission check every operator route must start with (a test walks the routes). */
+export const PERMISSION_OF = Symbol('permission');
+
+/** A route's first handler: lets the request through only if its actor's role grants `permission`. */
+export function allow(permission: string): RequestHandler {
+  const check: RequestHandler = (_req, res, next) => next(roleGrants(roleOf(res), permission) ? undefined : forbidden(permission));
+  return Object.assign(check, { [PERMISSION_OF]: permission });
+}
