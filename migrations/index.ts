@@ -8,6 +8,7 @@ import * as payoutReview from './007_payout_review';
 import * as payoutAccounts from './008_payout_accounts';
 import * as secondAggregator from './009_second_aggregator';
 import * as staff from './010_staff';
+import * as auditChain from './011_audit_chain';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   { name: '008_payout_accounts', ...payoutAccounts },
   { name: '009_second_aggregator', ...secondAggregator },
   { name: '010_staff', ...staff },
+  { name: '011_audit_chain', ...auditChain },
 ];

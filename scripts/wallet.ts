@@ -12,6 +12,7 @@ import { ApiError, dateRange } from '../src/http';
 import { openToolDb } from '../src/db';
 import { checkLedger, describeLedgerReport } from '../src/ledger';
 import { createLogger } from '../src/log';
+import { auditChainBreaks } from '../src/audit';
 import { buildProviders, describeReconciliation, PayoutEngine } from '../src/payouts';
 import { OnProgress } from '../src/progress';
 import { ProgressBar, progressBar } from './progress-bar';
@@ -173,6 +174,14 @@ export function buildProgram(): Command {
     });
   }
 
+  program.command('audit').description('the audit trail').command('verify').description("prove no audit row was edited or removed (exit 1 when one was)")
+    .action(() => withDatabase(async ({ db }) => {
+      const breaks = await auditChainBreaks(db);
+      const [{ n }] = (await db.raw<{ rows: { n: number }[] }>('SELECT count(*)::int AS n FROM audit_log')).rows;
+      process.stdout.write(breaks.length === 0 ? `audit trail sound: ${n} rows, each chained to the one before\n`
+        : `audit trail BROKEN at ${breaks.length} row(s):\n${breaks.map((b) => `  row ${b.id}: ${b.reason}`).join('\n')}\n`);
+      return breaks.length === 0 ? 0 : 1;
+    }));
   program.command('ledger-check').description('prove the ledger adds up (exit 1 when not)').action(() =>
     withDatabase(async ({ db }) => {
       const progress = bar('ledger-check');

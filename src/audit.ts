@@ -25,15 +25,17 @@ export function actAs<T>(actor: Actor, work: () => T): T {
   return acting.run(actor, work);
 }
 
-/** Writes one entry of the audit trail, in the caller's transaction so it commits with the change it records. */
+/**
+ * Writes one entry of the audit trail, in the caller's transaction so it commits with the change it records, chained
+ * to the entry before it (src/audit.sql).
+ */
 export async function recordAudit(db: Knex | Knex.Transaction, entry: AuditEntry): Promise<void> {
   const actor = acting.getStore();
-  await db('audit_log').insert({
-    action: entry.action,
-    player_id: entry.playerId,
-    details: JSON.stringify(entry.details),
-    trace_id: entry.traceId ?? null,
-    actor: actor?.id ?? null,
-    actor_role: actor?.role ?? null,
-  });
+  await db.raw('SELECT audit_append(?, ?, ?::jsonb, ?, ?, ?)', [entry.action, entry.playerId, JSON.stringify(entry.details), entry.traceId ?? null,
+    actor?.id ?? null, actor?.role ?? null]);
+}
+
+/** Where the chain of the audit trail is broken: each row changed, removed under, or inserted (none when sound). */
+export async function auditChainBreaks(db: Knex): Promise<{ id: string; reason: string }[]> {
+  return (await db.raw<{ rows: { id: string; reason: string }[] }>('SELECT id::text, reason FROM audit_chain_breaks()')).rows;
 }

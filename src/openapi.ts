@@ -196,6 +196,8 @@ export const OPERATIONS: Operation[] = [
     query: { ...RANGE, groupBy: 'day (default), game, player or currency', format: TABLE.format }, ok: { status: 200, schema: 'summary', description: 'totals', type: 'text/csv' } },
   { method: 'get', path: '/operator/reports/payouts', permission: 'read', tag: 'reports', summary: 'Payouts with time to settle and review flags',
     query: { ...RANGE, provider: 'provider', status: 'payout state', manualReview: 'true or false', ...TABLE }, ok: { status: 200, schema: 'payoutsReportPage', description: 'payouts', type: 'text/csv' } },
+  { method: 'get', path: '/operator/audit', permission: 'audit.read', tag: 'reports', summary: 'The audit trail, oldest first: who, in which role, did what to whom (JSON pages or CSV)',
+    query: { ...RANGE, actor: 'a staff id, or bootstrap', action: 'e.g. player.topup', playerId: 'player', ...TABLE }, ok: { status: 200, schema: 'auditPage', description: 'audit rows', type: 'text/csv' } },
   { method: 'get', path: '/operator/reports/ledger-check', permission: 'read', tag: 'reports', summary: 'Proof that the ledger adds up (Accept: application/x-ndjson streams its progress)',
     ok: { status: 200, schema: 'ledgerCheck', description: 'the proof', example: { sound: true, accounts: 70, transfers: 22, ms: 11, problems: [] }, type: 'application/x-ndjson' } },
   { method: 'get', path: '/operator/reports/payout-reconciliation', permission: 'reconcile', tag: 'reports', summary: "Our payouts against a provider's records (Accept: application/x-ndjson streams its progress)",

@@ -28,6 +28,23 @@ export interface ApiClientList {
   apiClients: ApiClient[];
 }
 
+/** A page of the audit trail */
+export interface AuditPage {
+  nextCursor: string | null;
+  rows: {
+    action: string;
+    /** a staff id, or bootstrap; null for rows written before staff accounts */
+    actor: string | null;
+    actorRole: string | null;
+    at: string;
+    /** the request's key fields, as JSON text */
+    details: string;
+    id: string;
+    playerId: string | null;
+    traceId: string | null;
+  }[];
+}
+
 /**
  * A top-up's or an adjustment's answer
  * The balance after the movement; the same answer byte for byte on every retry with the same transactionId.

@@ -6,6 +6,7 @@ import { checkLedger, inSnapshot } from '../ledger';
 import { PAYOUT_STATUSES } from '../payouts';
 import { payoutsReport } from './payouts';
 import { roundsReport } from './rounds';
+import { auditReport } from './audit';
 import { AGGREGATORS, allow } from '../operator';
 import { GROUPINGS, summary, summaryColumns } from './summary';
 import { formatParam, ReportSettings, respondWithTable, writeCsv } from './table';
@@ -55,6 +56,15 @@ export function reportRoutes(db: Knex, settings: ReportSettings): Router {
       to: new Date(Date.now() - olderThan),
       status: 'open',
       aggregator: oneOf(req.query.aggregator, 'aggregator', AGGREGATORS),
+    });
+  }));
+
+  router.get('/audit', allow('audit.read'), handle(async (req, res) => {
+    await respondWithTable(req, res, db, settings, auditReport, {
+      ...dateRange(req.query),
+      actor: text(req.query.actor, 'actor'),
+      action: text(req.query.action, 'action'),
+      playerId: text(req.query.playerId, 'playerId'),
     });
   }));
 

@@ -76,6 +76,12 @@ describe('npx wallet', () => {
     expect(JSON.parse((await wallet('staff', 'disable', account.staffId)).out)).toMatchObject({ status: 'disabled' });
   });
 
+  it('audit verify proves the trail unbroken (exit 0)', async () => {
+    const { out, code } = await wallet('audit', 'verify');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^audit trail sound: \d+ rows, each chained to the one before\n$/);
+  });
+
   it('registers, lists and retires a payout account', async () => {
     expect((await wallet('player', 'create', 'cli-payee', 'BRL', '--document', '43278243803')).code).toBe(0);
     const added = JSON.parse((await wallet('payout-account', 'add', 'cli-payee', 'hashlee', 'cli-acct', '432.782.438-03')).out);
