@@ -151,7 +151,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/operator/players/{playerId}/transactions', permission: 'read', tag: 'operator', summary: 'Statement, newest first', query: { limit: '1–500 (default 50)', cursor: 'transferId to continue after' },
     ok: { status: 200, schema: 'statement', description: 'statement lines with running balance' } },
   { method: 'get', path: '/operator/me', permission: 'read', tag: 'operator', summary: 'Who is signed in: the staff account (or the bootstrap token) and its role',
-    ok: { status: 200, schema: 'me', description: 'the actor', example: { staffId: '0b9a3f0e-2c1d-4e5f-8a7b-6c5d4e3f2a1b', email: 'ana@casino.example', role: 'finance', bootstrap: false } } },
+    ok: { status: 200, schema: 'me', description: 'the actor', example: { staffId: '0b9a3f0e-2c1d-4e5f-8a7b-6c5d4e3f2a1b', email: 'ana@casino.example', role: 'finance', bootstrap: false, permissions: ['read', 'money.move'] } } },
   { method: 'post', path: '/operator/me/tokens', permission: 'read', tag: 'operator', summary: 'Create a personal API token for scripts: shown once, stored as its hash', body: 'operator-token-create',
     example: { name: 'nightly export', expiresAt: '2027-01-01T00:00:00Z' }, ok: { status: 201, schema: 'newToken', description: 'the token, this once' } },
   { method: 'get', path: '/operator/me/tokens', permission: 'read', tag: 'operator', summary: 'Your personal tokens (never their secrets)', ok: { status: 200, schema: 'tokenList', description: 'the tokens' } },

@@ -628,6 +628,8 @@ export interface Me {
   /** signed in with the bootstrap OPERATOR_TOKEN */
   bootstrap: boolean;
   email: string | null;
+  /** what the role may do (docs/operator-api.md "Staff and roles") */
+  permissions: string[];
   role: "viewer" | "support" | "finance" | "admin";
   staffId: string | null;
 }

@@ -18,6 +18,11 @@ const GRANTS: Record<Role, readonly string[]> = {
 export const PERMISSIONS = [...new Set(Object.values(GRANTS).flat())];
 export type Permission = (typeof GRANTS)[Role][number];
 
+/** Everything a role may do, for a client that offers only that (the console). */
+export function permissionsOf(role: string): readonly string[] {
+  return GRANTS[role as Role] ?? [];
+}
+
 export function roleGrants(role: string, permission: string): boolean {
   return (GRANTS[role as Role] ?? []).includes(permission);
 }

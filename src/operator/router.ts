@@ -35,7 +35,7 @@ import { GameLauncher, LaunchBody, launchDemo, launchGame } from './launch';
 import { OperatorAuth } from './auth';
 import { createStaff, createToken, listStaff, listTokens, NewStaff, revokeToken, StaffUpdate, updateStaff } from './staff';
 import { Actor } from '../audit';
-import { allow, roleGrants, roleOf } from './permissions';
+import { allow, permissionsOf, roleGrants, roleOf } from './permissions';
 import { disableApiClient, listApiClients, NewApiClient, registerApiClient, setGameActive } from './clients';
 
 /** A launch as sent: the ip may be left to the router. */
@@ -197,7 +197,8 @@ export function operatorRouter(db: Knex, auth: OperatorAuth, options: { launcher
 
   router.get('/me', allow('read'), (_req, res) => {
     const actor = res.locals.actor as Actor;
-    res.json({ staffId: actor.id === 'bootstrap' ? null : actor.id, email: actor.email ?? null, role: actor.role, bootstrap: actor.id === 'bootstrap' });
+    res.json({ staffId: actor.id === 'bootstrap' ? null : actor.id, email: actor.email ?? null, role: actor.role, bootstrap: actor.id === 'bootstrap',
+      permissions: permissionsOf(actor.role) });
   });
 
   router.post('/me/tokens', allow('read'), handle(async (req, res) => {

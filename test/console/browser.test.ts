@@ -24,6 +24,7 @@ let baseURL: string;
 /** The payout the payout step requested, for the pages the width steps visit. */
 let payoutShown = '';
 
+const VIEWER = { email: 'vic@casino.example', displayName: 'Vic Viewer', role: 'viewer', password: 'only looking, never touching' };
 /** The finance staff member who signs in to the console. */
 const STAFF = { email: 'fia@casino.example', displayName: 'Fia Finance', role: 'finance', password: 'correct horse battery staple' };
 
@@ -266,6 +267,27 @@ describeInBrowser('the operator console in Chromium', () => {
         await page.waitForFunction(() => !document.body.classList.contains('menu-open'));
       }
     });
+  });
+
+  step('a viewer sees the player but none of the forms a viewer may not use', async () => {
+    await s.t.operator('post', '/staff', { ...VIEWER }).expect(201);
+    const viewer = await openPage(browser, baseURL);
+    try {
+      await viewer.page.goto('/console/login');
+      await viewer.page.getByLabel('Email').fill(VIEWER.email);
+      await viewer.page.getByLabel('Password').fill(VIEWER.password);
+      await viewer.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await shows(viewer.page.getByTestId('who'), `${VIEWER.email} · viewer`);
+      await viewer.page.goto('/console#/players/ana');
+      await viewer.page.getByRole('heading', { name: 'Player ana', exact: true }).waitFor();
+      await shows(viewer.page.getByTestId('balance'), /BRL$/);
+      for (const name of ['Top up', 'Limits', 'Block', 'Launch game', 'Pay out by PIX', 'Register payout account']) {
+        expect({ name, forms: await viewer.page.getByRole('form', { name, exact: true }).count() }).toEqual({ name, forms: 0 });
+      }
+      expect(viewer.problems).toEqual([]);
+    } finally {
+      await viewer.page.context().close();
+    }
   });
 
   step('said nothing on the browser console (no script error, no CSP violation)', () => {

@@ -193,19 +193,19 @@ async function playerView(playerId) {
       h('dt', {}, 'Document'), h('dd', {}, player.documentNumber ?? '—'),
       h('dt', {}, 'Since'), h('dd', {}, when(player.createdAt))),
     h('section', { class: 'actions' },
-      actionForm('Top up', [field('Amount', 'amount', { inputmode: 'decimal', required: true, pattern: '\\d+(\\.\\d+)?' })], 'Top up',
+      can('money.move') && actionForm('Top up', [field('Amount', 'amount', { inputmode: 'decimal', required: true, pattern: '\\d+(\\.\\d+)?' })], 'Top up',
         async ({ amount }) => {
           const answer = await api('POST', `${path}/topups`, { amount, transactionId: topUpId });
           await reload();
           return `Topped up ${amount}; balance ${answer.balance} ${answer.currency}.`;
         }),
-      actionForm(blocked ? 'Unblock' : 'Block', [h('p', {}, blocked ? 'The player may bet again.' : 'Bets are refused; wins and refunds still arrive.')],
+      can('players.update') && actionForm(blocked ? 'Unblock' : 'Block', [h('p', {}, blocked ? 'The player may bet again.' : 'Bets are refused; wins and refunds still arrive.')],
         blocked ? 'Unblock player' : 'Block player', async () => {
           await api('PATCH', path, { status: blocked ? 'active' : 'blocked' });
           await reload();
           return blocked ? 'Player unblocked.' : 'Player blocked.';
         }),
-      actionForm('Limits', [
+      can('players.update') && actionForm('Limits', [
         ...Object.entries(LIMITS).map(([name, text]) => {
           const limit = player.limits[name];
           const pending = limit?.pending ? ` (becomes ${limit.pending.amount ?? 'none'} on ${when(limit.pending.effectiveAt)})` : '';
@@ -224,7 +224,7 @@ async function playerView(playerId) {
         await reload();
         return 'Limits saved.';
       }),
-      actionForm('Launch game', [
+      can('sessions.open') && actionForm('Launch game', [
         field('Game id', 'gameId', { required: true, maxlength: 100 }),
         field('Locale', 'locale', { required: true, value: 'pt_br' }),
         h('label', {}, 'Platform', h('select', { name: 'platform' }, ...['web', 'mobile'].map((name) => h('option', { value: name }, name)))),
@@ -235,7 +235,7 @@ async function playerView(playerId) {
         window.open(launched.url, '_blank', 'noopener');
         return `Game ${launched.gameId} launched on session ${launched.sessionId.slice(0, 8)}….`;
       }),
-      providers.length === 0 ? h('section', { class: 'action', 'aria-label': 'Pay out by PIX' }, h('h3', {}, 'Pay out by PIX'),
+      !can('payouts.manage') ? null : providers.length === 0 ? h('section', { class: 'action', 'aria-label': 'Pay out by PIX' }, h('h3', {}, 'Pay out by PIX'),
         h('p', { class: 'hint' }, 'No payout provider is configured on this server: set <PROVIDER>_BASE_URL and its credentials (docs/payouts.md), or PAYOUT_SANDBOX=1 in development.'))
       : actionForm('Pay out by PIX', [
         field('Amount', 'amount', { inputmode: 'decimal', required: true }),
@@ -255,7 +255,7 @@ async function playerView(playerId) {
         });
         location.hash = `#/payouts/${payout.payoutId}`;
       }),
-      actionForm('Register payout account', [
+      can('payouts.manage') && actionForm('Register payout account', [
         h('label', {}, 'Provider', h('select', { name: 'provider' }, h('option', { value: 'hashlee' }, 'hashlee'))),
         field('Account id at the provider', 'accountId', { required: true }),
         field('Holder CPF', 'holderDocument', { required: true, value: player.documentNumber ?? '' }),
@@ -339,7 +339,7 @@ async function payoutView(payoutId) {
       h('dt', {}, 'Requested'), h('dd', {}, when(payout.requestedAt)),
       h('dt', {}, 'Final'), h('dd', {}, payout.finalizedAt ? when(payout.finalizedAt) : open ? 'not yet (refreshing)' : '—'),
       payout.manualReview && h('dt', {}, 'Review'), payout.manualReview && h('dd', {}, payout.reviewReason ?? 'wanted')),
-    payout.status === 'review' && actionForm('Decide', [
+    payout.status === 'review' && can('payouts.manage') && actionForm('Decide', [
       h('p', {}, "The send's outcome is unknown. Ask the provider about this payout id first."),
       h('label', {}, 'Decision', h('select', { name: 'decision' },
         h('option', { value: 'resend' }, 'resend: the provider has no such order'),
@@ -350,7 +350,7 @@ async function payoutView(payoutId) {
       render();
       return `Decision recorded: ${decision}.`;
     }),
-    open && payout.status !== 'review' && actionForm('Cancel', [h('p', {}, 'Only before it is sent, or where the provider allows it.')], 'Cancel payout',
+    open && payout.status !== 'review' && can('payouts.manage') && actionForm('Cancel', [h('p', {}, 'Only before it is sent, or where the provider allows it.')], 'Cancel payout',
       async () => {
         await api('POST', `/payouts/${encodeURIComponent(payoutId)}/cancel`);
         render();
@@ -553,9 +553,19 @@ const showMenu = (open) => {
 };
 menu.addEventListener('click', () => showMenu(menu.getAttribute('aria-expanded') !== 'true'));
 
+/** Who is signed in, and what their role may do (GET /operator/me): the pages offer only that. */
+const me = await api('GET', '/me');
+/** @param {string} permission */
+function can(permission) {
+  return me.permissions.includes(permission);
+}
+
 window.addEventListener('hashchange', () => {
   showMenu(false);
   say('', 'ok');
   void render();
 });
 void render();
+
+// a module (app.js is loaded as type="module"), so the top-level await above is allowed
+export {};
