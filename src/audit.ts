@@ -18,11 +18,11 @@ export interface Actor {
   email?: string;
 }
 
-const acting = new AsyncLocalStorage<Actor>();
+const acting = new AsyncLocalStorage<{ actor: Actor; traceId?: string }>();
 
-/** Runs `work` (an operator request, to its end) on behalf of `actor`, so every audit row it writes names them. */
-export function actAs<T>(actor: Actor, work: () => T): T {
-  return acting.run(actor, work);
+/** Runs `work` (an operator request, to its end) on behalf of `actor`, so every audit row it writes names them and the request. */
+export function actAs<T>(actor: Actor, traceId: string | undefined, work: () => T): T {
+  return acting.run({ actor, traceId }, work);
 }
 
 /**
@@ -30,9 +30,9 @@ export function actAs<T>(actor: Actor, work: () => T): T {
  * to the entry before it (src/audit.sql).
  */
 export async function recordAudit(db: Knex | Knex.Transaction, entry: AuditEntry): Promise<void> {
-  const actor = acting.getStore();
-  await db.raw('SELECT audit_append(?, ?, ?::jsonb, ?, ?, ?)', [entry.action, entry.playerId, JSON.stringify(entry.details), entry.traceId ?? null,
-    actor?.id ?? null, actor?.role ?? null]);
+  const context = acting.getStore();
+  await db.raw('SELECT audit_append(?, ?, ?::jsonb, ?, ?, ?)', [entry.action, entry.playerId, JSON.stringify(entry.details),
+    entry.traceId ?? context?.traceId ?? null, context?.actor.id ?? null, context?.actor.role ?? null]);
 }
 
 /** Where the chain of the audit trail is broken: each row changed, removed under, or inserted (none when sound). */

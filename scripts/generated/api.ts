@@ -35,6 +35,8 @@ export interface AuditPage {
     action: string;
     /** a staff id, or bootstrap; null for rows written before staff accounts */
     actor: string | null;
+    /** the staff account's email */
+    actorEmail: string | null;
     actorRole: string | null;
     at: string;
     /** the request's key fields, as JSON text */

@@ -1,3 +1,5 @@
+import { roleGrants } from '../operator';
+
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 
@@ -52,6 +54,7 @@ export function appPage(actor: { id: string; role: string; email?: string }): st
   <a href="#/rounds">Open rounds</a>
   <a href="#/charts">GGR and payouts</a>
   <a href="#/ledger">Ledger check</a>
+  ${roleGrants(actor.role, 'audit.read') ? '<a href="#/audit">Audit</a>' : ''}
   <a href="/docs">API docs</a>
 </nav>
 <form method="post" action="/console/logout"><button type="submit" class="link">Sign out</button></form>

@@ -115,7 +115,7 @@ export function operatorAuth(db: Knex, token: string, failureLimit: number): Ope
       return;
     }
     res.locals.actor = actor;
-    actAs(actor, () => next());
+    actAs(actor, req.traceId, () => next());
   }
 
   async function login(req: Request, res: Response, credentials: Credentials): Promise<boolean> {

@@ -6,5 +6,5 @@ export type { Credentials, OperatorAuth } from './auth';
 export type { GameLauncher, LaunchAnswer, LaunchRequest } from './launch';
 export { AGGREGATORS } from './sessions';
 export type { Aggregator } from './sessions';
-export { allow, PERMISSION_OF, ROLES } from './permissions';
+export { allow, PERMISSION_OF, roleGrants, ROLES } from './permissions';
 export type { Role } from './permissions';

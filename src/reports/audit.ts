@@ -12,6 +12,7 @@ interface AuditRow {
   id: string;
   at: string;
   actor: string | null;
+  actor_email: string | null;
   actor_role: string | null;
   action: string;
   player_id: string | null;
@@ -22,11 +23,13 @@ interface AuditRow {
 /** The audit trail, oldest first: who (a staff id or `bootstrap`), in which role, did what to whom, and the request's trace id. */
 export const auditReport: TableReport<AuditFilter, AuditRow> = {
   name: 'audit',
-  columns: ['id', 'at', 'actor', 'actorRole', 'action', 'playerId', 'details', 'traceId'],
+  columns: ['id', 'at', 'actor', 'actorEmail', 'actorRole', 'action', 'playerId', 'details', 'traceId'],
   cursorShape: [SHAPE.integer],
   query(db, filter) {
-    const query = db('audit_log as a').leftJoin('players as p', 'p.id', 'a.player_id')
-      .select('a.id', isoTime(db, 'a.created_at', 'at'), 'a.actor', 'a.actor_role', 'a.action', 'p.external_id as player_id', 'a.details', 'a.trace_id')
+    const query = db('audit_log as a').leftJoin('players as p', 'p.id', 'a.player_id').leftJoin('staff as s', function actorAccount() {
+      this.on(db.raw('s.id::text = a.actor'));
+    })
+      .select('a.id', isoTime(db, 'a.created_at', 'at'), 'a.actor', 's.email as actor_email', 'a.actor_role', 'a.action', 'p.external_id as player_id', 'a.details', 'a.trace_id')
       .orderBy('a.id');
     if (filter.from) query.where('a.created_at', '>=', filter.from);
     if (filter.to) query.where('a.created_at', '<', filter.to);
@@ -43,6 +46,7 @@ export const auditReport: TableReport<AuditFilter, AuditRow> = {
     id: String(row.id),
     at: row.at,
     actor: row.actor,
+    actorEmail: row.actor_email,
     actorRole: row.actor_role,
     action: row.action,
     playerId: row.player_id,

@@ -269,6 +269,14 @@ describeInBrowser('the operator console in Chromium', () => {
     });
   });
 
+  step('shows the audit trail: who, in which role, did what (finance and admin)', async () => {
+    await page.getByRole('link', { name: 'Audit', exact: true }).click();
+    await page.getByRole('heading', { name: 'Audit trail' }).waitFor();
+    const rows = page.locator('tbody tr').filter({ hasText: 'player.topup' });
+    await shows(rows.last(), new RegExp(`${STAFF.email.replace(/\./g, '\\.')}finance`));
+    await screenshot(page, 'audit');
+  });
+
   step('a viewer sees the player but none of the forms a viewer may not use', async () => {
     await s.t.operator('post', '/staff', { ...VIEWER }).expect(201);
     const viewer = await openPage(browser, baseURL);

@@ -47,11 +47,14 @@ describe('GET /operator/audit', () => {
     const page = (await t.operator('get', '/audit?action=player.topup&actor=bootstrap&limit=2').expect(200)).body;
     expect(page.rows).toHaveLength(2);
     expect(page.rows[0]).toMatchObject({ action: 'player.topup', actor: 'bootstrap', actorRole: 'admin', playerId: 'aud-1' });
+    const update = await t.operator('patch', '/players/aud-1', { realityCheckPending: false }).expect(200);
+    const updated = (await t.operator('get', '/audit?action=player.update').expect(200)).body.rows.at(-1);
+    expect(updated.traceId).toBe(update.headers['x-trace-id']); // the request's trace id, even where the service does not pass it
     expect(page.nextCursor).toEqual(expect.any(String));
     const next = (await t.operator('get', `/audit?action=player.topup&actor=bootstrap&limit=2&cursor=${page.nextCursor}`).expect(200)).body;
     expect(Number(next.rows[0].id)).toBeGreaterThan(Number(page.rows[1].id));
     const csv = await withTextBody(t.operator('get', '/audit?action=player.adjustment&format=csv'));
-    expect(csv.body.split('\r\n')[0]).toBe('id,at,actor,actorRole,action,playerId,details,traceId');
+    expect(csv.body.split('\r\n')[0]).toBe('id,at,actor,actorEmail,actorRole,action,playerId,details,traceId');
     expect(csv.body).toContain('player.adjustment');
   });
 });

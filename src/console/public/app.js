@@ -382,6 +382,30 @@ async function roundsView(query) {
 /** @param {Date} date */
 const isoDay = (date) => date.toISOString().slice(0, 10);
 
+/** The audit trail of a day: who, in which role, did what to whom. @param {URLSearchParams} query */
+async function auditView(query) {
+  const from = query.get('from') ?? isoDay(new Date());
+  const to = isoDay(new Date(Date.parse(from) + 86_400_000));
+  const action = query.get('action') ?? '';
+  const form = h('form', { class: 'search' },
+    field('Day (UTC)', 'from', { type: 'date', value: from, required: true }),
+    field('Action', 'action', { value: action, placeholder: 'e.g. player.topup' }),
+    h('button', { type: 'submit' }, 'Show'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const values = new FormData(/** @type {HTMLFormElement} */ (form));
+    location.hash = `#/audit?${new URLSearchParams([...values].filter(([, v]) => v !== '').map(([k, v]) => [k, String(v)]))}`;
+  });
+  const { rows } = await api('GET', `/audit?from=${from}&to=${to}&limit=500${action ? `&action=${encodeURIComponent(action)}` : ''}`);
+  return [
+    h('h1', {}, 'Audit trail'),
+    form,
+    table(['When', 'Who', 'Role', 'Action', 'Player', 'Details', 'Trace id'], rows.map((/** @type {any} */ r) => [
+      when(r.at), r.actorEmail ?? r.actor ?? '—', r.actorRole ?? '—', r.action, r.playerId ? playerLink(r.playerId) : '—', h('code', {}, r.details), r.traceId ?? '']),
+    `${from}, oldest first`),
+  ];
+}
+
 /** @param {URLSearchParams} query */
 async function chartsView(query) {
   const to = query.get('to') ?? isoDay(new Date(Date.now() + 86_400_000));
@@ -523,6 +547,7 @@ const ROUTES = [
   [/^\/rounds$/, (_m, q) => roundsView(q)],
   [/^\/charts$/, (_m, q) => chartsView(q)],
   [/^\/ledger$/, () => ledgerView()],
+  [/^\/audit$/, (_m, q) => auditView(q)],
 ];
 
 async function render() {
