@@ -113,6 +113,12 @@ describe('every operator route × every role', () => {
 });
 
 describe('signing in and personal tokens', () => {
+  it('an email is one account, whatever its case: a second is 409 STAFF_EXISTS', async () => {
+    const staff = await staffWith('viewer');
+    const again = await t.operator('post', '/staff', { email: staff.email.toUpperCase(), displayName: 'Twin', role: 'admin', password: 'another long passphrase' });
+    expect({ status: again.status, code: again.body.error.code }).toEqual({ status: 409, code: 'STAFF_EXISTS' });
+  });
+
   it('a wrong password, or an unknown email, signs nobody in', async () => {
     const staff = await staffWith('viewer');
     expect(await signedIn(staff.email, 'not the password')).toBeUndefined();
