@@ -9,6 +9,7 @@ import * as payoutAccounts from './008_payout_accounts';
 import * as secondAggregator from './009_second_aggregator';
 import * as staff from './010_staff';
 import * as auditChain from './011_audit_chain';
+import * as approvals from './012_approvals';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   { name: '009_second_aggregator', ...secondAggregator },
   { name: '010_staff', ...staff },
   { name: '011_audit_chain', ...auditChain },
+  { name: '012_approvals', ...approvals },
 ];

@@ -30,6 +30,8 @@ export interface AppOptions {
   walletBatch?: { slots: number; maxCalls: number };
   /** The aggregator's launch call (FB_API_URL); absent, launching answers 503 LAUNCH_NOT_CONFIGURED. */
   launch?: LaunchConfig;
+  /** Four eyes (APPROVAL_THRESHOLD): per currency, the adjustment above which a second person must approve. */
+  approvalThresholds?: Record<string, string>;
 }
 
 /**
@@ -66,6 +68,7 @@ export function createApp(options: AppOptions): Express {
     : undefined;
   app.use('/operator', operatorRouter(options.db, auth, {
     launcher,
+    approvalThresholds: options.approvalThresholds ?? {},
     extra: [
       payoutOperatorRoutes(options.db, options.payouts, payoutEngine),
       reportRoutes(options.db, { timeoutMs: options.reportTimeoutMs ?? 300_000 }),

@@ -26,6 +26,8 @@ export interface Config {
   /** How long one report or ledger-check query may run. */
   reportTimeoutMs: number;
   production: boolean;
+  /** Four eyes: per currency, the amount above which an adjustment waits for a second person (APPROVAL_THRESHOLD). */
+  approvalThresholds: Record<string, string>;
   /** Wallet group commit: batches in flight at once and calls per batch (README "Benchmark"). */
   walletBatch: { slots: number; maxCalls: number };
   payouts: PayoutsConfig;
@@ -145,6 +147,19 @@ function launchConfig(env: NodeJS.ProcessEnv, publicKey: string | undefined, pri
   return { apiUrl, brandId, publicKey, privateKey, timeoutMs: integer(env, 'FB_HTTP_TIMEOUT_MS', 5000, 100, 120_000) };
 }
 
+/** `BRL:5000.00,EUR:1000.00`: the decimal amount per currency above which an adjustment needs a second person. */
+function approvalThresholds(env: NodeJS.ProcessEnv): Record<string, string> {
+  const raw = optional(env, 'APPROVAL_THRESHOLD');
+  if (raw === undefined) return {};
+  const thresholds: Record<string, string> = {};
+  for (const entry of raw.split(',').map((e) => e.trim())) {
+    const match = /^([A-Z]{3}):(\d{1,15}(?:\.\d{1,4})?)$/.exec(entry);
+    if (!match) throw new ConfigError(`APPROVAL_THRESHOLD must be CURRENCY:amount pairs such as BRL:5000.00,EUR:1000.00, got "${entry}"`);
+    thresholds[match[1]] = match[2];
+  }
+  return thresholds;
+}
+
 /** Reads and validates the environment; throws ConfigError with a message naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = optional(env, 'LOG_LEVEL') ?? 'info';
@@ -183,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: optional(env, 'TRUST_PROXY'),
     metricsToken: optional(env, 'METRICS_TOKEN'),
     production,
+    approvalThresholds: approvalThresholds(env),
     walletBatch: { slots: integer(env, 'WALLET_BATCH_SLOTS', 4, 1, 256), maxCalls: integer(env, 'WALLET_BATCH_MAX_CALLS', 64, 1, 1000) },
     payouts: payoutsConfig(env),
   };

@@ -38,7 +38,7 @@ async function start(config: Config, logger: Logger) {
   const token = config.operatorToken ?? developmentToken(config.dataDir, logger);
   const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl, payouts: config.payouts, reportTimeoutMs: config.reportTimeoutMs,
     operatorAuthFailureLimit: config.operatorAuthFailureLimit, trustProxy: config.trustProxy, metricsToken: config.metricsToken,
-    walletBatch: config.walletBatch, launch: config.launch });
+    walletBatch: config.walletBatch, launch: config.launch, approvalThresholds: config.approvalThresholds });
   const worker = await startPayoutWorker({ databaseUrl: config.databaseUrl ?? embedded!.url, engine: app.locals.payoutEngine, logger });
   // Slow clients (slowloris) cannot hold a connection: headers within 10 s, the whole request within 15 s,
   // checked every second rather than Node's default 30.

@@ -14,6 +14,7 @@ import operatorPlayerCreate from '../schemas/operator-player-create.json';
 import operatorPlayerUpdate from '../schemas/operator-player-update.json';
 import operatorSessionCreate from '../schemas/operator-session-create.json';
 import operatorTopup from '../schemas/operator-topup.json';
+import operatorApprovalDecision from '../schemas/operator-approval-decision.json';
 import operatorTokenCreate from '../schemas/operator-token-create.json';
 import operatorStaffUpdate from '../schemas/operator-staff-update.json';
 import operatorStaffCreate from '../schemas/operator-staff-create.json';
@@ -44,6 +45,7 @@ export const REQUEST_SCHEMAS: Record<string, object> = {
   'operator-launch': operatorLaunch,
   'operator-launch-demo': operatorLaunchDemo,
   'operator-topup': operatorTopup,
+  'operator-approval-decision': operatorApprovalDecision,
   'operator-token-create': operatorTokenCreate,
   'operator-staff-update': operatorStaffUpdate,
   'operator-staff-create': operatorStaffCreate,
@@ -147,7 +149,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/operator/players/{playerId}/topups', permission: 'money.move', tag: 'operator', summary: 'Top up (idempotent by transactionId)', body: 'operator-topup',
     example: { amount: '100.00', transactionId: 'topup-1' }, ok: { status: 200, schema: 'balanceChange', description: 'the new balance' } },
   { method: 'post', path: '/operator/players/{playerId}/adjustments', permission: 'money.move', tag: 'operator', summary: 'Signed correction with a reason', body: 'operator-adjustment',
-    example: { amount: '-5.00', reason: 'duplicate bonus', transactionId: 'adj-1' }, ok: { status: 200, schema: 'balanceChange', description: 'the new balance' } },
+    example: { amount: '-5.00', reason: 'duplicate bonus', transactionId: 'adj-1' }, ok: { status: 200, schema: 'balanceChange', description: 'the new balance' },
+    more: [{ status: 202, description: 'above APPROVAL_THRESHOLD: waiting for a second person (a debit is held meanwhile)', schema: 'approval' }] },
   { method: 'get', path: '/operator/players/{playerId}/transactions', permission: 'read', tag: 'operator', summary: 'Statement, newest first', query: { limit: '1–500 (default 50)', cursor: 'transferId to continue after' },
     ok: { status: 200, schema: 'statement', description: 'statement lines with running balance' } },
   { method: 'get', path: '/operator/me', permission: 'read', tag: 'operator', summary: 'Who is signed in: the staff account (or the bootstrap token) and its role',
@@ -156,6 +159,13 @@ export const OPERATIONS: Operation[] = [
     example: { name: 'nightly export', expiresAt: '2027-01-01T00:00:00Z' }, ok: { status: 201, schema: 'newToken', description: 'the token, this once' } },
   { method: 'get', path: '/operator/me/tokens', permission: 'read', tag: 'operator', summary: 'Your personal tokens (never their secrets)', ok: { status: 200, schema: 'tokenList', description: 'the tokens' } },
   { method: 'delete', path: '/operator/me/tokens/{tokenId}', permission: 'read', tag: 'operator', summary: 'Revoke one of your tokens at once', ok: { status: 200, schema: 'token', description: 'the revoked token' } },
+  { method: 'get', path: '/operator/approvals', permission: 'approvals.decide', tag: 'operator', summary: 'Adjustments waiting for a second person (four eyes), newest first',
+    query: { status: 'pending, approved or rejected' }, ok: { status: 200, schema: 'approvalList', description: 'the approval requests' } },
+  { method: 'post', path: '/operator/approvals/{approvalId}/approve', permission: 'approvals.decide', tag: 'operator',
+    summary: 'Approve: the adjustment moves (403 SELF_APPROVAL for the requester, and the bootstrap token cannot; 409 APPROVAL_DECIDED once decided)', body: 'operator-approval-decision',
+    example: { note: 'checked with the player' }, ok: { status: 200, schema: 'approval', description: 'the decided request' } },
+  { method: 'post', path: '/operator/approvals/{approvalId}/reject', permission: 'approvals.decide', tag: 'operator', summary: 'Reject: a held debit goes back to the player', body: 'operator-approval-decision',
+    example: { note: 'no ticket for this' }, ok: { status: 200, schema: 'approval', description: 'the decided request' } },
   { method: 'post', path: '/operator/staff', permission: 'staff.manage', tag: 'operator', summary: 'Create a staff account (409 STAFF_EXISTS for a known email)', body: 'operator-staff-create',
     example: { email: 'ana@casino.example', displayName: 'Ana Souza', role: 'finance', password: 'a long passphrase of hers' }, ok: { status: 201, schema: 'staff', description: 'the account' } },
   { method: 'get', path: '/operator/staff', permission: 'staff.manage', tag: 'operator', summary: 'The staff accounts', ok: { status: 200, schema: 'staffList', description: 'the accounts' } },

@@ -28,6 +28,33 @@ export interface ApiClientList {
   apiClients: ApiClient[];
 }
 
+/** An adjustment waiting for, or decided by, a second person */
+export interface Approval {
+  /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+  amount: DecimalText;
+  /** @format uuid */
+  approvalId: string;
+  currency: string;
+  decidedAt: Timestamp | null;
+  decidedBy: string | null;
+  decidedRole: string | null;
+  kind: "adjustment";
+  note: string | null;
+  playerId: string;
+  reason: string;
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  requestedAt: Timestamp;
+  requestedBy: string;
+  requestedRole: string;
+  status: "pending" | "approved" | "rejected";
+  transactionId: string;
+}
+
+/** Approval requests */
+export interface ApprovalList {
+  approvals: Approval[];
+}
+
 /** A page of the audit trail */
 export interface AuditPage {
   nextCursor: string | null;
@@ -699,6 +726,16 @@ export interface OperatorApiClientCreate {
    */
   publicKey: string;
   scheme: "hmac-sha256" | "ed25519" | "hub88-rsa-sha256";
+}
+
+/** Decide an approval request */
+export interface OperatorApprovalDecision {
+  /**
+   * why: kept with the decision and in the audit trail
+   * @minLength 1
+   * @maxLength 1000
+   */
+  note?: string;
 }
 
 /** An operator API error */

@@ -10,7 +10,8 @@ export interface LedgerProblem {
     | 'missing_transfer'
     | 'withdraw_refunds'
     | 'withdraw_refunded_and_paid'
-    | 'payout_movements';
+    | 'payout_movements'
+    | 'approval_holds';
   detail: Record<string, string>;
 }
 
@@ -156,6 +157,17 @@ const CHECKS: Check[] = [
       LIMIT 100`,
     detail: (r) => ({ payoutId: r.id, status: r.status, legs: r.legs ?? '' }),
   },
+  {
+    // four eyes: a currency's approval hold holds exactly the debits still waiting for a second person
+    check: 'approval_holds',
+    sql: `
+      SELECT a.currency, a.balance::text AS held,
+             coalesce((SELECT sum(-p.amount) FROM approvals p WHERE p.currency = a.currency AND p.status = 'pending' AND p.amount < 0), 0)::text AS waiting
+      FROM accounts a WHERE a.kind = 'approval_hold'
+        AND a.balance <> coalesce((SELECT sum(-p.amount) FROM approvals p WHERE p.currency = a.currency AND p.status = 'pending' AND p.amount < 0), 0)
+      LIMIT 100`,
+    detail: (r) => ({ currency: r.currency, held: r.held, waiting: r.waiting }),
+  },
 ];
 
 async function checkSnapshot(db: Knex.Transaction, onProgress: OnProgress): Promise<LedgerReport> {
@@ -190,6 +202,7 @@ const EXPLAIN: Record<LedgerProblem['check'], string> = {
   withdraw_refunds: 'a withdraw was refunded more than once, or its rollback mark disagrees with its refunds',
   withdraw_refunded_and_paid: 'a withdraw was both refunded and paid a win',
   payout_movements: "a payout's ledger movements do not match its state",
+  approval_holds: 'an approval hold does not hold exactly the debits waiting for a second person',
 };
 
 /** The report as lines a person reads in a terminal: a verdict, then one line per problem. */

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 
-export type AccountKind = 'player_cash' | 'house' | 'operator_funding' | 'corrections' | 'payout_in_flight' | 'payout_settled';
+export type AccountKind = 'player_cash' | 'house' | 'operator_funding' | 'corrections' | 'payout_in_flight' | 'payout_settled' | 'approval_hold';
 
 export type LedgerFailure = 'insufficient_funds' | 'idempotency_conflict';
 

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
-import { recordAudit } from '../audit';
+import { Actor, recordAudit } from '../audit';
 import { ApiError } from '../http';
 import { accountStatement, formatAmount, runIdempotent, systemAccount, transfer } from '../ledger';
 import { exponentOf, findPlayer, operatorAmount } from './players';
+import { needsApproval, requestAdjustmentApproval } from './approvals';
 
 /** Top-ups and adjustments share one idempotency space: a transactionId is used once across both. */
 const SCOPE = 'operator-money';
@@ -45,7 +46,10 @@ export async function topUp(db: Knex, externalId: string, amountText: string, tr
   });
 }
 
-/** A signed manual correction: positive credits the player, negative debits (never below zero). */
+/**
+ * A signed manual correction: positive credits the player, negative debits (never below zero). Above the
+ * currency's approval threshold it waits for a second person instead (answered 202 with the approval request).
+ */
 export async function adjust(
   db: Knex,
   externalId: string,
@@ -53,11 +57,20 @@ export async function adjust(
   reason: string,
   transactionId: string,
   traceId: string,
+  approval: { thresholds: Record<string, string>; requester: Actor } = { thresholds: {}, requester: { id: 'bootstrap', role: 'admin' } },
 ) {
   const player = await findPlayer(db, externalId);
   const amount = operatorAmount(amountText, player.currency, 'amount', { allowNegative: true });
   if (amount === 0n) throw new ApiError(400, 'VALIDATION_ERROR', 'amount must not be zero', 'amount');
   const hash = requestHash(['adjustment', externalId, amount.toString(), reason]);
+  const thresholdText = approval.thresholds[player.currency];
+  const threshold = thresholdText === undefined ? undefined : operatorAmount(thresholdText, player.currency, 'APPROVAL_THRESHOLD');
+  if (needsApproval(amount, threshold)) {
+    return runIdempotent<unknown>(db, SCOPE, transactionId, hash, async (trx) => ({
+      status: 202,
+      body: await requestAdjustmentApproval(trx, player, amount, reason, transactionId, approval.requester, traceId),
+    }));
+  }
   return runIdempotent<MoneyAnswer>(db, SCOPE, transactionId, hash, async (trx) => {
     const corrections = await systemAccount(trx, 'corrections', player.currency);
     const credit = amount > 0n;

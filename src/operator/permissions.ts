@@ -11,8 +11,8 @@ export type Role = (typeof ROLES)[number];
 const GRANTS: Record<Role, readonly string[]> = {
   viewer: ['read'],
   support: ['read', 'players.create', 'players.update', 'sessions.open'],
-  finance: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read'],
-  admin: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read',
+  finance: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read', 'approvals.decide'],
+  admin: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read', 'approvals.decide',
     'staff.manage', 'clients.manage', 'games.manage', 'migrations.read'],
 };
 export const PERMISSIONS = [...new Set(Object.values(GRANTS).flat())];

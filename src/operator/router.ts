@@ -10,6 +10,7 @@ import {
   positiveInteger,
   respondWithProgress,
   dateParam,
+  oneOf,
   holdsUnstorableText,
   toApiError,
   unstorableText,
@@ -27,12 +28,14 @@ import createClientSchema from '../../schemas/operator-api-client-create.json';
 import createStaffSchema from '../../schemas/operator-staff-create.json';
 import updateStaffSchema from '../../schemas/operator-staff-update.json';
 import createTokenSchema from '../../schemas/operator-token-create.json';
+import decideSchema from '../../schemas/operator-approval-decision.json';
 import updateGameSchema from '../../schemas/operator-game-update.json';
 import { createPlayer, findPlayer, NewPlayer, playerView, PlayerUpdate, searchPlayers, updatePlayer } from './players';
 import { adjust, statement, topUp } from './money';
 import { Aggregator, openSession } from './sessions';
 import { GameLauncher, LaunchBody, launchDemo, launchGame } from './launch';
 import { OperatorAuth } from './auth';
+import { decideApproval, listApprovals } from './approvals';
 import { createStaff, createToken, listStaff, listTokens, NewStaff, revokeToken, StaffUpdate, updateStaff } from './staff';
 import { Actor } from '../audit';
 import { allow, permissionsOf, roleGrants, roleOf } from './permissions';
@@ -57,6 +60,7 @@ const validate = {
   createStaff: compileSchema<NewStaff>(createStaffSchema, 'VALIDATION_ERROR'),
   updateStaff: compileSchema<StaffUpdate>(updateStaffSchema, 'VALIDATION_ERROR'),
   createToken: compileSchema<{ name: string; expiresAt?: string }>(createTokenSchema, 'VALIDATION_ERROR'),
+  decide: compileSchema<{ note?: string }>(decideSchema, 'VALIDATION_ERROR'),
 };
 
 /** A path or query that holds NUL or a lone surrogate is refused once, here, for every operator route. */
@@ -110,7 +114,8 @@ const renderError: ErrorRequestHandler = (error, req, res, _next) => {
  * The operator API; `extra` routers (e.g. payouts) share its credential check, JSON parsing and error format.
  * `launcher` is the aggregator's launch call; without it a launch answers 503 LAUNCH_NOT_CONFIGURED.
  */
-export function operatorRouter(db: Knex, auth: OperatorAuth, options: { launcher?: GameLauncher; extra?: Router[] } = {}): Router {
+export function operatorRouter(db: Knex, auth: OperatorAuth,
+  options: { launcher?: GameLauncher; approvalThresholds?: Record<string, string>; extra?: Router[] } = {}): Router {
   const router = Router();
   router.use(auth.requireOperator);
   router.use(storableText);
@@ -163,7 +168,8 @@ export function operatorRouter(db: Knex, auth: OperatorAuth, options: { launcher
   router.post('/players/:playerId/adjustments', allow('money.move'), handle(async (req, res) => {
     const body = validate.adjustment(req.body);
     const amount = decimalText(res, 'amount', body.amount);
-    const answer = await adjust(db, String(req.params.playerId), amount, body.reason, body.transactionId, req.traceId);
+    const answer = await adjust(db, String(req.params.playerId), amount, body.reason, body.transactionId, req.traceId,
+      { thresholds: options.approvalThresholds ?? {}, requester: res.locals.actor as Actor });
     res.status(answer.status).json(answer.body);
   }));
 
@@ -215,6 +221,17 @@ export function operatorRouter(db: Knex, auth: OperatorAuth, options: { launcher
   router.delete('/me/tokens/:tokenId', allow('read'), handle(async (req, res) => {
     res.json(await revokeToken(db, res.locals.actor as Actor, String(req.params.tokenId), req.traceId));
   }));
+
+  router.get('/approvals', allow('approvals.decide'), handle(async (req, res) => {
+    res.json(await listApprovals(db, oneOf(req.query.status, 'status', ['pending', 'approved', 'rejected'] as const)));
+  }));
+
+  for (const decision of ['approve', 'reject'] as const) {
+    router.post(`/approvals/:approvalId/${decision}`, allow('approvals.decide'), handle(async (req, res) => {
+      const body = validate.decide(req.body);
+      res.json(await decideApproval(db, String(req.params.approvalId), decision, body.note, res.locals.actor as Actor, req.traceId));
+    }));
+  }
 
   router.post('/staff', allow('staff.manage'), handle(async (req, res) => {
     res.status(201).json(await createStaff(db, validate.createStaff(req.body), req.traceId));

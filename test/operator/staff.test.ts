@@ -78,8 +78,8 @@ describe('every operator route × every role', () => {
   const grants: Record<string, string[]> = {
     viewer: ['read'],
     support: ['read', 'players.create', 'players.update', 'sessions.open'],
-    finance: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read'],
-    admin: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read', 'staff.manage', 'clients.manage', 'games.manage', 'migrations.read'],
+    finance: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read', 'approvals.decide'],
+    admin: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read', 'approvals.decide', 'staff.manage', 'clients.manage', 'games.manage', 'migrations.read'],
   };
   const cases = OPERATIONS.filter((o) => o.permission).flatMap((o) => ROLES.map((role) => [`${o.method.toUpperCase()} ${o.path}`, role, o] as const));
 

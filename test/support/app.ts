@@ -36,6 +36,7 @@ export async function startTestApp(
     payouts?: PayoutsConfig;
     operatorAuthFailureLimit?: number;
     launch?: LaunchConfig;
+    approvalThresholds?: Record<string, string>;
     /** The URL the app reaches its database by, given the test database's (a proxy's, say). */
     via?: (databaseUrl: string) => Promise<string>;
   } = {},
@@ -55,7 +56,8 @@ export async function startTestApp(
     transports: [new winston.transports.Stream({ stream: sink })],
   });
   const payouts = options.payouts ?? { providers: {}, defaultProvider: undefined, minAmount: '1.00', maxAmount: '50000.00' };
-  const app = createApp({ db, logger, operatorToken: OPERATOR_TOKEN, walletPublicUrl: options.walletPublicUrl, payouts, operatorAuthFailureLimit: options.operatorAuthFailureLimit, launch: options.launch });
+  const app = createApp({ db, logger, operatorToken: OPERATOR_TOKEN, walletPublicUrl: options.walletPublicUrl, payouts, operatorAuthFailureLimit: options.operatorAuthFailureLimit, launch: options.launch,
+    approvalThresholds: options.approvalThresholds });
   const server = await new Promise<Server>((resolve) => {
     const s = createHttpServer(app).listen(0, '127.0.0.1', () => resolve(s));
   });
