@@ -12,7 +12,7 @@ import balanceSchema from '../../../../schemas/wallet-balance.json';
 import withdrawSchema from '../../../../schemas/wallet-withdraw.json';
 import depositSchema from '../../../../schemas/wallet-deposit.json';
 import rollbackSchema from '../../../../schemas/wallet-rollback.json';
-import { Door, DoorOptions, Exchange, openDoor } from '../../door';
+import { Door, DoorOptions, Exchange, openDoor, replyJson } from '../../door';
 import { OutcomeUnknown } from '../../../db';
 import { WalletOutcome, WalletService } from '../../service';
 import { ApiClient, ClientDirectory, signatureMatches, signingText } from './signature';
@@ -101,20 +101,15 @@ function moneyOf(body: MoneyBody, numberTexts: Map<string, string>) {
   return { amount, cashAmount, jackpotAmount };
 }
 
-function reply({ res, traceId }: Exchange, status: number, body: string): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'X-Trace-Id': traceId });
-  res.end(body);
-}
-
 function replyError(x: Exchange, status: number, code: string, description: string): void {
   x.code = code;
-  reply(x, status, JSON.stringify({ code, description, traceId: x.traceId }));
+  replyJson(x, status, JSON.stringify({ code, description, traceId: x.traceId }));
 }
 
 function send(x: Exchange, outcome: WalletOutcome): void {
   if (outcome.status === 200) {
     const exponent = currencyExponent(outcome.currency!)!;
-    reply(x, 200, `{"balance":${formatAmount(outcome.balance!, exponent)},"currency":"${outcome.currency}"}`);
+    replyJson(x, 200, `{"balance":${formatAmount(outcome.balance!, exponent)},"currency":"${outcome.currency}"}`);
     return;
   }
   replyError(x, outcome.status, outcome.code!, outcome.reason ?? DESCRIPTIONS[outcome.code!] ?? outcome.code!);

@@ -6,14 +6,14 @@
  */
 import getRawBody from 'raw-body';
 import { Knex } from 'knex';
-import { ApiError, BODY_LIMIT_BYTES, compileCheck, parseJsonExact, SchemaProblem } from '../../../http';
+import { ApiError, BODY_LIMIT_BYTES, bodyParserFailure, compileCheck, parseJsonExact, SchemaProblem } from '../../../http';
 import { currencyExponent } from '../../../ledger';
 import userInfoSchema from '../../../../schemas/hub88-user-info.json';
 import balanceSchema from '../../../../schemas/hub88-balance.json';
 import betSchema from '../../../../schemas/hub88-bet.json';
 import winSchema from '../../../../schemas/hub88-win.json';
 import rollbackSchema from '../../../../schemas/hub88-rollback.json';
-import { Door, DoorOptions, Exchange, openDoor } from '../../door';
+import { Door, DoorOptions, Exchange, openDoor, replyJson } from '../../door';
 import { WalletOutcome, WalletService } from '../../service';
 import { Hub88Keys } from './signature';
 import { statusOf } from './statuses';
@@ -94,12 +94,10 @@ function wireUnits(minor: bigint, currency: string): string {
   return (minor * 10n ** BigInt(WIRE_DECIMALS - currencyExponent(currency)!)).toString();
 }
 
-/** The answer's JSON; `balance` is written from its exact digits, never through a float. */
-function reply({ res, traceId }: Exchange, body: Record<string, unknown>, balance: string | undefined): void {
+/** The answer's JSON, always HTTP 200; `balance` is written from its exact digits, never through a float. */
+function reply(x: Exchange, body: Record<string, unknown>, balance: string | undefined): void {
   const fields = JSON.stringify(body);
-  const text = balance === undefined ? fields : `${fields.slice(0, -1)},"balance":${balance}}`;
-  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'X-Trace-Id': traceId });
-  res.end(text);
+  replyJson(x, 200, balance === undefined ? fields : `${fields.slice(0, -1)},"balance":${balance}}`);
 }
 
 function uuidOf(value: unknown): string | undefined {
@@ -232,9 +230,8 @@ function respond(x: Exchange, requestUuid: string | undefined, result: Answer): 
 function failureOf(error: unknown, x: Exchange): Answer {
   if (error instanceof Refusal) return { status: error.status, reason: error.message };
   if (error instanceof ApiError) return { status: 'RS_ERROR_WRONG_SYNTAX', reason: error.message };
-  if ((error as { type?: string })?.type !== undefined && (error as { status?: number }).status! < 500) {
-    return { status: 'RS_ERROR_WRONG_SYNTAX', reason: 'the request body could not be read' };
-  }
+  const unreadable = bodyParserFailure(error);
+  if (unreadable) return { status: 'RS_ERROR_WRONG_SYNTAX', reason: unreadable.message };
   x.log.error('hub88 call failed', { traceId: x.traceId, error: (error as Error).message, stack: (error as Error).stack });
   return { status: 'RS_ERROR_UNKNOWN', reason: (error as Error).message };
 }
