@@ -9,6 +9,14 @@ export const handle =
   (req: Request, res: Response, next: NextFunction) =>
     fn(req, res).catch(next);
 
+/**
+ * Whether an id from a path or a provider could be one of our uuid keys: anything else is simply not found,
+ * rather than an error from PostgreSQL's uuid cast.
+ */
+export function uuidShaped(id: string): boolean {
+  return /^[0-9a-f-]{36}$/.test(id);
+}
+
 /** The exact decimal text of an amount field (see parseJsonExact), whether it came as a JSON number or a string. */
 export function decimalText(res: Response, field: string, value: string | number): string {
   return typeof value === 'number' ? (res.locals.numberTexts as Map<string, string>).get(field) ?? String(value) : value;

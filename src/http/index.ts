@@ -10,4 +10,4 @@ export { logRequest, traceIdOf, traceRequests } from './trace';
 export const BODY_LIMIT_BYTES = 64 * 1024;
 export { freePort } from './ports';
 export { secretMatcher } from './secrets';
-export { handle, dateParam, dateRange, decimalText, oneOf, positiveInteger } from './handlers';
+export { handle, dateParam, dateRange, decimalText, oneOf, positiveInteger, uuidShaped } from './handlers';

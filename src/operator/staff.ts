@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'no
 import { promisify } from 'node:util';
 import { Knex } from 'knex';
 import { Actor, recordAudit } from '../audit';
-import { ApiError } from '../http';
+import { ApiError, uuidShaped } from '../http';
 import { Role } from './permissions';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
@@ -86,7 +86,7 @@ export interface StaffUpdate {
 export async function updateStaff(db: Knex, staffId: string, update: StaffUpdate, traceId: string) {
   const passwordHash = update.password === undefined ? undefined : await hashPassword(update.password);
   return db.transaction(async (trx) => {
-    const found = /^[0-9a-f-]{36}$/.test(staffId) ? await trx('staff').where({ id: staffId }).forUpdate().first<StaffRow | undefined>() : undefined;
+    const found = uuidShaped(staffId) ? await trx('staff').where({ id: staffId }).forUpdate().first<StaffRow | undefined>() : undefined;
     if (!found) throw new ApiError(404, 'STAFF_NOT_FOUND', `staff account ${staffId} does not exist`);
     const [row]: StaffRow[] = await trx('staff').where({ id: staffId }).update({
       ...(update.displayName !== undefined ? { display_name: update.displayName } : {}),
@@ -113,7 +113,7 @@ export function actorOf(row: StaffRow): Actor {
 
 /** An active account by id, for a console session that names it. */
 export async function activeStaff(db: Knex, staffId: string): Promise<StaffRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/.test(staffId)) return undefined;
+  if (!uuidShaped(staffId)) return undefined;
   return db('staff').where({ id: staffId, status: 'active' }).first<StaffRow | undefined>();
 }
 
@@ -160,7 +160,7 @@ export async function listTokens(db: Knex, owner: Actor) {
 
 export async function revokeToken(db: Knex, owner: Actor, tokenId: string, traceId: string) {
   return db.transaction(async (trx) => {
-    const row = /^[0-9a-f-]{36}$/.test(tokenId) ? await trx('staff_tokens').where({ id: tokenId, staff_id: owner.id }).first<TokenRow | undefined>() : undefined;
+    const row = uuidShaped(tokenId) ? await trx('staff_tokens').where({ id: tokenId, staff_id: owner.id }).first<TokenRow | undefined>() : undefined;
     if (!row) throw new ApiError(404, 'TOKEN_NOT_FOUND', `you have no token ${tokenId}`);
     const [revoked]: TokenRow[] = await trx('staff_tokens').where({ id: tokenId }).update({ revoked_at: row.revoked_at ?? new Date() }).returning('*');
     if (!row.revoked_at) await recordAudit(trx, { action: 'staff_token.revoke', playerId: null, details: { tokenId }, traceId });

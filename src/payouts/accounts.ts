@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { recordAudit } from '../audit';
 import { PayoutProviderName } from '../config';
-import { ApiError } from '../http';
+import { ApiError, uuidShaped } from '../http';
 import { findPlayer } from '../operator';
 import { invalid, ownPixKey, playerCpf } from './ownership';
 import { PixKeyType } from './pix';
@@ -114,7 +114,7 @@ export async function listPayoutAccounts(db: Knex, playerId: string) {
 export async function retirePayoutAccount(db: Knex, playerId: string, payoutAccountId: string, traceId: string) {
   const player = await findPlayer(db, playerId);
   return db.transaction(async (trx) => {
-    const row: PayoutAccountRow | undefined = /^[0-9a-f-]{36}$/.test(payoutAccountId)
+    const row: PayoutAccountRow | undefined = uuidShaped(payoutAccountId)
       ? await trx('payout_accounts').where({ id: payoutAccountId, player_id: player.id }).forUpdate().first()
       : undefined;
     if (!row) throw new ApiError(404, 'PAYOUT_ACCOUNT_NOT_FOUND', `player ${playerId} has no payout account ${payoutAccountId}`);

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { PayoutProviderName, PayoutsConfig } from '../config';
-import { ApiError } from '../http';
+import { ApiError, uuidShaped } from '../http';
 import { Logger } from '../log';
 import { OnProgress } from '../progress';
 import { jumppag } from './providers/jumppag';
@@ -281,7 +281,7 @@ export class PayoutEngine {
         .where({ provider: providerName })
         .andWhere((q) => {
           if (ref.reference) q.orWhere('provider_reference', ref.reference);
-          if (ref.ourId && /^[0-9a-f-]{36}$/.test(ref.ourId)) q.orWhere('id', ref.ourId);
+          if (ref.ourId && uuidShaped(ref.ourId)) q.orWhere('id', ref.ourId);
         })
         .first('id');
       if (!payout) continue;

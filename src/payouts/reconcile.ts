@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { uuidShaped } from '../http';
 import { ignoreProgress, OnProgress } from '../progress';
 import { AmountError, formatAmount, parseAmount } from '../ledger';
 import { loadOrder } from './orders';
@@ -63,7 +64,7 @@ const LIST_BATCH = 100;
 /** Our payouts among `listed`, found by the provider's reference or by our id, in one query. */
 async function payoutsListed(db: Knex, providerName: string, listed: ListedPayout[]): Promise<PayoutRow[]> {
   if (listed.length === 0) return [];
-  const ourIds = listed.map((l) => l.ourId).filter((id): id is string => id !== null && /^[0-9a-f-]{36}$/.test(id));
+  const ourIds = listed.map((l) => l.ourId).filter((id): id is string => id !== null && uuidShaped(id));
   return db('payouts')
     .where({ provider: providerName })
     .andWhere((q) => {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { PayoutProviderName, PayoutsConfig } from '../config';
 import { recordAudit } from '../audit';
-import { ApiError } from '../http';
+import { ApiError, uuidShaped } from '../http';
 import { formatAmount, runIdempotent, systemAccount, transfer } from '../ledger';
 import { findPlayer, operatorAmount } from '../operator';
 import { activePayoutAccount, PAYS_REGISTERED_ACCOUNT } from './accounts';
@@ -135,7 +135,7 @@ async function externalIdOf(db: Knex, playerId: string): Promise<string> {
 }
 
 async function findPayout(db: Knex, payoutId: string): Promise<PayoutRow> {
-  const payout = /^[0-9a-f-]{36}$/.test(payoutId) ? await db('payouts').where({ id: payoutId }).first() : undefined;
+  const payout = uuidShaped(payoutId) ? await db('payouts').where({ id: payoutId }).first() : undefined;
   if (!payout) throw new ApiError(404, 'PAYOUT_NOT_FOUND', `payout ${payoutId} does not exist`);
   return payout;
 }
