@@ -5,26 +5,25 @@ export const ROLES = ['viewer', 'support', 'finance', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
- * What each role may do (docs/operator-api.md "Staff and roles"); each role has all the rights of the one before it.
- * `read` covers players, statements, rounds, payouts and reports.
+ * What each role adds to the one before it (docs/operator-api.md "Staff and roles"). `read` covers players,
+ * statements, rounds, payouts and reports.
  */
-const GRANTS: Record<Role, readonly string[]> = {
+const ADDS: Record<Role, readonly string[]> = {
   viewer: ['read'],
-  support: ['read', 'players.create', 'players.update', 'sessions.open'],
-  finance: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read', 'approvals.decide'],
-  admin: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read', 'approvals.decide',
-    'staff.manage', 'clients.manage', 'games.manage', 'migrations.read'],
+  support: ['players.create', 'players.update', 'sessions.open'],
+  finance: ['limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read', 'approvals.decide'],
+  admin: ['staff.manage', 'clients.manage', 'games.manage', 'migrations.read'],
 };
-export const PERMISSIONS = [...new Set(Object.values(GRANTS).flat())];
-export type Permission = (typeof GRANTS)[Role][number];
+/** What each role may do: all the rights of the roles before it, and its own. */
+const GRANTS = new Map<string, readonly string[]>(ROLES.map((role, i) => [role, ROLES.slice(0, i + 1).flatMap((r) => ADDS[r])]));
 
 /** Everything a role may do, for a client that offers only that (the console). */
 export function permissionsOf(role: string): readonly string[] {
-  return GRANTS[role as Role] ?? [];
+  return GRANTS.get(role) ?? [];
 }
 
 export function roleGrants(role: string, permission: string): boolean {
-  return (GRANTS[role as Role] ?? []).includes(permission);
+  return permissionsOf(role).includes(permission);
 }
 
 /** The role a request acts in (set by the operator's credential check). */
