@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { Actor, recordAudit } from '../audit';
-import { ApiError } from '../http';
+import { ApiError, uuidShaped } from '../http';
 import { formatAmount, systemAccount, transfer } from '../ledger';
-import { exponentOf, PlayerRow } from './players';
+import { exponentOf, findPlayer, PlayerRow } from './players';
 
 interface ApprovalRow {
   id: string;
@@ -87,21 +87,21 @@ export async function listApprovals(db: Knex, status: string | undefined) {
 export async function decideApproval(db: Knex, approvalId: string, decision: 'approve' | 'reject', note: string | undefined, decider: Actor, traceId: string) {
   if (decider.id === 'bootstrap') throw new ApiError(403, 'FORBIDDEN', 'the bootstrap OPERATOR_TOKEN cannot approve: a second person signs in to decide');
   return db.transaction(async (trx) => {
-    const row = /^[0-9a-f-]{36}$/.test(approvalId)
+    const row = uuidShaped(approvalId)
       ? await withPlayer(trx).where('a.id', approvalId).forUpdate().first<(ApprovalRow & { external_id: string }) | undefined>()
       : undefined;
     if (!row) throw new ApiError(404, 'APPROVAL_NOT_FOUND', `approval ${approvalId} does not exist`);
     if (row.status !== 'pending') throw new ApiError(409, 'APPROVAL_DECIDED', `approval ${approvalId} was already ${row.status}`);
     if (row.requested_by === decider.id) throw new ApiError(403, 'SELF_APPROVAL', 'the person who asked cannot decide: four eyes means a second person');
     const amount = BigInt(row.amount);
-    const player = await trx('accounts').where({ player_id: row.player_id, kind: 'player_cash' }).first<{ id: string }>('id');
+    const player = await findPlayer(trx, row.external_id);
     const hold = await systemAccount(trx, 'approval_hold', row.currency);
     const corrections = await systemAccount(trx, 'corrections', row.currency);
     if (decision === 'approve') {
       await transfer(trx, { key: `adjustment:${row.transaction_id}`, kind: 'adjustment', reference: row.reason,
-        ...(amount > 0n ? { debitAccountId: corrections, creditAccountId: player.id, amount } : { debitAccountId: hold, creditAccountId: corrections, amount: -amount }) });
+        ...(amount > 0n ? { debitAccountId: corrections, creditAccountId: player.account_id, amount } : { debitAccountId: hold, creditAccountId: corrections, amount: -amount }) });
     } else if (amount < 0n) {
-      await transfer(trx, { key: `approval:${row.id}:release`, kind: 'approval_release', debitAccountId: hold, creditAccountId: player.id, amount: -amount, reference: row.id });
+      await transfer(trx, { key: `approval:${row.id}:release`, kind: 'approval_release', debitAccountId: hold, creditAccountId: player.account_id, amount: -amount, reference: row.id });
     }
     const [decided]: ApprovalRow[] = await trx('approvals').where({ id: row.id }).update({
       status: decision === 'approve' ? 'approved' : 'rejected', decided_by: decider.id, decided_role: decider.role, decision_note: note ?? null, decided_at: new Date(),

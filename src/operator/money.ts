@@ -57,7 +57,7 @@ export async function adjust(
   reason: string,
   transactionId: string,
   traceId: string,
-  approval: { thresholds: Record<string, string>; requester: Actor } = { thresholds: {}, requester: { id: 'bootstrap', role: 'admin' } },
+  approval: { thresholds: Record<string, string>; requester: Actor },
 ) {
   const player = await findPlayer(db, externalId);
   const amount = operatorAmount(amountText, player.currency, 'amount', { allowNegative: true });

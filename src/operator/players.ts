@@ -193,7 +193,7 @@ async function setLimit(trx: Knex.Transaction, player: PlayerRow, kind: string, 
  * Blocks or unblocks, flags a reality check, and sets limits (decreases at once, increases after 24 h). Raising or
  * removing a limit needs `mayRaise` (the limits.raise permission); without it nothing of the update is kept.
  */
-export async function updatePlayer(db: Knex, externalId: string, update: PlayerUpdate, numberTexts: Map<string, string>, mayRaise = true) {
+export async function updatePlayer(db: Knex, externalId: string, update: PlayerUpdate, numberTexts: Map<string, string>, mayRaise: boolean) {
   return db.transaction(async (trx) => {
     const player = await findPlayer(trx, externalId, true);
     const changes: Record<string, unknown> = {};
