@@ -644,6 +644,16 @@ export interface LedgerCheck {
   transfers: number;
 }
 
+/** A limit: its amount now, and a raise or removal waiting for its 24 hours */
+export interface Limit {
+  amount: DecimalText | null;
+  pending?: {
+    amount: DecimalText | null;
+    /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+    effectiveAt: Timestamp;
+  };
+}
+
 /**
  * Where the game sends the player when it closes.
  * @format uri
@@ -1105,38 +1115,10 @@ export interface Player {
   firstName: string | null;
   lastName: string | null;
   limits: {
-    loss24h?: {
-      amount: DecimalText | null;
-      pending?: {
-        amount: DecimalText | null;
-        /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
-        effectiveAt: Timestamp;
-      };
-    };
-    loss30d?: {
-      amount: DecimalText | null;
-      pending?: {
-        amount: DecimalText | null;
-        /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
-        effectiveAt: Timestamp;
-      };
-    };
-    loss7d?: {
-      amount: DecimalText | null;
-      pending?: {
-        amount: DecimalText | null;
-        /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
-        effectiveAt: Timestamp;
-      };
-    };
-    betMax?: {
-      amount: DecimalText | null;
-      pending?: {
-        amount: DecimalText | null;
-        /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
-        effectiveAt: Timestamp;
-      };
-    };
+    loss24h?: Limit;
+    loss30d?: Limit;
+    loss7d?: Limit;
+    betMax?: Limit;
   };
   playerId: string;
   realityCheckPending: boolean;
