@@ -51,6 +51,19 @@ async function hub88Requests(steps: Step[], key: KeyObject): Promise<Request[]> 
   }));
 }
 
+/**
+ * The code of a refused call, undefined for an accepted one. Hub88 answers every outcome with HTTP 200 and says in
+ * `status` whether it was accepted; Fizzy Bubbly refuses with an HTTP error and a `code`. Accepted Fizzy Bubbly
+ * answers are not parsed at all.
+ */
+function refusalOf(path: string, status: number, text: string): string | undefined {
+  if (path.startsWith('/hub88')) {
+    const answer = JSON.parse(text) as { status: string };
+    return status === 200 && answer.status === 'RS_OK' ? undefined : answer.status ?? `HTTP_${status}`;
+  }
+  return status === 200 ? undefined : (JSON.parse(text) as { code?: string }).code ?? `HTTP_${status}`;
+}
+
 /** Drives one scenario with `concurrency` virtual clients over keep-alive connections for `seconds`. */
 export async function drive(options: LoadOptions): Promise<ScenarioStats> {
   const pool = new Pool(options.baseUrl, { connections: options.concurrency, pipelining: 1 });
@@ -78,9 +91,7 @@ export async function drive(options: LoadOptions): Promise<ScenarioStats> {
         const res = await pool.request({ method: 'POST', path: step.path, headers, body: raw });
         const text = await res.body.text();
         const ms = Number(process.hrtime.bigint() - sent) / 1e6;
-        // Hub88 answers every outcome with HTTP 200 and says in `status` whether it was accepted
-        const code = res.statusCode !== 200 ? ((JSON.parse(text) as { code?: string }).code ?? `HTTP_${res.statusCode}`)
-          : step.path.startsWith('/hub88') && (JSON.parse(text) as { status: string }).status !== 'RS_OK' ? (JSON.parse(text) as { status: string }).status : undefined;
+        const code = refusalOf(step.path, res.statusCode, text);
         recorder.record(ms, code === undefined, step.transactionId, code);
       }
     }
