@@ -10,6 +10,7 @@ import * as secondAggregator from './009_second_aggregator';
 import * as staff from './010_staff';
 import * as auditChain from './011_audit_chain';
 import * as approvals from './012_approvals';
+import * as payoutApprovals from './013_payout_approvals';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   { name: '010_staff', ...staff },
   { name: '011_audit_chain', ...auditChain },
   { name: '012_approvals', ...approvals },
+  { name: '013_payout_approvals', ...payoutApprovals },
 ];

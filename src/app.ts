@@ -6,7 +6,7 @@ import { traceRequests } from './http';
 import { Logger } from './log';
 import { operatorAuth, operatorRouter } from './operator';
 import { consoleRoutes } from './console';
-import { buildProviders, PayoutEngine, payoutOperatorRoutes, payoutWebhookRoutes } from './payouts';
+import { buildProviders, PayoutEngine, payoutApproval, payoutOperatorRoutes, payoutWebhookRoutes } from './payouts';
 import { LaunchConfig, PayoutsConfig } from './config';
 import { Door, doors, fizzyBubblyDoor, fizzyBubblyFallback, fizzyBubblyLauncher, hub88Door, LAUNCH_PATH, walletService } from './wallet';
 import { reportRoutes } from './reports';
@@ -69,8 +69,9 @@ export function createApp(options: AppOptions): Express {
   app.use('/operator', operatorRouter(options.db, auth, {
     launcher,
     approvalThresholds: options.approvalThresholds ?? {},
+    approvalSubjects: { payout: payoutApproval },
     extra: [
-      payoutOperatorRoutes(options.db, options.payouts, payoutEngine),
+      payoutOperatorRoutes(options.db, options.payouts, payoutEngine, options.approvalThresholds ?? {}),
       reportRoutes(options.db, { timeoutMs: options.reportTimeoutMs ?? 300_000 }),
     ],
   }));

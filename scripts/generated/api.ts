@@ -28,7 +28,7 @@ export interface ApiClientList {
   apiClients: ApiClient[];
 }
 
-/** An adjustment waiting for, or decided by, a second person */
+/** An adjustment or a payout waiting for, or decided by, a second person */
 export interface Approval {
   /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
   amount: DecimalText;
@@ -38,8 +38,10 @@ export interface Approval {
   decidedAt: Timestamp | null;
   decidedBy: string | null;
   decidedRole: string | null;
-  kind: "adjustment";
+  kind: "adjustment" | "payout";
   note: string | null;
+  /** The payout waiting, for kind payout */
+  payoutId: string | null;
   playerId: string;
   reason: string;
   /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
@@ -1032,6 +1034,7 @@ export interface PayoutProviders {
 }
 
 export type PayoutStatus =
+  | "pending_approval"
   | "requested"
   | "submitted"
   | "processing"

@@ -162,9 +162,9 @@ const CHECKS: Check[] = [
     check: 'approval_holds',
     sql: `
       SELECT a.currency, a.balance::text AS held,
-             coalesce((SELECT sum(-p.amount) FROM approvals p WHERE p.currency = a.currency AND p.status = 'pending' AND p.amount < 0), 0)::text AS waiting
+             coalesce((SELECT sum(-p.amount) FROM approvals p WHERE p.kind = 'adjustment' AND p.currency = a.currency AND p.status = 'pending' AND p.amount < 0), 0)::text AS waiting
       FROM accounts a WHERE a.kind = 'approval_hold'
-        AND a.balance <> coalesce((SELECT sum(-p.amount) FROM approvals p WHERE p.currency = a.currency AND p.status = 'pending' AND p.amount < 0), 0)
+        AND a.balance <> coalesce((SELECT sum(-p.amount) FROM approvals p WHERE p.kind = 'adjustment' AND p.currency = a.currency AND p.status = 'pending' AND p.amount < 0), 0)
       LIMIT 100`,
     detail: (r) => ({ currency: r.currency, held: r.held, waiting: r.waiting }),
   },

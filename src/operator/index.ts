@@ -8,3 +8,5 @@ export { AGGREGATORS } from './sessions';
 export type { Aggregator } from './sessions';
 export { allow, PERMISSION_OF, roleGrants, ROLES } from './permissions';
 export type { Role } from './permissions';
+export { approvalThreshold, fileApproval, needsApproval } from './approvals';
+export type { ApprovalSubject } from './approvals';

@@ -4,7 +4,7 @@ import { Actor, recordAudit } from '../audit';
 import { ApiError } from '../http';
 import { accountStatement, formatAmount, runIdempotent, systemAccount, transfer } from '../ledger';
 import { exponentOf, findPlayer, operatorAmount } from './players';
-import { needsApproval, requestAdjustmentApproval } from './approvals';
+import { approvalThreshold, needsApproval, requestAdjustmentApproval } from './approvals';
 
 /** Top-ups and adjustments share one idempotency space: a transactionId is used once across both. */
 const SCOPE = 'operator-money';
@@ -63,9 +63,7 @@ export async function adjust(
   const amount = operatorAmount(amountText, player.currency, 'amount', { allowNegative: true });
   if (amount === 0n) throw new ApiError(400, 'VALIDATION_ERROR', 'amount must not be zero', 'amount');
   const hash = requestHash(['adjustment', externalId, amount.toString(), reason]);
-  const thresholdText = approval.thresholds[player.currency];
-  const threshold = thresholdText === undefined ? undefined : operatorAmount(thresholdText, player.currency, 'APPROVAL_THRESHOLD');
-  if (needsApproval(amount, threshold)) {
+  if (needsApproval(amount, approvalThreshold(approval.thresholds, player.currency))) {
     return runIdempotent<unknown>(db, SCOPE, transactionId, hash, async (trx) => ({
       status: 202,
       body: await requestAdjustmentApproval(trx, player, amount, reason, transactionId, approval.requester, traceId),

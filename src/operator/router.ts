@@ -35,7 +35,7 @@ import { adjust, statement, topUp } from './money';
 import { Aggregator, openSession } from './sessions';
 import { GameLauncher, LaunchBody, launchDemo, launchGame } from './launch';
 import { OperatorAuth } from './auth';
-import { decideApproval, listApprovals } from './approvals';
+import { ApprovalKind, ApprovalSubject, decideApproval, listApprovals } from './approvals';
 import { createStaff, createToken, listStaff, listTokens, NewStaff, revokeToken, StaffUpdate, updateStaff } from './staff';
 import { Actor } from '../audit';
 import { allow, permissionsOf, roleGrants, roleOf } from './permissions';
@@ -115,7 +115,7 @@ const renderError: ErrorRequestHandler = (error, req, res, _next) => {
  * `launcher` is the aggregator's launch call; without it a launch answers 503 LAUNCH_NOT_CONFIGURED.
  */
 export function operatorRouter(db: Knex, auth: OperatorAuth,
-  options: { launcher?: GameLauncher; approvalThresholds?: Record<string, string>; extra?: Router[] } = {}): Router {
+  options: { launcher?: GameLauncher; approvalThresholds?: Record<string, string>; approvalSubjects?: Partial<Record<ApprovalKind, ApprovalSubject>>; extra?: Router[] } = {}): Router {
   const router = Router();
   router.use(auth.requireOperator);
   router.use(storableText);
@@ -229,7 +229,7 @@ export function operatorRouter(db: Knex, auth: OperatorAuth,
   for (const decision of ['approve', 'reject'] as const) {
     router.post(`/approvals/:approvalId/${decision}`, allow('approvals.decide'), handle(async (req, res) => {
       const body = validate.decide(req.body);
-      res.json(await decideApproval(db, String(req.params.approvalId), decision, body.note, res.locals.actor as Actor, req.traceId));
+      res.json(await decideApproval(db, String(req.params.approvalId), decision, body.note, res.locals.actor as Actor, req.traceId, options.approvalSubjects ?? {}));
     }));
   }
 

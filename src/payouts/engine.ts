@@ -192,7 +192,7 @@ export class PayoutEngine {
 
   private async planNextCheck(payoutId: string): Promise<void> {
     const payout: PayoutRow = await this.db('payouts').where({ id: payoutId }).first();
-    if (FINAL.has(payout.status) || payout.status === 'requested') return;
+    if (FINAL.has(payout.status) || payout.status === 'requested' || payout.status === 'pending_approval') return;
     const age = Date.now() - payout.requested_at.getTime();
     if (age > this.scaled(REVIEW_AFTER_MS)) await this.flagForReview(payout, 'no final status within 72 hours');
     await enqueue(this.db, TASKS.check, payoutId, { delayMs: this.scaled(nextCheckDelayMs(payout.check_count, age)) });

@@ -1,6 +1,7 @@
 export { parsePixKey, isValidCpf, isValidCnpj, PixKeyError } from './pix';
 export type { PixKey, PixKeyType } from './pix';
 export { payoutOperatorRoutes } from './router';
+export { payoutApproval } from './service';
 export { payoutWebhookRoutes } from './webhooks';
 export { PayoutEngine, buildProviders } from './engine';
 export { startPayoutWorker } from './worker';

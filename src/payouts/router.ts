@@ -10,6 +10,7 @@ import { PixKeyType } from './pix';
 import { cancelPayout, getPayout, listPayouts, requestPayout, reviewPayout } from './service';
 import { PayoutEngine } from './engine';
 import { allow } from '../operator';
+import { Actor } from '../audit';
 import { PAYOUT_STATUSES } from './states';
 
 const validateCreate = compileSchema<{
@@ -23,7 +24,7 @@ const validateReview = compileSchema<{ decision: 'resend' | 'fail'; note: string
 const validateAccount = compileSchema<NewPayoutAccount>(createPayoutAccountSchema, 'VALIDATION_ERROR');
 
 /** Operator routes of the cash-out; mounted inside the operator router (token, JSON, error format). */
-export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: PayoutEngine): Router {
+export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: PayoutEngine, approvalThresholds: Record<string, string>): Router {
   const router = Router();
 
   // what a payout request may name: the providers configured here (<NAME>_BASE_URL), the default first
@@ -45,7 +46,7 @@ export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: Pa
       pixKeyType: body.pixKeyType,
       provider: body.provider,
       transactionId: body.transactionId,
-    });
+    }, { thresholds: approvalThresholds, requester: res.locals.actor as Actor, traceId: req.traceId });
     res.status(answer.status).json(answer.body);
   }));
 

@@ -1,16 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { PayoutProviderName, PayoutsConfig } from '../config';
-import { recordAudit } from '../audit';
+import { Actor, recordAudit } from '../audit';
 import { ApiError, uuidShaped } from '../http';
 import { formatAmount, runIdempotent, systemAccount, transfer } from '../ledger';
-import { findPlayer, operatorAmount } from '../operator';
+import { approvalThreshold, ApprovalSubject, fileApproval, findPlayer, needsApproval, operatorAmount } from '../operator';
 import { activePayoutAccount, PAYS_REGISTERED_ACCOUNT } from './accounts';
 import { invalid, ownPixKey, playerCpf } from './ownership';
 import { PixKeyType } from './pix';
 import { enqueue, TASKS } from './queue';
 import { FINAL } from './states';
-import { PayoutRow } from './transitions';
+import { movePayout, PayoutRow } from './transitions';
 import { PayoutEngine } from './engine';
 
 /** Portaria SPA/MF 615/2024: a prize is paid within 120 minutes; a payout still open after that is overdue. */
@@ -25,6 +25,13 @@ export interface PayoutRequest {
   pixKeyType?: PixKeyType;
   provider?: PayoutProviderName;
   transactionId: string;
+}
+
+/** Four eyes: the thresholds of APPROVAL_THRESHOLD, and who asks. */
+export interface PayoutApproval {
+  thresholds: Record<string, string>;
+  requester: Actor;
+  traceId: string;
 }
 
 /** A payout as every endpoint answers it; `playerId` is the operator's id of the player (players.external_id). */
@@ -83,9 +90,10 @@ function requestHash(parts: unknown[]): string {
 
 /**
  * Validates everything before any money moves, then in one transaction creates the payout and reserves its
- * amount (player cash → payout in flight). Idempotent by transactionId like a top-up.
+ * amount (player cash → payout in flight). Idempotent by transactionId like a top-up. Above the approval threshold
+ * it waits in pending_approval with no send queued; otherwise its send is queued.
  */
-export async function requestPayout(db: Knex, config: PayoutsConfig, input: PayoutRequest) {
+export async function requestPayout(db: Knex, config: PayoutsConfig, input: PayoutRequest, approval: PayoutApproval) {
   const player = await findPlayer(db, input.playerId);
   if (player.currency !== 'BRL') throw invalid('playerId', `has a ${player.currency} wallet; PIX payouts are in BRL`, 'PAYOUT_CURRENCY');
   if (player.status !== 'active') throw invalid('playerId', 'is blocked', 'PLAYER_BLOCKED');
@@ -96,6 +104,8 @@ export async function requestPayout(db: Knex, config: PayoutsConfig, input: Payo
   const provider = chooseProvider(config, input.provider);
   const { key, account } = await destination(db, provider, player, cpf, input);
   const hash = requestHash([input.playerId, amount.toString(), key?.type ?? null, key?.key ?? null, provider, ...(account ? [account.id] : [])]);
+  const waits = needsApproval(amount, approvalThreshold(approval.thresholds, 'BRL'));
+  const status = waits ? 'pending_approval' : 'requested';
 
   return runIdempotent(db, 'payouts', input.transactionId, hash, async (trx) => {
     const id = randomUUID();
@@ -112,7 +122,7 @@ export async function requestPayout(db: Knex, config: PayoutsConfig, input: Payo
         beneficiary_document: cpf,
         beneficiary_name: [player.first_name, player.last_name].filter(Boolean).join(' ') || null,
         provider,
-        status: 'requested',
+        status,
       })
       .returning('*');
     await transfer(trx, {
@@ -123,9 +133,14 @@ export async function requestPayout(db: Knex, config: PayoutsConfig, input: Payo
       amount,
       reference: id,
     });
-    await trx('payout_events').insert({ payout_id: id, to_status: 'requested', source: 'operator' });
-    // the send is queued in this transaction: a crash after commit loses nothing, a rollback sends nothing
-    await enqueue(trx, TASKS.send, id);
+    await trx('payout_events').insert({ payout_id: id, to_status: status, source: 'operator' });
+    if (waits) {
+      await fileApproval(trx, { kind: 'payout', player, amount, reason: `payout to ${key?.key ?? `the registered ${provider} account`} via ${provider}`,
+        transactionId: input.transactionId, payoutId: id }, approval.requester, approval.traceId);
+    } else {
+      // the send is queued in this transaction: a crash after commit loses nothing, a rollback sends nothing
+      await enqueue(trx, TASKS.send, id);
+    }
     return { status: 202, body: payoutView(payout, input.playerId) };
   });
 }
@@ -188,9 +203,31 @@ export async function listPayouts(db: Knex, filter: PayoutFilter) {
   };
 }
 
+/**
+ * A payout's approval decided by a second person, in the decision's transaction: approved, it is requested and
+ * its send queued; rejected, it is cancelled and its reserve goes back to the player.
+ */
+export const payoutApproval: ApprovalSubject = {
+  async approve(trx, payoutId) {
+    await mustMove(trx, payoutId, 'requested');
+    await enqueue(trx, TASKS.send, payoutId);
+  },
+  async reject(trx, payoutId) {
+    await mustMove(trx, payoutId, 'cancelled');
+  },
+};
+
+async function mustMove(trx: Knex.Transaction, payoutId: string, to: 'requested' | 'cancelled') {
+  const moved = await movePayout(trx, payoutId, { to, from: ['pending_approval'], source: 'approval' });
+  if (!moved.moved) throw new ApiError(409, 'PAYOUT_NOT_PENDING', `payout ${payoutId} ${moved.reason}; only a payout waiting for approval is decided`);
+}
+
 /** Cancels a payout not sent yet, or one its provider still lets cancel; the reserve goes back to the player. */
 export async function cancelPayout(db: Knex, engine: PayoutEngine, payoutId: string) {
-  await findPayout(db, payoutId);
+  const payout = await findPayout(db, payoutId);
+  if (payout.status === 'pending_approval') {
+    throw new ApiError(409, 'PAYOUT_NOT_CANCELLABLE', 'payout waits for approval: a second person rejects it at POST /operator/approvals/{approvalId}/reject');
+  }
   const result = await engine.cancel(payoutId);
   if (!result.cancelled) throw new ApiError(409, 'PAYOUT_NOT_CANCELLABLE', result.reason ?? `payout is ${result.payout.status}`);
   return payoutView(result.payout, await externalIdOf(db, result.payout.player_id));

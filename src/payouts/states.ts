@@ -1,9 +1,11 @@
 /**
- * Payout states (README: "Cash-out"). requested → submitted → processing → succeeded | failed | cancelled;
+ * Payout states (README: "Cash-out"). pending_approval (above APPROVAL_THRESHOLD: reserved, not sent until a second
+ * person approves) → requested or cancelled; requested → submitted → processing → succeeded | failed | cancelled;
  * succeeded → reversed; unknown while a send's outcome is not known; on_hold while the provider holds it; review
  * when the lookups could not settle a send's outcome and a person must (the reserve stays held).
  */
 export type PayoutStatus =
+  | 'pending_approval'
   | 'requested'
   | 'submitted'
   | 'processing'
@@ -15,7 +17,7 @@ export type PayoutStatus =
   | 'cancelled'
   | 'reversed';
 
-export const PAYOUT_STATUSES: readonly PayoutStatus[] = ['requested', 'submitted', 'processing', 'on_hold', 'unknown',
+export const PAYOUT_STATUSES: readonly PayoutStatus[] = ['pending_approval', 'requested', 'submitted', 'processing', 'on_hold', 'unknown',
   'review', 'succeeded', 'failed', 'cancelled', 'reversed'];
 
 export const FINAL: ReadonlySet<PayoutStatus> = new Set(['succeeded', 'failed', 'cancelled', 'reversed']);
@@ -27,6 +29,7 @@ const ENDINGS: PayoutStatus[] = ['succeeded', 'failed', 'cancelled'];
 
 /** Where each state may go. A provider may report any open state or an ending from any open state. */
 const NEXT: Record<PayoutStatus, readonly PayoutStatus[]> = {
+  pending_approval: ['requested', 'cancelled'],
   requested: [...OPEN.filter((s) => s !== 'requested'), ...ENDINGS],
   submitted: ['processing', 'on_hold', 'unknown', ...ENDINGS],
   processing: ['submitted', 'on_hold', 'unknown', ...ENDINGS],

@@ -13,7 +13,7 @@ jest.setTimeout(60_000);
 const games = new FakeFizzyBubbly('fb-public-key', FB_PRIVATE_KEY);
 beforeAll(() => games.start()); // before the suite's app, which needs its URL
 afterAll(() => games.stop());
-const s = payoutSuite('jumppag', () => new FakeJumppag(), (fake) => fake.settings(), { app: () => ({ launch: games.settings() }) });
+const s = payoutSuite('jumppag', () => new FakeJumppag(), (fake) => fake.settings(), { app: () => ({ launch: games.settings(), approvalThresholds: { BRL: '1000.00' } }) });
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const YESTERDAY = day(-1);
 
@@ -235,7 +235,7 @@ describeInBrowser('the operator console in Chromium', () => {
   describe.each([390, 768, 1280])('at %i px wide', (width) => {
     const pages = () => [
       ['players', '#/players?search=ana'], ['player', '#/players/ana'], ['payouts', '#/payouts'], ['payout', `#/payouts/${payoutShown}`],
-      ['open-rounds', '#/rounds?olderThan=PT1M'], ['charts', `#/charts?from=${YESTERDAY}&to=${day(1)}`], ['ledger-check', '#/ledger'],
+      ['open-rounds', '#/rounds?olderThan=PT1M'], ['charts', `#/charts?from=${YESTERDAY}&to=${day(1)}`], ['ledger-check', '#/ledger'], ['approvals', '#/approvals'], ['audit', '#/audit'],
     ];
 
     step('no page scrolls sideways; wide tables scroll in their own box', async () => {
@@ -275,6 +275,23 @@ describeInBrowser('the operator console in Chromium', () => {
     const rows = page.locator('tbody tr').filter({ hasText: 'player.topup' });
     await shows(rows.last(), new RegExp(`${STAFF.email.replace(/\./g, '\\.')}finance`));
     await screenshot(page, 'audit');
+  });
+
+  step('lists what waits for a second person and approves it: the money moves once', async () => {
+    const asked = await s.t.operator('post', '/players/ana-2/adjustments', { amount: '2500.00', reason: 'prize correction', transactionId: 'browser-four-eyes' }).expect(202);
+    await page.getByRole('link', { name: 'Approvals', exact: true }).click();
+    await page.getByRole('heading', { name: 'Approvals' }).waitFor();
+    const row = page.locator('tbody tr').filter({ hasText: 'prize correction' });
+    await shows(row, /adjustment.*ana-2.*2500\.00 BRL.*bootstrap token · admin/);
+    await screenshot(page, 'approvals');
+    await row.getByLabel('Note').fill('ticket 42');
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await shows(page.getByRole('status'), 'Approved: adjustment of 2500.00 BRL for ana-2.');
+    await counts(page.locator('tbody tr').filter({ hasText: 'prize correction' }), 0);
+    const decided = (await s.t.operator('get', '/approvals?status=approved').expect(200)).body.approvals;
+    expect(decided).toContainEqual(expect.objectContaining({ approvalId: asked.body.approvalId, note: 'ticket 42' }));
+    await onPlayerPage('ana-2');
+    await shows(page.getByTestId('balance'), '2500.00 BRL');
   });
 
   step('a viewer sees the player but none of the forms a viewer may not use', async () => {

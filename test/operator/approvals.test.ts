@@ -1,4 +1,5 @@
 import { balanceOf, expectSoundLedger, givenPlayer, startTestApp, TestApp } from '../support/app';
+import { asStaff, staffAccount } from '../support/staff';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,19 +13,11 @@ afterAll(async () => {
   }
 });
 
-let n = 0;
 async function staff(role: string) {
-  const email = `four-eyes-${++n}@casino.example`;
-  const created = await t.operator('post', '/staff', { email, displayName: email, role, password: 'a passphrase long enough' }).expect(201);
-  const login = await t.http.post('/console/login').type('form').send({ email, password: 'a passphrase long enough' }).redirects(0);
-  const cookie = (login.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
-  const token = (await t.http.post('/operator/me/tokens').set('Cookie', cookie).set('X-Wallet-Console', '1').send({ name: 't' }).expect(201)).body.token;
-  return { id: created.body.staffId as string, token: token as string };
+  const account = await staffAccount(t, role);
+  return { id: account.staffId, token: account.token };
 }
-const as = (token: string, method: 'get' | 'post', path: string, body?: object) => {
-  const test = t.http[method](`/operator${path}`).set('Authorization', `Bearer ${token}`);
-  return body ? test.send(body) : test;
-};
+const as = (token: string, method: 'get' | 'post', path: string, body?: object) => asStaff(t, token, method, path, body);
 
 describe('four eyes on adjustments above APPROVAL_THRESHOLD', () => {
   let alice: { id: string; token: string };

@@ -2,6 +2,7 @@ import { Express } from 'express';
 import { OPERATIONS } from '../../src/openapi';
 import { PERMISSION_OF, ROLES } from '../../src/operator';
 import { givenPlayer, startTestApp, TestApp } from '../support/app';
+import { asStaff, signedIn as signInAs, staffAccount } from '../support/staff';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -9,26 +10,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-let accounts = 0;
-/** A staff account of `role` and a personal token of its own. */
-async function staffWith(role: string, password = 'a passphrase long enough') {
-  const email = `staff-${++accounts}@casino.example`;
-  const created = await t.operator('post', '/staff', { email, displayName: `Staff ${accounts}`, role, password }).expect(201);
-  const session = await signedIn(email, password);
-  const token = (await t.http.post('/operator/me/tokens').set('Cookie', session!).set('X-Wallet-Console', '1').send({ name: 'tests' }).expect(201)).body.token as string;
-  return { staffId: created.body.staffId as string, email, password, token };
-}
-
-/** Signs in through the console form; the session cookie, or undefined. */
-async function signedIn(email: string, password: string): Promise<string | undefined> {
-  const res = await t.http.post('/console/login').type('form').send({ email, password }).redirects(0);
-  return res.headers.location === '/console' ? (res.headers['set-cookie'] as unknown as string[])[0].split(';')[0] : undefined;
-}
-
-const as = (token: string, method: 'get' | 'post' | 'patch' | 'put' | 'delete', path: string, body?: object) => {
-  const test = t.http[method](`/operator${path}`).set('Authorization', `Bearer ${token}`);
-  return body === undefined ? test : test.send(body);
-};
+const staffWith = (role: string, password?: string) => staffAccount(t, role, password);
+const signedIn = (email: string, password: string) => signInAs(t, email, password);
+const as = (token: string, method: 'get' | 'post' | 'patch' | 'put' | 'delete', path: string, body?: object) => asStaff(t, token, method, path, body);
 
 async function state() {
   const counts = await Promise.all(['transfers', 'audit_log', 'players', 'staff', 'staff_tokens', 'sessions', 'api_clients', 'player_limits', 'games', 'payouts']

@@ -311,7 +311,7 @@ function payoutTable(payouts) {
 async function payoutsView(query) {
   const status = query.get('status') ?? '';
   const select = h('select', { name: 'status' }, h('option', { value: '' }, 'any status'),
-    ...['requested', 'submitted', 'processing', 'on_hold', 'unknown', 'review', 'succeeded', 'failed', 'cancelled', 'reversed']
+    ...['pending_approval', 'requested', 'submitted', 'processing', 'on_hold', 'unknown', 'review', 'succeeded', 'failed', 'cancelled', 'reversed']
       .map((s) => h('option', { value: s, selected: s === status }, s)));
   select.addEventListener('change', () => {
     location.hash = `#/payouts?status=${/** @type {HTMLSelectElement} */ (select).value}`;
@@ -350,7 +350,9 @@ async function payoutView(payoutId) {
       render();
       return `Decision recorded: ${decision}.`;
     }),
-    open && payout.status !== 'review' && can('payouts.manage') && actionForm('Cancel', [h('p', {}, 'Only before it is sent, or where the provider allows it.')], 'Cancel payout',
+    payout.status === 'pending_approval' && h('p', { class: 'hint' }, 'Reserved, and not sent until a second person approves it on the ',
+      h('a', { href: '#/approvals' }, 'Approvals'), ' page; rejected there, it is cancelled and the reserve goes back.'),
+    open && !['review', 'pending_approval'].includes(payout.status) && can('payouts.manage') && actionForm('Cancel', [h('p', {}, 'Only before it is sent, or where the provider allows it.')], 'Cancel payout',
       async () => {
         await api('POST', `/payouts/${encodeURIComponent(payoutId)}/cancel`);
         render();
@@ -377,6 +379,53 @@ async function roundsView(query) {
     table(['Round', 'Player', 'Game', 'Bets', 'Wins', 'Opened'], rows.map((/** @type {any} */ r) => [
       r.roundId, playerLink(r.playerId), r.gameId, `${r.bets} ${r.currency}`, r.wins, when(r.openedAt)])),
   ];
+}
+
+/**
+ * Adjustments and payouts above APPROVAL_THRESHOLD, waiting for a second person. Each pending one offers a decision,
+ * except to the person who asked for it (the server refuses them too).
+ * @param {URLSearchParams} query
+ */
+async function approvalsView(query) {
+  const status = query.get('status') ?? 'pending';
+  const select = h('select', { name: 'status' }, ...['pending', 'approved', 'rejected'].map((s) => h('option', { value: s, selected: s === status }, s)));
+  select.addEventListener('change', () => {
+    location.hash = `#/approvals?status=${/** @type {HTMLSelectElement} */ (select).value}`;
+  });
+  const { approvals } = await api('GET', `/approvals?status=${status}`);
+  return [
+    h('h1', {}, 'Approvals'),
+    h('p', { class: 'hint' }, 'Four eyes: money above the approval threshold moves only once a second finance or admin account approves it.'),
+    h('label', { class: 'filter' }, 'Status ', select),
+    table(['Asked', 'Kind', 'Player', 'Amount', 'What', 'Asked by', 'Decision'], approvals.map((/** @type {any} */ a) => [
+      when(a.requestedAt), a.kind, playerLink(a.playerId), `${a.amount} ${a.currency}`,
+      a.payoutId ? h('span', {}, payoutLink(a.payoutId), ` ${a.reason}`) : a.reason,
+      `${a.requestedBy === 'bootstrap' ? 'bootstrap token' : a.requestedBy.slice(0, 8)} · ${a.requestedRole}`,
+      a.status !== 'pending' ? `${a.status}${a.note ? `: ${a.note}` : ''}` : a.requestedBy === me.staffId ? 'yours: another person decides' : decisionForm(a)])),
+  ];
+}
+
+/** Approve or reject one request, with an optional note. @param {any} approval */
+function decisionForm(approval) {
+  const form = /** @type {HTMLFormElement} */ (h('form', { class: 'decision', 'aria-label': `Decide ${approval.approvalId}` },
+    h('input', { name: 'note', placeholder: 'note (optional)', 'aria-label': 'Note' }),
+    h('button', { type: 'submit', value: 'approve' }, 'Approve'),
+    h('button', { type: 'submit', value: 'reject', class: 'secondary' }, 'Reject')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const decision = /** @type {HTMLButtonElement} */ (/** @type {SubmitEvent} */ (event).submitter).value;
+    const note = String(new FormData(form).get('note') ?? '').trim();
+    for (const button of form.querySelectorAll('button')) button.disabled = true;
+    try {
+      await api('POST', `/approvals/${approval.approvalId}/${decision}`, note ? { note } : {});
+      await render();
+      say(`${decision === 'approve' ? 'Approved' : 'Rejected'}: ${approval.kind} of ${approval.amount} ${approval.currency} for ${approval.playerId}.`, 'ok');
+    } catch (error) {
+      sayError(error);
+      for (const button of form.querySelectorAll('button')) button.disabled = false;
+    }
+  });
+  return form;
 }
 
 /** @param {Date} date */
@@ -548,6 +597,7 @@ const ROUTES = [
   [/^\/charts$/, (_m, q) => chartsView(q)],
   [/^\/ledger$/, () => ledgerView()],
   [/^\/audit$/, (_m, q) => auditView(q)],
+  [/^\/approvals$/, (_m, q) => approvalsView(q)],
 ];
 
 async function render() {
