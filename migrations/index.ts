@@ -11,6 +11,7 @@ import * as staff from './010_staff';
 import * as auditChain from './011_audit_chain';
 import * as approvals from './012_approvals';
 import * as payoutApprovals from './013_payout_approvals';
+import * as playerProtection from './014_player_protection';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   { name: '011_audit_chain', ...auditChain },
   { name: '012_approvals', ...approvals },
   { name: '013_payout_approvals', ...payoutApprovals },
+  { name: '014_player_protection', ...playerProtection },
 ];

@@ -7,7 +7,8 @@ import { Logger } from './log';
 import { operatorAuth, operatorRouter } from './operator';
 import { consoleRoutes } from './console';
 import { buildProviders, PayoutEngine, payoutApproval, payoutOperatorRoutes, payoutWebhookRoutes } from './payouts';
-import { LaunchConfig, PayoutsConfig } from './config';
+import { LaunchConfig, PayoutsConfig, ProtectionConfig } from './config';
+import { Protection, protectionRoutes } from './protection';
 import { Door, doors, fizzyBubblyDoor, fizzyBubblyFallback, fizzyBubblyLauncher, hub88Door, LAUNCH_PATH, walletService } from './wallet';
 import { reportRoutes } from './reports';
 import { createMetrics, operationsRoutes } from './metrics';
@@ -32,6 +33,8 @@ export interface AppOptions {
   launch?: LaunchConfig;
   /** Four eyes (APPROVAL_THRESHOLD): per currency, the adjustment above which a second person must approve. */
   approvalThresholds?: Record<string, string>;
+  /** JURISDICTION's rules (docs/protection.md); absent, none. */
+  protection?: ProtectionConfig;
 }
 
 /**
@@ -42,6 +45,9 @@ export function createApp(options: AppOptions): Express {
   const app = express();
   const payoutEngine = new PayoutEngine(options.db, buildProviders(options.payouts), options.payouts, options.logger);
   app.locals.payoutEngine = payoutEngine;
+  const protection = options.protection ? new Protection({ db: options.db, config: options.protection, logger: options.logger, payouts: options.payouts,
+    approvalThresholds: options.approvalThresholds ?? {} }) : undefined;
+  app.locals.protection = protection;
   app.disable('x-powered-by');
   if (options.trustProxy) app.set('trust proxy', /^\d+$/.test(options.trustProxy) ? Number(options.trustProxy) : options.trustProxy);
   // the console and /docs load only same-origin assets, so upgrading them to https buys nothing behind TLS and
@@ -68,11 +74,13 @@ export function createApp(options: AppOptions): Express {
     : undefined;
   app.use('/operator', operatorRouter(options.db, auth, {
     launcher,
+    protection,
     approvalThresholds: options.approvalThresholds ?? {},
     approvalSubjects: { payout: payoutApproval },
     extra: [
       payoutOperatorRoutes(options.db, options.payouts, payoutEngine, options.approvalThresholds ?? {}),
       reportRoutes(options.db, { timeoutMs: options.reportTimeoutMs ?? 300_000 }),
+      protectionRoutes(options.db, protection),
     ],
   }));
   app.use(consoleRoutes(auth));

@@ -31,6 +31,25 @@ export interface Config {
   /** Wallet group commit: batches in flight at once and calls per batch (README "Benchmark"). */
   walletBatch: { slots: number; maxCalls: number };
   payouts: PayoutsConfig;
+  /** JURISDICTION's rules for protecting players (docs/protection.md); absent, none beyond limits and blocks. */
+  protection: ProtectionConfig | undefined;
+}
+
+/** JURISDICTION=BR: the SPA register check and the mandatory limits. */
+export interface ProtectionConfig {
+  jurisdiction: 'BR';
+  /** The day, week and month of play-time limits and of the SIGAP day file. */
+  timeZone: string;
+  /** The SPA register (SIGAP Módulo de Impedidos); absent, every check fails and bets and deposits wait. */
+  sigap: SigapConfig | undefined;
+}
+
+export interface SigapConfig {
+  baseUrl: string;
+  token: string;
+  timeoutMs: number;
+  /** Register checks per second the 15-day sweep may make. */
+  sweepRatePerSecond: number;
 }
 
 /** What the signed POST {apiUrl}/game/url needs: the brand issued at onboarding and the wallet's own key pair. */
@@ -160,6 +179,26 @@ function approvalThresholds(env: NodeJS.ProcessEnv): Record<string, string> {
   return thresholds;
 }
 
+function protectionConfig(env: NodeJS.ProcessEnv, production: boolean): ProtectionConfig | undefined {
+  const jurisdiction = optional(env, 'JURISDICTION');
+  if (jurisdiction === undefined) return undefined;
+  if (jurisdiction !== 'BR') throw new ConfigError(`JURISDICTION must be BR (the only one with rules here) or unset, got "${jurisdiction}"`);
+  const baseUrl = url(env, 'SIGAP_BASE_URL', ['http:', 'https:']);
+  if (baseUrl === undefined && production) throw new ConfigError('JURISDICTION=BR needs SIGAP_BASE_URL in production: every player is checked against the SPA register');
+  const token = optional(env, 'SIGAP_TOKEN');
+  if (baseUrl !== undefined && token === undefined) throw new ConfigError('SIGAP_BASE_URL needs SIGAP_TOKEN, the bearer token of the SPA register');
+  return {
+    jurisdiction,
+    timeZone: optional(env, 'JURISDICTION_TIME_ZONE') ?? 'America/Sao_Paulo',
+    sigap: baseUrl === undefined ? undefined : {
+      baseUrl,
+      token: token!,
+      timeoutMs: integer(env, 'SIGAP_TIMEOUT_MS', 3000, 100, 60_000),
+      sweepRatePerSecond: integer(env, 'SIGAP_SWEEP_RATE', 20, 1, 10_000),
+    },
+  };
+}
+
 /** Reads and validates the environment; throws ConfigError with a message naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = optional(env, 'LOG_LEVEL') ?? 'info';
@@ -201,5 +240,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     approvalThresholds: approvalThresholds(env),
     walletBatch: { slots: integer(env, 'WALLET_BATCH_SLOTS', 4, 1, 256), maxCalls: integer(env, 'WALLET_BATCH_MAX_CALLS', 64, 1, 1000) },
     payouts: payoutsConfig(env),
+    protection: protectionConfig(env, production),
   };
 }

@@ -7,7 +7,9 @@ import { createDb, migrate, startEmbeddedPostgres, EmbeddedDatabase, Db } from '
 import { createLogger, Logger } from './log';
 import { createApp, createHttpServer } from './app';
 import { upsertHmacClient } from './operator';
-import { startPayoutWorker } from './payouts';
+import { payoutJobs } from './payouts';
+import { startWorker } from './jobs';
+import { applyJurisdiction } from './protection';
 
 /** In development without OPERATOR_TOKEN, one token is generated, kept under DATA_DIR and printed once. */
 function developmentToken(dataDir: string, logger: Logger): string {
@@ -31,6 +33,10 @@ async function start(config: Config, logger: Logger) {
   });
   const applied = await migrate(config.databaseUrl ?? embedded!.url);
   if (applied.length > 0) logger.info('migrations applied', { applied });
+  await applyJurisdiction(db, config.protection);
+  if (config.protection && !config.protection.sigap) {
+    logger.warn('JURISDICTION=BR without SIGAP_BASE_URL: the SPA register cannot be asked, so no player can bet or deposit (refused at start in production)');
+  }
   if (config.fbPublicKey && config.fbPrivateKey) {
     await upsertHmacClient(db, 'fizzy-bubbly', config.fbPublicKey, config.fbPrivateKey);
     logger.info('api client from FB_PUBLIC_KEY registered', { publicKey: config.fbPublicKey });
@@ -38,8 +44,8 @@ async function start(config: Config, logger: Logger) {
   const token = config.operatorToken ?? developmentToken(config.dataDir, logger);
   const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl, payouts: config.payouts, reportTimeoutMs: config.reportTimeoutMs,
     operatorAuthFailureLimit: config.operatorAuthFailureLimit, trustProxy: config.trustProxy, metricsToken: config.metricsToken,
-    walletBatch: config.walletBatch, launch: config.launch, approvalThresholds: config.approvalThresholds });
-  const worker = await startPayoutWorker({ databaseUrl: config.databaseUrl ?? embedded!.url, engine: app.locals.payoutEngine, logger });
+    walletBatch: config.walletBatch, launch: config.launch, approvalThresholds: config.approvalThresholds, protection: config.protection });
+  const worker = await startWorker({ databaseUrl: config.databaseUrl ?? embedded!.url, jobs: [payoutJobs(app.locals.payoutEngine), ...(app.locals.protection ? [app.locals.protection.jobs()] : [])], logger });
   // Slow clients (slowloris) cannot hold a connection: headers within 10 s, the whole request within 15 s,
   // checked every second rather than Node's default 30.
   const server: Server = createHttpServer(app, { headersTimeout: 10_000, requestTimeout: 15_000, connectionsCheckingInterval: 1000 });

@@ -77,7 +77,7 @@ interface Operation {
   path: string;
   /** The permission an operator route needs (src/operator/permissions.ts): documented as x-permission. */
   permission?: string;
-  tag: 'wallet' | 'hub88' | 'operator' | 'payouts' | 'reports' | 'webhooks' | 'operations' | 'console';
+  tag: 'wallet' | 'hub88' | 'operator' | 'payouts' | 'protection' | 'reports' | 'webhooks' | 'operations' | 'console';
   summary: string;
   body?: keyof typeof REQUEST_SCHEMAS;
   example?: object;
@@ -135,8 +135,13 @@ export const OPERATIONS: Operation[] = [
     query: { search: 'the first 1–45 characters of a playerId (% and _ are literal)', limit: '1–100 (default 20)' },
     ok: { status: 200, schema: 'playerList', description: 'players in id order', example: { players: [{ playerId: 'player-1', currency: 'BRL', balance: '12.50', status: 'active', firstName: 'Ana', lastName: 'Souza' }] } } },
   { method: 'get', path: '/operator/players/{playerId}', permission: 'read', tag: 'operator', summary: 'A player, balance and limits', ok: { status: 200, schema: 'player', description: 'the player' } },
-  { method: 'patch', path: '/operator/players/{playerId}', permission: 'players.update', tag: 'operator', summary: 'Block, unblock, set limits or a reality check', body: 'operator-player-update',
+  { method: 'patch', path: '/operator/players/{playerId}', permission: 'players.update', tag: 'operator', summary: 'Block, unblock, set limits (money, or minutes of play), pause, or flag a reality check; 409 PLAYER_IMPEDED for a status change of an impeded or closed account', body: 'operator-player-update',
     example: { status: 'blocked', limits: { betMax: '50.00', loss24h: null } }, ok: { status: 200, schema: 'player', description: 'the player' } },
+  { method: 'get', path: '/operator/players/{playerId}/protection', permission: 'read', tag: 'protection',
+    summary: "The player's protection (docs/protection.md): the SPA register state and every check kept as evidence, a pause, play-time alerts, and an impediment's steps and deadlines",
+    ok: { status: 200, schema: 'protection', description: 'the player\'s protection' } },
+  { method: 'get', path: '/operator/impediments', permission: 'read', tag: 'protection', summary: 'Accounts the SPA register barred, newest first, each with its steps and whether each deadline held',
+    ok: { status: 200, schema: 'impedimentList', description: 'the impediments' } },
   { method: 'post', path: '/operator/players/{playerId}/sessions', permission: 'sessions.open', tag: 'operator', summary: 'Open a game session', body: 'operator-session-create',
     example: { gameId: 'slot-1', ttlSeconds: 3600 }, ok: { status: 201, schema: 'session', description: 'the session token to give the aggregator' } },
   { method: 'post', path: '/operator/players/{playerId}/launch', permission: 'sessions.open', tag: 'operator',
@@ -272,7 +277,7 @@ export function openApiDocument(): Record<string, unknown> {
       version: '0.1.0',
       description: 'Casino seamless wallet: the signed aggregator wallet API, the operator API, PIX payouts and finance reports. Amounts are decimal numbers (wallet) or decimal strings (operator) in major units; never more decimals than the currency has.',
     },
-    tags: ['wallet', 'hub88', 'operator', 'payouts', 'reports', 'webhooks', 'operations', 'console'].map((name) => ({ name })),
+    tags: ['wallet', 'hub88', 'operator', 'payouts', 'protection', 'reports', 'webhooks', 'operations', 'console'].map((name) => ({ name })),
     paths,
     components: {
       schemas: {

@@ -577,6 +577,53 @@ export interface Hub88Win {
   user: PlayerId;
 }
 
+/** An account the SPA register barred: each step with its time */
+export interface Impediment {
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  closeBy: Timestamp;
+  closedAt: Timestamp | null;
+  /** whether each step happened by its deadline; null while it has not happened */
+  deadlines: {
+    closed: boolean | null;
+    notice: boolean | null;
+    returned: boolean | null;
+  };
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  impededAt: Timestamp;
+  /** @format uuid */
+  impedimentId: string;
+  /** the notice to the player, recorded when the account was impeded (the operator sends it) */
+  notice: string;
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  noticedAt: Timestamp;
+  playerId: string;
+  /** the register's motivo, e.g. AUTOEXCLUSAO_CENTRALIZADA */
+  reason: string | null;
+  returnBy: Timestamp | null;
+  returnPayoutId: string | null;
+  returnedAt: Timestamp | null;
+  roundsCancelled: number;
+  /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+  stakesRefunded: DecimalText;
+  unclaimed: null | {
+    /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+    amount: DecimalText;
+    /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+    at: Timestamp;
+    currency: string;
+    reason: string;
+    /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+    until: Timestamp;
+  };
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  withdrawUntil: Timestamp;
+}
+
+/** Impediments */
+export interface ImpedimentList {
+  impediments: Impediment[];
+}
+
 /** The IPv4 or IPv6 address of the person who launches the game; when absent, the address this request came from. */
 export type Ip = any;
 
@@ -882,7 +929,7 @@ export interface OperatorPlayerCreate {
   playerId: PlayerId;
 }
 
-/** Update a player's status, limits or reality check */
+/** Update a player's status, limits, pause or reality check */
 export interface OperatorPlayerUpdate {
   /** Responsible-gaming limits in major units; null removes one. A lower limit applies at once, a higher one (or a removal) after 24 hours. */
   limits?: {
@@ -890,7 +937,15 @@ export interface OperatorPlayerUpdate {
     loss30d?: DecimalAmount | null;
     loss7d?: DecimalAmount | null;
     betMax?: DecimalAmount | null;
+    /** Minutes of play per day (the jurisdiction's time zone) */
+    timeDay?: null;
+    /** Minutes of play per calendar month */
+    timeMonth?: null;
+    /** Minutes of play per week, from Monday */
+    timeWeek?: null;
   };
+  /** Pause play until this time (bets refused, the account stays reachable); null ends it. Setting or lengthening applies at once; shortening or ending waits 24 hours. */
+  pausedUntil?: string | null;
   realityCheckPending?: boolean;
   status?: "active" | "blocked";
 }
@@ -1122,10 +1177,18 @@ export interface Player {
     loss30d?: Limit;
     loss7d?: Limit;
     betMax?: Limit;
+    /** amounts in minutes of play */
+    timeDay?: Limit;
+    /** amounts in minutes of play */
+    timeMonth?: Limit;
+    /** amounts in minutes of play */
+    timeWeek?: Limit;
   };
+  pausedUntil: Timestamp | null;
   playerId: string;
   realityCheckPending: boolean;
-  status: "active" | "blocked";
+  /** impeded: barred by the SPA register (no bets, no deposits; wins, rollbacks and withdrawals flow); closed: closed after an impediment */
+  status: "active" | "blocked" | "impeded" | "closed";
 }
 
 /**
@@ -1144,8 +1207,41 @@ export interface PlayerList {
     firstName: string | null;
     lastName: string | null;
     playerId: string;
-    status: "active" | "blocked";
+    status: "active" | "blocked" | "impeded" | "closed";
   }[];
+}
+
+/** A player's protection */
+export interface Protection {
+  alerts: {
+    /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+    at: Timestamp;
+    limit: "time_day" | "time_week" | "time_month";
+    limitMinutes: number;
+    /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+    periodStart: Timestamp;
+    playedMinutes: number;
+  }[];
+  checks: {
+    /** the register's answer as received, or the failure */
+    answer: string;
+    checkId: string;
+    /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+    checkedAt: Timestamp;
+    outcome: "permitted" | "impeded" | "unreachable";
+    reason: string | null;
+    traceId: string | null;
+    trigger: "registration" | "daily" | "sweep" | "retry";
+  }[];
+  impediment: Impediment | null;
+  jurisdiction: "BR";
+  pausedUntil: Timestamp | null;
+  playerId: string;
+  /** the last day (YYYY-MM-DD, the jurisdiction's time zone) a check cleared the player */
+  registerCheckedOn: string | null;
+  /** clear: the register permitted the CPF (bets and deposits wait for it under BR) */
+  registerState: "unchecked" | "clear" | "unreachable";
+  status: "active" | "blocked" | "impeded" | "closed";
 }
 
 /** Ready for traffic */

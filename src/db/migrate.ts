@@ -22,7 +22,7 @@ class ListMigrationSource implements Knex.MigrationSource<(typeof migrations)[nu
 
 const MIGRATIONS = { migrationSource: new ListMigrationSource() };
 /** The money routines, in .sql files beside the services that call them (paths from src/); the ledger's first. */
-const ROUTINE_FILES = ['ledger/routines.sql', 'wallet/routines.sql', 'audit.sql'];
+const ROUTINE_FILES = ['ledger/routines.sql', 'wallet/routines.sql', 'protection/protection.sql', 'audit.sql'];
 const MIGRATE_LOCK = 7_340_001;
 const MIGRATION_LOCK_TIMEOUT_MS = 60_000;
 const MIGRATE_WAIT_MS = 30 * 60_000;

@@ -16,6 +16,7 @@ LANGUAGE sql AS $$
   UNION ALL SELECT 'payout_in_flight', p_currency, 0, false
   UNION ALL SELECT 'payout_settled', p_currency, 0, false
   UNION ALL SELECT 'approval_hold', p_currency, 0, false
+  UNION ALL SELECT 'unclaimed', p_currency, 0, false
   ON CONFLICT (kind, currency, shard) WHERE player_id IS NULL DO NOTHING;
 $$;
 

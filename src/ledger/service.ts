@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 
-export type AccountKind = 'player_cash' | 'house' | 'operator_funding' | 'corrections' | 'payout_in_flight' | 'payout_settled' | 'approval_hold';
+export type AccountKind = 'player_cash' | 'house' | 'operator_funding' | 'corrections' | 'payout_in_flight' | 'payout_settled' | 'approval_hold' | 'unclaimed';
 
 export type LedgerFailure = 'insufficient_funds' | 'idempotency_conflict';
 

@@ -10,3 +10,4 @@ export { allow, PERMISSION_OF, roleGrants, ROLES } from './permissions';
 export type { Role } from './permissions';
 export { approvalThreshold, fileApproval, needsApproval } from './approvals';
 export type { ApprovalSubject } from './approvals';
+export type { PlayerProtection, ProtectedPlayer } from './protection';

@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { ApiError } from '../http';
 import { findPlayer } from './players';
 import { openSession } from './sessions';
+import type { PlayerProtection } from './protection';
 
 /** What the operator sends to launch a game; the aggregator gets it with the brand, mode and currency added. */
 export interface LaunchBody {
@@ -57,6 +58,7 @@ async function refuseUnplayable(db: Knex, status: string, externalId: string, ga
 export async function launchGame(
   db: Knex,
   launcher: GameLauncher | undefined,
+  protection: PlayerProtection,
   externalId: string,
   body: LaunchBody & { ttlSeconds?: number },
   traceId: string,
@@ -65,7 +67,7 @@ export async function launchGame(
   const player = await findPlayer(db, externalId);
   await refuseUnplayable(db, player.status, externalId, body.gameId);
   const { ttlSeconds, ...launch } = body;
-  const session = await openSession(db, externalId, body.gameId, ttlSeconds);
+  const session = await openSession(db, protection, externalId, body.gameId, ttlSeconds, traceId);
   const answer = await aggregator.launch({ ...launch, mode: 'wallet', currency: player.currency, playerId: externalId, sessionId: session.sessionId }, traceId);
   if (!answer.ok) {
     await db('sessions').where({ id: session.sessionId }).update({ expires_at: db.fn.now() });

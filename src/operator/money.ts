@@ -4,6 +4,7 @@ import { Actor, recordAudit } from '../audit';
 import { ApiError } from '../http';
 import { accountStatement, formatAmount, runIdempotent, systemAccount, transfer } from '../ledger';
 import { exponentOf, findPlayer, operatorAmount } from './players';
+import { PlayerProtection, refuseImpededDeposit } from './protection';
 import { approvalThreshold, needsApproval, requestAdjustmentApproval } from './approvals';
 
 /** Top-ups and adjustments share one idempotency space: a transactionId is used once across both. */
@@ -20,8 +21,10 @@ export interface MoneyAnswer {
   currency: string;
 }
 
-export async function topUp(db: Knex, externalId: string, amountText: string, transactionId: string, traceId: string) {
+export async function topUp(db: Knex, protection: PlayerProtection, externalId: string, amountText: string, transactionId: string, traceId: string) {
   const player = await findPlayer(db, externalId);
+  refuseImpededDeposit(player);
+  protection.admitDeposit(player);
   const amount = operatorAmount(amountText, player.currency, 'amount');
   if (amount <= 0n) throw new ApiError(400, 'VALIDATION_ERROR', 'amount must be greater than zero', 'amount');
   const hash = requestHash(['topup', externalId, amount.toString()]);

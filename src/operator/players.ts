@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { recordAudit } from '../audit';
 import { ApiError } from '../http';
 import { forbidden } from './permissions';
+import type { PlayerProtection } from './protection';
 import { currencyExponent, formatAmount, openPlayerAccount, parseAmount, AmountError } from '../ledger';
 
 export interface PlayerRow {
@@ -11,14 +12,21 @@ export interface PlayerRow {
   first_name: string | null;
   last_name: string | null;
   document_number: string | null;
-  status: 'active' | 'blocked';
+  status: 'active' | 'blocked' | 'impeded' | 'closed';
   reality_check_pending: boolean;
+  register_state: 'unchecked' | 'clear' | 'unreachable';
+  register_checked_on: string | null;
+  paused_until: Date | null;
   created_at: Date;
   account_id: string;
   balance: string;
 }
 
-export const LIMIT_KINDS = { betMax: 'bet_max', loss24h: 'loss_24h', loss7d: 'loss_7d', loss30d: 'loss_30d' } as const;
+export const LIMIT_KINDS = {
+  betMax: 'bet_max', loss24h: 'loss_24h', loss7d: 'loss_7d', loss30d: 'loss_30d', timeDay: 'time_day', timeWeek: 'time_week', timeMonth: 'time_month',
+} as const;
+/** Play-time limits count minutes, every other limit money in minor units. */
+const isTimeLimit = (kind: string) => kind.startsWith('time_');
 export type LimitName = keyof typeof LIMIT_KINDS;
 /** How long a raised or removed limit waits before it applies (UK RTS 12, Brazil Portaria 1.231/2024). */
 export const LIMIT_COOLING_OFF_MS = 24 * 60 * 60 * 1000;
@@ -72,7 +80,7 @@ function effectiveLimit(row: LimitRow, now: Date): string | null {
 }
 
 export async function playerView(db: Knex | Knex.Transaction, player: PlayerRow) {
-  const exponent = exponentOf(player.currency);
+  const currencyExponent = exponentOf(player.currency);
   const rows: LimitRow[] = await db('player_limits').where('player_id', player.id);
   const now = new Date();
   const limits: Record<string, unknown> = {};
@@ -82,6 +90,7 @@ export async function playerView(db: Knex | Knex.Transaction, player: PlayerRow)
     const current = effectiveLimit(row, now);
     const pending = row.pending_effective_at && row.pending_effective_at > now;
     if (current === null && !pending) continue;
+    const exponent = isTimeLimit(kind) ? 0 : currencyExponent;
     limits[name] = {
       amount: current === null ? null : formatAmount(current, exponent),
       ...(pending
@@ -97,8 +106,9 @@ export async function playerView(db: Knex | Knex.Transaction, player: PlayerRow)
   return {
     playerId: player.external_id,
     currency: player.currency,
-    balance: formatAmount(player.balance, exponent),
+    balance: formatAmount(player.balance, currencyExponent),
     status: player.status,
+    pausedUntil: player.paused_until && player.paused_until > new Date() ? player.paused_until.toISOString() : null,
     firstName: player.first_name,
     lastName: player.last_name,
     documentNumber: player.document_number,
@@ -139,9 +149,13 @@ function sameIdentity(row: PlayerRow, input: NewPlayer): boolean {
   );
 }
 
-/** Creates a player and its cash account; repeating the same creation is harmless (created: false). */
-export async function createPlayer(db: Knex, input: NewPlayer) {
+/**
+ * Creates a player and its cash account; repeating the same creation is harmless (created: false). The
+ * jurisdiction's protection admits the player first (under BR: the SPA register check of the CPF).
+ */
+export async function createPlayer(db: Knex, input: NewPlayer, protection: PlayerProtection, traceId: string) {
   exponentOf(input.currency);
+  const admitted = await protection.admit(input, traceId);
   return db.transaction(async (trx) => {
     const inserted = await trx('players')
       .insert({
@@ -154,7 +168,10 @@ export async function createPlayer(db: Knex, input: NewPlayer) {
       .onConflict('external_id')
       .ignore()
       .returning<{ id: string }[]>('id');
-    if (inserted.length > 0) await openPlayerAccount(trx, inserted[0].id, input.currency);
+    if (inserted.length > 0) {
+      await openPlayerAccount(trx, inserted[0].id, input.currency);
+      await admitted(trx, inserted[0].id);
+    }
     const player = await findPlayer(trx, input.playerId);
     if (inserted.length === 0 && !sameIdentity(player, input)) {
       throw new ApiError(409, 'PLAYER_EXISTS', `player ${input.playerId} already exists with different data`);
@@ -167,6 +184,25 @@ export interface PlayerUpdate {
   status?: 'active' | 'blocked';
   realityCheckPending?: boolean;
   limits?: Partial<Record<LimitName, string | number | null>>;
+  pausedUntil?: string | null;
+}
+
+/**
+ * When a pause asked for at `now` ends: setting or lengthening one applies at once; shortening or ending one waits
+ * for the cooling-off, like raising a limit (a pause protects the player, so undoing it is the slow direction).
+ */
+function pauseEnd(current: Date | null, requested: Date | null, now: Date): Date | null {
+  const active = current && current > now ? current : null;
+  if (requested !== null && (active === null || requested >= active)) return requested;
+  if (active === null) return null;
+  const earliest = new Date(now.getTime() + LIMIT_COOLING_OFF_MS);
+  return requested === null || requested < earliest ? (earliest < active ? earliest : active) : requested;
+}
+
+function pauseTime(text: string): Date {
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime())) throw new ApiError(400, 'VALIDATION_ERROR', 'pausedUntil must be an ISO 8601 time', 'pausedUntil');
+  return at;
 }
 
 /** Sets one limit: a lower one at once, a higher one (or a removal) after the cooling-off; says whether it lowered. */
@@ -197,7 +233,11 @@ export async function updatePlayer(db: Knex, externalId: string, update: PlayerU
   return db.transaction(async (trx) => {
     const player = await findPlayer(trx, externalId, true);
     const changes: Record<string, unknown> = {};
+    if (update.status !== undefined && (player.status === 'impeded' || player.status === 'closed')) {
+      throw new ApiError(409, 'PLAYER_IMPEDED', `player ${externalId} is ${player.status} by the SPA register: its status is not the operator's to change`);
+    }
     if (update.status !== undefined) changes.status = update.status;
+    if (update.pausedUntil !== undefined) changes.paused_until = pauseEnd(player.paused_until, update.pausedUntil === null ? null : pauseTime(update.pausedUntil), new Date());
     if (update.realityCheckPending !== undefined) changes.reality_check_pending = update.realityCheckPending;
     if (Object.keys(changes).length > 0) {
       await trx('players').where('id', player.id).update({ ...changes, updated_at: new Date() });
@@ -205,8 +245,9 @@ export async function updatePlayer(db: Knex, externalId: string, update: PlayerU
     for (const [name, value] of Object.entries(update.limits ?? {})) {
       const field = `limits.${name}`;
       const text = typeof value === 'number' ? numberTexts.get(field) ?? String(value) : value;
-      const amount = text === null || text === undefined ? null : operatorAmount(text, player.currency, field);
-      const lowered = await setLimit(trx, player, LIMIT_KINDS[name as LimitName], amount);
+      const kind = LIMIT_KINDS[name as LimitName];
+      const amount = text === null || text === undefined ? null : isTimeLimit(kind) ? BigInt(text) : operatorAmount(text, player.currency, field);
+      const lowered = await setLimit(trx, player, kind, amount);
       if (!lowered && !mayRaise) throw forbidden('limits.raise');
     }
     await recordAudit(trx, { action: 'player.update', playerId: player.id, details: { ...update } });

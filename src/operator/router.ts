@@ -33,6 +33,7 @@ import updateGameSchema from '../../schemas/operator-game-update.json';
 import { createPlayer, findPlayer, NewPlayer, playerView, PlayerUpdate, searchPlayers, updatePlayer } from './players';
 import { adjust, statement, topUp } from './money';
 import { Aggregator, openSession } from './sessions';
+import { NO_PROTECTION, PlayerProtection } from './protection';
 import { GameLauncher, LaunchBody, launchDemo, launchGame } from './launch';
 import { OperatorAuth } from './auth';
 import { ApprovalKind, ApprovalSubject, decideApproval, listApprovals } from './approvals';
@@ -115,14 +116,15 @@ const renderError: ErrorRequestHandler = (error, req, res, _next) => {
  * `launcher` is the aggregator's launch call; without it a launch answers 503 LAUNCH_NOT_CONFIGURED.
  */
 export function operatorRouter(db: Knex, auth: OperatorAuth,
-  options: { launcher?: GameLauncher; approvalThresholds?: Record<string, string>; approvalSubjects?: Partial<Record<ApprovalKind, ApprovalSubject>>; extra?: Router[] } = {}): Router {
+  options: { launcher?: GameLauncher; protection?: PlayerProtection; approvalThresholds?: Record<string, string>; approvalSubjects?: Partial<Record<ApprovalKind, ApprovalSubject>>; extra?: Router[] } = {}): Router {
   const router = Router();
+  const protection = options.protection ?? NO_PROTECTION;
   router.use(auth.requireOperator);
   router.use(storableText);
   router.use(express.raw({ type: () => true, limit: BODY_LIMIT_BYTES }), jsonBody);
 
   router.post('/players', allow('players.create'), handle(async (req, res) => {
-    const { created, player } = await createPlayer(db, validate.createPlayer(req.body));
+    const { created, player } = await createPlayer(db, validate.createPlayer(req.body), protection, req.traceId);
     res.status(created ? 201 : 200).json(player);
   }));
 
@@ -145,12 +147,12 @@ export function operatorRouter(db: Knex, auth: OperatorAuth,
 
   router.post('/players/:playerId/sessions', allow('sessions.open'), handle(async (req, res) => {
     const body = validate.createSession(req.body);
-    res.status(201).json(await openSession(db, String(req.params.playerId), body.gameId, body.ttlSeconds, body.aggregator));
+    res.status(201).json(await openSession(db, protection, String(req.params.playerId), body.gameId, body.ttlSeconds, req.traceId, body.aggregator));
   }));
 
   router.post('/players/:playerId/launch', allow('sessions.open'), handle(async (req, res) => {
     const body = validate.launch(req.body);
-    res.status(201).json(await launchGame(db, options.launcher, String(req.params.playerId), { ...body, ip: body.ip ?? callerAddress(req) }, req.traceId));
+    res.status(201).json(await launchGame(db, options.launcher, protection, String(req.params.playerId), { ...body, ip: body.ip ?? callerAddress(req) }, req.traceId));
   }));
 
   router.post('/launch/demo', allow('sessions.open'), handle(async (req, res) => {
@@ -161,7 +163,7 @@ export function operatorRouter(db: Knex, auth: OperatorAuth,
   router.post('/players/:playerId/topups', allow('money.move'), handle(async (req, res) => {
     const body = validate.topup(req.body);
     const amount = decimalText(res, 'amount', body.amount);
-    const answer = await topUp(db, String(req.params.playerId), amount, body.transactionId, req.traceId);
+    const answer = await topUp(db, protection, String(req.params.playerId), amount, body.transactionId, req.traceId);
     res.status(answer.status).json(answer.body);
   }));
 

@@ -96,7 +96,8 @@ function requestHash(parts: unknown[]): string {
 export async function requestPayout(db: Knex, config: PayoutsConfig, input: PayoutRequest, approval: PayoutApproval) {
   const player = await findPlayer(db, input.playerId);
   if (player.currency !== 'BRL') throw invalid('playerId', `has a ${player.currency} wallet; PIX payouts are in BRL`, 'PAYOUT_CURRENCY');
-  if (player.status !== 'active') throw invalid('playerId', 'is blocked', 'PLAYER_BLOCKED');
+  // an impeded player may still withdraw, and a closed account's balance is paid back (docs/protection.md)
+  if (player.status === 'blocked') throw invalid('playerId', 'is blocked', 'PLAYER_BLOCKED');
   const cpf = playerCpf(player);
   const amount = operatorAmount(input.amountText, 'BRL', 'amount');
   const [min, max] = [operatorAmount(config.minAmount, 'BRL', 'min'), operatorAmount(config.maxAmount, 'BRL', 'max')];

@@ -73,6 +73,9 @@ DECLARE
   v_status text;
   v_currency text;
   v_reality boolean;
+  v_register text;
+  v_paused timestamptz;
+  v_settings wallet_settings;
   v_account bigint;
   v_balance bigint;
   prior wallet_transactions;
@@ -80,6 +83,10 @@ DECLARE
   l player_limits;
   lim bigint;
   loss bigint;
+  v_period timestamptz;
+  v_played integer;
+  v_has_loss boolean := false;
+  v_has_time boolean := false;
   v_code text;
   v_reason text;
   v_house bigint;
@@ -91,8 +98,8 @@ BEGIN
     RETURN QUERY SELECT 401::smallint, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled', NULL::bigint, NULL::text;
     RETURN;
   END IF;
-  SELECT p.id, p.status, p.currency, p.reality_check_pending, a.id, a.balance
-    INTO v_player, v_status, v_currency, v_reality, v_account, v_balance
+  SELECT p.id, p.status, p.currency, p.reality_check_pending, p.register_state, p.paused_until, a.id, a.balance
+    INTO v_player, v_status, v_currency, v_reality, v_register, v_paused, v_account, v_balance
     FROM players p JOIN accounts a ON a.player_id = p.id WHERE p.external_id = p_player FOR UPDATE OF a;
   IF NOT FOUND THEN
     RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', 'unknown player', NULL::bigint, NULL::text;
@@ -111,6 +118,7 @@ BEGIN
     RETURN;
   END IF;
 
+  SELECT * INTO v_settings FROM wallet_settings;
   SELECT * INTO s FROM sessions WHERE id = p_session;
   IF s.id IS NULL OR s.player_id <> v_player OR s.aggregator <> v_aggregator OR (s.game_id IS NOT NULL AND s.game_id <> p_game) THEN
     v_code := 'ERROR_INVALID_SESSION'; v_reason := 'the session is unknown or belongs to another player or game';
@@ -118,6 +126,10 @@ BEGIN
     v_code := 'ERROR_SESSION_EXPIRED'; v_reason := 'the session has expired';
   ELSIF v_status = 'blocked' THEN
     v_code := 'ERROR_BAD_REQUEST_PLAYER_BLOCKED'; v_reason := 'the player is blocked';
+  ELSIF v_status IN ('impeded', 'closed') THEN
+    v_code := 'ERROR_BAD_REQUEST_PLAYER_BLOCKED'; v_reason := 'the player is barred by the SPA register of impeded bettors';
+  ELSIF v_paused > now() THEN
+    v_code := 'ERROR_BAD_REQUEST_PLAYER_BLOCKED'; v_reason := format('the player paused play until %s', to_char(v_paused AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
   ELSIF p_currency <> v_currency THEN
     v_code := 'ERROR_BAD_REQUEST'; v_reason := format('currency %s is not the wallet currency', p_currency);
   ELSIF v_reality THEN
@@ -128,12 +140,31 @@ BEGIN
                                      AND closed_at IS NOT NULL) THEN
     v_code := 'ERROR_BAD_REQUEST'; v_reason := 'the game round is already finished';
   END IF;
+  -- Under JURISDICTION=BR the SPA register must have cleared the player's CPF (src/protection; fail closed).
+  IF v_code IS NULL AND v_settings.jurisdiction = 'BR' AND v_register <> 'clear' THEN
+    v_code := 'ERROR_BAD_REQUEST_PLAYER_BLOCKED'; v_reason := 'the SPA register has not cleared the player yet: bets wait for a successful check';
+  END IF;
   -- Loss is bets minus wins minus refunds over whole UTC hours: the current hour and the 23 (167, 719) before it.
+  -- Play time is the minutes with a bet since the start of the day, week or month in the settings' time zone.
   IF v_code IS NULL THEN
     FOR l IN SELECT * FROM player_limits WHERE player_id = v_player LOOP
       lim := CASE WHEN l.pending_effective_at <= now() THEN l.pending_amount ELSE l.amount END;
       CONTINUE WHEN lim IS NULL;
-      IF l.kind = 'bet_max' THEN
+      IF l.kind LIKE 'time\_%' THEN
+        v_has_time := true;
+        v_period := date_trunc(CASE l.kind WHEN 'time_day' THEN 'day' WHEN 'time_week' THEN 'week' ELSE 'month' END,
+                               now() AT TIME ZONE v_settings.time_zone) AT TIME ZONE v_settings.time_zone;
+        SELECT coalesce(sum(bit_count(played_minutes::bit(64))), 0) INTO v_played FROM player_activity_hourly
+         WHERE player_id = v_player AND hour >= v_period;
+        IF v_played >= lim THEN
+          v_code := 'ERROR_TRANSACTION_LIMIT_EXCEEDED';
+          v_reason := format('the player reached the %s play-time limit (%s minutes)', substr(l.kind, 6), lim);
+          EXIT;
+        ELSIF v_played * 5 >= lim * 4 THEN
+          INSERT INTO protection_alerts (player_id, kind, period_start, played_minutes, limit_minutes)
+          VALUES (v_player, l.kind, v_period, v_played, lim) ON CONFLICT DO NOTHING;
+        END IF;
+      ELSIF l.kind = 'bet_max' THEN
         IF p_amount > lim THEN
           v_code := 'ERROR_TRANSACTION_LIMIT_EXCEEDED'; v_reason := 'the bet is above the player''s per-bet limit';
           EXIT;
@@ -143,6 +174,7 @@ BEGIN
          WHERE player_id = v_player
            AND hour > date_trunc('hour', now())
                       - make_interval(hours => CASE l.kind WHEN 'loss_24h' THEN 24 WHEN 'loss_7d' THEN 168 ELSE 720 END);
+        v_has_loss := true;
         IF loss + p_amount > lim THEN
           v_code := 'ERROR_TRANSACTION_LIMIT_EXCEEDED';
           v_reason := format('the bet would take the player over the %s loss limit', substr(l.kind, 6));
@@ -150,6 +182,10 @@ BEGIN
         END IF;
       END IF;
     END LOOP;
+  END IF;
+  -- Portaria SPA/MF 2.579/2025: no bets until a loss limit and a play-time limit are on file
+  IF v_code IS NULL AND v_settings.jurisdiction = 'BR' AND NOT (v_has_loss AND v_has_time) THEN
+    v_code := 'ERROR_BAD_REQUEST_PLAYER_BLOCKED'; v_reason := 'LIMITS_REQUIRED: the player has no loss limit or no play-time limit on file';
   END IF;
   IF v_code IS NULL AND v_balance < p_amount THEN
     v_code := 'ERROR_TRANSACTION_INSUFFICIENT_FUNDS'; v_reason := 'the balance is lower than the bet';
@@ -169,8 +205,9 @@ BEGIN
     VALUES (v_scope, v_player, p_round, p_game, v_currency, p_amount, 1, CASE WHEN p_finished THEN now() END)
     ON CONFLICT (client_id, player_id, game_round_id) DO UPDATE SET
       bets = r.bets + EXCLUDED.bets, withdraw_count = r.withdraw_count + 1, closed_at = coalesce(r.closed_at, EXCLUDED.closed_at);
-    INSERT INTO player_activity_hourly AS h (player_id, hour, bets) VALUES (v_player, date_trunc('hour', now()), p_amount)
-    ON CONFLICT (player_id, hour) DO UPDATE SET bets = h.bets + EXCLUDED.bets;
+    INSERT INTO player_activity_hourly AS h (player_id, hour, bets, played_minutes)
+    VALUES (v_player, date_trunc('hour', now()), p_amount, 1::bigint << extract(minute FROM now())::integer)
+    ON CONFLICT (player_id, hour) DO UPDATE SET bets = h.bets + EXCLUDED.bets, played_minutes = h.played_minutes | EXCLUDED.played_minutes;
   ELSE
     v_balance := NULL;
   END IF;

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { buildProgram } from '../../scripts/wallet';
 import { createLogger } from '../../src/log';
-import { PayoutWorker, startPayoutWorker } from '../../src/payouts';
+import { payoutJobs } from '../../src/payouts';
+import { startWorker, Worker } from '../../src/jobs';
 import { OPERATOR_TOKEN, startTestApp, TestApp } from '../support/app';
 
 // The README's tour, played against a started server with the sandbox payout provider: every operator call it
@@ -15,11 +16,11 @@ const lines = readme.slice(start, readme.indexOf('```', start)).split('\n')
   .map((l) => l.replace(/\s+#.*$/, '').replace(/\$\(date [^)]*\)/g, new Date().toISOString().slice(0, 10)).trim()).filter(Boolean);
 
 let t: TestApp;
-let worker: PayoutWorker;
+let worker: Worker;
 const saved = { ...process.env };
 beforeAll(async () => {
   t = await startTestApp({ payouts: { providers: { sandbox: { baseUrl: 'sandbox:' } }, defaultProvider: undefined, minAmount: '1.00', maxAmount: '5000.00', pollTimeScale: 0.001 } });
-  worker = await startPayoutWorker({ databaseUrl: t.url, engine: t.app.locals.payoutEngine, logger: createLogger('error'), pollIntervalMs: 50 });
+  worker = await startWorker({ databaseUrl: t.url, jobs: [payoutJobs(t.app.locals.payoutEngine)], logger: createLogger('error'), pollIntervalMs: 50 });
   process.env.WALLET_URL = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}`;
   process.env.OPERATOR_TOKEN = OPERATOR_TOKEN;
 });

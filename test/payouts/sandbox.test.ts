@@ -1,16 +1,17 @@
 import { balanceOf, expectSoundLedger, givenPlayer, startTestApp, TestApp } from '../support/app';
 import { createLogger } from '../../src/log';
-import { PayoutWorker, startPayoutWorker } from '../../src/payouts';
+import { payoutJobs } from '../../src/payouts';
+import { startWorker, Worker } from '../../src/jobs';
 import { PLAYER_CPF } from '../support/payouts';
 
 // The sandbox's stories take seconds of its own clock; the engine polls them with the schedule shrunk a thousandfold.
 let t: TestApp;
-let worker: PayoutWorker;
+let worker: Worker;
 beforeAll(async () => {
   t = await startTestApp({
     payouts: { providers: { sandbox: { baseUrl: 'sandbox:' } }, defaultProvider: 'sandbox', minAmount: '1.00', maxAmount: '5000.00', pollTimeScale: 0.001 },
   });
-  worker = await startPayoutWorker({ databaseUrl: t.url, engine: t.app.locals.payoutEngine, logger: createLogger('error'), pollIntervalMs: 50 });
+  worker = await startWorker({ databaseUrl: t.url, jobs: [payoutJobs(t.app.locals.payoutEngine)], logger: createLogger('error'), pollIntervalMs: 50 });
 });
 afterAll(async () => {
   await worker.stop();

@@ -5,7 +5,8 @@ import supertest from 'supertest';
 import winston from 'winston';
 import { Knex } from 'knex';
 import { createApp, createHttpServer } from '../../src/app';
-import { LaunchConfig, PayoutsConfig } from '../../src/config';
+import { LaunchConfig, PayoutsConfig, ProtectionConfig } from '../../src/config';
+import { applyJurisdiction } from '../../src/protection';
 import { createDb } from '../../src/db';
 import { checkLedger, LedgerReport } from '../../src/ledger';
 import { createTestDatabase } from './database';
@@ -37,6 +38,8 @@ export async function startTestApp(
     operatorAuthFailureLimit?: number;
     launch?: LaunchConfig;
     approvalThresholds?: Record<string, string>;
+    /** JURISDICTION's rules: written to wallet_settings before the app serves. */
+    protection?: ProtectionConfig;
     /** The URL the app reaches its database by, given the test database's (a proxy's, say). */
     via?: (databaseUrl: string) => Promise<string>;
   } = {},
@@ -57,7 +60,8 @@ export async function startTestApp(
   });
   const payouts = options.payouts ?? { providers: {}, defaultProvider: undefined, minAmount: '1.00', maxAmount: '50000.00' };
   const app = createApp({ db, logger, operatorToken: OPERATOR_TOKEN, walletPublicUrl: options.walletPublicUrl, payouts, operatorAuthFailureLimit: options.operatorAuthFailureLimit, launch: options.launch,
-    approvalThresholds: options.approvalThresholds });
+    approvalThresholds: options.approvalThresholds, protection: options.protection });
+  await applyJurisdiction(db, options.protection);
   const server = await new Promise<Server>((resolve) => {
     const s = createHttpServer(app).listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -1,6 +1,7 @@
 import { PayoutProviderName, ProviderSettings } from '../../src/config';
 import { createLogger } from '../../src/log';
-import { PayoutWorker, startPayoutWorker } from '../../src/payouts';
+import { payoutJobs } from '../../src/payouts';
+import { startWorker, Worker } from '../../src/jobs';
 import { expectSoundLedger, givenPlayer, startTestApp, TestApp } from './app';
 import { FakeHashlee } from './fakes/hashlee';
 import { FakeServer } from './fakes/server';
@@ -42,7 +43,7 @@ export function payoutSuite<F extends FakeServer>(
   } = {},
 ): PayoutSuite<F> {
   const preparePlayer = options.preparePlayer ?? (async () => undefined);
-  let worker: PayoutWorker | undefined;
+  let worker: Worker | undefined;
   let n = 0;
   const suite = {
     async payoutFor(amount = '100.00') {
@@ -76,7 +77,7 @@ export function payoutSuite<F extends FakeServer>(
     },
     webhookUrl: () => `http://127.0.0.1:${(suite.t.server.address() as { port: number }).port}/webhooks/payouts/${provider}`,
     async startWorker() {
-      worker = await startPayoutWorker({ databaseUrl: suite.t.url, engine: suite.t.app.locals.payoutEngine, logger: createLogger('error'), pollIntervalMs: 50 });
+      worker = await startWorker({ databaseUrl: suite.t.url, jobs: [payoutJobs(suite.t.app.locals.payoutEngine)], logger: createLogger('error'), pollIntervalMs: 50 });
     },
     async stopWorker() {
       await worker?.stop();

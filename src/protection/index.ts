@@ -1,0 +1,6 @@
+export { applyJurisdiction, Protection, PROTECTION_TASKS } from './service';
+export type { ProtectionDeps } from './service';
+export { sigapRegistry, RegistryUnreachable } from './registry';
+export type { ImpedimentRegistry, RegistryAnswer } from './registry';
+export { DEADLINES } from './impediments';
+export { protectionRoutes } from './router';

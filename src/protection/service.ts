@@ -1,0 +1,122 @@
+import { Knex } from 'knex';
+import { PayoutsConfig, ProtectionConfig } from '../config';
+import { ApiError } from '../http';
+import { addJob, Jobs } from '../jobs';
+import { Logger } from '../log';
+import { PlayerProtection, ProtectedPlayer } from '../operator';
+import { isValidCpf } from '../payouts';
+import { askRegister, CheckTrigger, dayIn, RegisterCheck } from './checks';
+import { advanceImpediments, impede } from './impediments';
+import { ImpedimentRegistry, sigapRegistry, UNCONFIGURED_REGISTRY } from './registry';
+
+export const PROTECTION_TASKS = { recheck: 'register_recheck', tick: 'protection_tick' } as const;
+
+export interface ProtectionDeps {
+  db: Knex;
+  config: ProtectionConfig;
+  logger: Logger;
+  payouts: PayoutsConfig;
+  approvalThresholds: Record<string, string>;
+}
+
+/** Writes the jurisdiction where the wallet's routines read it (wallet_settings): its rules apply from the next bet. */
+export async function applyJurisdiction(db: Knex, config: ProtectionConfig | undefined): Promise<void> {
+  await db('wallet_settings').update({ jurisdiction: config?.jurisdiction ?? null, time_zone: config?.timeZone ?? 'UTC' });
+}
+
+/**
+ * Brazil's player protection (docs/protection.md): the SPA register check of every CPF at registration, at the
+ * first session of each day and in the 15-day sweep, failing closed; and the steps of an impediment.
+ */
+export class Protection implements PlayerProtection {
+  readonly registry: ImpedimentRegistry;
+
+  constructor(private readonly deps: ProtectionDeps) {
+    this.registry = deps.config.sigap ? sigapRegistry(deps.config.sigap) : UNCONFIGURED_REGISTRY;
+  }
+
+  /** A CPF the register bars is refused (403 PLAYER_IMPEDED) and no player is created; an outage lets the player exist with bets and deposits waiting. */
+  async admit(input: { playerId: string; documentNumber?: string }, traceId: string) {
+    const cpf = input.documentNumber?.replace(/\D/g, '') ?? '';
+    if (!isValidCpf(cpf)) {
+      throw new ApiError(400, 'VALIDATION_ERROR', 'documentNumber must be the player\'s CPF under JURISDICTION=BR: it is checked against the SPA register', 'documentNumber');
+    }
+    const existing = await this.deps.db('players').where({ external_id: input.playerId }).first('id');
+    if (existing) return async () => undefined; // a repeated creation: the player was checked when created
+    const check = await askRegister(this.deps.db, this.registry, this.deps.logger, { cpf, playerId: null, trigger: 'registration', traceId, now: new Date() });
+    if (check.outcome === 'impeded') {
+      throw new ApiError(403, 'PLAYER_IMPEDED', `the SPA register bars this CPF from betting (${check.reason}): no account is opened`);
+    }
+    return async (trx: Knex.Transaction, playerId: string) => {
+      await trx('register_checks').where({ id: check.id }).update({ player_id: playerId });
+      await this.recordOutcome(trx, playerId, check);
+      if (check.outcome === 'unreachable') await this.queueRecheck(trx, playerId);
+    };
+  }
+
+  async beforeSession(player: ProtectedPlayer, traceId: string): Promise<void> {
+    if (player.status === 'impeded' || player.status === 'closed') return;
+    if (player.register_checked_on === dayIn(this.deps.config.timeZone, new Date()) && player.register_state === 'clear') return;
+    await this.checkPlayer(player.id, 'daily', traceId);
+  }
+
+  admitDeposit(player: ProtectedPlayer): void {
+    if (player.register_state !== 'clear') {
+      throw new ApiError(409, 'REGISTER_CHECK_PENDING', `the SPA register has not cleared player ${player.external_id} yet (the last check could not reach it); deposits wait for a successful check`);
+    }
+  }
+
+  /**
+   * Checks one player now and applies the answer: cleared for the day, impeded at once, or (an outage) bets and
+   * deposits wait while a re-check is queued with backoff.
+   */
+  async checkPlayer(playerId: string, trigger: CheckTrigger, traceId: string, now = new Date()): Promise<RegisterCheck> {
+    const player = await this.deps.db('players').where({ id: playerId }).first('document_number');
+    const check = await askRegister(this.deps.db, this.registry, this.deps.logger, { cpf: player.document_number.replace(/\D/g, ''), playerId, trigger, traceId, now });
+    if (check.outcome === 'impeded') {
+      await impede(this.deps.db, playerId, check, traceId);
+    } else {
+      await this.deps.db.transaction(async (trx) => {
+        await this.recordOutcome(trx, playerId, check);
+        if (check.outcome === 'unreachable' && trigger !== 'retry') await this.queueRecheck(trx, playerId);
+      });
+    }
+    return check;
+  }
+
+  private async recordOutcome(trx: Knex.Transaction, playerId: string, check: RegisterCheck) {
+    await trx('players').where({ id: playerId }).update(check.outcome === 'permitted'
+      ? { register_state: 'clear', register_checked_on: dayIn(this.deps.config.timeZone, check.checkedAt) }
+      : { register_state: 'unreachable' });
+  }
+
+  private async queueRecheck(trx: Knex.Transaction, playerId: string) {
+    await addJob(trx, PROTECTION_TASKS.recheck, { playerId }, { key: `${PROTECTION_TASKS.recheck}:${playerId}`, delayMs: 5000 });
+  }
+
+  /** The queued re-check: an outage again throws, so the queue retries it with exponential backoff. */
+  async recheck(playerId: string): Promise<RegisterCheck> {
+    const check = await this.checkPlayer(playerId, 'retry', `recheck-${playerId}-${Date.now()}`);
+    if (check.outcome === 'unreachable') throw new Error(`the SPA register is still unreachable for player ${playerId}`);
+    return check;
+  }
+
+  /** Every impediment's due step at `now`: closing, paying back, or parking as unclaimed. */
+  tick(now: Date, traceId: string) {
+    return advanceImpediments({ db: this.deps.db, payouts: this.deps.payouts, approvalThresholds: this.deps.approvalThresholds, logger: this.deps.logger }, now, traceId);
+  }
+
+  jobs(): Jobs {
+    return {
+      tasks: {
+        [PROTECTION_TASKS.recheck]: async (payload) => {
+          await this.recheck((payload as { playerId: string }).playerId);
+        },
+        [PROTECTION_TASKS.tick]: async () => {
+          await this.tick(new Date(), `tick-${Date.now()}`);
+        },
+      },
+      crontab: [`*/5 * * * * ${PROTECTION_TASKS.tick}`],
+    };
+  }
+}

@@ -1,0 +1,148 @@
+import { balanceOf, expectSoundLedger, startTestApp, TestApp } from '../support/app';
+import { FakeSigap } from '../support/fakes/sigap';
+import { aDayPasses, brazil, cpfFor, givenBrazilianPlay, REQUIRED_LIMITS } from '../support/protection';
+import { depositBody, givenAggregator, PUBLIC_URL, Signer, signedPost, uniqueId, withdrawBody } from '../support/wallet';
+
+const sigap = new FakeSigap();
+let t: TestApp;
+let fb: Signer;
+beforeAll(async () => {
+  await sigap.start();
+  t = await startTestApp({ protection: brazil(sigap), walletPublicUrl: PUBLIC_URL });
+  fb = await givenAggregator(t);
+});
+afterAll(async () => {
+  try {
+    await expectSoundLedger(t);
+  } finally {
+    await t.close();
+    await sigap.stop();
+  }
+});
+afterEach(() => {
+  sigap.outage = undefined;
+});
+
+let n = 0;
+const nextCpf = () => cpfFor(++n);
+const bet = (play: { playerId: string; sessionId: string }, amount = 10, round = uniqueId('round'), finished = false) =>
+  signedPost(t, fb, '/wallet/withdraw', withdrawBody({ ...play, currency: 'BRL' }, { transactionId: uniqueId('bet'), gameRoundId: round, amount, finished }));
+const checksOf = (cpf: string) => t.db('register_checks').where({ cpf }).orderBy('id');
+
+describe('the SPA register check at registration (JURISDICTION=BR)', () => {
+  it('a CPF the register bars is refused with 403 PLAYER_IMPEDED: no player, and the check kept as evidence', async () => {
+    const cpf = nextCpf();
+    sigap.bar(cpf);
+    const res = await t.operator('post', '/players', { playerId: 'br-barred', currency: 'BRL', documentNumber: cpf });
+    expect({ status: res.status, code: res.body.error.code }).toEqual({ status: 403, code: 'PLAYER_IMPEDED' });
+    expect(await t.db('players').where({ external_id: 'br-barred' })).toHaveLength(0);
+    const [evidence] = await checksOf(cpf);
+    expect(evidence).toMatchObject({ player_id: null, trigger: 'registration', outcome: 'impeded', reason: 'AUTOEXCLUSAO_CENTRALIZADA', trace_id: res.body.error.traceId });
+    expect(JSON.parse(evidence.answer)).toEqual({ cpf, situacao: 'IMPEDIDO', motivo: 'AUTOEXCLUSAO_CENTRALIZADA' });
+  });
+
+  it('a player needs a valid CPF to be checked: 400 naming documentNumber', async () => {
+    const res = await t.operator('post', '/players', { playerId: 'br-no-cpf', currency: 'BRL' });
+    expect({ status: res.status, code: res.body.error.code, field: res.body.error.field }).toEqual({ status: 400, code: 'VALIDATION_ERROR', field: 'documentNumber' });
+  });
+
+  it('a permitted CPF opens the account, cleared for the day', async () => {
+    const cpf = nextCpf();
+    await t.operator('post', '/players', { playerId: 'br-ok', currency: 'BRL', documentNumber: cpf }).expect(201);
+    const { body } = await t.operator('get', '/players/br-ok/protection').expect(200);
+    expect(body).toMatchObject({ jurisdiction: 'BR', status: 'active', registerState: 'clear', impediment: null });
+    expect(body.checks).toEqual([expect.objectContaining({ trigger: 'registration', outcome: 'permitted' })]);
+  });
+});
+
+describe('the check at the first session of each day', () => {
+  it('asks the register once a day: a second session the same day does not ask again', async () => {
+    const cpf = nextCpf();
+    await givenBrazilianPlay(t, 'br-daily', cpf);
+    await t.operator('post', '/players/br-daily/sessions', {}).expect(201);
+    expect(sigap.asked.filter((c) => c === cpf)).toHaveLength(1); // the registration's
+    await aDayPasses(t, 'br-daily');
+    await t.operator('post', '/players/br-daily/sessions', {}).expect(201);
+    expect((await checksOf(cpf)).map((c) => c.trigger)).toEqual(['registration', 'daily']);
+  });
+});
+
+describe('an unreachable register fails closed', () => {
+  it.each(['503', 'reset', 'timeout', 'garbage', 'unknown-situacao'] as const)(
+    'a register that answers %s: the player exists, bets and deposits wait, and nobody is told the CPF is invalid',
+    async (outage) => {
+      const playerId = `br-down-${outage}`;
+      sigap.outage = outage;
+      const created = await t.operator('post', '/players', { playerId, currency: 'BRL', documentNumber: nextCpf() });
+      expect(created.status).toBe(201);
+      const topup = await t.operator('post', `/players/${playerId}/topups`, { amount: '10.00', transactionId: `tu-${playerId}` });
+      expect({ status: topup.status, code: topup.body.error.code }).toEqual({ status: 409, code: 'REGISTER_CHECK_PENDING' });
+      expect(topup.body.error.message).not.toMatch(/invalid|inválido/i);
+      const { body } = await t.operator('get', `/players/${playerId}/protection`);
+      expect(body).toMatchObject({ status: 'active', registerState: 'unreachable', checks: [expect.objectContaining({ outcome: 'unreachable' })] });
+      expect(t.logs.some((l) => l.message === 'SPA register unreachable: bets and deposits of the player wait for a successful check' && l.traceId === created.headers['x-trace-id'])).toBe(true);
+      expect(await t.db('graphile_worker.jobs').where({ key: `register_recheck:${(await t.db('players').where({ external_id: playerId }).first()).id}` })).toHaveLength(1);
+    },
+  );
+
+  it('a cleared player whose day check meets an outage may not bet until a re-check succeeds; then play resumes', async () => {
+    const play = await givenBrazilianPlay(t, 'br-recover', nextCpf());
+    await bet(play).expect(200);
+    await aDayPasses(t, 'br-recover');
+    sigap.outage = '503';
+    const session = await t.operator('post', '/players/br-recover/sessions', {}).expect(201);
+    const today = { playerId: 'br-recover', sessionId: session.body.sessionId };
+    const refused = await bet(today);
+    expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 400, code: 'ERROR_BAD_REQUEST_PLAYER_BLOCKED' });
+    const protection = t.app.locals.protection;
+    const player = await t.db('players').where({ external_id: 'br-recover' }).first();
+    await expect(protection.recheck(player.id)).rejects.toThrow(/still unreachable/); // the queue retries it with backoff
+    sigap.outage = undefined;
+    expect((await protection.recheck(player.id)).outcome).toBe('permitted');
+    await bet(today).expect(200);
+    expect(await balanceOf(t, 'br-recover')).toBe('80.00');
+  });
+});
+
+describe('mandatory limits (Portaria SPA/MF 2.579/2025)', () => {
+  it('no loss limit or no play-time limit on file: no bet (LIMITS_REQUIRED)', async () => {
+    await t.operator('post', '/players', { playerId: 'br-nolimits', currency: 'BRL', documentNumber: nextCpf() }).expect(201);
+    await t.operator('post', '/players/br-nolimits/topups', { amount: '50.00', transactionId: 'tu-nolimits' }).expect(200);
+    const session = await t.operator('post', '/players/br-nolimits/sessions', {}).expect(201);
+    const play = { playerId: 'br-nolimits', sessionId: session.body.sessionId };
+    await t.operator('patch', '/players/br-nolimits', { limits: { loss24h: REQUIRED_LIMITS.loss24h } }).expect(200);
+    const refused = await bet(play);
+    expect({ code: refused.body.code, description: refused.body.description }).toEqual({
+      code: 'ERROR_BAD_REQUEST_PLAYER_BLOCKED', description: 'LIMITS_REQUIRED: the player has no loss limit or no play-time limit on file' });
+    await t.operator('patch', '/players/br-nolimits', { limits: { timeDay: REQUIRED_LIMITS.timeDay } }).expect(200);
+    await bet(play).expect(200);
+  });
+});
+
+describe('a barred answer at the first session of the day', () => {
+  it('impedes at once: open rounds refunded in full, bets and top-ups refused, a win on a finished round still credited', async () => {
+    const cpf = nextCpf();
+    const play = await givenBrazilianPlay(t, 'br-impeded', cpf, '100.00');
+    const finished = uniqueId('round');
+    const settled = uniqueId('bet');
+    await signedPost(t, fb, '/wallet/withdraw', withdrawBody({ ...play, currency: 'BRL' }, { transactionId: settled, gameRoundId: finished, amount: 30, finished: true })).expect(200);
+    await bet(play, 25).expect(200); // an open round
+    expect(await balanceOf(t, 'br-impeded')).toBe('45.00');
+    sigap.bar(cpf);
+    await aDayPasses(t, 'br-impeded');
+    await t.operator('post', '/players/br-impeded/sessions', {}).expect(201);
+    expect(await balanceOf(t, 'br-impeded')).toBe('70.00'); // the open round's 25 back
+    const refused = await bet(play);
+    expect(refused.body).toMatchObject({ code: 'ERROR_BAD_REQUEST_PLAYER_BLOCKED', description: 'the player is barred by the SPA register of impeded bettors' });
+    const topup = await t.operator('post', '/players/br-impeded/topups', { amount: '10.00', transactionId: 'tu-impeded' });
+    expect({ status: topup.status, code: topup.body.error.code }).toEqual({ status: 403, code: 'PLAYER_IMPEDED' });
+    await signedPost(t, fb, '/wallet/deposit', depositBody({ ...play, currency: 'BRL' }, { transactionId: uniqueId('win'), withdrawTransactionId: settled, gameRoundId: finished, amount: 12 })).expect(200);
+    expect(await balanceOf(t, 'br-impeded')).toBe('82.00');
+    const { body } = await t.operator('get', '/players/br-impeded/protection').expect(200);
+    expect(body).toMatchObject({ status: 'impeded', impediment: { reason: 'AUTOEXCLUSAO_CENTRALIZADA', roundsCancelled: 1, stakesRefunded: '25.00', closedAt: null,
+      deadlines: { notice: true, closed: null, returned: null } } });
+    expect(body.impediment.notice).toMatch(/impedido de apostar/);
+    const unblock = await t.operator('patch', '/players/br-impeded', { status: 'active' });
+    expect({ status: unblock.status, code: unblock.body.error.code }).toEqual({ status: 409, code: 'PLAYER_IMPEDED' });
+  });
+});
