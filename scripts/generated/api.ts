@@ -1390,6 +1390,24 @@ export interface Summary {
   to: Timestamp | null;
 }
 
+/** A sweep of the register over every open account */
+export interface Sweep {
+  done: number;
+  finishedAt: Timestamp | null;
+  impeded: number;
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  startedAt: Timestamp;
+  /** @format uuid */
+  sweepId: string;
+  total: number;
+  unreachable: number;
+}
+
+/** Register sweeps */
+export interface SweepList {
+  sweeps: Sweep[];
+}
+
 /**
  * ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z.
  * @format date-time

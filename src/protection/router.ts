@@ -1,10 +1,11 @@
 import { Router } from 'express';
 import { Knex } from 'knex';
-import { handle } from '../http';
+import { ApiError, handle, respondWithProgress } from '../http';
 import { allow, findPlayer } from '../operator';
 import { checkHistory } from './checks';
 import { impedimentsWithPlayer, impedimentView } from './impediments';
 import type { Protection } from './service';
+import { listSweeps } from './sweep';
 
 /** The operator's view of player protection; mounted inside the operator router. */
 export function protectionRoutes(db: Knex, protection: Protection | undefined): Router {
@@ -31,6 +32,16 @@ export function protectionRoutes(db: Knex, protection: Protection | undefined): 
   router.get('/impediments', allow('read'), handle(async (_req, res) => {
     const rows = await impedimentsWithPlayer(db).orderBy('i.impeded_at', 'desc').limit(500);
     res.json({ impediments: rows.map(impedimentView) });
+  }));
+
+  router.get('/protection/sweeps', allow('read'), handle(async (_req, res) => {
+    res.json(await listSweeps(db));
+  }));
+
+  // resumes an unfinished sweep, else starts one now; streams its progress to a caller that asks for NDJSON
+  router.post('/protection/sweeps', allow('players.update'), handle(async (req, res) => {
+    if (!protection) throw new ApiError(409, 'NO_JURISDICTION', 'the register sweep needs JURISDICTION=BR');
+    await respondWithProgress(req, res, (onProgress, signal) => protection.sweep({ force: true, onProgress, signal, traceId: req.traceId }));
   }));
 
   return router;

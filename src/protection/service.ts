@@ -8,8 +8,10 @@ import { isValidCpf } from '../payouts';
 import { askRegister, CheckTrigger, dayIn, RegisterCheck } from './checks';
 import { advanceImpediments, impede } from './impediments';
 import { ImpedimentRegistry, sigapRegistry, UNCONFIGURED_REGISTRY } from './registry';
+import { dueSweep, runSweep } from './sweep';
+import { OnProgress } from '../progress';
 
-export const PROTECTION_TASKS = { recheck: 'register_recheck', tick: 'protection_tick' } as const;
+export const PROTECTION_TASKS = { recheck: 'register_recheck', tick: 'protection_tick', sweep: 'register_sweep' } as const;
 
 export interface ProtectionDeps {
   db: Knex;
@@ -106,6 +108,17 @@ export class Protection implements PlayerProtection {
     return advanceImpediments({ db: this.deps.db, payouts: this.deps.payouts, approvalThresholds: this.deps.approvalThresholds, logger: this.deps.logger }, now, traceId);
   }
 
+  /**
+   * The sweep of every open account: resumes an unfinished one, else starts one if the last began 14 days ago (or
+   * `force`, the operator asking). Answers the sweep as it ended, or null when none was due.
+   */
+  async sweep(options: { force?: boolean; onProgress?: OnProgress; signal?: AbortSignal; traceId: string }) {
+    const sweep = await dueSweep(this.deps.db, new Date(), options.force);
+    if (!sweep) return null;
+    return runSweep({ db: this.deps.db, check: (playerId) => this.checkPlayer(playerId, 'sweep', options.traceId),
+      ratePerSecond: this.deps.config.sigap?.sweepRatePerSecond ?? 20, onProgress: options.onProgress, signal: options.signal }, sweep);
+  }
+
   jobs(): Jobs {
     return {
       tasks: {
@@ -115,8 +128,11 @@ export class Protection implements PlayerProtection {
         [PROTECTION_TASKS.tick]: async () => {
           await this.tick(new Date(), `tick-${Date.now()}`);
         },
+        [PROTECTION_TASKS.sweep]: async () => {
+          await this.sweep({ traceId: `sweep-${Date.now()}` });
+        },
       },
-      crontab: [`*/5 * * * * ${PROTECTION_TASKS.tick}`],
+      crontab: [`*/5 * * * * ${PROTECTION_TASKS.tick}`, `0 * * * * ${PROTECTION_TASKS.sweep}`],
     };
   }
 }

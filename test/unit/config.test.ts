@@ -40,4 +40,14 @@ describe('configuration from the environment', () => {
     expect(Object.keys(loadConfig({ PAYOUT_SANDBOX: '1' }).payouts.providers)).toEqual(['sandbox']);
     expect(loadConfig({ SANDBOX_BASE_URL: 'http://x' }).payouts.providers).toEqual({});
   });
+
+  it('JURISDICTION=BR turns on player protection: without SIGAP_BASE_URL refused in production, allowed (failing closed) in development', () => {
+    expect(loadConfig({}).protection).toBeUndefined();
+    expect(loadConfig({ JURISDICTION: 'BR' }).protection).toEqual({ jurisdiction: 'BR', timeZone: 'America/Sao_Paulo', sigap: undefined });
+    expect(() => loadConfig({ JURISDICTION: 'BR', NODE_ENV: 'production', OPERATOR_TOKEN: 'a-token-long-enough' })).toThrow(/SIGAP_BASE_URL/);
+    expect(loadConfig({ JURISDICTION: 'BR', SIGAP_BASE_URL: 'https://sigap.example/', SIGAP_TOKEN: 't' }).protection!.sigap)
+      .toEqual({ baseUrl: 'https://sigap.example', token: 't', timeoutMs: 3000, sweepRatePerSecond: 20 });
+    expect(() => loadConfig({ JURISDICTION: 'BR', SIGAP_BASE_URL: 'https://sigap.example' })).toThrow(/SIGAP_TOKEN/);
+    expect(() => loadConfig({ JURISDICTION: 'UK' })).toThrow(/JURISDICTION must be BR/);
+  });
 });
