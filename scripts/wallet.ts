@@ -174,6 +174,10 @@ export function buildProgram(): Command {
     });
   }
 
+  program.command('sigap').description("Brazil's regulator").command('export').description("one reference day's movements and status changes, as CSV on stdout")
+    .requiredOption('--date <day>', 'the reference day, YYYY-MM-DD')
+    .action((o: { date: string }) => report('sigap', { date: o.date }, true, bar(`sigap-${o.date}.csv`)));
+
   program.command('audit').description('the audit trail').command('verify').description("prove no audit row was edited or removed (exit 1 when one was)")
     .action(() => withDatabase(async ({ db }) => {
       const breaks = await auditChainBreaks(db);

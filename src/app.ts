@@ -7,7 +7,7 @@ import { Logger } from './log';
 import { operatorAuth, operatorRouter } from './operator';
 import { consoleRoutes } from './console';
 import { buildProviders, PayoutEngine, payoutApproval, payoutOperatorRoutes, payoutWebhookRoutes } from './payouts';
-import { LaunchConfig, PayoutsConfig, ProtectionConfig } from './config';
+import { LaunchConfig, PayoutsConfig, ProtectionConfig, SIGAP_COLUMN_NAMES } from './config';
 import { Protection, protectionRoutes } from './protection';
 import { Door, doors, fizzyBubblyDoor, fizzyBubblyFallback, fizzyBubblyLauncher, hub88Door, LAUNCH_PATH, walletService } from './wallet';
 import { reportRoutes } from './reports';
@@ -79,7 +79,8 @@ export function createApp(options: AppOptions): Express {
     approvalSubjects: { payout: payoutApproval },
     extra: [
       payoutOperatorRoutes(options.db, options.payouts, payoutEngine, options.approvalThresholds ?? {}),
-      reportRoutes(options.db, { timeoutMs: options.reportTimeoutMs ?? 300_000 }),
+      reportRoutes(options.db, { timeoutMs: options.reportTimeoutMs ?? 300_000,
+        sigap: { timeZone: options.protection?.timeZone ?? 'UTC', columns: options.protection?.sigapColumns ?? SIGAP_COLUMN_NAMES } }),
       protectionRoutes(options.db, protection),
     ],
   }));

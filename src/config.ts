@@ -42,6 +42,8 @@ export interface ProtectionConfig {
   timeZone: string;
   /** The SPA register (SIGAP Módulo de Impedidos); absent, every check fails and bets and deposits wait. */
   sigap: SigapConfig | undefined;
+  /** The SIGAP day file's columns, in order (SIGAP_COLUMNS). */
+  sigapColumns: readonly string[];
 }
 
 export interface SigapConfig {
@@ -179,6 +181,23 @@ function approvalThresholds(env: NodeJS.ProcessEnv): Record<string, string> {
   return thresholds;
 }
 
+/** The SIGAP day file's columns, in their default order; src/reports/sigap.ts says what each holds. */
+export const SIGAP_COLUMN_NAMES = ['record', 'occurredAt', 'sequence', 'playerId', 'cpf', 'kind', 'amount', 'balanceAfter', 'currency', 'reference',
+  'gameId', 'roundId', 'status', 'sigapStatus'] as const;
+export type SigapColumn = (typeof SIGAP_COLUMN_NAMES)[number];
+
+/** SIGAP_COLUMNS: a comma list of the day file's columns (src/reports/sigap.ts lists them), each known, none twice. */
+function sigapColumns(env: NodeJS.ProcessEnv): readonly string[] {
+  const raw = optional(env, 'SIGAP_COLUMNS');
+  if (raw === undefined) return SIGAP_COLUMN_NAMES;
+  const columns = raw.split(',').map((c) => c.trim());
+  const unknown = columns.filter((c) => !(SIGAP_COLUMN_NAMES as readonly string[]).includes(c));
+  if (unknown.length || new Set(columns).size !== columns.length) {
+    throw new ConfigError(`SIGAP_COLUMNS must name each of its columns once, from ${SIGAP_COLUMN_NAMES.join(', ')}; got "${raw}"`);
+  }
+  return columns;
+}
+
 function protectionConfig(env: NodeJS.ProcessEnv, production: boolean): ProtectionConfig | undefined {
   const jurisdiction = optional(env, 'JURISDICTION');
   if (jurisdiction === undefined) return undefined;
@@ -190,6 +209,7 @@ function protectionConfig(env: NodeJS.ProcessEnv, production: boolean): Protecti
   return {
     jurisdiction,
     timeZone: optional(env, 'JURISDICTION_TIME_ZONE') ?? 'America/Sao_Paulo',
+    sigapColumns: sigapColumns(env),
     sigap: baseUrl === undefined ? undefined : {
       baseUrl,
       token: token!,

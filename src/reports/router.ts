@@ -10,6 +10,7 @@ import { auditReport } from './audit';
 import { AGGREGATORS, allow } from '../operator';
 import { GROUPINGS, summary, summaryColumns } from './summary';
 import { formatParam, ReportSettings, respondWithTable, writeCsv } from './table';
+import { dayBounds, referenceDay, sigapDay, sigapRecord } from './sigap';
 
 const DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 
@@ -36,6 +37,15 @@ function text(value: unknown, field: string): string | undefined {
 /** Finance's read-only reports, mounted inside the operator router (token, error format). */
 export function reportRoutes(db: Knex, settings: ReportSettings): Router {
   const router = Router();
+
+  // the same day twice is the same bytes: rows come in (time, record, id) order, each cell from the row alone
+  router.get('/reports/sigap', allow('read'), handle(async (req, res) => {
+    const day = referenceDay(req.query.date);
+    await inSnapshot(db, settings.timeoutMs, async (trx) => {
+      const { count, rows } = await sigapDay(trx, await dayBounds(trx, day, settings.sigap.timeZone));
+      await writeCsv(res, `sigap-${day}`, settings.sigap.columns, count, rows, sigapRecord);
+    });
+  }));
 
   router.get('/reports/rounds', allow('read'), handle(async (req, res) => {
     await respondWithTable(req, res, db, settings, roundsReport, {

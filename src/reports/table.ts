@@ -30,6 +30,8 @@ export interface TableReport<F, Row> {
 export interface ReportSettings {
   /** How long one report query may run (the API's short statement timeout does not apply to reports). */
   timeoutMs: number;
+  /** The SIGAP day file: the day's time zone and the columns, in order (SIGAP_COLUMNS). */
+  sigap: { timeZone: string; columns: readonly string[] };
 }
 
 export function formatParam(req: Request): 'json' | 'csv' {

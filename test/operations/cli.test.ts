@@ -76,6 +76,12 @@ describe('npx wallet', () => {
     expect(JSON.parse((await wallet('staff', 'disable', account.staffId)).out)).toMatchObject({ status: 'disabled' });
   });
 
+  it('sigap export prints one reference day as CSV', async () => {
+    const { out, code } = await wallet('sigap', 'export', '--date', '2001-01-01');
+    expect(code).toBe(0);
+    expect(out).toBe('record,occurredAt,sequence,playerId,cpf,kind,amount,balanceAfter,currency,reference,gameId,roundId,status,sigapStatus\r\n');
+  });
+
   it('audit verify proves the trail unbroken (exit 0)', async () => {
     const { out, code } = await wallet('audit', 'verify');
     expect(code).toBe(0);

@@ -1,4 +1,4 @@
-import { ProtectionConfig } from '../../src/config';
+import { ProtectionConfig, SIGAP_COLUMN_NAMES } from '../../src/config';
 import { TestApp } from './app';
 import { FakeSigap } from './fakes/sigap';
 import { Play } from './wallet';
@@ -17,7 +17,7 @@ export function cpfFor(n: number): string {
 }
 
 /** JURISDICTION=BR against the fake register. */
-export const brazil = (sigap: FakeSigap): ProtectionConfig => ({ jurisdiction: 'BR', timeZone: 'America/Sao_Paulo', sigap: sigap.settings() });
+export const brazil = (sigap: FakeSigap): ProtectionConfig => ({ jurisdiction: 'BR', timeZone: 'America/Sao_Paulo', sigap: sigap.settings(), sigapColumns: SIGAP_COLUMN_NAMES });
 
 /** The limits Brazil requires before a bet: a loss limit and a play-time limit. */
 export const REQUIRED_LIMITS = { loss24h: '1000.00', timeDay: 240 };

@@ -43,7 +43,9 @@ describe('configuration from the environment', () => {
 
   it('JURISDICTION=BR turns on player protection: without SIGAP_BASE_URL refused in production, allowed (failing closed) in development', () => {
     expect(loadConfig({}).protection).toBeUndefined();
-    expect(loadConfig({ JURISDICTION: 'BR' }).protection).toEqual({ jurisdiction: 'BR', timeZone: 'America/Sao_Paulo', sigap: undefined });
+    expect(loadConfig({ JURISDICTION: 'BR' }).protection).toMatchObject({ jurisdiction: 'BR', timeZone: 'America/Sao_Paulo', sigap: undefined });
+    expect(loadConfig({ JURISDICTION: 'BR', SIGAP_COLUMNS: 'occurredAt, cpf,amount' }).protection!.sigapColumns).toEqual(['occurredAt', 'cpf', 'amount']);
+    expect(() => loadConfig({ JURISDICTION: 'BR', SIGAP_COLUMNS: 'cpf,cpf' })).toThrow(/SIGAP_COLUMNS/);
     expect(() => loadConfig({ JURISDICTION: 'BR', NODE_ENV: 'production', OPERATOR_TOKEN: 'a-token-long-enough' })).toThrow(/SIGAP_BASE_URL/);
     expect(loadConfig({ JURISDICTION: 'BR', SIGAP_BASE_URL: 'https://sigap.example/', SIGAP_TOKEN: 't' }).protection!.sigap)
       .toEqual({ baseUrl: 'https://sigap.example', token: 't', timeoutMs: 3000, sweepRatePerSecond: 20 });

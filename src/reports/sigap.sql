@@ -1,0 +1,23 @@
+-- One reference day for SIGAP (docs/protection.md "A day's movements"): every movement of money on a player's
+-- account, and every change of an account's status, in the day's bounds (start inclusive, end exclusive), oldest first.
+SELECT 'movement' AS record, to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at, t.id AS sequence,
+       p.external_id AS player_id, p.document_number AS cpf, t.kind,
+       CASE WHEN t.credit_account_id = a.id THEN t.amount ELSE -t.amount END AS amount,
+       CASE WHEN t.credit_account_id = a.id THEN t.credit_balance_after ELSE t.debit_balance_after END AS balance_after,
+       t.currency, t.reference, w.game_id, w.game_round_id, NULL AS status, NULL::integer AS sigap_status
+FROM transfers t
+JOIN accounts a ON a.kind = 'player_cash' AND a.id IN (t.debit_account_id, t.credit_account_id)
+JOIN players p ON p.id = a.player_id
+LEFT JOIN wallet_transactions w ON w.transfer_id = t.id
+WHERE t.created_at >= :from::timestamptz AND t.created_at < :to::timestamptz
+UNION ALL
+SELECT 'status', to_char(s.changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), s.id,
+       p.external_id, p.document_number, 'status', NULL, NULL, p.currency, NULL, NULL, NULL, s.to_status,
+       -- SPA's account status codes as its FAQ lists them; impeded is 10 for a social-programme beneficiary
+       CASE s.to_status WHEN 'active' THEN 1 WHEN 'closed' THEN 2 WHEN 'blocked' THEN 6
+                        WHEN 'impeded' THEN CASE WHEN i.reason = 'PROGRAMA_SOCIAL' THEN 10 ELSE 4 END END
+FROM player_status_changes s
+JOIN players p ON p.id = s.player_id
+LEFT JOIN impediments i ON i.player_id = s.player_id
+WHERE s.changed_at >= :from::timestamptz AND s.changed_at < :to::timestamptz
+ORDER BY occurred_at, record, sequence
