@@ -1,23 +1,12 @@
-import { expectSoundLedger, startTestApp, TestApp } from '../support/app';
-import { FakeSigap } from '../support/fakes/sigap';
-import { brazil, cpfFor, givenBrazilianPlay } from '../support/protection';
-import { givenAggregator, PUBLIC_URL, Signer, signedPost, uniqueId, withdrawBody } from '../support/wallet';
+import { TestApp } from '../support/app';
+import { brazilSuite, cpfFor, givenBrazilianPlay } from '../support/protection';
+import { Signer, signedPost, uniqueId, withdrawBody } from '../support/wallet';
 
-const sigap = new FakeSigap();
+const s = brazilSuite();
 let t: TestApp;
 let fb: Signer;
 beforeAll(async () => {
-  await sigap.start();
-  t = await startTestApp({ protection: brazil(sigap), walletPublicUrl: PUBLIC_URL });
-  fb = await givenAggregator(t);
-});
-afterAll(async () => {
-  try {
-    await expectSoundLedger(t);
-  } finally {
-    await t.close();
-    await sigap.stop();
-  }
+  ({ t, fb } = s);
 });
 
 let n = 100;

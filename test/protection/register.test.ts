@@ -1,23 +1,13 @@
-import { balanceOf, expectSoundLedger, startTestApp, TestApp } from '../support/app';
-import { FakeSigap } from '../support/fakes/sigap';
-import { aDayPasses, brazil, cpfFor, givenBrazilianPlay, REQUIRED_LIMITS } from '../support/protection';
-import { depositBody, givenAggregator, PUBLIC_URL, Signer, signedPost, uniqueId, withdrawBody } from '../support/wallet';
+import { balanceOf, TestApp } from '../support/app';
+import { aDayPasses, brazilSuite, cpfFor, givenBrazilianPlay, REQUIRED_LIMITS } from '../support/protection';
+import { depositBody, Signer, signedPost, uniqueId, withdrawBody } from '../support/wallet';
 
-const sigap = new FakeSigap();
+const s = brazilSuite();
+const sigap = s.sigap;
 let t: TestApp;
 let fb: Signer;
 beforeAll(async () => {
-  await sigap.start();
-  t = await startTestApp({ protection: brazil(sigap), walletPublicUrl: PUBLIC_URL });
-  fb = await givenAggregator(t);
-});
-afterAll(async () => {
-  try {
-    await expectSoundLedger(t);
-  } finally {
-    await t.close();
-    await sigap.stop();
-  }
+  ({ t, fb } = s);
 });
 afterEach(() => {
   sigap.outage = undefined;

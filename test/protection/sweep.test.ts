@@ -1,30 +1,21 @@
 import { NDJSON } from '../../src/http';
-import { expectSoundLedger, startTestApp, TestApp } from '../support/app';
-import { FakeSigap } from '../support/fakes/sigap';
-import { brazil, cpfFor } from '../support/protection';
+import { TestApp } from '../support/app';
+import { brazilSuite, cpfFor } from '../support/protection';
 
 jest.setTimeout(120_000);
 
 const PLAYERS = 10_000;
-const sigap = new FakeSigap();
+const s = brazilSuite();
+const sigap = s.sigap;
 let t: TestApp;
 beforeAll(async () => {
-  await sigap.start();
-  t = await startTestApp({ protection: brazil(sigap) });
+  ({ t } = s);
   // ten thousand registered players, written straight to the tables (their registration checks are not the point)
   await t.operator('post', '/players', { playerId: 'sweep-seed', currency: 'BRL', documentNumber: cpfFor(50_000) }).expect(201);
   const rows = Array.from({ length: PLAYERS - 1 }, (_, i) => ({ external_id: `sweep-${i}`, currency: 'BRL', document_number: cpfFor(50_001 + i), register_state: 'clear' }));
   for (let i = 0; i < rows.length; i += 1000) await t.db('players').insert(rows.slice(i, i + 1000));
   await t.db.raw(`INSERT INTO accounts (kind, currency, player_id, allow_negative)
     SELECT 'player_cash', 'BRL', p.id, false FROM players p WHERE NOT EXISTS (SELECT FROM accounts a WHERE a.player_id = p.id)`);
-});
-afterAll(async () => {
-  try {
-    await expectSoundLedger(t);
-  } finally {
-    await t.close();
-    await sigap.stop();
-  }
 });
 
 describe('the sweep of every open account (at least every 15 days)', () => {

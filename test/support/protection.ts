@@ -1,7 +1,7 @@
 import { ProtectionConfig, SIGAP_COLUMN_NAMES } from '../../src/config';
-import { TestApp } from './app';
+import { expectSoundLedger, startTestApp, TestApp } from './app';
 import { FakeSigap } from './fakes/sigap';
-import { Play } from './wallet';
+import { givenAggregator, Play, PUBLIC_URL, Signer } from './wallet';
 
 const digit = (digits: number[], weights: number[]) => {
   const remainder = digits.reduce((sum, d, i) => sum + d * weights[i], 0) % 11;
@@ -34,4 +34,29 @@ export async function givenBrazilianPlay(t: TestApp, playerId: string, cpf: stri
 /** The day before, as far as the daily check is concerned: the player's next session checks again. */
 export async function aDayPasses(t: TestApp, playerId: string): Promise<void> {
   await t.db('players').where({ external_id: playerId }).update({ register_checked_on: '2000-01-01' });
+}
+
+export interface BrazilSuite {
+  sigap: FakeSigap;
+  t: TestApp;
+  fb: Signer;
+}
+
+/** A test file's fake register and app under JURISDICTION=BR with an aggregator's key, and a sound ledger proven before they close. */
+export function brazilSuite(): BrazilSuite {
+  const suite = { sigap: new FakeSigap() } as BrazilSuite;
+  beforeAll(async () => {
+    await suite.sigap.start();
+    suite.t = await startTestApp({ protection: brazil(suite.sigap), walletPublicUrl: PUBLIC_URL });
+    suite.fb = await givenAggregator(suite.t);
+  });
+  afterAll(async () => {
+    try {
+      await expectSoundLedger(suite.t);
+    } finally {
+      await suite.t.close();
+      await suite.sigap.stop();
+    }
+  });
+  return suite;
 }
