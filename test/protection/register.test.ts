@@ -1,6 +1,7 @@
 import { balanceOf, TestApp } from '../support/app';
 import { aDayPasses, brazilSuite, cpfFor, givenBrazilianPlay, REQUIRED_LIMITS } from '../support/protection';
 import { depositBody, Signer, signedPost, uniqueId, withdrawBody } from '../support/wallet';
+import { betBody, givenHub88, hub88Post, txUuid } from '../support/hub88';
 
 const s = brazilSuite();
 const sigap = s.sigap;
@@ -134,5 +135,26 @@ describe('a barred answer at the first session of the day', () => {
     expect(body.impediment.notice).toMatch(/impedido de apostar/);
     const unblock = await t.operator('patch', '/players/br-impeded', { status: 'active' });
     expect({ status: unblock.status, code: unblock.body.error.code }).toEqual({ status: 409, code: 'PLAYER_IMPEDED' });
+  });
+});
+
+describe('a barred player under Hub88\'s contract', () => {
+  it('a bet is refused with RS_ERROR_USER_DISABLED and the balance; a win on a closed round is still RS_OK', async () => {
+    const hub88 = await givenHub88(t);
+    const cpf = nextCpf();
+    await givenBrazilianPlay(t, 'br-hub88', cpf, '50.00');
+    const session = await t.operator('post', '/players/br-hub88/sessions', { aggregator: 'hub88' }).expect(201);
+    const play = { user: 'br-hub88', token: session.body.sessionId as string, currency: 'BRL' };
+    const settled = txUuid('bet');
+    const round = `round-${settled}`;
+    expect((await hub88Post(t, hub88, '/transaction/bet', betBody(play, { tx: settled, amount: 1_000_000, round, closed: true })).expect(200)).body.status).toBe('RS_OK');
+    sigap.bar(cpf);
+    await aDayPasses(t, 'br-hub88');
+    await t.operator('post', '/players/br-hub88/sessions', { aggregator: 'hub88' }).expect(201); // the day's check: impeded
+    const refused = await hub88Post(t, hub88, '/transaction/bet', betBody(play, { tx: txUuid('bet'), amount: 100_000 })).expect(200);
+    expect(refused.body).toMatchObject({ status: 'RS_ERROR_USER_DISABLED', balance: 4_000_000 });
+    const won = await hub88Post(t, hub88, '/transaction/win', { user: play.user, token: play.token, currency: 'BRL', transaction_uuid: txUuid('win'),
+      game_code: 'clt_dragonrising', round, round_closed: true, amount: 500_000, reference_transaction_uuid: settled }).expect(200);
+    expect(won.body).toMatchObject({ status: 'RS_OK', balance: 4_500_000 });
   });
 });

@@ -5,7 +5,10 @@
 const FINAL_PAYOUT = new Set(['succeeded', 'failed', 'cancelled', 'reversed']);
 /** @type {Record<string, string>} */
 const PROVIDER_LABELS = { sandbox: 'sandbox (pays nothing)' };
-const LIMITS = /** @type {const} */ ({ betMax: 'Bet max', loss24h: 'Loss 24 h', loss7d: 'Loss 7 days', loss30d: 'Loss 30 days' });
+const LIMITS = /** @type {const} */ ({ betMax: 'Bet max', loss24h: 'Loss 24 h', loss7d: 'Loss 7 days', loss30d: 'Loss 30 days',
+  timeDay: 'Play minutes a day', timeWeek: 'Play minutes a week', timeMonth: 'Play minutes a month' });
+/** Play-time limits are whole minutes (numbers in the API); the others money (decimal text). @param {string} name */
+const isMinutes = (name) => name.startsWith('time');
 
 const view = /** @type {HTMLElement} */ (document.getElementById('view'));
 const notice = /** @type {HTMLElement} */ (document.getElementById('notice'));
@@ -150,12 +153,13 @@ async function playersView(query) {
 /** @param {string} playerId */
 async function playerView(playerId) {
   const path = `/players/${encodeURIComponent(playerId)}`;
-  const [player, history, payouts, accounts, configured] = await Promise.all([
+  const [player, history, payouts, accounts, configured, protection] = await Promise.all([
     api('GET', path),
     api('GET', `${path}/transactions?limit=20`),
     api('GET', `/payouts?playerId=${encodeURIComponent(playerId)}&limit=10`),
     api('GET', `${path}/payout-accounts`),
     api('GET', '/payout-providers'),
+    api('GET', `${path}/protection`),
   ]);
   /** @type {{name: string, default: boolean, paysRegisteredAccount: boolean}[]} */
   const providers = configured.providers;
@@ -209,20 +213,29 @@ async function playerView(playerId) {
         ...Object.entries(LIMITS).map(([name, text]) => {
           const limit = player.limits[name];
           const pending = limit?.pending ? ` (becomes ${limit.pending.amount ?? 'none'} on ${when(limit.pending.effectiveAt)})` : '';
-          return field(`${text}${pending}`, name, { value: limit?.amount ?? '', inputmode: 'decimal', placeholder: 'none' });
+          return field(`${text}${pending}`, name, { value: limit?.amount ?? '', inputmode: isMinutes(name) ? 'numeric' : 'decimal', placeholder: 'none' });
         }),
         h('p', { class: 'hint' }, 'A lower limit applies at once; a higher one, or an emptied one, after 24 hours.'),
       ], 'Save limits', async (values) => {
-        /** @type {Record<string, string | null>} */
+        /** @type {Record<string, string | number | null>} */
         const limits = {};
         for (const name of Object.keys(LIMITS)) {
           const before = player.limits[name]?.amount ?? '';
-          if (values[name] !== before) limits[name] = values[name] === '' ? null : values[name];
+          if (values[name] !== before) limits[name] = values[name] === '' ? null : isMinutes(name) ? Number(values[name]) : values[name];
         }
         if (Object.keys(limits).length === 0) return 'No limit changed.';
         await api('PATCH', path, { limits });
         await reload();
         return 'Limits saved.';
+      }),
+      can('players.update') && actionForm('Pause', [
+        field('Pause play until', 'until', { type: 'datetime-local', required: !protection.pausedUntil }),
+        h('p', { class: 'hint' }, protection.pausedUntil ? `Paused until ${when(protection.pausedUntil)}. Leave empty to end the pause (after 24 hours).`
+          : 'Bets are refused until then; the account stays reachable. Ending a pause early waits 24 hours.'),
+      ], protection.pausedUntil ? 'Change pause' : 'Pause play', async ({ until }) => {
+        await api('PATCH', path, { pausedUntil: until ? new Date(until).toISOString() : null });
+        await reload();
+        return until ? `Paused until ${when(new Date(until).toISOString())}.` : 'The pause ends in 24 hours.';
       }),
       can('sessions.open') && actionForm('Launch game', [
         field('Game id', 'gameId', { required: true, maxlength: 100 }),
@@ -271,6 +284,7 @@ async function playerView(playerId) {
         await reload();
         return `Registered ${values.provider} account ${values.accountId}.`;
       })),
+    ...protectionSection(protection),
     h('h2', {}, 'Payout accounts'),
     payoutAccountTable(path, accounts.payoutAccounts),
     h('h2', {}, 'Payouts'),
@@ -280,6 +294,67 @@ async function playerView(playerId) {
       h('thead', {}, h('tr', {}, ...['When', 'Kind', 'Amount', 'Balance after', 'Reference'].map((t) => h('th', { scope: 'col' }, t)))),
       statementRows)),
     more,
+  ];
+}
+
+/** A player's protection: the SPA register, a pause, play-time alerts, an impediment's steps. @param {any} p */
+function protectionSection(p) {
+  const impediment = p.impediment;
+  return [
+    h('h2', {}, 'Protection'),
+    h('dl', { class: 'facts', 'data-testid': 'protection' },
+      h('dt', {}, 'Jurisdiction'), h('dd', {}, p.jurisdiction ?? 'none'),
+      h('dt', {}, 'SPA register'), h('dd', { 'data-testid': 'register' }, `${p.registerState}${p.registerCheckedOn ? ` (cleared ${p.registerCheckedOn})` : ''}`),
+      h('dt', {}, 'Paused until'), h('dd', {}, p.pausedUntil ? when(p.pausedUntil) : '—'),
+      impediment && h('dt', {}, 'Impeded'), impediment && h('dd', { class: 'status impeded' }, `${when(impediment.impededAt)} (${impediment.reason ?? 'no reason given'})`),
+      impediment && h('dt', {}, 'Withdraw until'), impediment && h('dd', {}, when(impediment.withdrawUntil)),
+      impediment && h('dt', {}, 'Closed'), impediment && h('dd', {}, impediment.closedAt ? when(impediment.closedAt) : `by ${when(impediment.closeBy)}`),
+      impediment && h('dt', {}, 'Balance returned'), impediment && h('dd', {}, returnState(impediment))),
+    p.alerts.length ? table(['When', 'Limit', 'Played', 'Of'], p.alerts.map((/** @type {any} */ a) => [when(a.at), a.limit, `${a.playedMinutes} min`, `${a.limitMinutes} min`]), 'Play-time alerts') : '',
+    table(['When', 'Why', 'Outcome', 'Reason', 'Trace id'], p.checks.slice(0, 10).map((/** @type {any} */ c) => [
+      when(c.checkedAt), c.trigger, h('span', { class: `status ${c.outcome}` }, c.outcome), c.reason ?? '', c.traceId ?? '']), 'Register checks, newest first'),
+  ];
+}
+
+/** @param {any} impediment */
+function returnState(impediment) {
+  if (impediment.returnedAt) return `paid back ${when(impediment.returnedAt)}`;
+  if (impediment.unclaimed) return `unclaimed ${impediment.unclaimed.amount} ${impediment.unclaimed.currency} until ${when(impediment.unclaimed.until)}`;
+  if (impediment.returnPayoutId) return h('span', {}, 'on its way: ', payoutLink(impediment.returnPayoutId));
+  return impediment.closedAt ? '—' : 'after closure';
+}
+
+/** @param {boolean | null} held */
+const deadline = (held) => (held === null ? 'pending' : held ? 'held' : 'MISSED');
+
+/** Accounts the SPA register barred, with each deadline; and the register sweep with its progress. */
+async function impedimentsView() {
+  const { impediments } = await api('GET', '/impediments');
+  const { sweeps } = await api('GET', '/protection/sweeps');
+  const bar = /** @type {HTMLProgressElement} */ (h('progress', { max: 1, value: 0, 'aria-label': 'Sweep progress' }));
+  const phase = h('span', { class: 'hint' });
+  const last = sweeps[0];
+  return [
+    h('h1', {}, 'Impediments'),
+    table(['Player', 'Reason', 'Impeded', 'Withdraw until', 'Closed', 'Balance', 'Notice', 'Closed in time', 'Returned in time'], impediments.map((/** @type {any} */ i) => [
+      playerLink(i.playerId), i.reason ?? '', when(i.impededAt), when(i.withdrawUntil), i.closedAt ? when(i.closedAt) : `by ${when(i.closeBy)}`, returnState(i),
+      deadline(i.deadlines.notice), deadline(i.deadlines.closed), deadline(i.deadlines.returned)])),
+    h('h2', {}, 'Register sweep'),
+    h('p', { class: 'hint' }, last ? `Last sweep started ${when(last.startedAt)}: ${last.done} of ${last.total} checked${last.finishedAt ? `, finished ${when(last.finishedAt)}` : ', unfinished'}.`
+      : 'No sweep yet: every open account is checked at least every 15 days.'),
+    can('players.update') && actionForm('Sweep the register', [
+      h('p', {}, 'Checks every open account against the SPA register now (an unfinished sweep resumes).'),
+      h('div', { class: 'progress' }, bar, phase),
+    ], 'Run sweep', async () => {
+      const sweep = await streamed('POST', '/protection/sweeps', (progress) => {
+        bar.max = progress.total ?? 1;
+        bar.value = progress.done;
+        phase.textContent = `${progress.done}/${progress.total ?? '?'} checked`;
+      });
+      bar.max = Math.max(sweep.total, 1);
+      bar.value = sweep.done;
+      return `Sweep finished: ${sweep.done} checked, ${sweep.impeded} impeded, ${sweep.unreachable} unreachable.`;
+    }),
   ];
 }
 
@@ -540,10 +615,10 @@ function barChart(rows) {
 /**
  * Calls an operator endpoint that streams NDJSON progress (see README "Progress"), calling `onProgress` for each
  * progress line; resolves with the result line.
- * @param {string} path @param {(progress: {phase: string, done: number, total: number | null}) => void} onProgress
+ * @param {string} method @param {string} path @param {(progress: {phase: string, done: number, total: number | null}) => void} onProgress
  */
-async function streamed(path, onProgress) {
-  const response = await send('GET', path, { accept: 'application/x-ndjson' });
+async function streamed(method, path, onProgress) {
+  const response = await send(method, path, { accept: 'application/x-ndjson' });
   const reader = /** @type {ReadableStream} */ (response.body).pipeThrough(new TextDecoderStream()).getReader();
   let buffered = '';
   for (;;) {
@@ -571,7 +646,7 @@ async function ledgerView() {
     h('div', { class: 'progress' }, bar, phase),
   ], 'Run ledger check', async () => {
     outcome.replaceChildren();
-    const report = await streamed('/reports/ledger-check', (progress) => {
+    const report = await streamed('GET', '/reports/ledger-check', (progress) => {
       bar.max = progress.total ?? 1;
       bar.value = progress.done;
       phase.textContent = `${progress.done}/${progress.total ?? '?'} · ${progress.phase}`;
@@ -598,6 +673,7 @@ const ROUTES = [
   [/^\/ledger$/, () => ledgerView()],
   [/^\/audit$/, (_m, q) => auditView(q)],
   [/^\/approvals$/, (_m, q) => approvalsView(q)],
+  [/^\/impediments$/, () => impedimentsView()],
 ];
 
 async function render() {

@@ -1,0 +1,59 @@
+import { Browser, Page } from 'playwright-core';
+import { describeInBrowser, launchBrowser, openPage, screenshot, shows } from '../support/browser';
+import { aDayPasses, brazilSuite, cpfFor, givenBrazilianPlay } from '../support/protection';
+
+jest.setTimeout(60_000);
+
+const s = brazilSuite();
+const SUPPORT = { email: 'sol@casino.example', displayName: 'Sol Support', role: 'support', password: 'protecting the players' };
+let browser: Browser;
+let page: Page;
+let problems: string[];
+
+describeInBrowser('player protection in the console (JURISDICTION=BR)', () => {
+  beforeAll(async () => {
+    await s.t.operator('post', '/staff', SUPPORT).expect(201);
+    await givenBrazilianPlay(s.t, 'rosa', cpfFor(800));
+    const barred = cpfFor(801);
+    await givenBrazilianPlay(s.t, 'bruno', barred);
+    s.sigap.bar(barred, 'PROGRAMA_SOCIAL');
+    await aDayPasses(s.t, 'bruno');
+    await s.t.operator('post', '/players/bruno/sessions', {}).expect(201);
+    browser = await launchBrowser();
+    ({ page, problems } = await openPage(browser, `http://127.0.0.1:${(s.t.server.address() as { port: number }).port}`));
+    await page.goto('/console/login');
+    await page.getByLabel('Email').fill(SUPPORT.email);
+    await page.getByLabel('Password').fill(SUPPORT.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await shows(page.getByTestId('who'), `${SUPPORT.email} · support`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('the player page shows the register, its checks and the limits, and pauses play', async () => {
+    await page.goto('/console#/players/rosa');
+    await page.getByRole('heading', { name: 'Player rosa', exact: true }).waitFor();
+    await shows(page.getByTestId('register'), /^clear \(cleared \d{4}-\d{2}-\d{2}\)$/);
+    await shows(page.locator('table').filter({ hasText: 'Register checks' }).locator('tbody tr').first(), /registration\s*permitted/);
+    expect(await page.getByRole('form', { name: 'Limits' }).getByLabel('Play minutes a day').inputValue()).toBe('240');
+    const pause = page.getByRole('form', { name: 'Pause' });
+    await pause.getByLabel('Pause play until').fill('2031-01-02T10:30');
+    await pause.getByRole('button').click();
+    await shows(page.getByRole('status'), /^Paused until /);
+    await shows(page.getByTestId('protection'), /Paused until\s*\S+/);
+    expect((await s.t.operator('get', '/players/rosa').expect(200)).body.pausedUntil).toBe(new Date(2031, 0, 2, 10, 30).toISOString());
+    await screenshot(page, 'protection-player');
+  });
+
+  it('lists impeded accounts with their deadlines, and runs the register sweep with a progress bar', async () => {
+    await page.getByRole('link', { name: 'Impediments', exact: true }).click();
+    await page.getByRole('heading', { name: 'Impediments' }).waitFor();
+    await shows(page.locator('tbody tr').filter({ hasText: 'bruno' }), /PROGRAMA_SOCIAL.*after closure.*held.*pending.*pending/);
+    await page.getByRole('form', { name: 'Sweep the register' }).getByRole('button').click();
+    await shows(page.getByRole('status'), 'Sweep finished: 1 checked, 0 impeded, 0 unreachable.');
+    expect(await page.getByLabel('Sweep progress').evaluate((bar) => [(bar as HTMLProgressElement).value, (bar as HTMLProgressElement).max])).toEqual([1, 1]);
+    await screenshot(page, 'protection-impediments');
+    expect(problems).toEqual([]);
+  });
+});
