@@ -11,7 +11,8 @@ export interface LedgerProblem {
     | 'withdraw_refunds'
     | 'withdraw_refunded_and_paid'
     | 'payout_movements'
-    | 'approval_holds';
+    | 'approval_holds'
+    | 'unclaimed_funds';
   detail: Record<string, string>;
 }
 
@@ -168,6 +169,18 @@ const CHECKS: Check[] = [
       LIMIT 100`,
     detail: (r) => ({ currency: r.currency, held: r.held, waiting: r.waiting }),
   },
+  {
+    // player protection: a currency's unclaimed account holds exactly the balances of closed accounts that could not be paid back
+    check: 'unclaimed_funds',
+    sql: `
+      SELECT a.currency, a.balance::text AS held, coalesce(u.parked, 0)::text AS parked
+      FROM accounts a
+      LEFT JOIN (SELECT p.currency, sum(i.unclaimed_amount) AS parked FROM impediments i JOIN players p ON p.id = i.player_id
+                 WHERE i.unclaimed_at IS NOT NULL GROUP BY p.currency) u ON u.currency = a.currency
+      WHERE a.kind = 'unclaimed' AND a.balance <> coalesce(u.parked, 0)
+      LIMIT 100`,
+    detail: (r) => ({ currency: r.currency, held: r.held, parked: r.parked }),
+  },
 ];
 
 async function checkSnapshot(db: Knex.Transaction, onProgress: OnProgress): Promise<LedgerReport> {
@@ -203,6 +216,7 @@ const EXPLAIN: Record<LedgerProblem['check'], string> = {
   withdraw_refunded_and_paid: 'a withdraw was both refunded and paid a win',
   payout_movements: "a payout's ledger movements do not match its state",
   approval_holds: 'an approval hold does not hold exactly the debits waiting for a second person',
+  unclaimed_funds: 'an unclaimed account does not hold exactly the balances of closed accounts that could not be paid back',
 };
 
 /** The report as lines a person reads in a terminal: a verdict, then one line per problem. */

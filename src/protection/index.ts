@@ -1,4 +1,5 @@
 export { applyJurisdiction, Protection, PROTECTION_TASKS } from './service';
+export { dayIn } from './checks';
 export type { ProtectionDeps } from './service';
 export { sigapRegistry, RegistryUnreachable } from './registry';
 export type { ImpedimentRegistry, RegistryAnswer } from './registry';

@@ -71,4 +71,14 @@ describe('an impediment, day by day (time moved by the test clock)', () => {
     const unclaimed = await s.t.db('accounts').where({ kind: 'unclaimed', currency: 'BRL' }).first();
     expect(BigInt(unclaimed.balance)).toBeGreaterThanOrEqual(8000n);
   });
+
+  it('the ledger check proves the unclaimed account holds exactly what waits there', async () => {
+    expect((await s.t.ledger()).problems).toEqual([]);
+    await s.t.db('impediments').whereNotNull('unclaimed_at').update({ unclaimed_amount: s.t.db.raw('unclaimed_amount + 1') });
+    try {
+      expect((await s.t.ledger()).problems).toEqual([{ check: 'unclaimed_funds', detail: { currency: 'BRL', held: '8000', parked: '8001' } }]);
+    } finally {
+      await s.t.db('impediments').whereNotNull('unclaimed_at').update({ unclaimed_amount: s.t.db.raw('unclaimed_amount - 1') });
+    }
+  });
 });

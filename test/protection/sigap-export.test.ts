@@ -1,7 +1,7 @@
 import { balanceOf, TestApp } from '../support/app';
 import { aDayPasses, brazilSuite, cpfFor, givenBrazilianPlay } from '../support/protection';
 import { depositBody, Signer, signedPost, uniqueId, withdrawBody } from '../support/wallet';
-import { dayIn } from '../../src/protection/checks';
+import { dayIn } from '../../src/protection';
 
 const s = brazilSuite();
 const sigap = s.sigap;
