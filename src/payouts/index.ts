@@ -2,6 +2,7 @@ export { parsePixKey, isValidCpf, isValidCnpj, PixKeyError } from './pix';
 export type { PixKey, PixKeyType } from './pix';
 export { payoutOperatorRoutes } from './router';
 export { payoutApproval, requestPayout } from './service';
+export { PAYS_REGISTERED_ACCOUNT } from './accounts';
 export { payoutWebhookRoutes } from './webhooks';
 export { PayoutEngine, buildProviders } from './engine';
 export { payoutJobs } from './worker';

@@ -5,7 +5,7 @@ import { PayoutsConfig } from '../config';
 import { ApiError } from '../http';
 import { formatAmount, systemAccount, transfer } from '../ledger';
 import { Logger } from '../log';
-import { requestPayout } from '../payouts';
+import { PAYS_REGISTERED_ACCOUNT, requestPayout } from '../payouts';
 import { RegisterCheck } from './checks';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -128,19 +128,24 @@ async function cashOf(db: Knex | Knex.Transaction, playerId: string) {
   return player as { external_id: string; currency: string; document_number: string | null; account_id: string; balance: string };
 }
 
-/** Sends the closed account's balance to the player's own PIX key (the CPF), or parks it as unclaimed if it cannot. */
+/**
+ * Sends the closed account's balance to the player's own account through the default provider: the player's
+ * registered account where that provider pays one (Hashlee), else the player's CPF as PIX key. Parks it as
+ * unclaimed if it cannot.
+ */
 async function returnBalance(steps: ImpedimentSteps, impediment: ImpedimentRow, now: Date, traceId: string): Promise<'returned' | 'unclaimed' | undefined> {
   const player = await cashOf(steps.db, impediment.player_id);
   if (BigInt(player.balance) === 0n) {
     await steps.db('impediments').where({ id: impediment.id }).update({ returned_at: now });
     return 'returned';
   }
+  const provider = steps.payouts.defaultProvider;
+  const registeredOnly = provider !== undefined && PAYS_REGISTERED_ACCOUNT.has(provider);
   try {
     const answer = await requestPayout(steps.db, steps.payouts, {
       playerId: player.external_id,
       amountText: formatAmount(player.balance, 2),
-      pixKey: player.document_number ?? undefined,
-      pixKeyType: 'cpf',
+      ...(registeredOnly ? {} : { pixKey: player.document_number ?? undefined, pixKeyType: 'cpf' as const }),
       transactionId: `impediment:${impediment.id}:return`,
     }, { thresholds: steps.approvalThresholds, requester: SYSTEM, traceId });
     await steps.db('impediments').where({ id: impediment.id }).update({ return_payout_id: (answer.body as { payoutId: string }).payoutId });
