@@ -1,6 +1,7 @@
 import { NDJSON } from '../../src/http';
 import { TestApp } from '../support/app';
 import { brazilSuite, cpfFor } from '../support/protection';
+import { dueSweep, runSweep } from '../../src/protection/sweep';
 
 jest.setTimeout(120_000);
 
@@ -40,5 +41,13 @@ describe('the sweep of every open account (at least every 15 days)', () => {
 
   it('is not due again until 14 days after the last one began', async () => {
     expect(await t.app.locals.protection.sweep({ traceId: 'sweep-again' })).toBeNull();
+  });
+
+  it('keeps to its rate: at 4 000 checks a second, the 9 998 open accounts take at least 2.4 s', async () => {
+    const sweep = (await dueSweep(t.db, new Date(), true))!;
+    const started = Date.now();
+    const done = await runSweep({ db: t.db, ratePerSecond: 4000, check: async () => ({ id: '0', outcome: 'permitted', reason: null, checkedAt: new Date() }) }, sweep);
+    expect(done.done).toBe(PLAYERS - 2); // the two impeded accounts are no longer swept
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2400);
   });
 });
