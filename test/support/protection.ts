@@ -1,7 +1,7 @@
 import { ProtectionConfig, SIGAP_COLUMN_NAMES } from '../../src/config';
-import { expectSoundLedger, startTestApp, TestApp } from './app';
+import { TestApp } from './app';
 import { FakeSigap } from './fakes/sigap';
-import { givenAggregator, Play, PUBLIC_URL, Signer } from './wallet';
+import { Play, Signer, walletSuite } from './wallet';
 
 const digit = (digits: number[], weights: number[]) => {
   const remainder = digits.reduce((sum, d, i) => sum + d * weights[i], 0) % 11;
@@ -44,19 +44,17 @@ export interface BrazilSuite {
 
 /** A test file's fake register and app under JURISDICTION=BR with an aggregator's key, and a sound ledger proven before they close. */
 export function brazilSuite(): BrazilSuite {
-  const suite = { sigap: new FakeSigap() } as BrazilSuite;
-  beforeAll(async () => {
-    await suite.sigap.start();
-    suite.t = await startTestApp({ protection: brazil(suite.sigap), walletPublicUrl: PUBLIC_URL });
-    suite.fb = await givenAggregator(suite.t);
-  });
-  afterAll(async () => {
-    try {
-      await expectSoundLedger(suite.t);
-    } finally {
-      await suite.t.close();
-      await suite.sigap.stop();
-    }
-  });
-  return suite;
+  const sigap = new FakeSigap();
+  beforeAll(() => sigap.start()); // before the app, which needs its URL
+  afterAll(() => sigap.stop());
+  const wallet = walletSuite(() => ({ protection: brazil(sigap) }));
+  return {
+    sigap,
+    get t() {
+      return wallet.t;
+    },
+    get fb() {
+      return wallet.fb;
+    },
+  };
 }

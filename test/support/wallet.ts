@@ -123,10 +123,10 @@ export interface WalletSuite {
  * Starts an app and a registered aggregator for a test file (filled in by beforeAll), and proves the ledger
  * sound before closing it.
  */
-export function walletSuite(options: Parameters<typeof startTestApp>[0] = {}): WalletSuite {
+export function walletSuite(options: Parameters<typeof startTestApp>[0] | (() => Parameters<typeof startTestApp>[0]) = {}): WalletSuite {
   const suite = {} as WalletSuite;
   beforeAll(async () => {
-    suite.t = await startTestApp({ walletPublicUrl: PUBLIC_URL, ...options });
+    suite.t = await startTestApp({ walletPublicUrl: PUBLIC_URL, ...(typeof options === 'function' ? options() : options) });
     suite.fb = await givenAggregator(suite.t);
   });
   afterAll(async () => {
