@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
 import { untilOutcomeKnown } from '../db';
 import { LedgerError } from './service';
@@ -6,6 +7,11 @@ export interface StoredResponse<T> {
   status: number;
   body: T;
   replayed: boolean;
+}
+
+/** The fingerprint of a request's identifying fields, in order: the same request again has the same hash. */
+export function requestHash(parts: unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
 /**

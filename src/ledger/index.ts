@@ -8,7 +8,7 @@ export {
   LedgerError,
 } from './service';
 export type { AccountKind, Transfer, TransferRequest, StatementLine, LedgerFailure } from './service';
-export { runIdempotent } from './idempotency';
+export { requestHash, runIdempotent } from './idempotency';
 export type { StoredResponse } from './idempotency';
 export { checkLedger, describeLedgerReport, inSnapshot } from './check';
 export type { LedgerReport, LedgerProblem } from './check';

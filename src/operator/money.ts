@@ -1,18 +1,13 @@
-import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
 import { Actor, recordAudit } from '../audit';
 import { ApiError } from '../http';
-import { accountStatement, formatAmount, runIdempotent, systemAccount, transfer } from '../ledger';
+import { accountStatement, formatAmount, requestHash, runIdempotent, systemAccount, transfer } from '../ledger';
 import { exponentOf, findPlayer, operatorAmount } from './players';
 import { PlayerProtection, refuseImpededDeposit } from './protection';
 import { approvalThreshold, needsApproval, requestAdjustmentApproval } from './approvals';
 
 /** Top-ups and adjustments share one idempotency space: a transactionId is used once across both. */
 const SCOPE = 'operator-money';
-
-function requestHash(parts: unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
-}
 
 export interface MoneyAnswer {
   playerId: string;

@@ -1,9 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { PayoutProviderName, PayoutsConfig } from '../config';
 import { Actor, recordAudit } from '../audit';
 import { ApiError, uuidShaped } from '../http';
-import { formatAmount, runIdempotent, systemAccount, transfer } from '../ledger';
+import { formatAmount, requestHash, runIdempotent, systemAccount, transfer } from '../ledger';
 import { approvalThreshold, ApprovalSubject, fileApproval, findPlayer, needsApproval, operatorAmount } from '../operator';
 import { activePayoutAccount, PAYS_REGISTERED_ACCOUNT } from './accounts';
 import { invalid, ownPixKey, playerCpf } from './ownership';
@@ -82,10 +82,6 @@ async function destination(db: Knex, provider: PayoutProviderName, player: { id:
   }
   if (key && account.pix_key && key.key !== account.pix_key) throw invalid('pixKey', `is not the key of the player's registered ${provider} account ${account.account_id}`);
   return { key: key ?? (account.pix_key ? { key: account.pix_key, type: account.pix_key_type! } : undefined), account };
-}
-
-function requestHash(parts: unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
 /**
