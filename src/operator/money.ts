@@ -18,12 +18,14 @@ export interface MoneyAnswer {
 
 export async function topUp(db: Knex, protection: PlayerProtection, externalId: string, amountText: string, transactionId: string, traceId: string) {
   const player = await findPlayer(db, externalId);
-  refuseImpededDeposit(player);
-  protection.admitDeposit(player);
   const amount = operatorAmount(amountText, player.currency, 'amount');
   if (amount <= 0n) throw new ApiError(400, 'VALIDATION_ERROR', 'amount must be greater than zero', 'amount');
   const hash = requestHash(['topup', externalId, amount.toString()]);
   return runIdempotent<MoneyAnswer>(db, SCOPE, transactionId, hash, async (trx) => {
+    // the player's state is asked only of a new top-up: a retry of one that went through gets its answer
+    const now = await findPlayer(trx, externalId);
+    refuseImpededDeposit(now);
+    protection.admitDeposit(now);
     const funding = await systemAccount(trx, 'operator_funding', player.currency);
     const moved = await transfer(trx, {
       key: `topup:${transactionId}`,

@@ -92,8 +92,6 @@ async function destination(db: Knex, provider: PayoutProviderName, player: { id:
 export async function requestPayout(db: Knex, config: PayoutsConfig, input: PayoutRequest, approval: PayoutApproval) {
   const player = await findPlayer(db, input.playerId);
   if (player.currency !== 'BRL') throw invalid('playerId', `has a ${player.currency} wallet; PIX payouts are in BRL`, 'PAYOUT_CURRENCY');
-  // an impeded player may still withdraw, and a closed account's balance is paid back (docs/protection.md)
-  if (player.status === 'blocked') throw invalid('playerId', 'is blocked', 'PLAYER_BLOCKED');
   const cpf = playerCpf(player);
   const amount = operatorAmount(input.amountText, 'BRL', 'amount');
   const [min, max] = [operatorAmount(config.minAmount, 'BRL', 'min'), operatorAmount(config.maxAmount, 'BRL', 'max')];
@@ -105,6 +103,9 @@ export async function requestPayout(db: Knex, config: PayoutsConfig, input: Payo
   const status = waits ? 'pending_approval' : 'requested';
 
   return runIdempotent(db, 'payouts', input.transactionId, hash, async (trx) => {
+    // asked only of a new payout: a retry of one that was taken gets its answer. An impeded player may still
+    // withdraw, and a closed account's balance is paid back (docs/protection.md)
+    if ((await findPlayer(trx, input.playerId)).status === 'blocked') throw invalid('playerId', 'is blocked', 'PLAYER_BLOCKED');
     const id = randomUUID();
     const [payout]: PayoutRow[] = await trx('payouts')
       .insert({

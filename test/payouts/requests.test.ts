@@ -101,6 +101,16 @@ describe('POST /operator/players/:playerId/payouts', () => {
     expect((await payout(noCpf, {})).body.error.code).toBe('PLAYER_DOCUMENT_MISSING');
     expect((await payout('nobody', {})).status).toBe(404);
   });
+
+  it('a retry of a payout that was taken gets its first answer, even after the player was blocked', async () => {
+    const player = await givenBrlPlayer();
+    const body = { amount: '20.00', pixKey: CPF, transactionId: 'po-then-blocked' };
+    const first = await t.operator('post', `/players/${player}/payouts`, body).expect(202);
+    await t.operator('patch', `/players/${player}`, { status: 'blocked' }).expect(200);
+    const again = await t.operator('post', `/players/${player}/payouts`, body).expect(202);
+    expect(again.body.payoutId).toBe(first.body.payoutId);
+    expect(await balanceOf(t, player)).toBe('980.00');
+  });
 });
 
 describe('payout states and the ledger', () => {

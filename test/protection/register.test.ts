@@ -127,6 +127,8 @@ describe('a barred answer at the first session of the day', () => {
     expect(refused.body).toMatchObject({ code: 'ERROR_BAD_REQUEST_PLAYER_BLOCKED', description: 'the player is barred by the SPA register of impeded bettors' });
     const topup = await t.operator('post', '/players/br-impeded/topups', { amount: '10.00', transactionId: 'tu-impeded' });
     expect({ status: topup.status, code: topup.body.error.code }).toEqual({ status: 403, code: 'PLAYER_IMPEDED' });
+    const retried = await t.operator('post', '/players/br-impeded/topups', { amount: '100.00', transactionId: 'seed-br-impeded' });
+    expect({ status: retried.status, balance: retried.body.balance }).toEqual({ status: 200, balance: '100.00' }); // the first answer, replayed
     await signedPost(t, fb, '/wallet/deposit', depositBody({ ...play, currency: 'BRL' }, { transactionId: uniqueId('win'), withdrawTransactionId: settled, gameRoundId: finished, amount: 12 })).expect(200);
     expect(await balanceOf(t, 'br-impeded')).toBe('82.00');
     const { body } = await t.operator('get', '/players/br-impeded/protection').expect(200);
