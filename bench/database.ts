@@ -41,6 +41,21 @@ export async function seed(db: Knex, players: number): Promise<number> {
 }
 
 /**
+ * BENCH_JURISDICTION=BR: every bench player cleared by the register, with the loss and play-time limits Brazil
+ * requires (a month of each, so the widest window), and a sweep just begun so none falls due during the run.
+ */
+export async function seedBrazilRules(db: Knex): Promise<void> {
+  await db.raw(`
+    UPDATE wallet_settings SET jurisdiction = 'BR', time_zone = 'America/Sao_Paulo';
+    UPDATE players SET register_state = 'clear' WHERE external_id LIKE 'bench-%';
+    INSERT INTO player_limits (player_id, kind, amount)
+    SELECT p.id, l.kind, l.amount FROM players p, (VALUES ('loss_30d', ${SEED_MINOR * 10n}), ('time_month', 44640)) AS l (kind, amount)
+    WHERE p.external_id LIKE 'bench-%';
+    INSERT INTO register_sweeps (id, started_at, finished_at, total, done) VALUES (gen_random_uuid(), now(), now(), 0, 0);
+    ANALYZE players, player_limits;`);
+}
+
+/**
  * The ceiling: the least work a durable bet can be. One statement: a conditional debit of the player's row and one
  * ledger insert, committed with the server's settings (synchronous_commit on). Its own two tables, so that it never
  * touches the wallet's ledger; the README prints this SQL.

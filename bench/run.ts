@@ -17,7 +17,7 @@ import { createDb, migrate, startEmbeddedPostgres, EmbeddedDatabase } from '../s
 import { createLogger } from '../src/log';
 import { freePort } from '../src/http';
 import { checkLedger } from '../src/ledger';
-import { batchedRoutineLimit, BENCH_CLIENT, BENCH_HUB88, minimalBetLimit, movementCounts, PoolRun, routineLimit, seed, seedMinimalBet } from './database';
+import { batchedRoutineLimit, BENCH_CLIENT, BENCH_HUB88, minimalBetLimit, movementCounts, PoolRun, routineLimit, seed, seedBrazilRules, seedMinimalBet } from './database';
 import { LoadOptions } from './load';
 import { ScenarioName } from './scenarios';
 import { ScenarioStats } from './stats';
@@ -34,6 +34,8 @@ const BATCH_SLOTS = Number(process.env.WALLET_BATCH_SLOTS ?? 4);
 const BATCH_CALLS = 16;
 const STAKE = 0.01;
 const WARM_UP_SECONDS = quick ? 1 : 3;
+/** BENCH_JURISDICTION=BR runs every bet under Brazil's rules (docs/protection.md): the register state, the required limits, play time. */
+const BRAZIL = process.env.BENCH_JURISDICTION === 'BR';
 const SCENARIOS = (process.env.BENCH_SCENARIOS?.split(',') ?? ['withdraw', 'hub88-withdraw', 'deposit', 'rollback', 'balance', 'mix', 'hot-withdraw', 'duplicates']) as ScenarioName[];
 /** Scenarios whose every call is a money movement on a spread player, compared with the spread ceiling. */
 const SPREAD_MONEY: ScenarioName[] = ['withdraw', 'hub88-withdraw', 'deposit', 'rollback', 'duplicates'];
@@ -59,6 +61,8 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
       LOG_LEVEL: 'warn',
       OPERATOR_TOKEN: 'bench-operator-token-0123456789',
       DB_POOL_MAX: String(DB_POOL),
+      // the register is never asked on a bet; production only wants it configured
+      ...(BRAZIL ? { JURISDICTION: 'BR', SIGAP_BASE_URL: 'http://127.0.0.1:9', SIGAP_TOKEN: 'bench' } : {}),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -148,8 +152,9 @@ async function main() {
     await migrate(url);
     const clientId = await seed(db, PLAYERS);
     await seedMinimalBet(db, PLAYERS);
+    if (BRAZIL) await seedBrazilRules(db);
     console.log(`wallet benchmark: ${os.cpus().length} cores, ${PLAYERS} players, ${SECONDS} s per run, ` +
-      `${IN_FLIGHT.join(' and ')} HTTP requests in flight, server pool ${DB_POOL}${quick ? ' (quick)' : ''}\n`);
+      `${IN_FLIGHT.join(' and ')} HTTP requests in flight, server pool ${DB_POOL}${BRAZIL ? ', JURISDICTION=BR' : ''}${quick ? ' (quick)' : ''}\n`);
 
     const base = { clientId, players: PLAYERS, seconds: SECONDS, stakeMinor: Math.round(STAKE * 100) };
     // Untimed warm-up: a new cluster first creates its WAL segments and writes first-touch pages; neither side
