@@ -5,12 +5,13 @@ import { PayoutsConfig } from '../config';
 import { ApiError } from '../http';
 import { formatAmount, systemAccount, transfer } from '../ledger';
 import { Logger } from '../log';
+import { findPlayer } from '../operator';
 import { PAYS_REGISTERED_ACCOUNT, requestPayout } from '../payouts';
 import { RegisterCheck } from './checks';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** IN SPA/MF 31/2025 (docs/protection.md): notice within 1 day, 2 days to withdraw, closed within 3, paid back within 2 of closure, 180 days unclaimed. */
-export const DEADLINES = { withdrawDays: 2, closeDays: 3, returnDays: 2, unclaimedDays: 180 } as const;
+export const DEADLINES = { noticeDays: 1, withdrawDays: 2, closeDays: 3, returnDays: 2, unclaimedDays: 180 } as const;
 const SYSTEM = { id: 'system', role: 'system' };
 
 interface ImpedimentRow {
@@ -34,6 +35,9 @@ interface ImpedimentRow {
   unclaimed_until: Date | null;
   unclaimed_reason: string | null;
 }
+
+/** An impediment with its player's operator id and currency (impedimentsWithPlayer). */
+type ImpedimentWithPlayer = ImpedimentRow & { external_id: string; currency: string };
 
 const after = (from: Date, days: number) => new Date(from.getTime() + days * DAY_MS);
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -84,8 +88,8 @@ export interface ImpedimentSteps {
  */
 export async function advanceImpediments(steps: ImpedimentSteps, now: Date, traceId: string): Promise<Record<Step, number>> {
   const counts: Record<Step, number> = { closed: 0, returned: 0, unclaimed: 0 };
-  const due: ImpedimentRow[] = await steps.db('impediments').whereNull('returned_at').whereNull('unclaimed_at')
-    .where((q) => q.where('withdraw_until', '<=', now).orWhereNotNull('return_payout_id'));
+  const due: ImpedimentWithPlayer[] = await impedimentsWithPlayer(steps.db).whereNull('i.returned_at').whereNull('i.unclaimed_at')
+    .where((q) => q.where('i.withdraw_until', '<=', now).orWhereNotNull('i.return_payout_id'));
   for (const impediment of due) {
     const step = await advance(steps, impediment, now, traceId);
     if (step) counts[step] += 1;
@@ -95,7 +99,7 @@ export async function advanceImpediments(steps: ImpedimentSteps, now: Date, trac
 
 type Step = 'closed' | 'returned' | 'unclaimed';
 
-async function advance(steps: ImpedimentSteps, impediment: ImpedimentRow, now: Date, traceId: string): Promise<Step | undefined> {
+async function advance(steps: ImpedimentSteps, impediment: ImpedimentWithPlayer, now: Date, traceId: string): Promise<Step | undefined> {
   if (!impediment.closed_at) {
     await closeAccount(steps.db, impediment, now, traceId);
     return (await returnBalance(steps, impediment, now, traceId)) ?? 'closed';
@@ -118,14 +122,6 @@ async function closeAccount(db: Knex, impediment: ImpedimentRow, now: Date, trac
     await trx('impediments').where({ id: impediment.id }).update({ closed_at: now, return_by: after(now, DEADLINES.returnDays) });
     await recordAudit(trx, { action: 'player.close', playerId: impediment.player_id, details: { impedimentId: impediment.id }, traceId });
   });
-  impediment.closed_at = now;
-}
-
-async function cashOf(db: Knex | Knex.Transaction, playerId: string) {
-  const player = await db('players as p').join('accounts as a', function cash() {
-    this.on('a.player_id', 'p.id').andOnVal('a.kind', 'player_cash');
-  }).where('p.id', playerId).first('p.external_id', 'p.currency', 'p.document_number', 'a.id as account_id', 'a.balance');
-  return player as { external_id: string; currency: string; document_number: string | null; account_id: string; balance: string };
 }
 
 /**
@@ -133,8 +129,8 @@ async function cashOf(db: Knex | Knex.Transaction, playerId: string) {
  * registered account where that provider pays one (Hashlee), else the player's CPF as PIX key. Parks it as
  * unclaimed if it cannot.
  */
-async function returnBalance(steps: ImpedimentSteps, impediment: ImpedimentRow, now: Date, traceId: string): Promise<'returned' | 'unclaimed' | undefined> {
-  const player = await cashOf(steps.db, impediment.player_id);
+async function returnBalance(steps: ImpedimentSteps, impediment: ImpedimentWithPlayer, now: Date, traceId: string): Promise<'returned' | 'unclaimed' | undefined> {
+  const player = await findPlayer(steps.db, impediment.external_id);
   if (BigInt(player.balance) === 0n) {
     await steps.db('impediments').where({ id: impediment.id }).update({ returned_at: now });
     return 'returned';
@@ -158,9 +154,9 @@ async function returnBalance(steps: ImpedimentSteps, impediment: ImpedimentRow, 
   }
 }
 
-async function moveToUnclaimed(db: Knex, impediment: ImpedimentRow, now: Date, reason: string, traceId: string) {
+async function moveToUnclaimed(db: Knex, impediment: ImpedimentWithPlayer, now: Date, reason: string, traceId: string) {
   await db.transaction(async (trx) => {
-    const player = await cashOf(trx, impediment.player_id);
+    const player = await findPlayer(trx, impediment.external_id);
     const amount = BigInt(player.balance);
     if (amount > 0n) {
       await transfer(trx, { key: `impediment:${impediment.id}:unclaimed`, kind: 'unclaimed', debitAccountId: player.account_id,
@@ -173,7 +169,7 @@ async function moveToUnclaimed(db: Knex, impediment: ImpedimentRow, now: Date, r
 }
 
 /** An impediment as the operator API shows it: every step's time, and whether each deadline held. */
-export function impedimentView(row: ImpedimentRow & { external_id: string; currency: string }) {
+export function impedimentView(row: ImpedimentWithPlayer) {
   const held = (done: Date | null, by: Date | null) => (done && by ? done <= by : null);
   return {
     impedimentId: row.id,
@@ -193,7 +189,7 @@ export function impedimentView(row: ImpedimentRow & { external_id: string; curre
     unclaimed: row.unclaimed_at ? { amount: formatAmount(row.unclaimed_amount!, 2), currency: row.currency, at: row.unclaimed_at.toISOString(),
       until: row.unclaimed_until!.toISOString(), reason: row.unclaimed_reason! } : null,
     deadlines: {
-      notice: held(row.noticed_at, after(row.impeded_at, 1)),
+      notice: held(row.noticed_at, after(row.impeded_at, DEADLINES.noticeDays)),
       closed: held(row.closed_at, row.close_by),
       returned: held(row.returned_at ?? row.unclaimed_at, row.return_by),
     },
