@@ -3,7 +3,7 @@ import { Knex } from 'knex';
 import { recordAudit } from '../audit';
 import { PayoutsConfig } from '../config';
 import { ApiError } from '../http';
-import { formatAmount, systemAccount, transfer } from '../ledger';
+import { formatInCurrency, systemAccount, transfer } from '../ledger';
 import { Logger } from '../log';
 import { findPlayer } from '../operator';
 import { PAYS_REGISTERED_ACCOUNT, requestPayout } from '../payouts';
@@ -140,7 +140,7 @@ async function returnBalance(steps: ImpedimentSteps, impediment: ImpedimentWithP
   try {
     const answer = await requestPayout(steps.db, steps.payouts, {
       playerId: player.external_id,
-      amountText: formatAmount(player.balance, 2),
+      amountText: formatInCurrency(player.balance, player.currency),
       ...(registeredOnly ? {} : { pixKey: player.document_number ?? undefined, pixKeyType: 'cpf' as const }),
       transactionId: `impediment:${impediment.id}:return`,
     }, { thresholds: steps.approvalThresholds, requester: SYSTEM, traceId });
@@ -177,7 +177,7 @@ export function impedimentView(row: ImpedimentWithPlayer) {
     reason: row.reason,
     impededAt: row.impeded_at.toISOString(),
     roundsCancelled: row.rounds_cancelled,
-    stakesRefunded: formatAmount(row.stakes_refunded, 2),
+    stakesRefunded: formatInCurrency(row.stakes_refunded, row.currency),
     notice: row.notice,
     noticedAt: row.noticed_at.toISOString(),
     withdrawUntil: row.withdraw_until.toISOString(),
@@ -186,7 +186,7 @@ export function impedimentView(row: ImpedimentWithPlayer) {
     returnBy: iso(row.return_by),
     returnPayoutId: row.return_payout_id,
     returnedAt: iso(row.returned_at),
-    unclaimed: row.unclaimed_at ? { amount: formatAmount(row.unclaimed_amount!, 2), currency: row.currency, at: row.unclaimed_at.toISOString(),
+    unclaimed: row.unclaimed_at ? { amount: formatInCurrency(row.unclaimed_amount!, row.currency), currency: row.currency, at: row.unclaimed_at.toISOString(),
       until: row.unclaimed_until!.toISOString(), reason: row.unclaimed_reason! } : null,
     deadlines: {
       notice: held(row.noticed_at, after(row.impeded_at, DEADLINES.noticeDays)),

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Knex } from 'knex';
 import { ApiError } from '../http';
-import { currencyExponent, formatAmount } from '../ledger';
+import { formatInCurrency } from '../ledger';
 import { SigapColumn } from '../config';
 import { Cell } from './table';
 
@@ -49,8 +49,7 @@ export async function sigapDay(trx: Knex.Transaction, bounds: { from: Date; to: 
 
 /** A row as the day file's cells, by column name (config SIGAP_COLUMN_NAMES; docs/protection.md says what each holds). */
 export function sigapRecord(row: DayRow): Record<SigapColumn, Cell> {
-  const exponent = currencyExponent(row.currency) ?? 2;
-  const money = (value: string | null) => (value === null ? null : formatAmount(value, exponent));
+  const money = (value: string | null) => (value === null ? null : formatInCurrency(value, row.currency));
   return {
     record: row.record,
     occurredAt: row.occurred_at,
