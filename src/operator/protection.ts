@@ -8,6 +8,7 @@ export interface ProtectedPlayer {
   status: 'active' | 'blocked' | 'impeded' | 'closed';
   register_state: 'unchecked' | 'clear' | 'unreachable';
   register_checked_on: string | null;
+  document_number: string | null;
 }
 
 /**

@@ -5,6 +5,12 @@ import { ImpedimentRegistry, RegistryUnreachable } from './registry';
 export type CheckTrigger = 'registration' | 'daily' | 'sweep' | 'retry';
 export type CheckOutcome = 'permitted' | 'impeded' | 'unreachable';
 
+/** A player as a check needs them: the id, and the CPF as registered. */
+export interface RegisteredPlayer {
+  id: string;
+  document_number: string | null;
+}
+
 export interface RegisterCheck {
   id: string;
   outcome: CheckOutcome;

@@ -5,7 +5,7 @@ import { addJob, Jobs } from '../jobs';
 import { Logger } from '../log';
 import { PlayerProtection, ProtectedPlayer } from '../operator';
 import { isValidCpf } from '../payouts';
-import { askRegister, CheckTrigger, dayIn, RegisterCheck } from './checks';
+import { askRegister, CheckTrigger, dayIn, RegisterCheck, RegisteredPlayer } from './checks';
 import { advanceImpediments, impede } from './impediments';
 import { ImpedimentRegistry, sigapRegistry, UNCONFIGURED_REGISTRY } from './registry';
 import { dueSweep, runSweep } from './sweep';
@@ -59,7 +59,7 @@ export class Protection implements PlayerProtection {
   async beforeSession(player: ProtectedPlayer, traceId: string): Promise<void> {
     if (player.status === 'impeded' || player.status === 'closed') return;
     if (player.register_checked_on === dayIn(this.deps.config.timeZone, new Date()) && player.register_state === 'clear') return;
-    await this.checkPlayer(player.id, 'daily', traceId);
+    await this.checkPlayer(player, 'daily', traceId);
   }
 
   admitDeposit(player: ProtectedPlayer): void {
@@ -72,9 +72,9 @@ export class Protection implements PlayerProtection {
    * Checks one player now and applies the answer: cleared for the day, impeded at once, or (an outage) bets and
    * deposits wait while a re-check is queued with backoff.
    */
-  async checkPlayer(playerId: string, trigger: CheckTrigger, traceId: string, now = new Date()): Promise<RegisterCheck> {
-    const player = await this.deps.db('players').where({ id: playerId }).first('document_number');
-    const check = await askRegister(this.deps.db, this.registry, this.deps.logger, { cpf: player.document_number.replace(/\D/g, ''), playerId, trigger, traceId, now });
+  async checkPlayer(player: RegisteredPlayer, trigger: CheckTrigger, traceId: string, now = new Date()): Promise<RegisterCheck> {
+    const playerId = player.id;
+    const check = await askRegister(this.deps.db, this.registry, this.deps.logger, { cpf: player.document_number!.replace(/\D/g, ''), playerId, trigger, traceId, now });
     if (check.outcome === 'impeded') {
       await impede(this.deps.db, playerId, check, traceId);
     } else {
@@ -98,7 +98,8 @@ export class Protection implements PlayerProtection {
 
   /** The queued re-check: an outage again throws, so the queue retries it with exponential backoff. */
   async recheck(playerId: string): Promise<RegisterCheck> {
-    const check = await this.checkPlayer(playerId, 'retry', `recheck-${playerId}-${Date.now()}`);
+    const player: RegisteredPlayer = await this.deps.db('players').where({ id: playerId }).first('id', 'document_number');
+    const check = await this.checkPlayer(player, 'retry', `recheck-${playerId}-${Date.now()}`);
     if (check.outcome === 'unreachable') throw new Error(`the SPA register is still unreachable for player ${playerId}`);
     return check;
   }
@@ -115,7 +116,7 @@ export class Protection implements PlayerProtection {
   async sweep(options: { force?: boolean; onProgress?: OnProgress; signal?: AbortSignal; traceId: string }) {
     const sweep = await dueSweep(this.deps.db, new Date(), options.force);
     if (!sweep) return null;
-    return runSweep({ db: this.deps.db, check: (playerId) => this.checkPlayer(playerId, 'sweep', options.traceId),
+    return runSweep({ db: this.deps.db, check: (player) => this.checkPlayer(player, 'sweep', options.traceId),
       ratePerSecond: this.deps.config.sigap?.sweepRatePerSecond ?? 20, onProgress: options.onProgress, signal: options.signal }, sweep);
   }
 

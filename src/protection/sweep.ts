@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Knex } from 'knex';
 import { ignoreProgress, OnProgress } from '../progress';
-import { RegisterCheck } from './checks';
+import { RegisterCheck, RegisteredPlayer } from './checks';
 
 /** IN SPA/MF 31/2025: every registered CPF is checked at least every 15 days; a sweep starts when the last one started 14 days ago. */
 export const SWEEP_EVERY_DAYS = 14;
@@ -43,7 +43,7 @@ export async function dueSweep(db: Knex, now: Date, force = false): Promise<Swee
 
 export interface SweepRun {
   db: Knex;
-  check: (playerId: string) => Promise<RegisterCheck>;
+  check: (player: RegisteredPlayer) => Promise<RegisterCheck>;
   ratePerSecond: number;
   onProgress?: OnProgress;
   signal?: AbortSignal;
@@ -59,12 +59,12 @@ export async function runSweep(run: SweepRun, sweep: SweepRow) {
   const batchMs = (BATCH * 1000) / run.ratePerSecond;
   while (!run.signal?.aborted) {
     const started = Date.now();
-    const players: { id: string }[] = await sweepable(run.db).where('id', '>', row.last_player_id).orderBy('id').limit(BATCH).select('id');
+    const players: RegisteredPlayer[] = await sweepable(run.db).where('id', '>', row.last_player_id).orderBy('id').limit(BATCH).select('id', 'document_number');
     if (players.length === 0) {
       [row] = await run.db('register_sweeps').where({ id: row.id }).update({ finished_at: run.db.fn.now() }).returning('*');
       break;
     }
-    const checks = await Promise.all(players.map((p) => run.check(p.id)));
+    const checks = await Promise.all(players.map((p) => run.check(p)));
     [row] = await run.db('register_sweeps').where({ id: row.id }).update({
       last_player_id: players[players.length - 1].id,
       done: row.done + players.length,
