@@ -58,6 +58,8 @@ export class Protection implements PlayerProtection {
 
   async beforeSession(player: ProtectedPlayer, traceId: string): Promise<void> {
     if (player.status === 'impeded' || player.status === 'closed') return;
+    // created before JURISDICTION=BR without a CPF: nothing to ask, and bets stay refused while it is unchecked
+    if (!player.document_number) return;
     if (player.register_checked_on === dayIn(this.deps.config.timeZone, new Date()) && player.register_state === 'clear') return;
     await this.checkPlayer(player, 'daily', traceId);
   }

@@ -58,6 +58,16 @@ describe('the check at the first session of each day', () => {
   });
 });
 
+describe('a player without a CPF (created before JURISDICTION=BR)', () => {
+  it('opens a session, since there is nothing to ask the register, and may not bet until a CPF is checked', async () => {
+    const play = await givenBrazilianPlay(t, 'br-legacy', nextCpf());
+    await t.db('players').where({ external_id: 'br-legacy' }).update({ document_number: null, register_state: 'unchecked' });
+    await t.operator('post', '/players/br-legacy/sessions', {}).expect(201);
+    const refused = await bet(play);
+    expect(refused.body).toMatchObject({ code: 'ERROR_BAD_REQUEST_PLAYER_BLOCKED', description: 'the SPA register has not cleared the player yet: bets wait for a successful check' });
+  });
+});
+
 describe('an unreachable register fails closed', () => {
   it.each(['503', 'reset', 'timeout', 'garbage', 'unknown-situacao'] as const)(
     'a register that answers %s: the player exists, bets and deposits wait, and nobody is told the CPF is invalid',
