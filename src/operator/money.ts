@@ -23,9 +23,9 @@ export async function topUp(db: Knex, protection: PlayerProtection, externalId: 
   const hash = requestHash(['topup', externalId, amount.toString()]);
   return runIdempotent<MoneyAnswer>(db, SCOPE, transactionId, hash, async (trx) => {
     // the player's state is asked only of a new top-up: a retry of one that went through gets its answer
-    const now = await findPlayer(trx, externalId);
-    refuseImpededDeposit(now);
-    protection.admitDeposit(now);
+    const current = await findPlayer(trx, externalId);
+    refuseImpededDeposit(current);
+    protection.admitDeposit(current);
     const funding = await systemAccount(trx, 'operator_funding', player.currency);
     const moved = await transfer(trx, {
       key: `topup:${transactionId}`,
