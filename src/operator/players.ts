@@ -79,6 +79,11 @@ function effectiveLimit(row: LimitRow, now: Date): string | null {
   return row.pending_effective_at && row.pending_effective_at <= now ? row.pending_amount : row.amount;
 }
 
+/** The end of the player's pause, while one is on (a past pause_until is no pause). */
+export function activePause(player: { paused_until: Date | null }, now = new Date()): string | null {
+  return player.paused_until && player.paused_until > now ? player.paused_until.toISOString() : null;
+}
+
 export async function playerView(db: Knex | Knex.Transaction, player: PlayerRow) {
   const currencyExponent = exponentOf(player.currency);
   const rows: LimitRow[] = await db('player_limits').where('player_id', player.id);
@@ -108,7 +113,7 @@ export async function playerView(db: Knex | Knex.Transaction, player: PlayerRow)
     currency: player.currency,
     balance: formatAmount(player.balance, currencyExponent),
     status: player.status,
-    pausedUntil: player.paused_until && player.paused_until > new Date() ? player.paused_until.toISOString() : null,
+    pausedUntil: activePause(player),
     firstName: player.first_name,
     lastName: player.last_name,
     documentNumber: player.document_number,

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { Knex } from 'knex';
 import { ApiError, handle, respondWithProgress } from '../http';
-import { allow, findPlayer } from '../operator';
+import { activePause, allow, findPlayer } from '../operator';
 import { checkHistory } from './checks';
 import { impedimentsWithPlayer, impedimentView } from './impediments';
 import type { Protection } from './service';
@@ -21,7 +21,7 @@ export function protectionRoutes(db: Knex, protection: Protection | undefined): 
       status: player.status,
       registerState: player.register_state,
       registerCheckedOn: player.register_checked_on,
-      pausedUntil: player.paused_until?.toISOString() ?? null,
+      pausedUntil: activePause(player),
       impediment: impediment ? impedimentView(impediment) : null,
       checks: await checkHistory(db, player.id),
       alerts: alerts.map((a) => ({ limit: a.kind as string, periodStart: (a.period_start as Date).toISOString(), playedMinutes: a.played_minutes as number,
