@@ -18,24 +18,23 @@ export interface JobOptions {
   /** One job per key: a newer add replaces a waiting one ('replace') or keeps its run time ('preserve_run_at'). */
   key?: string;
   keyMode?: 'replace' | 'preserve_run_at';
-  maxAttempts?: number;
 }
 
 /**
  * Adds a job in the caller's transaction (graphile_worker.add_job), so the work and the change that asks for it
- * are committed together or not at all. A job that throws is retried with graphile-worker's exponential backoff.
+ * are committed together or not at all. A job that throws is retried with graphile-worker's exponential backoff,
+ * 25 attempts in all.
  */
 export async function addJob(db: Knex | Knex.Transaction, task: string, payload: Record<string, unknown>, options: JobOptions = {}): Promise<void> {
   await db.raw(
     `SELECT graphile_worker.add_job(:task, :payload::json, run_at := now() + make_interval(secs => :delay), job_key := :key,
-       job_key_mode := :mode, max_attempts := :attempts)`,
+       job_key_mode := :mode, max_attempts := 25)`,
     {
       task,
       payload: JSON.stringify(payload),
       delay: (options.delayMs ?? 0) / 1000,
       key: options.key ?? null,
       mode: options.keyMode ?? 'replace',
-      attempts: options.maxAttempts ?? 25,
     },
   );
 }
