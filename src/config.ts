@@ -181,12 +181,12 @@ function approvalThresholds(env: NodeJS.ProcessEnv): Record<string, string> {
   return thresholds;
 }
 
-/** The SIGAP day file's columns, in their default order; src/reports/sigap.ts says what each holds. */
+/** The SIGAP day file's columns, in their default order; docs/protection.md says what each holds. */
 export const SIGAP_COLUMN_NAMES = ['record', 'occurredAt', 'sequence', 'playerId', 'cpf', 'kind', 'amount', 'balanceAfter', 'currency', 'reference',
   'gameId', 'roundId', 'status', 'sigapStatus'] as const;
 export type SigapColumn = (typeof SIGAP_COLUMN_NAMES)[number];
 
-/** SIGAP_COLUMNS: a comma list of the day file's columns (src/reports/sigap.ts lists them), each known, none twice. */
+/** SIGAP_COLUMNS: a comma list of the day file's columns (SIGAP_COLUMN_NAMES), each known, none twice. */
 function sigapColumns(env: NodeJS.ProcessEnv): readonly string[] {
   const raw = optional(env, 'SIGAP_COLUMNS');
   if (raw === undefined) return SIGAP_COLUMN_NAMES;

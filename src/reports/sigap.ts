@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Knex } from 'knex';
-import { ApiError } from '../http';
+import { ApiError, dateParam } from '../http';
 import { formatInCurrency } from '../ledger';
 import { SigapColumn } from '../config';
 import { Cell } from './table';
@@ -27,11 +27,11 @@ interface DayRow {
 
 /** A reference day (YYYY-MM-DD, a real date) or a 400 naming `date`. */
 export function referenceDay(value: unknown): string {
-  const day = typeof value === 'string' ? value : '';
-  const [y, m, d] = day.split('-').map(Number);
-  const real = /^\d{4}-\d{2}-\d{2}$/.test(day) && new Date(Date.UTC(y, m - 1, d)).toISOString().startsWith(day);
-  if (!real) throw new ApiError(400, 'VALIDATION_ERROR', 'date must be a real calendar day, YYYY-MM-DD', 'date');
-  return day;
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    throw new ApiError(400, 'VALIDATION_ERROR', 'date must be a calendar day, YYYY-MM-DD', 'date');
+  }
+  dateParam(value, 'date'); // refuses a day that does not exist (2026-02-30)
+  return value;
 }
 
 /** Where the day file's day begins and ends: midnight to midnight in `timeZone`. */
