@@ -308,13 +308,16 @@ function protectionSection(p) {
       h('dt', {}, 'Paused until'), h('dd', {}, p.pausedUntil ? when(p.pausedUntil) : '—'),
       impediment && h('dt', {}, 'Impeded'), impediment && h('dd', { class: 'status impeded' }, `${when(impediment.impededAt)} (${impediment.reason ?? 'no reason given'})`),
       impediment && h('dt', {}, 'Withdraw until'), impediment && h('dd', {}, when(impediment.withdrawUntil)),
-      impediment && h('dt', {}, 'Closed'), impediment && h('dd', {}, impediment.closedAt ? when(impediment.closedAt) : `by ${when(impediment.closeBy)}`),
+      impediment && h('dt', {}, 'Closed'), impediment && h('dd', {}, closedState(impediment)),
       impediment && h('dt', {}, 'Balance returned'), impediment && h('dd', {}, returnState(impediment))),
     p.alerts.length ? table(['When', 'Limit', 'Played', 'Of'], p.alerts.map((/** @type {any} */ a) => [when(a.at), a.limit, `${a.playedMinutes} min`, `${a.limitMinutes} min`]), 'Play-time alerts') : '',
     table(['When', 'Why', 'Outcome', 'Reason', 'Trace id'], p.checks.slice(0, 10).map((/** @type {any} */ c) => [
       when(c.checkedAt), c.trigger, h('span', { class: `status ${c.outcome}` }, c.outcome), c.reason ?? '', c.traceId ?? '']), 'Register checks, newest first'),
   ];
 }
+
+/** When the account closed, or by when it must. @param {any} impediment */
+const closedState = (impediment) => (impediment.closedAt ? when(impediment.closedAt) : `by ${when(impediment.closeBy)}`);
 
 /** @param {any} impediment */
 function returnState(impediment) {
@@ -329,30 +332,23 @@ const deadline = (held) => (held === null ? 'pending' : held ? 'held' : 'MISSED'
 
 /** Accounts the SPA register barred, with each deadline; and the register sweep with its progress. */
 async function impedimentsView() {
-  const { impediments } = await api('GET', '/impediments');
-  const { sweeps } = await api('GET', '/protection/sweeps');
-  const bar = /** @type {HTMLProgressElement} */ (h('progress', { max: 1, value: 0, 'aria-label': 'Sweep progress' }));
-  const phase = h('span', { class: 'hint' });
+  const [{ impediments }, { sweeps }] = await Promise.all([api('GET', '/impediments'), api('GET', '/protection/sweeps')]);
+  const progress = progressIndicator('Sweep progress', (p) => `${p.done}/${p.total ?? '?'} checked`);
   const last = sweeps[0];
   return [
     h('h1', {}, 'Impediments'),
     table(['Player', 'Reason', 'Impeded', 'Withdraw until', 'Closed', 'Balance', 'Notice', 'Closed in time', 'Returned in time'], impediments.map((/** @type {any} */ i) => [
-      playerLink(i.playerId), i.reason ?? '', when(i.impededAt), when(i.withdrawUntil), i.closedAt ? when(i.closedAt) : `by ${when(i.closeBy)}`, returnState(i),
+      playerLink(i.playerId), i.reason ?? '', when(i.impededAt), when(i.withdrawUntil), closedState(i), returnState(i),
       deadline(i.deadlines.notice), deadline(i.deadlines.closed), deadline(i.deadlines.returned)])),
     h('h2', {}, 'Register sweep'),
     h('p', { class: 'hint' }, last ? `Last sweep started ${when(last.startedAt)}: ${last.done} of ${last.total} checked${last.finishedAt ? `, finished ${when(last.finishedAt)}` : ', unfinished'}.`
       : 'No sweep yet: every open account is checked at least every 15 days.'),
     can('players.update') && actionForm('Sweep the register', [
       h('p', {}, 'Checks every open account against the SPA register now (an unfinished sweep resumes).'),
-      h('div', { class: 'progress' }, bar, phase),
+      progress.view,
     ], 'Run sweep', async () => {
-      const sweep = await streamed('POST', '/protection/sweeps', (progress) => {
-        bar.max = progress.total ?? 1;
-        bar.value = progress.done;
-        phase.textContent = `${progress.done}/${progress.total ?? '?'} checked`;
-      });
-      bar.max = Math.max(sweep.total, 1);
-      bar.value = sweep.done;
+      const sweep = await streamed('POST', '/protection/sweeps', progress.onProgress);
+      progress.onProgress({ phase: 'done', done: sweep.done, total: Math.max(sweep.total, 1) });
       return `Sweep finished: ${sweep.done} checked, ${sweep.impeded} impeded, ${sweep.unreachable} unreachable.`;
     }),
   ];
@@ -637,20 +633,31 @@ async function streamed(method, path, onProgress) {
   throw new Error('the stream ended without a result');
 }
 
+/**
+ * A progress bar with its caption, and the onProgress that moves it (streamed's callback).
+ * @param {string} label @param {(progress: {phase: string, done: number, total: number | null}) => string} caption
+ */
+function progressIndicator(label, caption) {
+  const bar = /** @type {HTMLProgressElement} */ (h('progress', { max: 1, value: 0, 'aria-label': label }));
+  const text = h('span', { class: 'hint' });
+  /** @param {{phase: string, done: number, total: number | null}} progress */
+  const onProgress = (progress) => {
+    bar.max = progress.total ?? 1;
+    bar.value = progress.done;
+    text.textContent = caption(progress);
+  };
+  return { view: h('div', { class: 'progress' }, bar, text), onProgress };
+}
+
 async function ledgerView() {
-  const bar = /** @type {HTMLProgressElement} */ (h('progress', { max: 1, value: 0, 'aria-label': 'Ledger check progress' }));
-  const phase = h('span', { class: 'hint' });
+  const progress = progressIndicator('Ledger check progress', (p) => `${p.done}/${p.total ?? '?'} · ${p.phase}`);
   const outcome = h('div');
   const run = actionForm('Prove the ledger adds up', [
     h('p', {}, 'Runs every proof on one snapshot: sums, cached balances, negatives, references, refunds, payouts.'),
-    h('div', { class: 'progress' }, bar, phase),
+    progress.view,
   ], 'Run ledger check', async () => {
     outcome.replaceChildren();
-    const report = await streamed('GET', '/reports/ledger-check', (progress) => {
-      bar.max = progress.total ?? 1;
-      bar.value = progress.done;
-      phase.textContent = `${progress.done}/${progress.total ?? '?'} · ${progress.phase}`;
-    });
+    const report = await streamed('GET', '/reports/ledger-check', progress.onProgress);
     outcome.replaceChildren(
       h('p', { class: `notice ${report.sound ? 'ok' : 'error'}`, 'data-testid': 'verdict' },
         `${report.sound ? 'Ledger sound' : `Ledger NOT sound: ${report.problems.length} problem(s)`}; ` +
