@@ -12,6 +12,7 @@ import * as auditChain from './011_audit_chain';
 import * as approvals from './012_approvals';
 import * as payoutApprovals from './013_payout_approvals';
 import * as playerProtection from './014_player_protection';
+import * as fourEyesEverywhere from './015_four_eyes_everywhere';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   { name: '012_approvals', ...approvals },
   { name: '013_payout_approvals', ...payoutApprovals },
   { name: '014_player_protection', ...playerProtection },
+  { name: '015_four_eyes_everywhere', ...fourEyesEverywhere },
 ];

@@ -26,7 +26,7 @@ export interface Config {
   /** How long one report or ledger-check query may run. */
   reportTimeoutMs: number;
   production: boolean;
-  /** Four eyes: per currency, the amount above which an adjustment waits for a second person (APPROVAL_THRESHOLD). */
+  /** Four eyes: per currency, what one person may move by hand in 24 hours (APPROVAL_THRESHOLD); empty, no approval step (development only). */
   approvalThresholds: Record<string, string>;
   /** Wallet group commit: batches in flight at once and calls per batch (README "Benchmark"). */
   walletBatch: { slots: number; maxCalls: number };
@@ -168,9 +168,16 @@ function launchConfig(env: NodeJS.ProcessEnv, publicKey: string | undefined, pri
   return { apiUrl, brandId, publicKey, privateKey, timeoutMs: integer(env, 'FB_HTTP_TIMEOUT_MS', 5000, 100, 120_000) };
 }
 
-/** `BRL:5000.00,EUR:1000.00`: the decimal amount per currency above which an adjustment needs a second person. */
-function approvalThresholds(env: NodeJS.ProcessEnv): Record<string, string> {
+/**
+ * `BRL:5000.00,EUR:1000.00`: per currency, what one person may move by hand over 24 hours before a second person
+ * must approve (docs/operator-api.md "Four eyes"); a currency not listed waits for every movement. Production
+ * refuses to start without it; development without it has no approval step.
+ */
+function approvalThresholds(env: NodeJS.ProcessEnv, production: boolean): Record<string, string> {
   const raw = optional(env, 'APPROVAL_THRESHOLD');
+  if (raw === undefined && production) {
+    throw new ConfigError('APPROVAL_THRESHOLD is required when NODE_ENV=production: what one person may move by hand in 24 hours, per currency (BRL:5000.00,EUR:1000.00)');
+  }
   if (raw === undefined) return {};
   const thresholds: Record<string, string> = {};
   for (const entry of raw.split(',').map((e) => e.trim())) {
@@ -236,8 +243,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const production = env.NODE_ENV === 'production';
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
-  if (production && operatorToken === undefined) {
-    throw new ConfigError('OPERATOR_TOKEN is required when NODE_ENV=production');
+  if (production && (operatorToken === undefined || operatorToken.length < 32)) {
+    throw new ConfigError('OPERATOR_TOKEN is required when NODE_ENV=production, at least 32 random characters (openssl rand -base64 32)');
   }
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -257,7 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: optional(env, 'TRUST_PROXY'),
     metricsToken: optional(env, 'METRICS_TOKEN'),
     production,
-    approvalThresholds: approvalThresholds(env),
+    approvalThresholds: approvalThresholds(env, production),
     walletBatch: { slots: integer(env, 'WALLET_BATCH_SLOTS', 4, 1, 256), maxCalls: integer(env, 'WALLET_BATCH_MAX_CALLS', 64, 1, 1000) },
     payouts: payoutsConfig(env),
     protection: protectionConfig(env, production),

@@ -28,7 +28,7 @@ export interface ApiClientList {
   apiClients: ApiClient[];
 }
 
-/** An adjustment or a payout waiting for, or decided by, a second person */
+/** A top-up, adjustment or payout waiting for, or decided by, a second person */
 export interface Approval {
   /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
   amount: DecimalText;
@@ -38,7 +38,9 @@ export interface Approval {
   decidedAt: Timestamp | null;
   decidedBy: string | null;
   decidedRole: string | null;
-  kind: "adjustment" | "payout";
+  /** Why it waits: the 24-hour total by its requester or for its player that it would take above APPROVAL_THRESHOLD, a currency without a threshold, or a payout destination not yet known to be the player's */
+  heldBecause: string;
+  kind: "topup" | "adjustment" | "payout";
   note: string | null;
   /** The payout waiting, for kind payout */
   payoutId: string | null;
@@ -1069,6 +1071,29 @@ export interface PayoutAccount {
 /** A player's payout accounts, retired ones included */
 export interface PayoutAccountList {
   payoutAccounts: PayoutAccount[];
+}
+
+/** A place a player's payouts go that is not provably the player's by its form: an e-mail, phone or random PIX key, or a provider account */
+export interface PayoutDestination {
+  approvedBy: string | null;
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  createdAt: Timestamp;
+  decidedAt: Timestamp | null;
+  /** email:…, phone:+55…, evp:…, or <provider>:<account id> */
+  destination: string;
+  /** @format uuid */
+  destinationId: string;
+  /** @format uuid */
+  firstPayoutId: string;
+  playerId: string;
+  retiredAt: Timestamp | null;
+  /** pending: its first payout waits for a second person; known: confirmed, paid without waiting; rejected or retired: the next payout to it waits again */
+  status: "pending" | "known" | "rejected" | "retired";
+}
+
+/** A player's payout destinations, rejected and retired ones included */
+export interface PayoutDestinationList {
+  payoutDestinations: PayoutDestination[];
 }
 
 /** A page of payouts */

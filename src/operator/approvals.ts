@@ -3,9 +3,12 @@ import { Knex } from 'knex';
 import { Actor, recordAudit } from '../audit';
 import { ApiError, uuidShaped } from '../http';
 import { formatAmount, systemAccount, transfer } from '../ledger';
-import { exponentOf, findPlayer, operatorAmount, PlayerRow } from './players';
+import { exponentOf, findPlayer, PlayerRow } from './players';
+import { ManualKind } from './four-eyes';
+import { creditTopUp, moveAdjustment, auditedAmount } from './moves';
+import { admitTopUp, PlayerProtection } from './protection';
 
-export type ApprovalKind = 'adjustment' | 'payout';
+export type ApprovalKind = ManualKind;
 
 interface ApprovalRow {
   id: string;
@@ -15,6 +18,7 @@ interface ApprovalRow {
   currency: string;
   amount: string;
   reason: string;
+  held_because: string;
   transaction_id: string;
   status: 'pending' | 'approved' | 'rejected';
   requested_by: string;
@@ -37,6 +41,7 @@ function approvalView(row: ApprovalRow & { external_id: string }) {
     amount: formatAmount(BigInt(row.amount), exponentOf(row.currency)),
     currency: row.currency,
     reason: row.reason,
+    heldBecause: row.held_because,
     transactionId: row.transaction_id,
     requestedBy: row.requested_by,
     requestedRole: row.requested_role,
@@ -48,24 +53,13 @@ function approvalView(row: ApprovalRow & { external_id: string }) {
   };
 }
 
-/** The currency's APPROVAL_THRESHOLD in minor units; undefined when it has none (no approval step). */
-export function approvalThreshold(thresholds: Record<string, string>, currency: string): bigint | undefined {
-  const text = thresholds[currency];
-  return text === undefined ? undefined : operatorAmount(text, currency, 'APPROVAL_THRESHOLD');
-}
-
-/** Whether an amount (minor units, signed) in this currency needs a second person. */
-export function needsApproval(amount: bigint, threshold: bigint | undefined): boolean {
-  return threshold !== undefined && (amount < 0n ? -amount : amount) > threshold;
-}
-
 /**
  * What deciding an approval of another capability's kind does, in the decision's transaction. The payouts module
  * answers for kind `payout`: approving sends the payout, rejecting cancels it and releases its reserve.
  */
 export interface ApprovalSubject {
-  approve(trx: Knex.Transaction, subjectId: string): Promise<void>;
-  reject(trx: Knex.Transaction, subjectId: string): Promise<void>;
+  approve(trx: Knex.Transaction, subjectId: string, decider: Actor): Promise<void>;
+  reject(trx: Knex.Transaction, subjectId: string, decider: Actor): Promise<void>;
 }
 
 export interface ApprovalFiling {
@@ -74,6 +68,8 @@ export interface ApprovalFiling {
   /** Minor units: signed for an adjustment, the amount paid for a payout. */
   amount: bigint;
   reason: string;
+  /** Why it waits: the rule that held it (four-eyes.ts holdReason, or a payout's destination). */
+  heldBecause: string;
   transactionId: string;
   payoutId?: string;
 }
@@ -83,26 +79,12 @@ export async function fileApproval(trx: Knex.Transaction, filing: ApprovalFiling
   const id = randomUUID();
   const { kind, player, amount, reason, transactionId } = filing;
   const [row]: ApprovalRow[] = await trx('approvals').insert({
-    id, kind, player_id: player.id, payout_id: filing.payoutId ?? null, currency: player.currency, amount: amount.toString(), reason,
+    id, kind, player_id: player.id, payout_id: filing.payoutId ?? null, currency: player.currency, amount: amount.toString(), reason, held_because: filing.heldBecause,
     transaction_id: transactionId, requested_by: requester.id, requested_role: requester.role,
   }).returning('*');
   await recordAudit(trx, { action: `${kind}.request_approval`, playerId: player.id,
-    details: { approvalId: id, transactionId, amount: amount.toString(), reason, ...(filing.payoutId ? { payoutId: filing.payoutId } : {}) }, traceId });
+    details: { approvalId: id, transactionId, ...auditedAmount(amount, player.currency), reason, heldBecause: filing.heldBecause, ...(filing.payoutId ? { payoutId: filing.payoutId } : {}) }, traceId });
   return approvalView({ ...row, external_id: player.external_id });
-}
-
-/**
- * Files an adjustment for a second person's decision. A debit's amount moves to the currency's approval hold now,
- * so the player cannot spend it while it waits; a credit waits with nothing held.
- */
-export async function requestAdjustmentApproval(trx: Knex.Transaction, player: PlayerRow, amount: bigint, reason: string, transactionId: string,
-  requester: Actor, traceId: string) {
-  const approval = await fileApproval(trx, { kind: 'adjustment', player, amount, reason, transactionId }, requester, traceId);
-  if (amount < 0n) {
-    await transfer(trx, { key: `approval:${approval.approvalId}:hold`, kind: 'approval_hold', debitAccountId: player.account_id,
-      creditAccountId: await systemAccount(trx, 'approval_hold', player.currency), amount: -amount, reference: approval.approvalId });
-  }
-  return approval;
 }
 
 function withPlayer(db: Knex | Knex.Transaction) {
@@ -116,17 +98,22 @@ export async function listApprovals(db: Knex, status: string | undefined) {
   return { approvals: rows.map(approvalView) };
 }
 
-/** An adjustment decided: approving moves the money as the adjustment would have (a debit from the hold, a credit to the player); rejecting gives a held debit back. */
-async function decideAdjustment(trx: Knex.Transaction, row: ApprovalRow & { external_id: string }, decision: 'approve' | 'reject') {
+/**
+ * A top-up or adjustment decided. Approved, the money moves as it would have alone: a top-up to the player (if the
+ * player may still take money in), a credit to the player, a debit from the hold that kept it. Rejected, a held debit
+ * goes back to the player.
+ */
+async function decideMoney(trx: Knex.Transaction, row: ApprovalRow & { external_id: string }, decision: 'approve' | 'reject', protection: PlayerProtection, traceId: string) {
   const amount = BigInt(row.amount);
   const player = await findPlayer(trx, row.external_id);
-  const hold = await systemAccount(trx, 'approval_hold', row.currency);
-  const corrections = await systemAccount(trx, 'corrections', row.currency);
-  if (decision === 'approve') {
-    await transfer(trx, { key: `adjustment:${row.transaction_id}`, kind: 'adjustment', reference: row.reason,
-      ...(amount > 0n ? { debitAccountId: corrections, creditAccountId: player.account_id, amount } : { debitAccountId: hold, creditAccountId: corrections, amount: -amount }) });
+  if (decision === 'approve' && row.kind === 'topup') {
+    admitTopUp(protection, player);
+    await creditTopUp(trx, player, amount, row.transaction_id, traceId);
+  } else if (decision === 'approve') {
+    await moveAdjustment(trx, player, amount, row.reason, row.transaction_id, traceId, 'hold');
   } else if (amount < 0n) {
-    await transfer(trx, { key: `approval:${row.id}:release`, kind: 'approval_release', debitAccountId: hold, creditAccountId: player.account_id, amount: -amount, reference: row.id });
+    await transfer(trx, { key: `approval:${row.id}:release`, kind: 'approval_release', debitAccountId: await systemAccount(trx, 'approval_hold', row.currency),
+      creditAccountId: player.account_id, amount: -amount, reference: row.id });
   }
 }
 
@@ -136,7 +123,7 @@ async function decideAdjustment(trx: Knex.Transaction, row: ApprovalRow & { exte
  * told it was decided.
  */
 export async function decideApproval(db: Knex, approvalId: string, decision: 'approve' | 'reject', note: string | undefined, decider: Actor, traceId: string,
-  subjects: Partial<Record<ApprovalKind, ApprovalSubject>>) {
+  subjects: Partial<Record<ApprovalKind, ApprovalSubject>>, protection: PlayerProtection) {
   if (decider.id === 'bootstrap') throw new ApiError(403, 'FORBIDDEN', 'the bootstrap OPERATOR_TOKEN cannot approve: a second person signs in to decide');
   return db.transaction(async (trx) => {
     const row = uuidShaped(approvalId)
@@ -145,13 +132,13 @@ export async function decideApproval(db: Knex, approvalId: string, decision: 'ap
     if (!row) throw new ApiError(404, 'APPROVAL_NOT_FOUND', `approval ${approvalId} does not exist`);
     if (row.status !== 'pending') throw new ApiError(409, 'APPROVAL_DECIDED', `approval ${approvalId} was already ${row.status}`);
     if (row.requested_by === decider.id) throw new ApiError(403, 'SELF_APPROVAL', 'the person who asked cannot decide: four eyes means a second person');
-    if (row.kind === 'adjustment') await decideAdjustment(trx, row, decision);
-    else await subjects[row.kind]![decision](trx, row.payout_id!);
+    if (row.kind === 'payout') await subjects.payout![decision](trx, row.payout_id!, decider);
+    else await decideMoney(trx, row, decision, protection, traceId);
     const [decided]: ApprovalRow[] = await trx('approvals').where({ id: row.id }).update({
       status: decision === 'approve' ? 'approved' : 'rejected', decided_by: decider.id, decided_role: decider.role, decision_note: note ?? null, decided_at: new Date(),
     }).returning('*');
     await recordAudit(trx, { action: `${row.kind}.${decision}`, playerId: row.player_id,
-      details: { approvalId: row.id, transactionId: row.transaction_id, amount: row.amount, note: note ?? null, ...(row.payout_id ? { payoutId: row.payout_id } : {}) }, traceId });
+      details: { approvalId: row.id, transactionId: row.transaction_id, ...auditedAmount(row.amount, row.currency), note: note ?? null, ...(row.payout_id ? { payoutId: row.payout_id } : {}) }, traceId });
     return approvalView({ ...decided, external_id: row.external_id });
   });
 }

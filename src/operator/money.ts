@@ -1,94 +1,58 @@
 import { Knex } from 'knex';
-import { Actor, recordAudit } from '../audit';
 import { ApiError } from '../http';
 import { accountStatement, formatAmount, requestHash, runIdempotent, systemAccount, transfer } from '../ledger';
 import { exponentOf, findPlayer, operatorAmount } from './players';
-import { PlayerProtection, refuseImpededDeposit } from './protection';
-import { approvalThreshold, needsApproval, requestAdjustmentApproval } from './approvals';
+import { admitTopUp, PlayerProtection } from './protection';
+import { fileApproval } from './approvals';
+import { FourEyes, holdReason } from './four-eyes';
+import { creditTopUp, moveAdjustment } from './moves';
 
 /** Top-ups and adjustments share one idempotency space: a transactionId is used once across both. */
 const SCOPE = 'operator-money';
 
-export interface MoneyAnswer {
-  playerId: string;
-  transactionId: string;
-  balance: string;
-  currency: string;
-}
+/** A top-up or adjustment that waits for a second person is answered 202 with its approval request. */
+const held = (approval: unknown) => ({ status: 202, body: approval });
 
-export async function topUp(db: Knex, protection: PlayerProtection, externalId: string, amountText: string, transactionId: string, traceId: string) {
+/**
+ * Credits a player from operator funding. When the four-eyes rule holds it (docs/operator-api.md "Four eyes"), it
+ * waits for a second person instead, with nothing moved, answered 202 with the approval request.
+ */
+export async function topUp(db: Knex, protection: PlayerProtection, externalId: string, amountText: string, transactionId: string, fourEyes: FourEyes) {
   const player = await findPlayer(db, externalId);
   const amount = operatorAmount(amountText, player.currency, 'amount');
   if (amount <= 0n) throw new ApiError(400, 'VALIDATION_ERROR', 'amount must be greater than zero', 'amount');
   const hash = requestHash(['topup', externalId, amount.toString()]);
-  return runIdempotent<MoneyAnswer>(db, SCOPE, transactionId, hash, async (trx) => {
+  return runIdempotent<unknown>(db, SCOPE, transactionId, hash, async (trx) => {
     // the player's state is asked only of a new top-up: a retry of one that went through gets its answer
     const current = await findPlayer(trx, externalId);
-    refuseImpededDeposit(current);
-    protection.admitDeposit(current);
-    const funding = await systemAccount(trx, 'operator_funding', player.currency);
-    const moved = await transfer(trx, {
-      key: `topup:${transactionId}`,
-      kind: 'topup',
-      debitAccountId: funding,
-      creditAccountId: player.account_id,
-      amount,
-      reference: transactionId,
-    });
-    await recordAudit(trx, { action: 'player.topup', playerId: player.id, details: { transactionId, amount: amount.toString() }, traceId });
-    const body = {
-      playerId: externalId,
-      transactionId,
-      balance: formatAmount(moved.creditBalanceAfter, exponentOf(player.currency)),
-      currency: player.currency,
-    };
-    return { status: 200, body };
+    admitTopUp(protection, current);
+    const because = await holdReason(trx, fourEyes, 'topup', player, amount, transactionId);
+    if (because) {
+      return held(await fileApproval(trx, { kind: 'topup', player, amount, reason: 'top-up', transactionId, heldBecause: because }, fourEyes.requester, fourEyes.traceId));
+    }
+    return { status: 200, body: await creditTopUp(trx, player, amount, transactionId, fourEyes.traceId) };
   });
 }
 
 /**
- * A signed manual correction: positive credits the player, negative debits (never below zero). Above the
- * currency's approval threshold it waits for a second person instead (answered 202 with the approval request).
+ * A signed manual correction: positive credits the player, negative debits (never below zero). When the four-eyes
+ * rule holds it, it waits for a second person instead (202); a debit's amount is held meanwhile, so the player
+ * cannot spend it twice.
  */
-export async function adjust(
-  db: Knex,
-  externalId: string,
-  amountText: string,
-  reason: string,
-  transactionId: string,
-  traceId: string,
-  approval: { thresholds: Record<string, string>; requester: Actor },
-) {
+export async function adjust(db: Knex, externalId: string, amountText: string, reason: string, transactionId: string, fourEyes: FourEyes) {
   const player = await findPlayer(db, externalId);
   const amount = operatorAmount(amountText, player.currency, 'amount', { allowNegative: true });
   if (amount === 0n) throw new ApiError(400, 'VALIDATION_ERROR', 'amount must not be zero', 'amount');
   const hash = requestHash(['adjustment', externalId, amount.toString(), reason]);
-  if (needsApproval(amount, approvalThreshold(approval.thresholds, player.currency))) {
-    return runIdempotent<unknown>(db, SCOPE, transactionId, hash, async (trx) => ({
-      status: 202,
-      body: await requestAdjustmentApproval(trx, player, amount, reason, transactionId, approval.requester, traceId),
-    }));
-  }
-  return runIdempotent<MoneyAnswer>(db, SCOPE, transactionId, hash, async (trx) => {
-    const corrections = await systemAccount(trx, 'corrections', player.currency);
-    const credit = amount > 0n;
-    const moved = await transfer(trx, {
-      key: `adjustment:${transactionId}`,
-      kind: 'adjustment',
-      debitAccountId: credit ? corrections : player.account_id,
-      creditAccountId: credit ? player.account_id : corrections,
-      amount: credit ? amount : -amount,
-      reference: reason,
-    });
-    await recordAudit(trx, { action: 'player.adjustment', playerId: player.id, details: { transactionId, amount: amount.toString(), reason }, traceId });
-    const balance = credit ? moved.creditBalanceAfter : moved.debitBalanceAfter;
-    const body = {
-      playerId: externalId,
-      transactionId,
-      balance: formatAmount(balance, exponentOf(player.currency)),
-      currency: player.currency,
-    };
-    return { status: 200, body };
+  return runIdempotent<unknown>(db, SCOPE, transactionId, hash, async (trx) => {
+    const because = await holdReason(trx, fourEyes, 'adjustment', player, amount < 0n ? -amount : amount, transactionId);
+    if (!because) return { status: 200, body: await moveAdjustment(trx, player, amount, reason, transactionId, fourEyes.traceId) };
+    const approval = await fileApproval(trx, { kind: 'adjustment', player, amount, reason, transactionId, heldBecause: because }, fourEyes.requester, fourEyes.traceId);
+    if (amount < 0n) {
+      await transfer(trx, { key: `approval:${approval.approvalId}:hold`, kind: 'approval_hold', debitAccountId: player.account_id,
+        creditAccountId: await systemAccount(trx, 'approval_hold', player.currency), amount: -amount, reference: approval.approvalId });
+    }
+    return held(approval);
   });
 }
 

@@ -36,3 +36,9 @@ export function refuseImpededDeposit(player: ProtectedPlayer): void {
     throw new ApiError(403, 'PLAYER_IMPEDED', `player ${player.external_id} is ${player.status}: the SPA register bars them from betting, so no deposit is taken (a withdrawal still is)`);
   }
 }
+
+/** Whether the player may take money in now: not impeded or closed, and cleared by the jurisdiction's register. */
+export function admitTopUp(protection: PlayerProtection, player: ProtectedPlayer): void {
+  refuseImpededDeposit(player);
+  protection.admitDeposit(player);
+}

@@ -1,4 +1,4 @@
-import express, { ErrorRequestHandler, Request, RequestHandler, Router } from 'express';
+import express, { ErrorRequestHandler, Request, RequestHandler, Response, Router } from 'express';
 import { Knex } from 'knex';
 import {
   ApiError,
@@ -32,6 +32,7 @@ import decideSchema from '../../schemas/operator-approval-decision.json';
 import updateGameSchema from '../../schemas/operator-game-update.json';
 import { createPlayer, findPlayer, NewPlayer, playerView, PlayerUpdate, searchPlayers, updatePlayer } from './players';
 import { adjust, statement, topUp } from './money';
+import { FourEyes } from './four-eyes';
 import { Aggregator, openSession } from './sessions';
 import { NO_PROTECTION, PlayerProtection } from './protection';
 import { GameLauncher, LaunchBody, launchDemo, launchGame } from './launch';
@@ -119,6 +120,7 @@ export function operatorRouter(db: Knex, auth: OperatorAuth,
   options: { launcher?: GameLauncher; protection?: PlayerProtection; approvalThresholds?: Record<string, string>; approvalSubjects?: Partial<Record<ApprovalKind, ApprovalSubject>>; extra?: Router[] } = {}): Router {
   const router = Router();
   const protection = options.protection ?? NO_PROTECTION;
+  const fourEyesOf = (req: Request, res: Response): FourEyes => ({ thresholds: options.approvalThresholds ?? {}, requester: res.locals.actor as Actor, traceId: req.traceId });
   router.use(auth.requireOperator);
   router.use(storableText);
   router.use(express.raw({ type: () => true, limit: BODY_LIMIT_BYTES }), jsonBody);
@@ -163,15 +165,14 @@ export function operatorRouter(db: Knex, auth: OperatorAuth,
   router.post('/players/:playerId/topups', allow('money.move'), handle(async (req, res) => {
     const body = validate.topup(req.body);
     const amount = decimalText(res, 'amount', body.amount);
-    const answer = await topUp(db, protection, String(req.params.playerId), amount, body.transactionId, req.traceId);
+    const answer = await topUp(db, protection, String(req.params.playerId), amount, body.transactionId, fourEyesOf(req, res));
     res.status(answer.status).json(answer.body);
   }));
 
   router.post('/players/:playerId/adjustments', allow('money.move'), handle(async (req, res) => {
     const body = validate.adjustment(req.body);
     const amount = decimalText(res, 'amount', body.amount);
-    const answer = await adjust(db, String(req.params.playerId), amount, body.reason, body.transactionId, req.traceId,
-      { thresholds: options.approvalThresholds ?? {}, requester: res.locals.actor as Actor });
+    const answer = await adjust(db, String(req.params.playerId), amount, body.reason, body.transactionId, fourEyesOf(req, res));
     res.status(answer.status).json(answer.body);
   }));
 
@@ -231,7 +232,7 @@ export function operatorRouter(db: Knex, auth: OperatorAuth,
   for (const decision of ['approve', 'reject'] as const) {
     router.post(`/approvals/:approvalId/${decision}`, allow('approvals.decide'), handle(async (req, res) => {
       const body = validate.decide(req.body);
-      res.json(await decideApproval(db, String(req.params.approvalId), decision, body.note, res.locals.actor as Actor, req.traceId, options.approvalSubjects ?? {}));
+      res.json(await decideApproval(db, String(req.params.approvalId), decision, body.note, res.locals.actor as Actor, req.traceId, options.approvalSubjects ?? {}, protection));
     }));
   }
 

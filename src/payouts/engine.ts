@@ -202,12 +202,13 @@ export class PayoutEngine {
    * The operator's cancel: a payout not sent yet is cancelled here; a sent one only where its provider still
    * allows it (Hashlee while OPEN), and then the provider's answer is what the payout records.
    */
-  async cancel(payoutId: string): Promise<{ cancelled: boolean; payout: PayoutRow; reason?: string }> {
+  async cancel(payoutId: string, audit: (trx: Knex.Transaction) => Promise<void>, auditAsking: (db: Knex) => Promise<void>): Promise<{ cancelled: boolean; payout: PayoutRow; reason?: string }> {
     const direct = await movePayout(this.db, payoutId, {
       to: 'cancelled',
       source: 'operator',
       from: ['requested'],
       guard: (p) => (p.send_started_at ? 'a send is in progress' : undefined),
+      then: audit,
     });
     if (direct.moved) return { cancelled: true, payout: direct.payout };
     const loaded = await loadOrder(this.db, payoutId);
@@ -217,6 +218,7 @@ export class PayoutEngine {
       return { cancelled: false, payout, reason: `payout is ${payout.status}; ${payout.provider} does not allow cancelling it now` };
     }
     let accepted = false;
+    await auditAsking(this.db);
     try {
       accepted = await provider.cancel(order, payout.provider_reference);
     } catch (error) {

@@ -12,6 +12,7 @@ import { PayoutEngine } from './engine';
 import { allow } from '../operator';
 import { Actor } from '../audit';
 import { PAYOUT_STATUSES } from './states';
+import { listDestinations, retireDestination } from './destinations';
 
 const validateCreate = compileSchema<{
   amount: string | number;
@@ -63,6 +64,14 @@ export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: Pa
     res.json(await retirePayoutAccount(db, String(req.params.playerId), String(req.params.payoutAccountId), req.traceId));
   }));
 
+  router.get('/players/:playerId/payout-destinations', allow('read'), handle(async (req, res) => {
+    res.json(await listDestinations(db, String(req.params.playerId)));
+  }));
+
+  router.delete('/players/:playerId/payout-destinations/:destinationId', allow('payouts.manage'), handle(async (req, res) => {
+    res.json(await retireDestination(db, String(req.params.playerId), String(req.params.destinationId), req.traceId));
+  }));
+
   router.get('/payouts/:payoutId', allow('read'), handle(async (req, res) => {
     res.json(await getPayout(db, String(req.params.payoutId)));
   }));
@@ -89,7 +98,7 @@ export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: Pa
   }));
 
   router.post('/payouts/:payoutId/cancel', allow('payouts.manage'), handle(async (req, res) => {
-    res.json(await cancelPayout(db, engine, String(req.params.payoutId)));
+    res.json(await cancelPayout(db, engine, String(req.params.payoutId), req.traceId));
   }));
 
   router.post('/payouts/:payoutId/review', allow('payouts.manage'), handle(async (req, res) => {

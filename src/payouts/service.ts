@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { PayoutProviderName, PayoutsConfig } from '../config';
-import { Actor, recordAudit } from '../audit';
+import { recordAudit } from '../audit';
 import { ApiError, uuidShaped } from '../http';
 import { formatAmount, requestHash, runIdempotent, systemAccount, transfer } from '../ledger';
-import { approvalThreshold, ApprovalSubject, fileApproval, findPlayer, needsApproval, operatorAmount } from '../operator';
+import { ApprovalSubject, auditedAmount, fileApproval, findPlayer, FourEyes, holdReason, operatorAmount } from '../operator';
 import { activePayoutAccount, PAYS_REGISTERED_ACCOUNT } from './accounts';
 import { invalid, ownPixKey, playerCpf } from './ownership';
 import { PixKeyType } from './pix';
 import { enqueue, TASKS } from './queue';
 import { FINAL } from './states';
 import { movePayout, PayoutRow } from './transitions';
+import { decideDestination, destinationHold, destinationName, noteWaitingDestination, refuseSharedDestination } from './destinations';
 import { PayoutEngine } from './engine';
 
 /** Portaria SPA/MF 615/2024: a prize is paid within 120 minutes; a payout still open after that is overdue. */
@@ -25,13 +26,6 @@ export interface PayoutRequest {
   pixKeyType?: PixKeyType;
   provider?: PayoutProviderName;
   transactionId: string;
-}
-
-/** Four eyes: the thresholds of APPROVAL_THRESHOLD, and who asks. */
-export interface PayoutApproval {
-  thresholds: Record<string, string>;
-  requester: Actor;
-  traceId: string;
 }
 
 /** A payout as every endpoint answers it; `playerId` is the operator's id of the player (players.external_id). */
@@ -86,10 +80,11 @@ async function destination(db: Knex, provider: PayoutProviderName, player: { id:
 
 /**
  * Validates everything before any money moves, then in one transaction creates the payout and reserves its
- * amount (player cash → payout in flight). Idempotent by transactionId like a top-up. Above the approval threshold
- * it waits in pending_approval with no send queued; otherwise its send is queued.
+ * amount (player cash → payout in flight). Idempotent by transactionId like a top-up. It waits in pending_approval
+ * with no send queued when its destination is not yet one of the player's known ones, or when the four-eyes rule
+ * holds it (docs/operator-api.md "Four eyes"); otherwise its send is queued.
  */
-export async function requestPayout(db: Knex, config: PayoutsConfig, input: PayoutRequest, approval: PayoutApproval) {
+export async function requestPayout(db: Knex, config: PayoutsConfig, input: PayoutRequest, fourEyes: FourEyes) {
   const player = await findPlayer(db, input.playerId);
   if (player.currency !== 'BRL') throw invalid('playerId', `has a ${player.currency} wallet; PIX payouts are in BRL`, 'PAYOUT_CURRENCY');
   const cpf = playerCpf(player);
@@ -99,13 +94,15 @@ export async function requestPayout(db: Knex, config: PayoutsConfig, input: Payo
   const provider = chooseProvider(config, input.provider);
   const { key, account } = await destination(db, provider, player, cpf, input);
   const hash = requestHash([input.playerId, amount.toString(), key?.type ?? null, key?.key ?? null, provider, ...(account ? [account.id] : [])]);
-  const waits = needsApproval(amount, approvalThreshold(approval.thresholds, 'BRL'));
-  const status = waits ? 'pending_approval' : 'requested';
+  const goesTo = destinationName(provider, key, account?.account_id);
+  if (goesTo) await refuseSharedDestination(db, player, goesTo, fourEyes.traceId);
 
   return runIdempotent(db, 'payouts', input.transactionId, hash, async (trx) => {
     // asked only of a new payout: a retry of one that was taken gets its answer. An impeded player may still
     // withdraw, and a closed account's balance is paid back (docs/protection.md)
     if ((await findPlayer(trx, input.playerId)).status === 'blocked') throw invalid('playerId', 'is blocked', 'PLAYER_BLOCKED');
+    const because = (await destinationHold(trx, fourEyes, player, goesTo)) ?? (await holdReason(trx, fourEyes, 'payout', player, amount, input.transactionId));
+    const status = because ? 'pending_approval' : 'requested';
     const id = randomUUID();
     const [payout]: PayoutRow[] = await trx('payouts')
       .insert({
@@ -121,6 +118,7 @@ export async function requestPayout(db: Knex, config: PayoutsConfig, input: Payo
         beneficiary_name: [player.first_name, player.last_name].filter(Boolean).join(' ') || null,
         provider,
         status,
+        destination: goesTo ?? null,
       })
       .returning('*');
     await transfer(trx, {
@@ -132,9 +130,12 @@ export async function requestPayout(db: Knex, config: PayoutsConfig, input: Payo
       reference: id,
     });
     await trx('payout_events').insert({ payout_id: id, to_status: status, source: 'operator' });
-    if (waits) {
+    await recordAudit(trx, { action: 'payout.request', playerId: player.id, details: { payoutId: id, transactionId: input.transactionId, ...auditedAmount(amount, 'BRL'),
+      provider, destination: goesTo ?? `cpf:${cpf}`, status }, traceId: fourEyes.traceId });
+    if (because) {
+      if (goesTo) await noteWaitingDestination(trx, player, goesTo, id);
       await fileApproval(trx, { kind: 'payout', player, amount, reason: `payout to ${key?.key ?? `the registered ${provider} account`} via ${provider}`,
-        transactionId: input.transactionId, payoutId: id }, approval.requester, approval.traceId);
+        heldBecause: because, transactionId: input.transactionId, payoutId: id }, fourEyes.requester, fourEyes.traceId);
     } else {
       // the send is queued in this transaction: a crash after commit loses nothing, a rollback sends nothing
       await enqueue(trx, TASKS.send, id);
@@ -206,27 +207,34 @@ export async function listPayouts(db: Knex, filter: PayoutFilter) {
  * its send queued; rejected, it is cancelled and its reserve goes back to the player.
  */
 export const payoutApproval: ApprovalSubject = {
-  async approve(trx, payoutId) {
-    await mustMove(trx, payoutId, 'requested');
+  async approve(trx, payoutId, decider) {
+    const payout = await mustMove(trx, payoutId, 'requested');
+    await decideDestination(trx, payout, 'approve', decider);
     await enqueue(trx, TASKS.send, payoutId);
   },
-  async reject(trx, payoutId) {
-    await mustMove(trx, payoutId, 'cancelled');
+  async reject(trx, payoutId, decider) {
+    await decideDestination(trx, await mustMove(trx, payoutId, 'cancelled'), 'reject', decider);
   },
 };
 
-async function mustMove(trx: Knex.Transaction, payoutId: string, to: 'requested' | 'cancelled') {
+async function mustMove(trx: Knex.Transaction, payoutId: string, to: 'requested' | 'cancelled'): Promise<PayoutRow> {
   const moved = await movePayout(trx, payoutId, { to, from: ['pending_approval'], source: 'approval' });
   if (!moved.moved) throw new ApiError(409, 'PAYOUT_NOT_PENDING', `payout ${payoutId} ${moved.reason}; only a payout waiting for approval is decided`);
+  return moved.payout;
 }
 
-/** Cancels a payout not sent yet, or one its provider still lets cancel; the reserve goes back to the player. */
-export async function cancelPayout(db: Knex, engine: PayoutEngine, payoutId: string) {
+/**
+ * Cancels a payout not sent yet, or one its provider still lets cancel; the reserve goes back to the player. The
+ * cancel is audited with the move, or, where the provider is asked, as the request made to it.
+ */
+export async function cancelPayout(db: Knex, engine: PayoutEngine, payoutId: string, traceId: string) {
   const payout = await findPayout(db, payoutId);
   if (payout.status === 'pending_approval') {
     throw new ApiError(409, 'PAYOUT_NOT_CANCELLABLE', 'payout waits for approval: a second person rejects it at POST /operator/approvals/{approvalId}/reject');
   }
-  const result = await engine.cancel(payoutId);
+  const audit = (action: string) => (trx: Knex | Knex.Transaction) =>
+    recordAudit(trx, { action, playerId: payout.player_id, details: { payoutId, ...auditedAmount(payout.amount, payout.currency) }, traceId });
+  const result = await engine.cancel(payoutId, audit('payout.cancel'), audit('payout.cancel_request'));
   if (!result.cancelled) throw new ApiError(409, 'PAYOUT_NOT_CANCELLABLE', result.reason ?? `payout is ${result.payout.status}`);
   return payoutView(result.payout, await externalIdOf(db, result.payout.player_id));
 }

@@ -29,6 +29,7 @@ export interface PayoutRow {
   missed_lookups: number;
   duplicate_refused: boolean;
   resend_due: boolean;
+  destination: string | null;
 }
 
 export interface Move {

@@ -5,14 +5,13 @@ import { PayoutsConfig } from '../config';
 import { ApiError } from '../http';
 import { formatInCurrency, systemAccount, transfer } from '../ledger';
 import { Logger } from '../log';
-import { findPlayer } from '../operator';
+import { findPlayer, SYSTEM_ACTOR } from '../operator';
 import { PAYS_REGISTERED_ACCOUNT, requestPayout } from '../payouts';
 import { RegisterCheck } from './checks';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** IN SPA/MF 31/2025 (docs/protection.md): notice within 1 day, 2 days to withdraw, closed within 3, paid back within 2 of closure, 180 days unclaimed. */
 export const DEADLINES = { noticeDays: 1, withdrawDays: 2, closeDays: 3, returnDays: 2, unclaimedDays: 180 } as const;
-const SYSTEM = { id: 'system', role: 'system' };
 
 interface ImpedimentRow {
   id: string;
@@ -143,7 +142,7 @@ async function returnBalance(steps: ImpedimentSteps, impediment: ImpedimentWithP
       amountText: formatInCurrency(player.balance, player.currency),
       ...(registeredOnly ? {} : { pixKey: player.document_number ?? undefined, pixKeyType: 'cpf' as const }),
       transactionId: `impediment:${impediment.id}:return`,
-    }, { thresholds: steps.approvalThresholds, requester: SYSTEM, traceId });
+    }, { thresholds: steps.approvalThresholds, requester: SYSTEM_ACTOR, traceId });
     await steps.db('impediments').where({ id: impediment.id }).update({ return_payout_id: (answer.body as { payoutId: string }).payoutId });
     return undefined;
   } catch (error) {

@@ -94,7 +94,7 @@ describe('POST /operator/players/:playerId/adjustments', () => {
     expect(res.status).toBe(200);
     expect(res.body.balance).toBe('7.50');
     const audit = await t.db('audit_log').whereRaw("details->>'transactionId' = ?", ['adj-1']).first();
-    expect(audit.details).toMatchObject({ reason: 'duplicate bonus', amount: '-250', transactionId: 'adj-1' });
+    expect(audit.details).toMatchObject({ reason: 'duplicate bonus', amount: '-2.50', currency: 'EUR', transactionId: 'adj-1' });
   });
 
   it('an adjustment can never take a balance below zero', async () => {

@@ -109,9 +109,26 @@ export async function givenPlayer(
       amount: options.balance,
       transactionId: `seed-${playerId}`,
     });
-    if (topup.status !== 200) throw new Error(`topup ${playerId}: ${topup.status} ${JSON.stringify(topup.body)}`);
+    if (topup.status === 202) await approvedBySecondPerson(t, topup.body.approvalId);
+    else if (topup.status !== 200) throw new Error(`topup ${playerId}: ${topup.status} ${JSON.stringify(topup.body)}`);
   }
   return playerId;
+}
+
+const secondPeople = new WeakMap<TestApp, Promise<string>>();
+
+/** Approves a request held for four eyes as a second person: a finance account of the app's own, signed in to the console. */
+export async function approvedBySecondPerson(t: TestApp, approvalId: string): Promise<void> {
+  if (!secondPeople.has(t)) {
+    const email = `second-person-${process.pid}@casino.example`;
+    const password = 'the second person of four eyes';
+    secondPeople.set(t, t.operator('post', '/staff', { email, displayName: 'Second Person', role: 'finance', password }).expect(201)
+      .then(() => t.http.post('/console/login').type('form').send({ email, password }).redirects(0))
+      .then((res) => (res.headers['set-cookie'] as unknown as string[])[0].split(';')[0]));
+  }
+  const cookie = await secondPeople.get(t)!;
+  const decided = await t.http.post(`/operator/approvals/${approvalId}/approve`).set('Cookie', cookie).set('X-Wallet-Console', '1').send({ note: 'tests: the second person' });
+  if (decided.status !== 200) throw new Error(`approval ${approvalId}: ${decided.status} ${JSON.stringify(decided.body)}`);
 }
 
 export async function expectSoundLedger(t: TestApp): Promise<void> {

@@ -1,6 +1,10 @@
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 
+const PRODUCTION_TOKEN = 'a-production-token-of-32-characters-or-more';
+/** What production needs at least, so that each case below fails on its own variable. */
+const PRODUCTION = { NODE_ENV: 'production', OPERATOR_TOKEN: PRODUCTION_TOKEN, APPROVAL_THRESHOLD: 'BRL:5000.00' };
+
 describe('configuration from the environment', () => {
   it('has working defaults: port 3000, embedded database under .data', () => {
     const config = loadConfig({});
@@ -16,11 +20,13 @@ describe('configuration from the environment', () => {
     [{ OPERATOR_TOKEN: 'short' }, /OPERATOR_TOKEN must be at least 16/],
     [{ FB_PUBLIC_KEY: 'only-half' }, /FB_PUBLIC_KEY and FB_PRIVATE_KEY must be set together/],
     [{ NODE_ENV: 'production' }, /OPERATOR_TOKEN is required/],
+    [{ NODE_ENV: 'production', OPERATOR_TOKEN: 'sixteen-chars-and-more' }, /OPERATOR_TOKEN is required when NODE_ENV=production, at least 32/],
+    [{ NODE_ENV: 'production', OPERATOR_TOKEN: PRODUCTION_TOKEN }, /APPROVAL_THRESHOLD is required when NODE_ENV=production/],
     [{ WALLET_PUBLIC_URL: 'ftp://x' }, /WALLET_PUBLIC_URL must start with http/],
     [{ FB_API_URL: 'https://api.fb.example', FB_PUBLIC_KEY: 'pk', FB_PRIVATE_KEY: 'sk' }, /FB_API_URL needs FB_BRAND_ID/],
     [{ FB_API_URL: 'https://api.fb.example', FB_BRAND_ID: 'b-1' }, /FB_API_URL needs FB_PUBLIC_KEY and FB_PRIVATE_KEY/],
     [{ FB_API_URL: 'api.fb.example', FB_BRAND_ID: 'b-1' }, /FB_API_URL is not a valid URL/],
-    [{ NODE_ENV: 'production', OPERATOR_TOKEN: 'a-production-token-0123', PAYOUT_SANDBOX: '1' }, /PAYOUT_SANDBOX is refused with NODE_ENV=production/],
+    [{ ...PRODUCTION, PAYOUT_SANDBOX: '1' }, /PAYOUT_SANDBOX is refused with NODE_ENV=production/],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -46,10 +52,17 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ JURISDICTION: 'BR' }).protection).toMatchObject({ jurisdiction: 'BR', timeZone: 'America/Sao_Paulo', sigap: undefined });
     expect(loadConfig({ JURISDICTION: 'BR', SIGAP_COLUMNS: 'occurredAt, cpf,amount' }).protection!.sigapColumns).toEqual(['occurredAt', 'cpf', 'amount']);
     expect(() => loadConfig({ JURISDICTION: 'BR', SIGAP_COLUMNS: 'cpf,cpf' })).toThrow(/SIGAP_COLUMNS/);
-    expect(() => loadConfig({ JURISDICTION: 'BR', NODE_ENV: 'production', OPERATOR_TOKEN: 'a-token-long-enough' })).toThrow(/SIGAP_BASE_URL/);
+    expect(() => loadConfig({ JURISDICTION: 'BR', ...PRODUCTION })).toThrow(/SIGAP_BASE_URL/);
     expect(loadConfig({ JURISDICTION: 'BR', SIGAP_BASE_URL: 'https://sigap.example/', SIGAP_TOKEN: 't' }).protection!.sigap)
       .toEqual({ baseUrl: 'https://sigap.example', token: 't', timeoutMs: 3000, sweepRatePerSecond: 20 });
     expect(() => loadConfig({ JURISDICTION: 'BR', SIGAP_BASE_URL: 'https://sigap.example' })).toThrow(/SIGAP_TOKEN/);
     expect(() => loadConfig({ JURISDICTION: 'UK' })).toThrow(/JURISDICTION must be BR/);
+  });
+
+  it('APPROVAL_THRESHOLD reads per-currency amounts; unset, development has no approval step', () => {
+    expect(loadConfig({}).approvalThresholds).toEqual({});
+    expect(loadConfig({ APPROVAL_THRESHOLD: 'BRL:5000.00, EUR:1000' }).approvalThresholds).toEqual({ BRL: '5000.00', EUR: '1000' });
+    expect(() => loadConfig({ APPROVAL_THRESHOLD: 'BRL=5000' })).toThrow(/APPROVAL_THRESHOLD must be CURRENCY:amount/);
+    expect(loadConfig(PRODUCTION).production).toBe(true);
   });
 });

@@ -201,7 +201,8 @@ async function playerView(playerId) {
         async ({ amount }) => {
           const answer = await api('POST', `${path}/topups`, { amount, transactionId: topUpId });
           await reload();
-          return `Topped up ${amount}; balance ${answer.balance} ${answer.currency}.`;
+          return answer.approvalId ? `Top-up of ${amount} waits for a second person on the Approvals page: ${answer.heldBecause}.`
+            : `Topped up ${amount}; balance ${answer.balance} ${answer.currency}.`;
         }),
       can('players.update') && actionForm(blocked ? 'Unblock' : 'Block', [h('p', {}, blocked ? 'The player may bet again.' : 'Bets are refused; wins and refunds still arrive.')],
         blocked ? 'Unblock player' : 'Block player', async () => {
@@ -466,11 +467,11 @@ async function approvalsView(query) {
   const { approvals } = await api('GET', `/approvals?status=${status}`);
   return [
     h('h1', {}, 'Approvals'),
-    h('p', { class: 'hint' }, 'Four eyes: money above the approval threshold moves only once a second finance or admin account approves it.'),
+    h('p', { class: 'hint' }, 'Four eyes: what one person moves by hand above the 24-hour threshold, and the first payout to a destination that is not provably the player\'s, moves only once a second finance or admin account approves it.'),
     h('label', { class: 'filter' }, 'Status ', select),
     table(['Asked', 'Kind', 'Player', 'Amount', 'What', 'Asked by', 'Decision'], approvals.map((/** @type {any} */ a) => [
       when(a.requestedAt), a.kind, playerLink(a.playerId), `${a.amount} ${a.currency}`,
-      a.payoutId ? h('span', {}, payoutLink(a.payoutId), ` ${a.reason}`) : a.reason,
+      h('span', {}, ...(a.payoutId ? [payoutLink(a.payoutId), ' '] : []), a.reason, h('br'), h('small', {}, `Held: ${a.heldBecause}`)),
       `${a.requestedBy === 'bootstrap' ? 'bootstrap token' : a.requestedBy.slice(0, 8)} · ${a.requestedRole}`,
       a.status !== 'pending' ? `${a.status}${a.note ? `: ${a.note}` : ''}` : a.requestedBy === me.staffId ? 'yours: another person decides' : decisionForm(a)])),
   ];
