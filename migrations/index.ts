@@ -13,6 +13,7 @@ import * as approvals from './012_approvals';
 import * as payoutApprovals from './013_payout_approvals';
 import * as playerProtection from './014_player_protection';
 import * as fourEyesEverywhere from './015_four_eyes_everywhere';
+import * as consoleSessions from './016_console_sessions';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   { name: '013_payout_approvals', ...payoutApprovals },
   { name: '014_player_protection', ...playerProtection },
   { name: '015_four_eyes_everywhere', ...fourEyesEverywhere },
+  { name: '016_console_sessions', ...consoleSessions },
 ];

@@ -39,10 +39,10 @@ export function consoleRoutes(auth: OperatorAuth): Router {
     }
   }));
 
-  router.post('/console/logout', (_req, res) => {
-    auth.logout(res);
+  router.post('/console/logout', handle(async (req, res) => {
+    await auth.logout(req, res);
     res.redirect(303, '/console/login');
-  });
+  }));
 
   return router;
 }

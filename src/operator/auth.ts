@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { parse as parseCookies } from 'cookie';
@@ -6,11 +5,11 @@ import { Knex } from 'knex';
 import { Actor, actAs } from '../audit';
 import { ApiError, secretMatcher } from '../http';
 import { activeStaff, actorOf, isPersonalToken, signIn, tokenOwner } from './staff';
+import { fingerprintOf, liveConsoleSession, openConsoleSession, revokeConsoleSession, SESSION_HOURS } from './console-sessions';
 
 export const CONSOLE_COOKIE = 'wallet_console';
 /** Every request the console makes carries it; a cross-site page cannot add it without a CORS preflight we never answer. */
 export const CONSOLE_HEADER = 'x-wallet-console';
-const SESSION_HOURS = 8;
 /** The bootstrap OPERATOR_TOKEN acts as an admin that is nobody in particular. */
 export const BOOTSTRAP: Actor = { id: 'bootstrap', role: 'admin' };
 /** Wrong passwords one account may get per 15 minutes, whatever address they come from. */
@@ -27,7 +26,8 @@ export interface OperatorAuth {
   consoleActor(req: Request): Promise<Actor | undefined>;
   /** Checks what the login form sent; counts a failure like a wrong bearer token, and per account. */
   login(req: Request, res: Response, credentials: Credentials): Promise<boolean>;
-  logout(res: Response): void;
+  /** Ends the request's console session, if any, and clears its cookie. */
+  logout(req: Request, res: Response): Promise<void>;
 }
 
 /** Failures per account within the window, kept in this process (a second instance counts its own). */
@@ -53,15 +53,15 @@ function accountFailures() {
 
 /**
  * The operator's credentials (docs/operator-api.md "Staff and roles"): the bootstrap OPERATOR_TOKEN, staff
- * members' personal tokens, and console sessions. A session is `expiry.actor.hmac(expiry.actor)` keyed by the
- * bootstrap token, so it needs no storage and holds on every instance; a staff session is honoured only while its
- * account is active. Wrong credentials are counted per address (bearer and login form alike): past `failureLimit`
- * within 15 minutes, further wrong ones get 429; wrong passwords are also counted per account.
+ * members' personal tokens, and console sessions. A session is a random secret in the cookie, kept server-side as
+ * its hash (console-sessions.ts), so nothing derived from the bootstrap token can forge one; a staff session is
+ * honoured only while its account is active, and a bootstrap session only while the token is the one it was opened
+ * with. Wrong credentials are counted per address (bearer and login form alike): past `failureLimit` within 15
+ * minutes, further wrong ones get 429; wrong passwords are also counted per account.
  */
 export function operatorAuth(db: Knex, token: string, failureLimit: number): OperatorAuth {
   const isToken = secretMatcher(token);
-  const sessionKey = createHmac('sha256', token).update('wallet-console-session').digest();
-  const sign = (payload: string) => createHmac('sha256', sessionKey).update(payload).digest('base64url');
+  const bootstrapFingerprint = fingerprintOf(token);
   const accounts = accountFailures();
   const countFailure = rateLimit({
     windowMs: FAILURE_WINDOW_MS,
@@ -79,20 +79,14 @@ export function operatorAuth(db: Knex, token: string, failureLimit: number): Ope
       );
     });
 
-  async function actorOfId(id: string): Promise<Actor | undefined> {
-    if (id === BOOTSTRAP.id) return BOOTSTRAP;
-    const row = await activeStaff(db, id);
-    return row && actorOf(row);
-  }
+  const sessionSecret = (req: Request) => parseCookies(req.get('cookie') ?? '')[CONSOLE_COOKIE] ?? '';
 
   async function consoleActor(req: Request): Promise<Actor | undefined> {
-    const value = parseCookies(req.get('cookie') ?? '')[CONSOLE_COOKIE] ?? '';
-    const [expiry, id = '', signature = ''] = value.split('.');
-    if (!/^\d+$/.test(expiry ?? '') || Number(expiry) * 1000 < Date.now()) return undefined;
-    const expected = Buffer.from(sign(`${expiry}.${id}`));
-    const given = Buffer.from(signature);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    return actorOfId(id);
+    const owner = await liveConsoleSession(db, sessionSecret(req));
+    if (!owner) return undefined;
+    if ('bootstrapFingerprint' in owner) return owner.bootstrapFingerprint === bootstrapFingerprint ? BOOTSTRAP : undefined;
+    const row = await activeStaff(db, owner.staffId);
+    return row && actorOf(row);
   }
 
   async function bearerActor(bearer: string): Promise<Actor | undefined> {
@@ -127,8 +121,8 @@ export function operatorAuth(db: Knex, token: string, failureLimit: number): Ope
       return false;
     }
     if ('email' in credentials) accounts.forget(credentials.email);
-    const expiry = String(Math.floor(Date.now() / 1000) + SESSION_HOURS * 3600);
-    res.cookie(CONSOLE_COOKIE, `${expiry}.${actor.id}.${sign(`${expiry}.${actor.id}`)}`, {
+    const secret = await openConsoleSession(db, actor.id === BOOTSTRAP.id ? { bootstrapFingerprint } : { staffId: actor.id });
+    res.cookie(CONSOLE_COOKIE, secret, {
       httpOnly: true,
       sameSite: 'strict',
       secure: req.secure,
@@ -147,7 +141,8 @@ export function operatorAuth(db: Knex, token: string, failureLimit: number): Ope
     return row && actorOf(row);
   }
 
-  function logout(res: Response): void {
+  async function logout(req: Request, res: Response): Promise<void> {
+    await revokeConsoleSession(db, sessionSecret(req));
     res.clearCookie(CONSOLE_COOKIE, { path: '/' });
   }
 

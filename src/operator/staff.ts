@@ -4,6 +4,7 @@ import { Knex } from 'knex';
 import { Actor, recordAudit } from '../audit';
 import { ApiError, uuidShaped } from '../http';
 import { Role } from './permissions';
+import { revokeSessionsOf } from './console-sessions';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
 /** scrypt's cost: N = 2^15, r = 8 (32 MiB and about 50 ms a hash here), the OWASP minimum; raise N as machines allow. */
@@ -82,7 +83,10 @@ export interface StaffUpdate {
   password?: string;
 }
 
-/** Changes a role, disables or enables an account, or sets a new password; disabling ends its sessions and tokens at once. */
+/**
+ * Changes a role, disables or enables an account, or sets a new password. A new password or a disable revokes every
+ * session and personal token of the account at once; enabling it again brings none of them back.
+ */
 export async function updateStaff(db: Knex, staffId: string, update: StaffUpdate, traceId: string) {
   const passwordHash = update.password === undefined ? undefined : await hashPassword(update.password);
   return db.transaction(async (trx) => {
@@ -94,10 +98,18 @@ export async function updateStaff(db: Knex, staffId: string, update: StaffUpdate
       ...(update.status !== undefined ? { status: update.status, disabled_at: update.status === 'disabled' ? (found.disabled_at ?? new Date()) : null } : {}),
       ...(passwordHash !== undefined ? { password_hash: passwordHash } : {}),
     }).returning('*');
+    const revoked = passwordHash !== undefined || update.status === 'disabled' ? await revokeEverythingOf(trx, staffId) : undefined;
     const { password: _never, ...logged } = update;
-    await recordAudit(trx, { action: 'staff.update', playerId: null, details: { staffId, ...logged, ...(passwordHash ? { password: 'changed' } : {}) }, traceId });
+    await recordAudit(trx, { action: 'staff.update', playerId: null, details: { staffId, ...logged, ...(passwordHash ? { password: 'changed' } : {}), ...(revoked ? { revoked } : {}) }, traceId });
     return staffView(row);
   });
+}
+
+/** Revokes every console session and personal token of an account, in the caller's transaction. */
+async function revokeEverythingOf(trx: Knex.Transaction, staffId: string) {
+  const sessions = await revokeSessionsOf(trx, staffId);
+  const tokens = await trx('staff_tokens').where({ staff_id: staffId }).whereNull('revoked_at').update({ revoked_at: trx.fn.now() });
+  return { sessions, tokens };
 }
 
 /** The account behind an email and password, or undefined; always as slow as a real check. */

@@ -1,5 +1,7 @@
 import supertest from 'supertest';
+import { createHash } from 'node:crypto';
 import { OPERATOR_TOKEN, startTestApp, TestApp } from '../support/app';
+import { signedIn, staffAccount } from '../support/staff';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -52,7 +54,7 @@ describe('POST /console/login', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/console');
     const cookie = (res.headers['set-cookie'] as unknown as string[])[0];
-    expect(cookie).toMatch(/^wallet_console=\d+\.bootstrap\.[\w-]+; Max-Age=28800; Path=\/; Expires=.*; HttpOnly; SameSite=Strict$/);
+    expect(cookie).toMatch(/^wallet_console=[\w-]{43}; Max-Age=28800; Path=\/; Expires=.*; HttpOnly; SameSite=Strict$/);
     expect(cookie).not.toContain(OPERATOR_TOKEN);
     const page = await browser().get('/console').set('Cookie', sessionCookie(res));
     expect(page.status).toBe(200);
@@ -67,10 +69,13 @@ describe('POST /console/login', () => {
     expect((await browser().get('/console/login?failed=1')).text).toContain('That email and password, or that token, is not right.');
   });
 
-  it('POST /console/logout clears the cookie', async () => {
-    const res = await browser().post('/console/logout').redirects(0);
+  it('POST /console/logout clears the cookie and ends the session: the old cookie opens nothing', async () => {
+    const cookie = sessionCookie(await signIn());
+    const res = await browser().post('/console/logout').set('Cookie', cookie).redirects(0);
     expect(res.status).toBe(303);
     expect((res.headers['set-cookie'] as unknown as string[])[0]).toMatch(/^wallet_console=; Path=\/; Expires=Thu, 01 Jan 1970/);
+    expect((await browser().get('/operator/me').set('Cookie', cookie).set('X-Wallet-Console', '1')).status).toBe(401);
+    expect((await browser().get('/console').set('Cookie', cookie).redirects(0)).status).toBe(303);
   });
 });
 
@@ -83,14 +88,50 @@ describe('the operator API with a console session', () => {
     expect(cookieAlone.status).toBe(401);
   });
 
-  it('refuses a session whose expiry was changed or which another token signed', async () => {
-    const [expiry, signature] = sessionCookie(await signIn()).split('=')[1].split('.');
-    const changed = `wallet_console=${Number(expiry) + 3600}.${signature}`;
-    const foreign = `wallet_console=${expiry}.${'A'.repeat(signature.length)}`;
-    for (const cookie of [changed, foreign, 'wallet_console=1.x', 'wallet_console=']) {
+  it('refuses a forged cookie: the old signed form, made with the bootstrap token, and random secrets never issued', async () => {
+    const { createHmac } = await import('node:crypto');
+    const key = createHmac('sha256', OPERATOR_TOKEN).update('wallet-console-session').digest();
+    const staffId = (await t.operator('post', '/staff', { email: 'forged@casino.example', displayName: 'F', role: 'finance', password: 'a passphrase long enough' })).body.staffId;
+    const payload = `253402300799.${staffId}`;
+    const oldForm = `wallet_console=${payload}.${createHmac('sha256', key).update(payload).digest('base64url')}`;
+    for (const cookie of [oldForm, `wallet_console=${'A'.repeat(43)}`, 'wallet_console=1.x', 'wallet_console=']) {
       const res = await browser().get('/operator/api-clients').set('Cookie', cookie).set('X-Wallet-Console', '1');
       expect(res.status).toBe(401);
     }
+  });
+
+  it('a session ends after 30 idle minutes, and at its absolute expiry however busy', async () => {
+    const idle = sessionCookie(await signIn());
+    const busy = sessionCookie(await signIn());
+    const ask = (cookie: string) => browser().get('/operator/me').set('Cookie', cookie).set('X-Wallet-Console', '1');
+    expect((await ask(idle)).status).toBe(200);
+    const hash = (cookie: string) => createHash('sha256').update(cookie.split('=')[1]).digest('hex');
+    await t.db('console_sessions').where({ secret_hash: hash(idle) }).update({ last_seen_at: new Date(Date.now() - 31 * 60_000) });
+    await t.db('console_sessions').where({ secret_hash: hash(busy) }).update({ expires_at: new Date(Date.now() - 1000) });
+    expect((await ask(idle)).status).toBe(401);
+    expect((await ask(busy)).status).toBe(401);
+  });
+});
+
+describe('a person whose password changes or who is disabled', () => {
+  it('loses every session and token at once, and re-enabling the account brings none of them back', async () => {
+    const person = await staffAccount(t, 'finance');
+    const session = await signedIn(t, person.email, person.password);
+    const asSession = () => browser().get('/operator/me').set('Cookie', session!).set('X-Wallet-Console', '1');
+    const asToken = () => browser().get('/operator/me').set('Authorization', `Bearer ${person.token}`);
+    expect((await asSession()).status).toBe(200);
+    expect((await asToken()).status).toBe(200);
+    await t.operator('patch', `/staff/${person.staffId}`, { password: 'a new passphrase, long enough' }).expect(200);
+    expect((await asSession()).status).toBe(401);
+    expect((await asToken()).status).toBe(401);
+
+    const other = await staffAccount(t, 'support');
+    const otherSession = await signedIn(t, other.email, other.password);
+    await t.operator('patch', `/staff/${other.staffId}`, { status: 'disabled' }).expect(200);
+    await t.operator('patch', `/staff/${other.staffId}`, { status: 'active' }).expect(200);
+    expect((await browser().get('/operator/me').set('Cookie', otherSession!).set('X-Wallet-Console', '1')).status).toBe(401);
+    expect((await browser().get('/operator/me').set('Authorization', `Bearer ${other.token}`)).status).toBe(401);
+    expect(await signedIn(t, other.email, other.password)).toBeDefined(); // the person signs in afresh
   });
 });
 

@@ -110,7 +110,7 @@ describe('signing in and personal tokens', () => {
     expect(await signedIn(staff.email.toUpperCase(), staff.password)).toBeDefined();
   });
 
-  it('a disabled account can neither sign in nor use its session or tokens; enabled again, it can', async () => {
+  it('a disabled account can neither sign in nor use its session or tokens; enabled again, it signs in afresh and its old ones stay dead', async () => {
     const staff = await staffWith('support');
     const session = await signedIn(staff.email, staff.password);
     await t.operator('patch', `/staff/${staff.staffId}`, { status: 'disabled' }).expect(200);
@@ -118,7 +118,9 @@ describe('signing in and personal tokens', () => {
     await as(staff.token, 'get', '/players?search=a').expect(401);
     await t.http.get('/operator/me').set('Cookie', session!).set('X-Wallet-Console', '1').expect(401);
     await t.operator('patch', `/staff/${staff.staffId}`, { status: 'active' }).expect(200);
-    await as(staff.token, 'get', '/me').expect(200);
+    await as(staff.token, 'get', '/me').expect(401);
+    await t.http.get('/operator/me').set('Cookie', session!).set('X-Wallet-Console', '1').expect(401);
+    expect(await signedIn(staff.email, staff.password)).toBeDefined();
   });
 
   it('a revoked token is refused at once, and so is an expired one', async () => {
