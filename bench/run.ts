@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ChildProcess, fork, spawn } from 'node:child_process';
-import { createDb, migrate, startEmbeddedPostgres, EmbeddedDatabase } from '../src/db';
+import { createDb, ensureRuntimeRole, migrate, roleOf, runtimeUrlOf, startEmbeddedPostgres, EmbeddedDatabase } from '../src/db';
 import { createLogger } from '../src/log';
 import { freePort } from '../src/http';
 import { checkLedger } from '../src/ledger';
@@ -56,10 +56,13 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      DATABASE_URL: url,
+      // as in production: the server serves as the runtime role, the owner migrates (docs/operations.md "Database roles")
+      DATABASE_URL: runtimeUrlOf(url),
+      MIGRATION_DATABASE_URL: url,
+      APPROVAL_THRESHOLD: 'EUR:1000.00,BRL:1000.00',
       PORT: String(port),
       LOG_LEVEL: 'warn',
-      OPERATOR_TOKEN: 'bench-operator-token-0123456789',
+      OPERATOR_TOKEN: 'bench-operator-token-0123456789-0123456789',
       DB_POOL_MAX: String(DB_POOL),
       // the register is never asked on a bet; production only wants it configured
       ...(BRAZIL ? { JURISDICTION: 'BR', SIGAP_BASE_URL: 'http://127.0.0.1:9', SIGAP_TOKEN: 'bench' } : {}),
@@ -149,7 +152,7 @@ async function main() {
   const db = createDb(url, { poolMax: 4, statementTimeoutMs: 600_000 });
   let server: ChildProcess | undefined;
   try {
-    await migrate(url);
+    await migrate(url, undefined, roleOf(await ensureRuntimeRole(url)));
     const clientId = await seed(db, PLAYERS);
     await seedMinimalBet(db, PLAYERS);
     if (BRAZIL) await seedBrazilRules(db);

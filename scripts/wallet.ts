@@ -12,11 +12,19 @@ import { ApiError, dateRange } from '../src/http';
 import { openToolDb } from '../src/db';
 import { checkLedger, describeLedgerReport } from '../src/ledger';
 import { createLogger } from '../src/log';
-import { auditChainBreaks } from '../src/audit';
+import { AuditCheckpoint, auditChainBreaks, auditHead, checkpointBreaks } from '../src/audit';
 import { buildProviders, describeReconciliation, PayoutEngine } from '../src/payouts';
 import { OnProgress } from '../src/progress';
 import { ProgressBar, progressBar } from './progress-bar';
 import type { Launch, OperatorLaunch, Staff as StaffAccount } from './generated/api';
+
+/** Checkpoints as `audit checkpoint` writes them (one JSON object a line), or as the server's hourly log line carries them. */
+function readCheckpoints(file: string): AuditCheckpoint[] {
+  return fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.trim()).map((line) => {
+    const parsed = JSON.parse(line) as AuditCheckpoint & { auditCheckpoint?: AuditCheckpoint };
+    return parsed.auditCheckpoint ?? parsed;
+  });
+}
 
 const baseUrl = () => (process.env.WALLET_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
 
@@ -178,13 +186,30 @@ export function buildProgram(): Command {
     .requiredOption('--date <day>', 'the reference day, YYYY-MM-DD')
     .action((o: { date: string }) => report('sigap', { date: o.date }, true, bar(`sigap-${o.date}.csv`)));
 
-  program.command('audit').description('the audit trail').command('verify').description("prove no audit row was edited or removed (exit 1 when one was)")
-    .action(() => withDatabase(async ({ db }) => {
-      const breaks = await auditChainBreaks(db);
+  const audit = program.command('audit').description('the audit trail');
+  audit.command('verify').option('--checkpoint <file>', 'also hold the trail against the checkpoints in this file (audit checkpoint wrote them)')
+    .description('prove no audit row was edited or removed (exit 1 when one was); with --checkpoint, even by a database superuser')
+    .action((o: { checkpoint?: string }) => withDatabase(async ({ db }) => {
+      const breaks = (await auditChainBreaks(db)).map((b) => `row ${b.id}: ${b.reason}`);
+      const checkpoints = o.checkpoint ? readCheckpoints(o.checkpoint) : [];
+      for (const checkpoint of checkpoints) breaks.push(...(await checkpointBreaks(db, checkpoint)));
       const [{ n }] = (await db.raw<{ rows: { n: number }[] }>('SELECT count(*)::int AS n FROM audit_log')).rows;
-      process.stdout.write(breaks.length === 0 ? `audit trail sound: ${n} rows, each chained to the one before\n`
-        : `audit trail BROKEN at ${breaks.length} row(s):\n${breaks.map((b) => `  row ${b.id}: ${b.reason}`).join('\n')}\n`);
+      const against = o.checkpoint ? `, and matches ${checkpoints.length} checkpoint(s)` : '';
+      process.stdout.write(breaks.length === 0 ? `audit trail sound: ${n} rows, each chained to the one before${against}\n`
+        : `audit trail BROKEN:\n${breaks.map((b) => `  ${b}`).join('\n')}\n`);
       return breaks.length === 0 ? 0 : 1;
+    }));
+  audit.command('checkpoint').option('--file <file>', 'where to append it', path.resolve(process.env.DATA_DIR ?? '.data', 'audit-checkpoints.jsonl'))
+    .description("append the chain's head (row id, hash, row count) to a file the server's database role cannot write, and print it")
+    .action((o: { file: string }) => withDatabase(async ({ db }) => {
+      const head = await auditHead(db);
+      if (!head) {
+        process.stdout.write('the audit trail is empty: nothing to checkpoint\n');
+        return 0;
+      }
+      fs.appendFileSync(o.file, `${JSON.stringify(head)}\n`, { mode: 0o600 });
+      process.stdout.write(`${JSON.stringify(head)}\n`);
+      return 0;
     }));
   program.command('ledger-check').description('prove the ledger adds up (exit 1 when not)').action(() =>
     withDatabase(async ({ db }) => {

@@ -2,8 +2,10 @@ import path from 'node:path';
 
 export interface Config {
   port: number;
-  /** Absent: the server starts its own embedded PostgreSQL under dataDir. */
+  /** The role the server serves as. Absent: the server starts its own embedded PostgreSQL under dataDir. */
   databaseUrl: string | undefined;
+  /** The tables' owner, which runs the migrations and grants the server's role its rights; absent, DATABASE_URL's role. */
+  migrationDatabaseUrl: string | undefined;
   dataDir: string;
   /** Port of the embedded PostgreSQL (ignored with databaseUrl). */
   embeddedPgPort: number;
@@ -249,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     databaseUrl,
+    migrationDatabaseUrl: url(env, 'MIGRATION_DATABASE_URL', ['postgres:', 'postgresql:']),
     dataDir: path.resolve(optional(env, 'DATA_DIR') ?? '.data'),
     embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 5433, 1024, 65535),
     operatorToken,

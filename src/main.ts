@@ -3,12 +3,13 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Server } from 'node:http';
 import { ConfigError, loadConfig, Config } from './config';
-import { createDb, migrate, startEmbeddedPostgres, EmbeddedDatabase, Db } from './db';
+import { createDb, migrate, startEmbeddedPostgres, EmbeddedDatabase, Db, ensureRuntimeRole, roleOf, unsafeRuntimeRole } from './db';
 import { createLogger, Logger } from './log';
 import { createApp, createHttpServer } from './app';
 import { upsertHmacClient } from './operator';
 import { payoutJobs } from './payouts';
 import { startWorker } from './jobs';
+import { auditCheckpointJobs } from './audit';
 import { applyJurisdiction } from './protection';
 
 /** In development without OPERATOR_TOKEN, one token is generated, kept under DATA_DIR and printed once. */
@@ -27,12 +28,20 @@ function developmentToken(dataDir: string, logger: Logger): string {
 async function start(config: Config, logger: Logger) {
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, logger);
-  const db: Db = createDb(config.databaseUrl ?? embedded!.url, {
+  // two roles (docs/operations.md "Database roles"): the owner migrates, the server serves with row rights only
+  const ownerUrl = config.migrationDatabaseUrl ?? config.databaseUrl ?? embedded!.url;
+  const runtimeUrl = config.databaseUrl ?? (await ensureRuntimeRole(embedded!.url));
+  const applied = await migrate(ownerUrl, undefined, roleOf(runtimeUrl));
+  if (applied.length > 0) logger.info('migrations applied', { applied });
+  const db: Db = createDb(runtimeUrl, {
     poolMax: config.dbPoolMax,
     statementTimeoutMs: config.dbStatementTimeoutMs,
   });
-  const applied = await migrate(config.databaseUrl ?? embedded!.url);
-  if (applied.length > 0) logger.info('migrations applied', { applied });
+  const unsafe = await unsafeRuntimeRole(db);
+  if (unsafe.length > 0 && config.production) {
+    throw new ConfigError(`refusing to serve: ${unsafe.join('; ')}. Set DATABASE_URL to a role with row rights only and MIGRATION_DATABASE_URL to the tables' owner (docs/operations.md "Database roles")`);
+  }
+  if (unsafe.length > 0) logger.warn('the server serves as a role that could rewrite history (refused in production)', { problems: unsafe });
   await applyJurisdiction(db, config.protection);
   if (config.protection && !config.protection.sigap) {
     logger.warn('JURISDICTION=BR without SIGAP_BASE_URL: the SPA register cannot be asked, so no player can bet or deposit (refused at start in production)');
@@ -45,7 +54,7 @@ async function start(config: Config, logger: Logger) {
   const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl, payouts: config.payouts, reportTimeoutMs: config.reportTimeoutMs,
     operatorAuthFailureLimit: config.operatorAuthFailureLimit, trustProxy: config.trustProxy, metricsToken: config.metricsToken,
     walletBatch: config.walletBatch, launch: config.launch, approvalThresholds: config.approvalThresholds, protection: config.protection });
-  const worker = await startWorker({ databaseUrl: config.databaseUrl ?? embedded!.url, jobs: [payoutJobs(app.locals.payoutEngine), ...(app.locals.protection ? [app.locals.protection.jobs()] : [])], logger });
+  const worker = await startWorker({ databaseUrl: runtimeUrl, jobs: [payoutJobs(app.locals.payoutEngine), auditCheckpointJobs(db, logger), ...(app.locals.protection ? [app.locals.protection.jobs()] : [])], logger });
   // Slow clients (slowloris) cannot hold a connection: headers within 10 s, the whole request within 15 s,
   // checked every second rather than Node's default 30.
   const server: Server = createHttpServer(app, { headersTimeout: 10_000, requestTimeout: 15_000, connectionsCheckingInterval: 1000 });
@@ -83,6 +92,10 @@ function main() {
   }
   const logger = createLogger(config.logLevel);
   start(config, logger).catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      logger.error(`configuration error: ${error.message}`);
+      process.exit(2);
+    }
     const e = error instanceof Error ? error : new Error(String(error));
     logger.error('failed to start', { error: e.message, stack: e.stack });
     process.exit(1);

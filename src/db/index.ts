@@ -6,3 +6,4 @@ export type { MigrationStatus } from './migrate';
 export { startEmbeddedPostgres } from './embedded';
 export type { EmbeddedDatabase } from './embedded';
 export { openToolDb } from './tool';
+export { asRole, ensureRuntimeRole, grantRuntimeRights, roleOf, RUNTIME_ROLE, runtimeUrlOf, unsafeRuntimeRole } from './roles';

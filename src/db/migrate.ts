@@ -7,6 +7,7 @@ import { Logger as WorkerLogger, runMigrations } from 'graphile-worker';
 import { migrations } from '../../migrations';
 import { ignoreProgress, OnProgress } from '../progress';
 import { Db } from './connect';
+import { grantRuntimeRights, roleOf } from './roles';
 
 class ListMigrationSource implements Knex.MigrationSource<(typeof migrations)[number]> {
   async getMigrations() {
@@ -29,13 +30,13 @@ const MIGRATE_WAIT_MS = 30 * 60_000;
 const quietWorkerLogger = new WorkerLogger(() => () => undefined);
 
 /**
- * Brings the schema to the latest version, then (re)installs the money routines that live beside their
- * services. Several instances starting at once take turns: the first to get a session advisory lock migrates,
+ * Brings the schema to the latest version, (re)installs the money routines that live beside their services, and
+ * gives `runtimeRole` (the role the server serves as, when it is not the owner migrating) its rights (roles.ts). Several instances starting at once take turns: the first to get a session advisory lock migrates,
  * the others wait for it (saying so through `onProgress`) and then find nothing left to do. knex's own lock is not
  * enough: two instances creating its bookkeeping table at once collide. The lock goes with its connection, so an
  * instance that dies mid-migration frees it.
  */
-export async function migrate(databaseUrl: string, onProgress: OnProgress = ignoreProgress): Promise<string[]> {
+export async function migrate(databaseUrl: string, onProgress: OnProgress = ignoreProgress, runtimeRole?: string): Promise<string[]> {
   const lock = new Client({ connectionString: databaseUrl, application_name: 'seamless-wallet migrate lock' });
   await lock.connect();
   const db = migrationDb(databaseUrl);
@@ -45,6 +46,7 @@ export async function migrate(databaseUrl: string, onProgress: OnProgress = igno
     // the payout job queue keeps its own schema (graphile_worker) and migrates it itself, under its own lock
     await runMigrations({ connectionString: databaseUrl, logger: quietWorkerLogger });
     for (const file of ROUTINE_FILES) await db.raw(fs.readFileSync(path.join(__dirname, '..', file), 'utf8'));
+    if (runtimeRole !== undefined && runtimeRole !== roleOf(databaseUrl)) await grantRuntimeRights(db, runtimeRole);
     return applied;
   } finally {
     await db.destroy();

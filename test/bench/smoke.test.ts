@@ -10,7 +10,7 @@ const PLAYERS = 50;
 beforeAll(async () => {
   t = await startTestApp();
   clientId = await seed(t.db, PLAYERS);
-  await seedMinimalBet(t.db, PLAYERS);
+  await seedMinimalBet(t.owner, PLAYERS);
 });
 afterAll(() => t.close());
 
@@ -37,10 +37,10 @@ describe('npm run bench (smoke)', () => {
       successes += stats.distinctSuccesses;
     }
     const run = { clientId, players: PLAYERS, connections: 2, seconds: 0.2, hot: false, stakeMinor: 1 };
-    const direct = await routineLimit(t.url, run);
+    const direct = await routineLimit(t.ownerUrl, run);
     expect(direct.errors).toBe(0);
     successes += direct.distinctSuccesses;
-    const minimal = await minimalBetLimit(t.url, run);
+    const minimal = await minimalBetLimit(t.ownerUrl, run);
     expect({ errors: minimal.errors, some: minimal.requests > 0 }).toEqual({ errors: 0, some: true });
     const counts = await movementCounts(t.db);
     expect(counts).toEqual({ movements: successes, acceptedCalls: successes });

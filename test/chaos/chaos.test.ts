@@ -23,7 +23,7 @@ afterAll(() => process.stdout.write(`\nchaos figures:\n${figures.map((f) => `  $
 async function withServer(work: (server: ServerProcess, db: Knex) => Promise<void>): Promise<void> {
   const database = await createTestDatabase();
   const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: 10_000 });
-  const server = await ServerProcess.start({ DATABASE_URL: database.url });
+  const server = await ServerProcess.start({ DATABASE_URL: database.url, MIGRATION_DATABASE_URL: database.ownerUrl });
   try {
     await work(server, db);
   } finally {
@@ -72,7 +72,7 @@ describe('commit cut under load', () => {
     const database = await createTestDatabase();
     const proxy = await new CutProxy(database.url).start();
     const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: 10_000 });
-    const server = await ServerProcess.start({ DATABASE_URL: proxy.url() });
+    const server = await ServerProcess.start({ DATABASE_URL: proxy.url(), MIGRATION_DATABASE_URL: database.ownerUrl });
     const cutter = setInterval(() => proxy.cutNext('wallet_', 'after'), 50); // twenty cuts a second
     try {
       const { players, sessions } = await givenPlayers(server.url, 40, 'cut', '100000.00');
@@ -119,7 +119,7 @@ describe('database restart during load', () => {
     const name = new URL(database.url).pathname.slice(1);
     const admin = createDb(database.url.replace(`/${name}`, '/postgres'), { poolMax: 1, statementTimeoutMs: 10_000 });
     const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: 10_000 });
-    const server = await ServerProcess.start({ DATABASE_URL: database.url, DB_STATEMENT_TIMEOUT_MS: '1000' });
+    const server = await ServerProcess.start({ DATABASE_URL: database.url, MIGRATION_DATABASE_URL: database.ownerUrl, DB_STATEMENT_TIMEOUT_MS: '1000' });
     try {
       const { players, sessions } = await givenPlayers(server.url, 10, 'restart');
       await db.destroy();
@@ -160,7 +160,7 @@ describe('database restart during load', () => {
 describe('several instances on one database', () => {
   let servers: ServerProcess[];
   let fake: FakeJumppag;
-  let database: { url: string; drop: () => Promise<void> };
+  let database: { url: string; ownerUrl: string; drop: () => Promise<void> };
   let db: Knex;
 
   beforeAll(async () => {
@@ -170,6 +170,7 @@ describe('several instances on one database', () => {
     const settings = fake.settings();
     const env = {
       DATABASE_URL: database.url,
+      MIGRATION_DATABASE_URL: database.ownerUrl,
       JUMPPAG_BASE_URL: settings.baseUrl,
       JUMPPAG_CLIENT_ID: settings.clientId,
       JUMPPAG_CLIENT_SECRET: settings.clientSecret,

@@ -40,7 +40,7 @@ async function givenHistory(): Promise<void> {
   const play = { playerId: 'ana', sessionId: session.body.sessionId, currency: 'BRL', gameId: 'crash-1' };
   await playRound(s.t, fb, { play, round: 'r-closed', bet: 20, then: 5 });
   await playRound(s.t, fb, { play, round: 'r-open', bet: 10 });
-  await moveToDay(s.t.db, since, YESTERDAY);
+  await moveToDay(s.t.owner, since, YESTERDAY);
 }
 
 async function onPlayerPage(playerId: string): Promise<void> {

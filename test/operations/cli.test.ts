@@ -6,6 +6,7 @@ import { OPERATOR_TOKEN, startTestApp, TestApp } from '../support/app';
 import { createTestDatabase, databaseUrl, testServer, withAdmin } from '../support/database';
 import { FakeFizzyBubbly } from '../support/fakes/fizzy-bubbly';
 import { FB_PRIVATE_KEY } from '../support/wallet';
+import { wallet } from '../support/cli';
 
 let t: TestApp;
 let fb: FakeFizzyBubbly;
@@ -16,30 +17,13 @@ beforeAll(async () => {
   process.env.WALLET_URL = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}`;
   process.env.OPERATOR_TOKEN = OPERATOR_TOKEN;
   process.env.DATABASE_URL = t.url;
+  process.env.MIGRATION_DATABASE_URL = t.ownerUrl;
 });
 afterAll(async () => {
   process.env = saved;
   await t.close();
   await fb.stop();
 });
-
-/** Runs `npx wallet <args>` in this process; returns what it printed and its exit code. */
-async function wallet(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk instanceof Uint8Array ? Buffer.from(chunk) : chunk)) > 0);
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
-  process.exitCode = 0;
-  try {
-    await buildProgram().exitOverride().parseAsync(['node', 'wallet', ...args]);
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { out: out.join(''), err: err.join(''), code };
-}
 
 describe('npx wallet', () => {
   it('creates a player, tops it up (idempotently with --id) and shows it', async () => {
@@ -153,6 +137,7 @@ describe('npx wallet --progress', () => {
     const name = `wallet_empty_${process.pid}`;
     await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
     process.env.DATABASE_URL = databaseUrl(adminUrl, name);
+    delete process.env.MIGRATION_DATABASE_URL;
     try {
       const result = await wallet('--progress', 'migrate');
       expect(result.out).toBe(`applied ${migrations.map((m) => m.name).join(', ')}\n`);
@@ -160,6 +145,7 @@ describe('npx wallet --progress', () => {
       expect(await wallet('migrate')).toMatchObject({ code: 0, out: 'nothing to apply\n', err: '' });
     } finally {
       process.env.DATABASE_URL = t.url;
+      process.env.MIGRATION_DATABASE_URL = t.ownerUrl;
       await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     }
   });
@@ -168,7 +154,7 @@ describe('npx wallet --progress', () => {
 describe('watchIndexBuilds (the progress of a migration on a big table)', () => {
   it('reports an index build on another connection with how far it has got', async () => {
     const database = await createTestDatabase();
-    const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: 60_000 });
+    const db = createDb(database.ownerUrl, { poolMax: 2, statementTimeoutMs: 60_000 });
     try {
       await db.raw('CREATE TABLE big AS SELECT g AS n, md5(g::text) AS t FROM generate_series(1, 400000) g');
       const seen: string[] = [];

@@ -19,10 +19,10 @@ describe('GET /operator/migrations', () => {
 
   it('with Accept: application/x-ndjson follows a migration another instance is running until it ends', async () => {
     // what another instance's `knex migrate` holds while it works
-    await t.db('knex_migrations_lock').update({ is_locked: 1 });
+    await t.owner('knex_migrations_lock').update({ is_locked: 1 });
     const following = ndjson(t.operator('get', '/migrations').set('Accept', 'application/x-ndjson'));
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    await t.db('knex_migrations_lock').update({ is_locked: 0 });
+    await t.owner('knex_migrations_lock').update({ is_locked: 0 });
     const { status, lines } = await following;
     expect(status).toBe(200);
     expect(lines.length).toBeGreaterThanOrEqual(2);

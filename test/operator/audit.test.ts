@@ -19,21 +19,23 @@ describe('the audit trail', () => {
     expect(await rows()).toBe(before + 1);
   });
 
-  it('is append-only: UPDATE and DELETE are refused', async () => {
-    await expect(t.db('audit_log').update({ action: 'nothing.happened' })).rejects.toThrow(/append-only/);
-    await expect(t.db('audit_log').delete()).rejects.toThrow(/append-only/);
+  it('is append-only: UPDATE and DELETE are refused to the server\'s role by its rights, and to the owner by the trigger', async () => {
+    await expect(t.db('audit_log').update({ action: 'nothing.happened' })).rejects.toThrow(/permission denied for table audit_log/);
+    await expect(t.db('audit_log').delete()).rejects.toThrow(/permission denied for table audit_log/);
+    await expect(t.owner('audit_log').update({ action: 'nothing.happened' })).rejects.toThrow(/append-only/);
+    await expect(t.owner('audit_log').delete()).rejects.toThrow(/append-only/);
   });
 
   it('is chained: sound as written, and a row edited or removed by hand is found', async () => {
     for (let i = 0; i < 3; i += 1) await t.operator('post', '/players/aud-1/topups', { amount: '1.00', transactionId: `aud-chain-${i}` }).expect(200);
     expect(await auditChainBreaks(t.db)).toEqual([]);
     const [newest, second, third] = (await t.db('audit_log').orderBy('id', 'desc').limit(3).pluck('id')).map(String);
-    await t.db.raw('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+    await t.owner.raw('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
     try {
-      await t.db('audit_log').where({ id: newest }).update({ details: JSON.stringify({ transactionId: 'aud-chain-2', amount: '100000' }) });
-      await t.db('audit_log').where({ id: third }).delete();
+      await t.owner('audit_log').where({ id: newest }).update({ details: JSON.stringify({ transactionId: 'aud-chain-2', amount: '100000' }) });
+      await t.owner('audit_log').where({ id: third }).delete();
     } finally {
-      await t.db.raw('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+      await t.owner.raw('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
     }
     expect(await auditChainBreaks(t.db)).toEqual([
       { id: second, reason: 'the row before it is not the one it was chained to (a row removed or inserted)' },

@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await t.db('rounds').del();
+  await t.owner('rounds').del();
   await t.close();
 });
 

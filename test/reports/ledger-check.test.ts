@@ -26,13 +26,13 @@ async function problems(): Promise<LedgerProblem[]> {
   return res.body.problems;
 }
 
-/** Plants a fault with `sql`, returns what the check found, and takes the fault back with `undo`. */
+/** Plants a fault with `sql` as the tables' owner, returns what the check found, and takes the fault back with `undo`. */
 async function withFault(sql: string, undo: string): Promise<LedgerProblem[]> {
-  await t.db.raw(sql);
+  await t.owner.raw(sql);
   try {
     return await problems();
   } finally {
-    await t.db.raw(undo);
+    await t.owner.raw(undo);
   }
 }
 
@@ -58,7 +58,7 @@ describe('GET /operator/reports/ledger-check', () => {
   });
 
   it('catches a missing transfer: the win has no movement and both balances disagree with their transfers', async () => {
-    await t.db.raw(`CREATE TABLE kept AS SELECT * FROM transfers WHERE reference = 'e1-win'`);
+    await t.owner.raw(`CREATE TABLE kept AS SELECT * FROM transfers WHERE reference = 'e1-win'`);
     const found = await withFault(
       `DELETE FROM transfers WHERE reference = 'e1-win'`,
       `INSERT INTO transfers SELECT * FROM kept; DROP TABLE kept`,

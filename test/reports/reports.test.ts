@@ -59,7 +59,7 @@ async function buildHistory(db: Knex) {
 beforeAll(async () => {
   t = await startHistoryApp();
   fb = await givenAggregator(t);
-  await buildHistory(t.db);
+  await buildHistory(t.owner);
 });
 
 afterAll(async () => {

@@ -16,10 +16,15 @@ import { answerProblem } from './contract';
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 
 export interface TestApp {
-  /** The test database's connection string. */
+  /** The test database's connection string, as the runtime role the app serves as. */
   url: string;
+  /** The same database as the tables' owner: for migrations, tools, and a test's surgery that the app cannot do. */
+  ownerUrl: string;
   app: Express;
+  /** The app's own connections (the runtime role). */
   db: Knex;
+  /** Connections as the tables' owner. */
+  owner: Knex;
   server: Server;
   http: supertest.Agent;
   /** Every JSON log line the app wrote. */
@@ -46,6 +51,7 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const db = createDb(options.via ? await options.via(database.url) : database.url, { poolMax: options.poolMax ?? 20, statementTimeoutMs: options.statementTimeoutMs ?? 10000 });
+  const owner = createDb(database.ownerUrl, { poolMax: 2, statementTimeoutMs: 60_000 });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -73,8 +79,10 @@ export async function startTestApp(
   const http = supertest.agent(server);
   return {
     url: database.url,
+    ownerUrl: database.ownerUrl,
     app,
     db,
+    owner,
     server,
     http,
     logs,
@@ -87,6 +95,7 @@ export async function startTestApp(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.destroy();
+      await owner.destroy();
       await database.drop();
     },
   };

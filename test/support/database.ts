@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { runtimeUrlOf } from '../../src/db';
 
 /** Set by global-setup: a server URL whose user may create databases, and the migrated template's name. */
 export function testServer(): { adminUrl: string; template: string } {
@@ -25,13 +26,18 @@ export async function withAdmin<T>(adminUrl: string, work: (client: Client) => P
   }
 }
 
-/** A fresh database cloned from the migrated template: every test file starts from an empty, current schema. */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * A fresh database cloned from the migrated template: every test file starts from an empty, current schema. `url`
+ * logs in as the runtime role the server serves as; `ownerUrl` as the tables' owner (migrations, tools, surgery).
+ */
+export async function createTestDatabase(): Promise<{ url: string; ownerUrl: string; drop: () => Promise<void> }> {
   const { adminUrl, template } = testServer();
   const name = `wallet_test_${randomBytes(6).toString('hex')}`;
   await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  const ownerUrl = databaseUrl(adminUrl, name);
   return {
-    url: databaseUrl(adminUrl, name),
+    url: runtimeUrlOf(ownerUrl),
+    ownerUrl,
     drop: () => withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }

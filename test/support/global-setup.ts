@@ -1,14 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { migrate, startEmbeddedPostgres } from '../../src/db';
+import { ensureRuntimeRole, migrate, RUNTIME_ROLE, startEmbeddedPostgres } from '../../src/db';
 import { createLogger } from '../../src/log';
 import { freePort } from '../../src/http';
 import { databaseUrl, withAdmin } from './database';
 
 /**
  * Uses DATABASE_URL when set; otherwise starts an embedded PostgreSQL in a temporary directory that
- * global-teardown stops and removes. Either way it builds one migrated template database to clone from.
+ * global-teardown stops and removes. Either way it builds one migrated template database to clone from, and the
+ * runtime role (wallet_app) the apps under test connect as.
  */
 export default async function globalSetup(): Promise<void> {
   const logger = createLogger('warn');
@@ -25,7 +26,9 @@ export default async function globalSetup(): Promise<void> {
     await c.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${template}`);
   });
-  await migrate(databaseUrl(adminUrl, template));
+  // the apps under test serve as the runtime role, with its rights only, as the server does
+  await ensureRuntimeRole(adminUrl);
+  await migrate(databaseUrl(adminUrl, template), undefined, RUNTIME_ROLE);
   process.env.WALLET_TEST_ADMIN_URL = adminUrl;
   process.env.WALLET_TEST_TEMPLATE = template;
 }

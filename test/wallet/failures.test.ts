@@ -24,12 +24,12 @@ describe('wallet failures', () => {
 
   it('an unexpected database error gives 500 ERROR_UNKNOWN_ERROR without details, and nothing moves', async () => {
     const play = await givenPlay(suite.t, 'f-broken', '10');
-    await suite.t.db.raw('ALTER TABLE rounds RENAME TO rounds_away');
+    await suite.t.owner.raw('ALTER TABLE rounds RENAME TO rounds_away');
     let res;
     try {
       res = await signedPost(suite.t, suite.fb, '/wallet/withdraw', withdrawBody(play, { transactionId: uniqueId('tx'), gameRoundId: 'fb', amount: 1 }));
     } finally {
-      await suite.t.db.raw('ALTER TABLE rounds_away RENAME TO rounds');
+      await suite.t.owner.raw('ALTER TABLE rounds_away RENAME TO rounds');
     }
     expect(res.status).toBe(500);
     expect(res.body.code).toBe('ERROR_UNKNOWN_ERROR');

@@ -184,7 +184,7 @@ describe('group commit', () => {
     // a player whose house shard is missing: its movement raises, which aborts the batch it is in
     const broken = await givenPlay(suite.t, 'gf-gbp', '10', { currency: 'GBP' });
     const { id } = await suite.t.db('players').where({ external_id: 'gf-gbp' }).first('id');
-    const shard = await suite.t.db('accounts').where({ kind: 'house', currency: 'GBP', shard: Number(id) % 64 }).del().returning('*');
+    const shard = await suite.t.owner('accounts').where({ kind: 'house', currency: 'GBP', shard: Number(id) % 64 }).del().returning('*');
     expect(shard).toHaveLength(1);
     try {
       const calls = [...plays.map((play, i) => wallet.withdraw(client, bet(play, `gf-${i}`, 100n))), wallet.withdraw(client, bet(broken, 'gf-gbp-bet', 100n))];
@@ -194,7 +194,7 @@ describe('group commit', () => {
       expect(await Promise.all(plays.map((_p, i) => balanceOf(suite.t, `gf-${i}`)))).toEqual(Array(6).fill('9.00'));
       expect(await balanceOf(suite.t, 'gf-gbp')).toBe('10.00');
     } finally {
-      await suite.t.db('accounts').insert(shard);
+      await suite.t.owner('accounts').insert(shard);
     }
   });
 
