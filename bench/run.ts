@@ -63,6 +63,7 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
       PORT: String(port),
       LOG_LEVEL: 'warn',
       OPERATOR_TOKEN: 'bench-operator-token-0123456789-0123456789',
+      SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'),
       DB_POOL_MAX: String(DB_POOL),
       // the register is never asked on a bet; production only wants it configured
       ...(BRAZIL ? { JURISDICTION: 'BR', SIGAP_BASE_URL: 'http://127.0.0.1:9', SIGAP_TOKEN: 'bench' } : {}),

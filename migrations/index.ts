@@ -14,6 +14,7 @@ import * as payoutApprovals from './013_payout_approvals';
 import * as playerProtection from './014_player_protection';
 import * as fourEyesEverywhere from './015_four_eyes_everywhere';
 import * as consoleSessions from './016_console_sessions';
+import * as sessionDayCheck from './017_session_day_check';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   { name: '014_player_protection', ...playerProtection },
   { name: '015_four_eyes_everywhere', ...fourEyesEverywhere },
   { name: '016_console_sessions', ...consoleSessions },
+  { name: '017_session_day_check', ...sessionDayCheck },
 ];

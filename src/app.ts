@@ -2,7 +2,9 @@ import { createServer, Server, ServerOptions } from 'node:http';
 import express, { Express } from 'express';
 import helmet from 'helmet';
 import { Knex } from 'knex';
-import { traceRequests } from './http';
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { secretBox, SecretBox, traceRequests } from './http';
 import { Logger } from './log';
 import { operatorAuth, operatorRouter } from './operator';
 import { consoleRoutes } from './console';
@@ -35,6 +37,10 @@ export interface AppOptions {
   approvalThresholds?: Record<string, string>;
   /** JURISDICTION's rules (docs/protection.md); absent, none. */
   protection?: ProtectionConfig;
+  /** Money requests (top-ups, adjustments, payouts, approval decisions) one person may make a minute; 300 when absent. */
+  moneyRateLimit?: number;
+  /** Seals the aggregators' HMAC keys at rest (SECRETS_KEY); absent, a key of this process only (tests). */
+  secrets?: SecretBox;
 }
 
 /**
@@ -43,6 +49,7 @@ export interface AppOptions {
  */
 export function createApp(options: AppOptions): Express {
   const app = express();
+  const secrets = options.secrets ?? secretBox(randomBytes(32));
   const payoutEngine = new PayoutEngine(options.db, buildProviders(options.payouts), options.payouts, options.logger);
   app.locals.payoutEngine = payoutEngine;
   const protection = options.protection ? new Protection({ db: options.db, config: options.protection, logger: options.logger, payouts: options.payouts,
@@ -61,10 +68,13 @@ export function createApp(options: AppOptions): Express {
   app.use(docsRoutes());
   // one wallet service (one group commit) behind every aggregator's contract
   const wallet = walletService(options.db, options.walletBatch ?? { slots: 4, maxCalls: 64 });
+  // a client registered or disabled through this instance is honoured (or refused) here at once
+  const keyChanges = new EventEmitter();
+  const onKeysChanged = (listener: () => void) => keyChanges.on('changed', listener);
   app.locals.groupCommit = wallet.commits;
   app.locals.walletDoor = doors(
-    fizzyBubblyDoor({ db: options.db, publicUrl: options.walletPublicUrl, wallet, logger: options.logger, record: metrics.record }),
-    hub88Door({ db: options.db, wallet, logger: options.logger, record: metrics.record }),
+    fizzyBubblyDoor({ db: options.db, publicUrl: options.walletPublicUrl, wallet, secrets, logger: options.logger, record: metrics.record, onKeysChanged }),
+    hub88Door({ db: options.db, wallet, logger: options.logger, record: metrics.record, onKeysChanged }),
   );
   fizzyBubblyFallback(app);
   app.use(payoutWebhookRoutes(payoutEngine));
@@ -73,6 +83,9 @@ export function createApp(options: AppOptions): Express {
     ? fizzyBubblyLauncher(options.launch, options.logger, (outcome) => metrics.countAggregatorCall('fizzy-bubbly', LAUNCH_PATH, outcome))
     : undefined;
   app.use('/operator', operatorRouter(options.db, auth, {
+    secrets,
+    keysChanged: () => keyChanges.emit('changed'),
+    moneyRateLimit: options.moneyRateLimit,
     launcher,
     protection,
     approvalThresholds: options.approvalThresholds ?? {},

@@ -10,6 +10,8 @@ export interface Config {
   /** Port of the embedded PostgreSQL (ignored with databaseUrl). */
   embeddedPgPort: number;
   operatorToken: string | undefined;
+  /** SECRETS_KEY: 32 bytes (base64) sealing the aggregators' HMAC keys at rest; generated under dataDir in development. */
+  secretsKey: Buffer | undefined;
   logLevel: string;
   /** Base URL the aggregator dials, used to rebuild the signed URL behind a proxy. */
   walletPublicUrl: string | undefined;
@@ -21,6 +23,8 @@ export interface Config {
   dbStatementTimeoutMs: number;
   /** Wrong operator tokens one address may send per 15 minutes before it is refused. */
   operatorAuthFailureLimit: number;
+  /** Money requests one person may make a minute (MONEY_RATE_LIMIT). */
+  moneyRateLimit: number;
   /** Express "trust proxy": which proxies' X-Forwarded-For to believe for the client address (off when absent). */
   trustProxy: string | undefined;
   /** Bearer token /metrics asks for; open when absent. */
@@ -84,6 +88,11 @@ export interface PayoutsConfig {
   /** Bounds of one payout, as BRL decimal text ("1.00"). */
   minAmount: string;
   maxAmount: string;
+}
+
+/** The setting that turns a payout provider on: PAYOUT_SANDBOX=1 for the sandbox, <NAME>_BASE_URL for a real one. */
+export function providerSwitch(provider: PayoutProviderName): string {
+  return provider === 'sandbox' ? 'start the server with PAYOUT_SANDBOX=1' : `set ${provider.toUpperCase()}_BASE_URL`;
 }
 
 export class ConfigError extends Error {}
@@ -244,9 +253,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('FB_PUBLIC_KEY and FB_PRIVATE_KEY must be set together');
   }
   const production = env.NODE_ENV === 'production';
+  const secretsKey = optional(env, 'SECRETS_KEY');
+  if (secretsKey !== undefined && Buffer.from(secretsKey, 'base64').length !== 32) {
+    throw new ConfigError('SECRETS_KEY must be 32 random bytes in base64 (openssl rand -base64 32)');
+  }
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   if (production && (operatorToken === undefined || operatorToken.length < 32)) {
     throw new ConfigError('OPERATOR_TOKEN is required when NODE_ENV=production, at least 32 random characters (openssl rand -base64 32)');
+  }
+  if (production && secretsKey === undefined) {
+    throw new ConfigError("SECRETS_KEY is required when NODE_ENV=production: it seals the aggregators' HMAC keys at rest (openssl rand -base64 32)");
   }
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -255,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(optional(env, 'DATA_DIR') ?? '.data'),
     embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 5433, 1024, 65535),
     operatorToken,
+    secretsKey: secretsKey === undefined ? undefined : Buffer.from(secretsKey, 'base64'),
     logLevel,
     walletPublicUrl: url(env, 'WALLET_PUBLIC_URL', ['http:', 'https:']),
     fbPublicKey,
@@ -264,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 2000, 100, 600000),
     reportTimeoutMs: integer(env, 'REPORT_TIMEOUT_MS', 300_000, 1000, 3_600_000),
     operatorAuthFailureLimit: integer(env, 'OPERATOR_AUTH_FAILURE_LIMIT', 20, 1, 100_000),
+    moneyRateLimit: integer(env, 'MONEY_RATE_LIMIT', 300, 1, 100_000),
     trustProxy: optional(env, 'TRUST_PROXY'),
     metricsToken: optional(env, 'METRICS_TOKEN'),
     production,

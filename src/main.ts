@@ -6,7 +6,8 @@ import { ConfigError, loadConfig, Config } from './config';
 import { createDb, migrate, startEmbeddedPostgres, EmbeddedDatabase, Db, ensureRuntimeRole, roleOf, unsafeRuntimeRole } from './db';
 import { createLogger, Logger } from './log';
 import { createApp, createHttpServer } from './app';
-import { upsertHmacClient } from './operator';
+import { sealStoredSecrets, upsertHmacClient } from './operator';
+import { secretBox } from './http';
 import { payoutJobs } from './payouts';
 import { startWorker } from './jobs';
 import { auditCheckpointJobs } from './audit';
@@ -23,6 +24,16 @@ function developmentToken(dataDir: string, logger: Logger): string {
     operatorToken: token,
   });
   return token;
+}
+
+/** In development without SECRETS_KEY, one key is generated and kept under DATA_DIR (lose it, and HMAC keys must be registered again). */
+function developmentSecretsKey(dataDir: string): Buffer {
+  const file = path.join(dataDir, 'secrets-key');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  }
+  return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
 }
 
 async function start(config: Config, logger: Logger) {
@@ -46,14 +57,17 @@ async function start(config: Config, logger: Logger) {
   if (config.protection && !config.protection.sigap) {
     logger.warn('JURISDICTION=BR without SIGAP_BASE_URL: the SPA register cannot be asked, so no player can bet or deposit (refused at start in production)');
   }
+  const secrets = secretBox(config.secretsKey ?? developmentSecretsKey(config.dataDir));
+  const sealed = await sealStoredSecrets(db, secrets);
+  if (sealed > 0) logger.info('aggregator keys kept in plain text were sealed with SECRETS_KEY', { sealed });
   if (config.fbPublicKey && config.fbPrivateKey) {
-    await upsertHmacClient(db, 'fizzy-bubbly', config.fbPublicKey, config.fbPrivateKey);
+    await upsertHmacClient(db, 'fizzy-bubbly', config.fbPublicKey, config.fbPrivateKey, secrets);
     logger.info('api client from FB_PUBLIC_KEY registered', { publicKey: config.fbPublicKey });
   }
   const token = config.operatorToken ?? developmentToken(config.dataDir, logger);
   const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl, payouts: config.payouts, reportTimeoutMs: config.reportTimeoutMs,
     operatorAuthFailureLimit: config.operatorAuthFailureLimit, trustProxy: config.trustProxy, metricsToken: config.metricsToken,
-    walletBatch: config.walletBatch, launch: config.launch, approvalThresholds: config.approvalThresholds, protection: config.protection });
+    walletBatch: config.walletBatch, launch: config.launch, approvalThresholds: config.approvalThresholds, protection: config.protection, secrets, moneyRateLimit: config.moneyRateLimit });
   const worker = await startWorker({ databaseUrl: runtimeUrl, jobs: [payoutJobs(app.locals.payoutEngine), auditCheckpointJobs(db, logger), ...(app.locals.protection ? [app.locals.protection.jobs()] : [])], logger });
   // Slow clients (slowloris) cannot hold a connection: headers within 10 s, the whole request within 15 s,
   // checked every second rather than Node's default 30.
@@ -61,7 +75,9 @@ async function start(config: Config, logger: Logger) {
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info('wallet server listening', { url: `http://localhost:${port}`, database: embedded ? 'embedded' : 'DATABASE_URL', gameLaunch: config.launch ? config.launch.apiUrl : 'off (FB_API_URL not set)' });
+  logger.info('wallet server listening', { url: `http://localhost:${port}`, database: embedded ? 'embedded' : 'DATABASE_URL', gameLaunch: config.launch ? config.launch.apiUrl : 'off (FB_API_URL not set)',
+    payoutProviders: Object.keys(config.payouts.providers).length ? Object.keys(config.payouts.providers) : 'none (PAYOUT_SANDBOX=1, or <PROVIDER>_BASE_URL)',
+    defaultPayoutProvider: config.payouts.defaultProvider ?? null, fourEyes: Object.keys(config.approvalThresholds).length ? config.approvalThresholds : 'off (APPROVAL_THRESHOLD not set)' });
 
   let stopping = false;
   const stop = async (signal: string) => {

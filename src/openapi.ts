@@ -66,8 +66,23 @@ function component(schema: object): object {
   const text = JSON.stringify(schema)
     .replace(/"(?:definitions\.json)?#\/\$defs\/([A-Za-z]+)"/g, '"#/components/schemas/$1"')
     .replace(/"([a-z-]+)\.json"/g, (match, name: string) => (name in REQUEST_SCHEMAS ? `"#/components/schemas/${name}"` : match));
-  const { $id: _id, ...rest } = JSON.parse(text) as Record<string, unknown>;
+  const { $id: _id, $defs: _hoisted, ...rest } = JSON.parse(text) as Record<string, unknown>;
   return rest;
+}
+
+/**
+ * The request schemas' own `$defs` (operator-player-update's `minutes`, say), hoisted into the components beside
+ * them: component() points their `#/$defs/x` references there. Two schemas may not define one name differently.
+ */
+function hoistedDefs(): Record<string, object> {
+  const hoisted: Record<string, object> = {};
+  for (const [file, schema] of Object.entries(REQUEST_SCHEMAS)) {
+    for (const [name, def] of Object.entries((schema as { $defs?: Record<string, object> }).$defs ?? {})) {
+      if (name in hoisted && JSON.stringify(hoisted[name]) !== JSON.stringify(def)) throw new Error(`${file} defines $defs/${name} unlike another schema`);
+      hoisted[name] = component(def);
+    }
+  }
+  return hoisted;
 }
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -77,6 +92,8 @@ interface Operation {
   path: string;
   /** The permission an operator route needs (src/operator/permissions.ts): documented as x-permission. */
   permission?: string;
+  /** The audit action a changing operator route writes with its change (`*` for the kind of an approval): x-audit. */
+  audit?: string;
   tag: 'wallet' | 'hub88' | 'operator' | 'payouts' | 'protection' | 'reports' | 'webhooks' | 'operations' | 'console';
   summary: string;
   body?: keyof typeof REQUEST_SCHEMAS;
@@ -127,7 +144,7 @@ export const OPERATIONS: Operation[] = [
     example: { ...play, gameRoundId: 'round-1', transactionId: 'rb-1', withdrawTransactionId: 'bet-1' },
     ok: { status: 200, schema: 'walletAnswer', description: 'the balance after the refund', example: { balance: 100.5, currency: 'EUR' } } },
   ...HUB88_OPERATIONS,
-  { method: 'post', path: '/operator/players', permission: 'players.create', tag: 'operator', summary: 'Create a player (idempotent by playerId)', body: 'operator-player-create',
+  { method: 'post', path: '/operator/players', permission: 'players.create', audit: 'player.create', tag: 'operator', summary: 'Create a player (idempotent by playerId)', body: 'operator-player-create',
     example: { playerId: 'player-1', currency: 'BRL', firstName: 'Ana', lastName: 'Souza', documentNumber: '43278243803' },
     ok: { status: 201, schema: 'player', description: 'created' },
     more: [{ status: 200, description: 'the same player already exists with the same data', schema: 'player' }] },
@@ -135,82 +152,82 @@ export const OPERATIONS: Operation[] = [
     query: { search: 'the first 1–45 characters of a playerId (% and _ are literal)', limit: '1–100 (default 20)' },
     ok: { status: 200, schema: 'playerList', description: 'players in id order', example: { players: [{ playerId: 'player-1', currency: 'BRL', balance: '12.50', status: 'active', firstName: 'Ana', lastName: 'Souza' }] } } },
   { method: 'get', path: '/operator/players/{playerId}', permission: 'read', tag: 'operator', summary: 'A player, balance and limits', ok: { status: 200, schema: 'player', description: 'the player' } },
-  { method: 'patch', path: '/operator/players/{playerId}', permission: 'players.update', tag: 'operator', summary: 'Block, unblock, set limits (money, or minutes of play), pause, or flag a reality check; 409 PLAYER_IMPEDED for a status change of an impeded or closed account', body: 'operator-player-update',
+  { method: 'patch', path: '/operator/players/{playerId}', permission: 'players.update', audit: 'player.update', tag: 'operator', summary: 'Block, unblock, set limits (money, or minutes of play), pause, or flag a reality check; 409 PLAYER_IMPEDED for a status change of an impeded or closed account', body: 'operator-player-update',
     example: { status: 'blocked', limits: { betMax: '50.00', loss24h: null } }, ok: { status: 200, schema: 'player', description: 'the player' } },
   { method: 'get', path: '/operator/players/{playerId}/protection', permission: 'read', tag: 'protection',
     summary: "The player's protection (docs/protection.md): the SPA register state and every check kept as evidence, a pause, play-time alerts, and an impediment's steps and deadlines",
     ok: { status: 200, schema: 'protection', description: 'the player\'s protection' } },
   { method: 'get', path: '/operator/protection/sweeps', permission: 'read', tag: 'protection', summary: 'The register sweeps (every open account checked at least every 15 days), newest first',
     ok: { status: 200, schema: 'sweepList', description: 'the sweeps' } },
-  { method: 'post', path: '/operator/protection/sweeps', permission: 'players.update', tag: 'protection',
+  { method: 'post', path: '/operator/protection/sweeps', permission: 'players.update', audit: 'register.sweep', tag: 'protection',
     summary: 'Resume the unfinished sweep, or start one now; with Accept: application/x-ndjson it streams its progress (409 NO_JURISDICTION without JURISDICTION=BR)',
     ok: { status: 200, schema: 'sweep', description: 'the sweep as it ended', type: 'application/x-ndjson' } },
   { method: 'get', path: '/operator/impediments', permission: 'read', tag: 'protection', summary: 'Accounts the SPA register barred, newest first, each with its steps and whether each deadline held',
     ok: { status: 200, schema: 'impedimentList', description: 'the impediments' } },
-  { method: 'post', path: '/operator/players/{playerId}/sessions', permission: 'sessions.open', tag: 'operator', summary: 'Open a game session', body: 'operator-session-create',
+  { method: 'post', path: '/operator/players/{playerId}/sessions', permission: 'sessions.open', audit: 'session.open', tag: 'operator', summary: 'Open a game session', body: 'operator-session-create',
     example: { gameId: 'slot-1', ttlSeconds: 3600 }, ok: { status: 201, schema: 'session', description: 'the session token to give the aggregator' } },
-  { method: 'post', path: '/operator/players/{playerId}/launch', permission: 'sessions.open', tag: 'operator',
+  { method: 'post', path: '/operator/players/{playerId}/launch', permission: 'sessions.open', audit: 'game.launch', tag: 'operator',
     summary: "Launch a game: opens a session and asks the aggregator's signed POST /game/url for its URL (502 AGGREGATOR_UNAVAILABLE or AGGREGATOR_REFUSED closes the session; 503 LAUNCH_NOT_CONFIGURED without FB_API_URL)",
     body: 'operator-launch', example: { gameId: 'slot-1', locale: 'pt_br', platform: 'mobile', country: 'BR', ip: '203.0.113.7', lobbyUrl: 'https://casino.example/lobby' },
     ok: { status: 201, schema: 'launch', description: 'the session and the URL to open', example: { sessionId: 'c2Vzc2lvbi10b2tlbg', playerId: 'player-1', gameId: 'slot-1', url: 'https://games.fizzybubbly.example/play?token=eyJhbGciOi', expiresAt: '2026-12-02T16:00:00.000Z' } } },
-  { method: 'post', path: '/operator/launch/demo', permission: 'sessions.open', tag: 'operator', summary: 'A demo launch URL: fun money, no player, no session', body: 'operator-launch-demo',
+  { method: 'post', path: '/operator/launch/demo', permission: 'sessions.open', audit: 'game.launch_demo', tag: 'operator', summary: 'A demo launch URL: fun money, no player, no session', body: 'operator-launch-demo',
     example: { gameId: 'slot-1', locale: 'en', platform: 'web', country: 'XX', ip: '203.0.113.7', currency: 'EUR' },
     ok: { status: 200, schema: 'demoLaunch', description: 'the URL to open', example: { url: 'https://games.fizzybubbly.example/play?demo=1&game=slot-1' } } },
-  { method: 'post', path: '/operator/players/{playerId}/topups', permission: 'money.move', tag: 'operator', summary: 'Top up (idempotent by transactionId); four eyes: 202 with the approval request when it would take the 24-hour total of its requester or player above APPROVAL_THRESHOLD', body: 'operator-topup',
+  { method: 'post', path: '/operator/players/{playerId}/topups', permission: 'money.move', audit: 'player.topup', tag: 'operator', summary: 'Top up (idempotent by transactionId); four eyes: 202 with the approval request when it would take the 24-hour total of its requester or player above APPROVAL_THRESHOLD', body: 'operator-topup',
     example: { amount: '100.00', transactionId: 'topup-1' }, ok: { status: 200, schema: 'balanceChange', description: 'the new balance' },
     more: [{ status: 202, description: 'held for a second person (docs/operator-api.md "Four eyes"): heldBecause says why', schema: 'approval' }] },
-  { method: 'post', path: '/operator/players/{playerId}/adjustments', permission: 'money.move', tag: 'operator', summary: 'Signed correction with a reason; four eyes as for a top-up (a debit that waits is held meanwhile)', body: 'operator-adjustment',
+  { method: 'post', path: '/operator/players/{playerId}/adjustments', permission: 'money.move', audit: 'player.adjustment', tag: 'operator', summary: 'Signed correction with a reason; four eyes as for a top-up (a debit that waits is held meanwhile)', body: 'operator-adjustment',
     example: { amount: '-5.00', reason: 'duplicate bonus', transactionId: 'adj-1' }, ok: { status: 200, schema: 'balanceChange', description: 'the new balance' },
     more: [{ status: 202, description: 'held for a second person (docs/operator-api.md "Four eyes"): heldBecause says why', schema: 'approval' }] },
   { method: 'get', path: '/operator/players/{playerId}/transactions', permission: 'read', tag: 'operator', summary: 'Statement, newest first', query: { limit: '1–500 (default 50)', cursor: 'transferId to continue after' },
     ok: { status: 200, schema: 'statement', description: 'statement lines with running balance' } },
   { method: 'get', path: '/operator/me', permission: 'read', tag: 'operator', summary: 'Who is signed in: the staff account (or the bootstrap token) and its role',
     ok: { status: 200, schema: 'me', description: 'the actor', example: { staffId: '0b9a3f0e-2c1d-4e5f-8a7b-6c5d4e3f2a1b', email: 'ana@casino.example', role: 'finance', bootstrap: false, permissions: ['read', 'money.move'] } } },
-  { method: 'post', path: '/operator/me/tokens', permission: 'read', tag: 'operator', summary: 'Create a personal API token for scripts: shown once, stored as its hash', body: 'operator-token-create',
+  { method: 'post', path: '/operator/me/tokens', permission: 'read', audit: 'staff_token.create', tag: 'operator', summary: 'Create a personal API token for scripts: shown once, stored as its hash', body: 'operator-token-create',
     example: { name: 'nightly export', expiresAt: '2027-01-01T00:00:00Z' }, ok: { status: 201, schema: 'newToken', description: 'the token, this once' } },
   { method: 'get', path: '/operator/me/tokens', permission: 'read', tag: 'operator', summary: 'Your personal tokens (never their secrets)', ok: { status: 200, schema: 'tokenList', description: 'the tokens' } },
-  { method: 'delete', path: '/operator/me/tokens/{tokenId}', permission: 'read', tag: 'operator', summary: 'Revoke one of your tokens at once', ok: { status: 200, schema: 'token', description: 'the revoked token' } },
+  { method: 'delete', path: '/operator/me/tokens/{tokenId}', permission: 'read', audit: 'staff_token.revoke', tag: 'operator', summary: 'Revoke one of your tokens at once', ok: { status: 200, schema: 'token', description: 'the revoked token' } },
   { method: 'get', path: '/operator/approvals', permission: 'approvals.decide', tag: 'operator', summary: 'Top-ups, adjustments and payouts waiting for a second person (four eyes), newest first',
     query: { status: 'pending, approved or rejected' }, ok: { status: 200, schema: 'approvalList', description: 'the approval requests' } },
-  { method: 'post', path: '/operator/approvals/{approvalId}/approve', permission: 'approvals.decide', tag: 'operator',
+  { method: 'post', path: '/operator/approvals/{approvalId}/approve', permission: 'approvals.decide', audit: '*.approve', tag: 'operator',
     summary: 'Approve: the top-up or adjustment moves, or the payout is sent and its destination becomes known (403 SELF_APPROVAL for the requester, and the bootstrap token cannot; 409 APPROVAL_DECIDED once decided)', body: 'operator-approval-decision',
     example: { note: 'checked with the player' }, ok: { status: 200, schema: 'approval', description: 'the decided request' } },
-  { method: 'post', path: '/operator/approvals/{approvalId}/reject', permission: 'approvals.decide', tag: 'operator', summary: 'Reject: a held debit goes back to the player; a payout is cancelled and its reserve released', body: 'operator-approval-decision',
+  { method: 'post', path: '/operator/approvals/{approvalId}/reject', permission: 'approvals.decide', audit: '*.reject', tag: 'operator', summary: 'Reject: a held debit goes back to the player; a payout is cancelled and its reserve released', body: 'operator-approval-decision',
     example: { note: 'no ticket for this' }, ok: { status: 200, schema: 'approval', description: 'the decided request' } },
-  { method: 'post', path: '/operator/staff', permission: 'staff.manage', tag: 'operator', summary: 'Create a staff account (409 STAFF_EXISTS for a known email)', body: 'operator-staff-create',
+  { method: 'post', path: '/operator/staff', permission: 'staff.manage', audit: 'staff.create', tag: 'operator', summary: 'Create a staff account (409 STAFF_EXISTS for a known email)', body: 'operator-staff-create',
     example: { email: 'ana@casino.example', displayName: 'Ana Souza', role: 'finance', password: 'a long passphrase of hers' }, ok: { status: 201, schema: 'staff', description: 'the account' } },
   { method: 'get', path: '/operator/staff', permission: 'staff.manage', tag: 'operator', summary: 'The staff accounts', ok: { status: 200, schema: 'staffList', description: 'the accounts' } },
-  { method: 'patch', path: '/operator/staff/{staffId}', permission: 'staff.manage', tag: 'operator', summary: 'Change a role, disable or enable an account, or set a new password', body: 'operator-staff-update',
+  { method: 'patch', path: '/operator/staff/{staffId}', permission: 'staff.manage', audit: 'staff.update', tag: 'operator', summary: 'Change a role, disable or enable an account, or set a new password', body: 'operator-staff-update',
     example: { status: 'disabled' }, ok: { status: 200, schema: 'staff', description: 'the account' } },
   { method: 'get', path: '/operator/migrations', permission: 'migrations.read', tag: 'operations', summary: 'Applied and pending migrations (Accept: application/x-ndjson follows a running one to its end)',
     ok: { status: 200, schema: 'migrations', description: 'the schema status', example: { applied: ['001_schema'], pending: [], migrating: false, indexBuilds: [] }, type: 'application/x-ndjson' } },
-  { method: 'post', path: '/operator/api-clients', permission: 'clients.manage', tag: 'operator', summary: 'Register an aggregator key', body: 'operator-api-client-create',
+  { method: 'post', path: '/operator/api-clients', permission: 'clients.manage', audit: 'api_client.register', tag: 'operator', summary: 'Register an aggregator key', body: 'operator-api-client-create',
     example: { name: 'aggregator', scheme: 'hmac-sha256', publicKey: 'fb-public-key', privateKey: 'a-shared-secret-of-32-characters!!' }, ok: { status: 201, schema: 'apiClient', description: 'the client, without its secret' } },
   { method: 'get', path: '/operator/api-clients', permission: 'clients.manage', tag: 'operator', summary: 'Registered aggregator keys (no secrets)', ok: { status: 200, schema: 'apiClientList', description: 'the clients' } },
-  { method: 'delete', path: '/operator/api-clients/{id}', permission: 'clients.manage', tag: 'operator', summary: 'Disable a key at once', ok: { status: 200, schema: 'apiClient', description: 'the disabled client' } },
-  { method: 'put', path: '/operator/games/{gameId}', permission: 'games.manage', tag: 'operator', summary: 'Enable or disable a game', body: 'operator-game-update', example: { active: false },
+  { method: 'delete', path: '/operator/api-clients/{id}', permission: 'clients.manage', audit: 'api_client.disable', tag: 'operator', summary: 'Disable a key at once', ok: { status: 200, schema: 'apiClient', description: 'the disabled client' } },
+  { method: 'put', path: '/operator/games/{gameId}', permission: 'games.manage', audit: 'game.update', tag: 'operator', summary: 'Enable or disable a game', body: 'operator-game-update', example: { active: false },
     ok: { status: 200, schema: 'game', description: 'the game' } },
   { method: 'get', path: '/operator/payout-providers', permission: 'read', tag: 'payouts', summary: 'The payout providers configured here (<NAME>_BASE_URL), the default first: what a payout request may name',
     ok: { status: 200, schema: 'payoutProviders', description: 'the providers', example: { providers: [{ name: 'jumppag', default: true, paysRegisteredAccount: false }, { name: 'hashlee', default: false, paysRegisteredAccount: true }] } } },
-  { method: 'post', path: '/operator/players/{playerId}/payouts', permission: 'payouts.manage', tag: 'payouts', summary: "Request a PIX payout (reserves the money; it waits in pending_approval for a second person when it goes to a destination not yet known to be the player's, or would take a 24-hour total above APPROVAL_THRESHOLD); 409 PAYOUT_DESTINATION_SHARED for another player's destination; 400 PAYOUT_ACCOUNT_MISSING for a provider that pays registered accounts when the player has none", body: 'operator-payout-create',
+  { method: 'post', path: '/operator/players/{playerId}/payouts', permission: 'payouts.manage', audit: 'payout.request', tag: 'payouts', summary: "Request a PIX payout (reserves the money; it waits in pending_approval for a second person when it goes to a destination not yet known to be the player's, or would take a 24-hour total above APPROVAL_THRESHOLD); 409 PAYOUT_DESTINATION_SHARED for another player's destination; 400 PAYOUT_ACCOUNT_MISSING for a provider that pays registered accounts when the player has none", body: 'operator-payout-create',
     example: { amount: '150.00', pixKey: '43278243803', transactionId: 'po-1' }, ok: { status: 202, schema: 'payout', description: 'the payout, requested or pending_approval' } },
-  { method: 'post', path: '/operator/players/{playerId}/payout-accounts', permission: 'payouts.manage', tag: 'payouts',
+  { method: 'post', path: '/operator/players/{playerId}/payout-accounts', permission: 'payouts.manage', audit: 'payout_account.register', tag: 'payouts',
     summary: "Register the player's own account at a provider that pays registered accounts (Hashlee); 400 PAYOUT_ACCOUNT_NOT_OWN when the holder is not the player, 409 PAYOUT_ACCOUNT_CONFLICT when the account is another player's, retired, or the player has an active one",
     body: 'operator-payout-account-create', example: { provider: 'hashlee', accountId: 'jqozmk', holderDocument: '432.782.438-03', pixKey: '43278243803' },
     more: [{ status: 200, description: 'the same account was registered before', schema: 'payoutAccount' }],
     ok: { status: 201, schema: 'payoutAccount', description: 'registered', example: { payoutAccountId: '7d1e5c2a-3f4b-4c6d-9e8f-0a1b2c3d4e5f', playerId: 'player-1', provider: 'hashlee', accountId: 'jqozmk', holderDocument: '43278243803', pixKey: '43278243803', pixKeyType: 'cpf', status: 'active', registeredAt: '2026-12-01T10:00:00.000Z', retiredAt: null } } },
   { method: 'get', path: '/operator/players/{playerId}/payout-accounts', permission: 'read', tag: 'payouts', summary: "The player's payout accounts, retired ones included", ok: { status: 200, schema: 'payoutAccountList', description: 'the accounts' } },
-  { method: 'delete', path: '/operator/players/{playerId}/payout-accounts/{payoutAccountId}', permission: 'payouts.manage', tag: 'payouts', summary: 'Retire an account: kept for audit, never paid or registered again',
+  { method: 'delete', path: '/operator/players/{playerId}/payout-accounts/{payoutAccountId}', permission: 'payouts.manage', audit: 'payout_account.retire', tag: 'payouts', summary: 'Retire an account: kept for audit, never paid or registered again',
     ok: { status: 200, schema: 'payoutAccount', description: 'the retired account' } },
   { method: 'get', path: '/operator/players/{playerId}/payout-destinations', permission: 'read', tag: 'payouts', summary: "The player's payout destinations other than their own CPF key: known ones are paid without waiting", ok: { status: 200, schema: 'payoutDestinationList', description: 'the destinations' } },
-  { method: 'delete', path: '/operator/players/{playerId}/payout-destinations/{destinationId}', permission: 'payouts.manage', tag: 'payouts', summary: 'Retire a destination: the next payout to it waits for a second person again',
+  { method: 'delete', path: '/operator/players/{playerId}/payout-destinations/{destinationId}', permission: 'payouts.manage', audit: 'payout_destination.retire', tag: 'payouts', summary: 'Retire a destination: the next payout to it waits for a second person again',
     ok: { status: 200, schema: 'payoutDestination', description: 'the retired destination' } },
   { method: 'get', path: '/operator/payouts/{payoutId}', permission: 'read', tag: 'payouts', summary: 'A payout and its history', ok: { status: 200, schema: 'payoutWithHistory', description: 'the payout' } },
   { method: 'get', path: '/operator/payouts', permission: 'read', tag: 'payouts', summary: 'Payouts, newest first',
     query: { status: 'payout state', playerId: 'player', provider: 'provider', ...RANGE, limit: '1–500 (default 50)', cursor: 'payoutId to continue after' },
     ok: { status: 200, schema: 'payoutPage', description: 'a page of payouts' } },
-  { method: 'post', path: '/operator/payouts/{payoutId}/cancel', permission: 'payouts.manage', tag: 'payouts', summary: 'Cancel before sending, or where the provider allows (409 PAYOUT_NOT_CANCELLABLE while it waits for approval: reject it there)', ok: { status: 200, schema: 'payout', description: 'the cancelled payout' } },
-  { method: 'post', path: '/operator/payouts/{payoutId}/review', permission: 'payouts.manage', tag: 'payouts', summary: 'Decide a payout in review: resend under the same id, or fail it (the reserve goes back); 409 PAYOUT_NOT_IN_REVIEW otherwise',
+  { method: 'post', path: '/operator/payouts/{payoutId}/cancel', permission: 'payouts.manage', audit: 'payout.cancel', tag: 'payouts', summary: 'Cancel before sending, or where the provider allows (409 PAYOUT_NOT_CANCELLABLE while it waits for approval: reject it there)', ok: { status: 200, schema: 'payout', description: 'the cancelled payout' } },
+  { method: 'post', path: '/operator/payouts/{payoutId}/review', permission: 'payouts.manage', audit: 'payout.review', tag: 'payouts', summary: 'Decide a payout in review: resend under the same id, or fail it (the reserve goes back); 409 PAYOUT_NOT_IN_REVIEW otherwise',
     body: 'operator-payout-review', example: { decision: 'fail', note: 'Orkestra support: no withdrawal with this externalIdentifier' }, ok: { status: 200, schema: 'payout', description: 'the payout after the decision' } },
   { method: 'get', path: '/operator/reports/rounds', permission: 'read', tag: 'reports', summary: 'One row per game round',
     query: { ...RANGE, playerId: 'player', gameId: 'game', status: 'open or closed', aggregator: 'fizzy-bubbly or hub88', ...TABLE }, ok: { status: 200, schema: 'roundsPage', description: 'rounds', type: 'text/csv' } },
@@ -220,7 +237,7 @@ export const OPERATIONS: Operation[] = [
     query: { ...RANGE, groupBy: 'day (default), game, player or currency', format: TABLE.format }, ok: { status: 200, schema: 'summary', description: 'totals', type: 'text/csv' } },
   { method: 'get', path: '/operator/reports/payouts', permission: 'read', tag: 'reports', summary: 'Payouts with time to settle and review flags',
     query: { ...RANGE, provider: 'provider', status: 'payout state', manualReview: 'true or false', ...TABLE }, ok: { status: 200, schema: 'payoutsReportPage', description: 'payouts', type: 'text/csv' } },
-  { method: 'get', path: '/operator/reports/sigap', permission: 'read', tag: 'protection',
+  { method: 'get', path: '/operator/reports/sigap', permission: 'pii.read', tag: 'protection',
     summary: "One reference day's movements and status changes for SIGAP, as CSV (the day in JURISDICTION_TIME_ZONE; columns SIGAP_COLUMNS, docs/protection.md); the same day always gives the same bytes",
     query: { date: 'the reference day, YYYY-MM-DD' }, ok: { status: 200, description: 'the day file', type: 'text/csv' } },
   { method: 'get', path: '/operator/audit', permission: 'audit.read', tag: 'reports', summary: 'The audit trail, oldest first: who, in which role, did what to whom (JSON pages or CSV)',
@@ -262,7 +279,9 @@ function operationObject(op: Operation): object {
   return {
     tags: [op.tag],
     summary: op.summary,
-    ...(op.permission ? { 'x-permission': op.permission, description: `Needs the permission \`${op.permission}\` (docs/operator-api.md "Staff and roles"); 403 FORBIDDEN without it.` } : {}),
+    ...(op.permission ? { 'x-permission': op.permission, description: `Needs the permission \`${op.permission}\` (docs/operator-api.md "Staff and roles"); 403 FORBIDDEN without it.${
+      op.audit ? ` Writes the audit action \`${op.audit}\`, naming who acted, in the change's transaction.` : ''}` } : {}),
+    ...(op.audit ? { 'x-audit': op.audit } : {}),
     operationId: `${op.method}${op.path.replace(/[{}]/g, '').replace(/[/.-](\w)/g, (_m, c: string) => c.toUpperCase())}`,
     security,
     parameters: [...pathParams, ...queryParams],
@@ -294,6 +313,7 @@ export function openApiDocument(): Record<string, unknown> {
     components: {
       schemas: {
         ...$defs,
+        ...hoistedDefs(),
         ...Object.fromEntries(Object.entries(RESPONSE_SCHEMAS).map(([name, schema]) => [name, component(schema)])),
         ...Object.fromEntries(Object.entries(REQUEST_SCHEMAS).map(([name, schema]) => [name, component(schema)])),
       },

@@ -732,6 +732,12 @@ export interface Migrations {
   pending: string[];
 }
 
+/**
+ * @min 1
+ * @max 44640
+ */
+export type Minutes = number;
+
 /** A new personal API token, shown this once */
 export interface NewToken {
   expiresAt: Timestamp | null;
@@ -940,11 +946,11 @@ export interface OperatorPlayerUpdate {
     loss7d?: DecimalAmount | null;
     betMax?: DecimalAmount | null;
     /** Minutes of play per day (the jurisdiction's time zone) */
-    timeDay?: null;
+    timeDay?: Minutes | null;
     /** Minutes of play per calendar month */
-    timeMonth?: null;
+    timeMonth?: Minutes | null;
     /** Minutes of play per week, from Monday */
-    timeWeek?: null;
+    timeWeek?: Minutes | null;
   };
   /** Pause play until this time (bets refused, the account stays reachable); null ends it. Setting or lengthening applies at once; shortening or ending waits 24 hours. */
   pausedUntil?: string | null;

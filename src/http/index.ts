@@ -9,5 +9,6 @@ export { logRequest, traceIdOf, traceRequests } from './trace';
 /** Largest request body any endpoint accepts. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 export { freePort } from './ports';
-export { secretMatcher } from './secrets';
+export { secretBox, secretMatcher } from './secrets';
+export type { SecretBox } from './secrets';
 export { handle, dateParam, dateRange, decimalText, oneOf, positiveInteger, uuidShaped } from './handlers';

@@ -1,6 +1,7 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { Knex } from 'knex';
-import { ApiError } from '../http';
+import { recordAudit } from '../audit';
+import { ApiError, SecretBox } from '../http';
 
 export const HUB88_SCHEME = 'hub88-rsa-sha256';
 
@@ -73,7 +74,7 @@ function assertKeyMaterial(input: NewApiClient): void {
  * Registers an aggregator's key. A further Hub88 key (a rotation) shares the first Hub88 client's scope, so its
  * transaction ids replay and refuse exactly as the old key's did (migration 009).
  */
-export async function registerApiClient(db: Knex, input: NewApiClient) {
+export async function registerApiClient(db: Knex, input: NewApiClient, secrets: SecretBox, traceId: string) {
   assertKeyMaterial(input);
   const hub88 = input.scheme === HUB88_SCHEME;
   return db.transaction(async (trx) => {
@@ -81,21 +82,30 @@ export async function registerApiClient(db: Knex, input: NewApiClient) {
     const first = hub88 ? await trx('api_clients').where({ scheme: HUB88_SCHEME }).orderBy('id').first<{ id: number } | undefined>('id') : undefined;
     const rows: ApiClientRow[] = await trx('api_clients')
       .insert({ name: input.name, scheme: input.scheme, aggregator: hub88 ? 'hub88' : 'fizzy-bubbly', public_key: input.publicKey,
-        private_key: input.privateKey ?? null, scope_id: first?.id ?? null })
+        private_key: input.privateKey === undefined ? null : secrets.seal(input.privateKey), scope_id: first?.id ?? null })
       .onConflict('public_key')
       .ignore()
       .returning('*');
     if (rows.length === 0) throw new ApiError(409, 'API_CLIENT_EXISTS', 'an api client with this publicKey already exists');
+    await recordAudit(trx, { action: 'api_client.register', playerId: null, details: { apiClientId: rows[0].id, name: input.name, scheme: input.scheme, publicKey: input.publicKey }, traceId });
     return clientView(rows[0]);
   });
 }
 
 /** Registers, or updates the secret of, the aggregator configured through FB_PUBLIC_KEY / FB_PRIVATE_KEY. */
-export async function upsertHmacClient(db: Knex, name: string, publicKey: string, privateKey: string): Promise<void> {
+export async function upsertHmacClient(db: Knex, name: string, publicKey: string, privateKey: string, secrets: SecretBox): Promise<void> {
+  const sealed = secrets.seal(privateKey);
   await db('api_clients')
-    .insert({ name, scheme: 'hmac-sha256', public_key: publicKey, private_key: privateKey })
+    .insert({ name, scheme: 'hmac-sha256', public_key: publicKey, private_key: sealed })
     .onConflict('public_key')
-    .merge({ private_key: privateKey, scheme: 'hmac-sha256', enabled: true, disabled_at: null });
+    .merge({ private_key: sealed, scheme: 'hmac-sha256', enabled: true, disabled_at: null });
+}
+
+/** Seals every HMAC key still kept in plain text (registered before keys were sealed); the count sealed. */
+export async function sealStoredSecrets(db: Knex, secrets: SecretBox): Promise<number> {
+  const plain: { id: number; private_key: string }[] = await db('api_clients').whereNotNull('private_key').whereNot('private_key', 'like', 'v1:%').select('id', 'private_key');
+  for (const row of plain) await db('api_clients').where({ id: row.id }).update({ private_key: secrets.seal(row.private_key) });
+  return plain.length;
 }
 
 export async function listApiClients(db: Knex) {
@@ -103,16 +113,22 @@ export async function listApiClients(db: Knex) {
   return rows.map(clientView);
 }
 
-export async function disableApiClient(db: Knex, id: number) {
-  const rows: ApiClientRow[] = await db('api_clients')
-    .where({ id })
-    .update({ enabled: false, disabled_at: db.raw('coalesce(disabled_at, now())') })
-    .returning('*');
-  if (rows.length === 0) throw new ApiError(404, 'API_CLIENT_NOT_FOUND', `api client ${id} does not exist`);
-  return clientView(rows[0]);
+export async function disableApiClient(db: Knex, id: number, traceId: string) {
+  return db.transaction(async (trx) => {
+    const rows: ApiClientRow[] = await trx('api_clients')
+      .where({ id })
+      .update({ enabled: false, disabled_at: trx.raw('coalesce(disabled_at, now())') })
+      .returning('*');
+    if (rows.length === 0) throw new ApiError(404, 'API_CLIENT_NOT_FOUND', `api client ${id} does not exist`);
+    await recordAudit(trx, { action: 'api_client.disable', playerId: null, details: { apiClientId: id, name: rows[0].name }, traceId });
+    return clientView(rows[0]);
+  });
 }
 
-export async function setGameActive(db: Knex, gameId: string, active: boolean) {
-  await db('games').insert({ game_id: gameId, active, updated_at: new Date() }).onConflict('game_id').merge();
+export async function setGameActive(db: Knex, gameId: string, active: boolean, traceId: string) {
+  await db.transaction(async (trx) => {
+    await trx('games').insert({ game_id: gameId, active, updated_at: new Date() }).onConflict('game_id').merge();
+    await recordAudit(trx, { action: 'game.update', playerId: null, details: { gameId, active }, traceId });
+  });
   return { gameId, active };
 }

@@ -1,12 +1,12 @@
 export { operatorRouter } from './router';
-export { HUB88_SCHEME, readPublicKey, upsertHmacClient } from './clients';
+export { HUB88_SCHEME, readPublicKey, sealStoredSecrets, upsertHmacClient } from './clients';
 export { activePause, findPlayer, operatorAmount } from './players';
 export { operatorAuth, CONSOLE_HEADER } from './auth';
 export type { Credentials, OperatorAuth } from './auth';
 export type { GameLauncher, LaunchAnswer, LaunchRequest } from './launch';
 export { AGGREGATORS } from './sessions';
 export type { Aggregator } from './sessions';
-export { allow, PERMISSION_OF, roleGrants, ROLES } from './permissions';
+export { allow, AUDIT_OF, PERMISSION_OF, roleGrants, ROLES } from './permissions';
 export type { Role } from './permissions';
 export { fileApproval } from './approvals';
 export { fourEyesOn, holdReason, SYSTEM_ACTOR } from './four-eyes';

@@ -1,7 +1,8 @@
 import { Knex } from 'knex';
+import { recordAudit } from '../audit';
 import { ApiError } from '../http';
 import { findPlayer } from './players';
-import { openSession } from './sessions';
+import { openSession, sessionRef } from './sessions';
 import type { PlayerProtection } from './protection';
 
 /** What the operator sends to launch a game; the aggregator gets it with the brand, mode and currency added. */
@@ -73,14 +74,16 @@ export async function launchGame(
     await db('sessions').where({ id: session.sessionId }).update({ expires_at: db.fn.now() });
     throw failureError(answer);
   }
+  await recordAudit(db, { action: 'game.launch', playerId: player.id, details: { gameId: body.gameId, sessionRef: sessionRef(session.sessionId) }, traceId });
   return { sessionId: session.sessionId, playerId: externalId, gameId: body.gameId, url: answer.url, expiresAt: session.expiresAt };
 }
 
-/** A demo launch: fun money at the aggregator, no player, no session, nothing written here. */
-export async function launchDemo(launcher: GameLauncher | undefined, body: LaunchBody & { currency?: string }, traceId: string) {
+/** A demo launch: fun money at the aggregator, no player, no session; only who launched it is written here. */
+export async function launchDemo(db: Knex, launcher: GameLauncher | undefined, body: LaunchBody & { currency?: string }, traceId: string) {
   const aggregator = launcherOrRefuse(launcher);
   const { currency, ...launch } = body;
   const answer = await aggregator.launch({ ...launch, mode: 'demo', currency: currency ?? DEMO_CURRENCY }, traceId);
   if (!answer.ok) throw failureError(answer);
+  await recordAudit(db, { action: 'game.launch_demo', playerId: null, details: { gameId: body.gameId }, traceId });
   return { url: answer.url };
 }

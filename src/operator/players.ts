@@ -16,6 +16,7 @@ export interface PlayerRow {
   reality_check_pending: boolean;
   register_state: 'unchecked' | 'clear' | 'unreachable';
   register_checked_on: string | null;
+  session_checked_on: string | null;
   paused_until: Date | null;
   created_at: Date;
   account_id: string;
@@ -176,6 +177,7 @@ export async function createPlayer(db: Knex, input: NewPlayer, protection: Playe
     if (inserted.length > 0) {
       await openPlayerAccount(trx, inserted[0].id, input.currency);
       await admitted(trx, inserted[0].id);
+      await recordAudit(trx, { action: 'player.create', playerId: inserted[0].id, details: { playerId: input.playerId, currency: input.currency }, traceId });
     }
     const player = await findPlayer(trx, input.playerId);
     if (inserted.length === 0 && !sameIdentity(player, input)) {

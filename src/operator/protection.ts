@@ -8,6 +8,8 @@ export interface ProtectedPlayer {
   status: 'active' | 'blocked' | 'impeded' | 'closed';
   register_state: 'unchecked' | 'clear' | 'unreachable';
   register_checked_on: string | null;
+  /** The day of the last register check at a first session of the day. */
+  session_checked_on: string | null;
   document_number: string | null;
 }
 

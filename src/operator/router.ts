@@ -1,5 +1,6 @@
 import express, { ErrorRequestHandler, Request, RequestHandler, Response, Router } from 'express';
 import { Knex } from 'knex';
+import { rateLimit } from 'express-rate-limit';
 import {
   ApiError,
   BODY_LIMIT_BYTES,
@@ -14,6 +15,7 @@ import {
   holdsUnstorableText,
   toApiError,
   unstorableText,
+  SecretBox,
 } from '../http';
 import { followMigrations, migrationStatus } from '../db';
 import { LedgerError } from '../ledger';
@@ -41,6 +43,7 @@ import { ApprovalKind, ApprovalSubject, decideApproval, listApprovals } from './
 import { createStaff, createToken, listStaff, listTokens, NewStaff, revokeToken, StaffUpdate, updateStaff } from './staff';
 import { Actor } from '../audit';
 import { allow, permissionsOf, roleGrants, roleOf } from './permissions';
+import { maskPiiUnlessAllowed } from './pii';
 import { disableApiClient, listApiClients, NewApiClient, registerApiClient, setGameActive } from './clients';
 
 /** A launch as sent: the ip may be left to the router. */
@@ -94,6 +97,21 @@ const jsonBody: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** The routes that move money or decide who does: each person may call them `moneyRateLimit` times a minute. */
+const MONEY_ROUTES = ['/players/:playerId/topups', '/players/:playerId/adjustments', '/players/:playerId/payouts', '/approvals/:approvalId/:decision'];
+
+/** A rate limit per person (staff id, or the bootstrap token), whatever address they call from (OWASP API4/API6). */
+function perPersonLimit(perMinute: number): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (_req, res) => `person:${(res.locals.actor as Actor).id}`,
+    handler: (_req, _res, next) => next(new ApiError(429, 'RATE_LIMITED', `more than ${perMinute} money requests a minute from one person; try again in a minute`)),
+  });
+}
+
 /** Who sent this request (TRUST_PROXY decides whose X-Forwarded-For counts), an IPv4 address as such. */
 function callerAddress(req: Request): string {
   return (req.ip ?? req.socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/, '');
@@ -117,15 +135,18 @@ const renderError: ErrorRequestHandler = (error, req, res, _next) => {
  * `launcher` is the aggregator's launch call; without it a launch answers 503 LAUNCH_NOT_CONFIGURED.
  */
 export function operatorRouter(db: Knex, auth: OperatorAuth,
-  options: { launcher?: GameLauncher; protection?: PlayerProtection; approvalThresholds?: Record<string, string>; approvalSubjects?: Partial<Record<ApprovalKind, ApprovalSubject>>; extra?: Router[] } = {}): Router {
+  options: { secrets: SecretBox; keysChanged?: () => void; moneyRateLimit?: number; launcher?: GameLauncher; protection?: PlayerProtection; approvalThresholds?: Record<string, string>; approvalSubjects?: Partial<Record<ApprovalKind, ApprovalSubject>>; extra?: Router[] }): Router {
   const router = Router();
   const protection = options.protection ?? NO_PROTECTION;
   const fourEyesOf = (req: Request, res: Response): FourEyes => ({ thresholds: options.approvalThresholds ?? {}, requester: res.locals.actor as Actor, traceId: req.traceId });
   router.use(auth.requireOperator);
+  router.use(maskPiiUnlessAllowed);
   router.use(storableText);
   router.use(express.raw({ type: () => true, limit: BODY_LIMIT_BYTES }), jsonBody);
+  const moneyLimit = perPersonLimit(options.moneyRateLimit ?? 300);
+  router.use(MONEY_ROUTES, (req, res, next) => (req.method === 'POST' ? moneyLimit(req, res, next) : next()));
 
-  router.post('/players', allow('players.create'), handle(async (req, res) => {
+  router.post('/players', allow('players.create', 'player.create'), handle(async (req, res) => {
     const { created, player } = await createPlayer(db, validate.createPlayer(req.body), protection, req.traceId);
     res.status(created ? 201 : 200).json(player);
   }));
@@ -142,34 +163,34 @@ export function operatorRouter(db: Knex, auth: OperatorAuth,
     res.json(await playerView(db, await findPlayer(db, String(req.params.playerId))));
   }));
 
-  router.patch('/players/:playerId', allow('players.update'), handle(async (req, res) => {
+  router.patch('/players/:playerId', allow('players.update', 'player.update'), handle(async (req, res) => {
     const update = validate.updatePlayer(req.body);
     res.json(await updatePlayer(db, String(req.params.playerId), update, res.locals.numberTexts, roleGrants(roleOf(res), 'limits.raise')));
   }));
 
-  router.post('/players/:playerId/sessions', allow('sessions.open'), handle(async (req, res) => {
+  router.post('/players/:playerId/sessions', allow('sessions.open', 'session.open'), handle(async (req, res) => {
     const body = validate.createSession(req.body);
     res.status(201).json(await openSession(db, protection, String(req.params.playerId), body.gameId, body.ttlSeconds, req.traceId, body.aggregator));
   }));
 
-  router.post('/players/:playerId/launch', allow('sessions.open'), handle(async (req, res) => {
+  router.post('/players/:playerId/launch', allow('sessions.open', 'game.launch'), handle(async (req, res) => {
     const body = validate.launch(req.body);
     res.status(201).json(await launchGame(db, options.launcher, protection, String(req.params.playerId), { ...body, ip: body.ip ?? callerAddress(req) }, req.traceId));
   }));
 
-  router.post('/launch/demo', allow('sessions.open'), handle(async (req, res) => {
+  router.post('/launch/demo', allow('sessions.open', 'game.launch_demo'), handle(async (req, res) => {
     const body = validate.launchDemo(req.body);
-    res.json(await launchDemo(options.launcher, { ...body, ip: body.ip ?? callerAddress(req) }, req.traceId));
+    res.json(await launchDemo(db, options.launcher, { ...body, ip: body.ip ?? callerAddress(req) }, req.traceId));
   }));
 
-  router.post('/players/:playerId/topups', allow('money.move'), handle(async (req, res) => {
+  router.post('/players/:playerId/topups', allow('money.move', 'player.topup'), handle(async (req, res) => {
     const body = validate.topup(req.body);
     const amount = decimalText(res, 'amount', body.amount);
     const answer = await topUp(db, protection, String(req.params.playerId), amount, body.transactionId, fourEyesOf(req, res));
     res.status(answer.status).json(answer.body);
   }));
 
-  router.post('/players/:playerId/adjustments', allow('money.move'), handle(async (req, res) => {
+  router.post('/players/:playerId/adjustments', allow('money.move', 'player.adjustment'), handle(async (req, res) => {
     const body = validate.adjustment(req.body);
     const amount = decimalText(res, 'amount', body.amount);
     const answer = await adjust(db, String(req.params.playerId), amount, body.reason, body.transactionId, fourEyesOf(req, res));
@@ -187,21 +208,23 @@ export function operatorRouter(db: Knex, auth: OperatorAuth,
     await respondWithProgress(req, res, (onProgress, signal) => (onProgress ? followMigrations(db, onProgress, signal) : migrationStatus(db)));
   }));
 
-  router.post('/api-clients', allow('clients.manage'), handle(async (req, res) => {
-    res.status(201).json(await registerApiClient(db, validate.createClient(req.body)));
+  router.post('/api-clients', allow('clients.manage', 'api_client.register'), handle(async (req, res) => {
+    res.status(201).json(await registerApiClient(db, validate.createClient(req.body), options.secrets, req.traceId));
+    options.keysChanged?.();
   }));
 
   router.get('/api-clients', allow('clients.manage'), handle(async (_req, res) => {
     res.json({ apiClients: await listApiClients(db) });
   }));
 
-  router.delete('/api-clients/:id', allow('clients.manage'), handle(async (req, res) => {
-    res.json(await disableApiClient(db, positiveInteger(req.params.id, 'id', 0, 2 ** 31 - 1)));
+  router.delete('/api-clients/:id', allow('clients.manage', 'api_client.disable'), handle(async (req, res) => {
+    res.json(await disableApiClient(db, positiveInteger(req.params.id, 'id', 0, 2 ** 31 - 1), req.traceId));
+    options.keysChanged?.();
   }));
 
-  router.put('/games/:gameId', allow('games.manage'), handle(async (req, res) => {
+  router.put('/games/:gameId', allow('games.manage', 'game.update'), handle(async (req, res) => {
     const body = validate.updateGame(req.body);
-    res.json(await setGameActive(db, String(req.params.gameId), body.active));
+    res.json(await setGameActive(db, String(req.params.gameId), body.active, req.traceId));
   }));
 
   router.get('/me', allow('read'), (_req, res) => {
@@ -210,7 +233,7 @@ export function operatorRouter(db: Knex, auth: OperatorAuth,
       permissions: permissionsOf(actor.role) });
   });
 
-  router.post('/me/tokens', allow('read'), handle(async (req, res) => {
+  router.post('/me/tokens', allow('read', 'staff_token.create'), handle(async (req, res) => {
     const body = validate.createToken(req.body);
     const expiresAt = body.expiresAt === undefined ? undefined : dateParam(body.expiresAt, 'expiresAt');
     if (expiresAt && expiresAt <= new Date()) throw new ApiError(400, 'VALIDATION_ERROR', 'expiresAt must be in the future', 'expiresAt');
@@ -221,7 +244,7 @@ export function operatorRouter(db: Knex, auth: OperatorAuth,
     res.json(await listTokens(db, res.locals.actor as Actor));
   }));
 
-  router.delete('/me/tokens/:tokenId', allow('read'), handle(async (req, res) => {
+  router.delete('/me/tokens/:tokenId', allow('read', 'staff_token.revoke'), handle(async (req, res) => {
     res.json(await revokeToken(db, res.locals.actor as Actor, String(req.params.tokenId), req.traceId));
   }));
 
@@ -230,13 +253,13 @@ export function operatorRouter(db: Knex, auth: OperatorAuth,
   }));
 
   for (const decision of ['approve', 'reject'] as const) {
-    router.post(`/approvals/:approvalId/${decision}`, allow('approvals.decide'), handle(async (req, res) => {
+    router.post(`/approvals/:approvalId/${decision}`, allow('approvals.decide', `*.${decision}`), handle(async (req, res) => {
       const body = validate.decide(req.body);
       res.json(await decideApproval(db, String(req.params.approvalId), decision, body.note, res.locals.actor as Actor, req.traceId, options.approvalSubjects ?? {}, protection));
     }));
   }
 
-  router.post('/staff', allow('staff.manage'), handle(async (req, res) => {
+  router.post('/staff', allow('staff.manage', 'staff.create'), handle(async (req, res) => {
     res.status(201).json(await createStaff(db, validate.createStaff(req.body), req.traceId));
   }));
 
@@ -244,7 +267,7 @@ export function operatorRouter(db: Knex, auth: OperatorAuth,
     res.json(await listStaff(db));
   }));
 
-  router.patch('/staff/:staffId', allow('staff.manage'), handle(async (req, res) => {
+  router.patch('/staff/:staffId', allow('staff.manage', 'staff.update'), handle(async (req, res) => {
     res.json(await updateStaff(db, String(req.params.staffId), validate.updateStaff(req.body), req.traceId));
   }));
 

@@ -1,7 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Knex } from 'knex';
+import { recordAudit } from '../audit';
 import { findPlayer } from './players';
 import type { PlayerProtection } from './protection';
+
+/** The first 16 hex digits of a session id's SHA-256: names a session in the audit trail without revealing it. */
+export const sessionRef = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex').slice(0, 16);
 
 export const DEFAULT_SESSION_TTL_SECONDS = 4 * 60 * 60;
 
@@ -18,6 +22,11 @@ export async function openSession(db: Knex, protection: PlayerProtection, extern
   await protection.beforeSession(player, traceId);
   const sessionId = randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + (ttlSeconds ?? DEFAULT_SESSION_TTL_SECONDS) * 1000);
-  await db('sessions').insert({ id: sessionId, player_id: player.id, game_id: gameId ?? null, expires_at: expiresAt, aggregator });
+  await db.transaction(async (trx) => {
+    await trx('sessions').insert({ id: sessionId, player_id: player.id, game_id: gameId ?? null, expires_at: expiresAt, aggregator });
+    // the session id is a bearer secret of the player's: the trail keeps its hash's head, enough to match a log line
+    await recordAudit(trx, { action: 'session.open', playerId: player.id, details: { sessionRef: sessionRef(sessionId), gameId: gameId ?? null, aggregator,
+      expiresAt: expiresAt.toISOString() }, traceId });
+  });
   return { sessionId, playerId: externalId, gameId: gameId ?? null, aggregator, expiresAt: expiresAt.toISOString() };
 }

@@ -38,7 +38,7 @@ export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: Pa
     });
   });
 
-  router.post('/players/:playerId/payouts', allow('payouts.manage'), handle(async (req, res) => {
+  router.post('/players/:playerId/payouts', allow('payouts.manage', 'payout.request'), handle(async (req, res) => {
     const body = validateCreate(req.body);
     const answer = await requestPayout(db, config, {
       playerId: String(req.params.playerId),
@@ -51,7 +51,7 @@ export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: Pa
     res.status(answer.status).json(answer.body);
   }));
 
-  router.post('/players/:playerId/payout-accounts', allow('payouts.manage'), handle(async (req, res) => {
+  router.post('/players/:playerId/payout-accounts', allow('payouts.manage', 'payout_account.register'), handle(async (req, res) => {
     const { created, account } = await registerPayoutAccount(db, String(req.params.playerId), validateAccount(req.body), req.traceId);
     res.status(created ? 201 : 200).json(account);
   }));
@@ -60,7 +60,7 @@ export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: Pa
     res.json(await listPayoutAccounts(db, String(req.params.playerId)));
   }));
 
-  router.delete('/players/:playerId/payout-accounts/:payoutAccountId', allow('payouts.manage'), handle(async (req, res) => {
+  router.delete('/players/:playerId/payout-accounts/:payoutAccountId', allow('payouts.manage', 'payout_account.retire'), handle(async (req, res) => {
     res.json(await retirePayoutAccount(db, String(req.params.playerId), String(req.params.payoutAccountId), req.traceId));
   }));
 
@@ -68,7 +68,7 @@ export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: Pa
     res.json(await listDestinations(db, String(req.params.playerId)));
   }));
 
-  router.delete('/players/:playerId/payout-destinations/:destinationId', allow('payouts.manage'), handle(async (req, res) => {
+  router.delete('/players/:playerId/payout-destinations/:destinationId', allow('payouts.manage', 'payout_destination.retire'), handle(async (req, res) => {
     res.json(await retireDestination(db, String(req.params.playerId), String(req.params.destinationId), req.traceId));
   }));
 
@@ -97,11 +97,11 @@ export function payoutOperatorRoutes(db: Knex, config: PayoutsConfig, engine: Pa
     await respondWithProgress(req, res, (onProgress) => engine.reconcile(provider, range, onProgress));
   }));
 
-  router.post('/payouts/:payoutId/cancel', allow('payouts.manage'), handle(async (req, res) => {
+  router.post('/payouts/:payoutId/cancel', allow('payouts.manage', 'payout.cancel'), handle(async (req, res) => {
     res.json(await cancelPayout(db, engine, String(req.params.payoutId), req.traceId));
   }));
 
-  router.post('/payouts/:payoutId/review', allow('payouts.manage'), handle(async (req, res) => {
+  router.post('/payouts/:payoutId/review', allow('payouts.manage', 'payout.review'), handle(async (req, res) => {
     const body = validateReview(req.body);
     res.json(await reviewPayout(db, engine, String(req.params.payoutId), body.decision, body.note, req.traceId));
   }));

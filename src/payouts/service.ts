@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
-import { PayoutProviderName, PayoutsConfig } from '../config';
+import { PayoutProviderName, PayoutsConfig, providerSwitch } from '../config';
 import { recordAudit } from '../audit';
 import { ApiError, uuidShaped } from '../http';
 import { formatAmount, requestHash, runIdempotent, systemAccount, transfer } from '../ledger';
@@ -56,7 +56,7 @@ export function payoutView(p: PayoutRow, playerId: string) {
 function chooseProvider(config: PayoutsConfig, requested: PayoutProviderName | undefined): PayoutProviderName {
   const provider = requested ?? config.defaultProvider;
   if (!provider) throw invalid('provider', 'is required: no PAYOUT_DEFAULT_PROVIDER is configured', 'PROVIDER_NOT_CONFIGURED');
-  if (!config.providers[provider]) throw invalid('provider', `${provider} is not configured (${provider.toUpperCase()}_BASE_URL)`, 'PROVIDER_NOT_CONFIGURED');
+  if (!config.providers[provider]) throw invalid('provider', `${provider} is not configured (${providerSwitch(provider)})`, 'PROVIDER_NOT_CONFIGURED');
   return provider;
 }
 

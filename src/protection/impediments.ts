@@ -5,7 +5,7 @@ import { PayoutsConfig } from '../config';
 import { ApiError } from '../http';
 import { formatInCurrency, systemAccount, transfer } from '../ledger';
 import { Logger } from '../log';
-import { findPlayer, SYSTEM_ACTOR } from '../operator';
+import { auditedAmount, findPlayer, SYSTEM_ACTOR } from '../operator';
 import { PAYS_REGISTERED_ACCOUNT, requestPayout } from '../payouts';
 import { RegisterCheck } from './checks';
 
@@ -55,7 +55,7 @@ function noticeText(reason: string | null, withdrawUntil: Date): string {
  */
 export async function impede(db: Knex, playerId: string, check: RegisterCheck, traceId: string): Promise<void> {
   await db.transaction(async (trx) => {
-    const player = await trx('players').where({ id: playerId }).forUpdate().first('status');
+    const player = await trx('players').where({ id: playerId }).forUpdate().first('status', 'currency');
     if (player.status === 'impeded' || player.status === 'closed') return;
     await trx('players').where({ id: playerId }).update({ status: 'impeded', updated_at: check.checkedAt });
     const cancelled = (await trx.raw<{ rows: { r_rounds: number; r_refunded: string }[] }>(
@@ -68,7 +68,7 @@ export async function impede(db: Knex, playerId: string, check: RegisterCheck, t
       withdraw_until: withdrawUntil, close_by: after(check.checkedAt, DEADLINES.closeDays),
     });
     await recordAudit(trx, { action: 'player.impede', playerId, details: { checkId: check.id, reason: check.reason, roundsCancelled: cancelled.r_rounds,
-      stakesRefunded: cancelled.r_refunded }, traceId });
+      stakesRefunded: formatInCurrency(cancelled.r_refunded, player.currency), currency: player.currency }, traceId });
   });
 }
 
@@ -163,7 +163,7 @@ async function moveToUnclaimed(db: Knex, impediment: ImpedimentWithPlayer, now: 
     }
     await trx('impediments').where({ id: impediment.id }).update({ unclaimed_amount: amount.toString(), unclaimed_at: now,
       unclaimed_until: after(now, DEADLINES.unclaimedDays), unclaimed_reason: reason });
-    await recordAudit(trx, { action: 'player.unclaimed', playerId: impediment.player_id, details: { impedimentId: impediment.id, amount: amount.toString(), reason }, traceId });
+    await recordAudit(trx, { action: 'player.unclaimed', playerId: impediment.player_id, details: { impedimentId: impediment.id, ...auditedAmount(amount, player.currency), reason }, traceId });
   });
 }
 

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { recordAudit } from '../audit';
 import { Knex } from 'knex';
 import { ApiError, handle, respondWithProgress } from '../http';
 import { activePause, allow, findPlayer } from '../operator';
@@ -39,8 +40,9 @@ export function protectionRoutes(db: Knex, protection: Protection | undefined): 
   }));
 
   // resumes an unfinished sweep, else starts one now; streams its progress to a caller that asks for NDJSON
-  router.post('/protection/sweeps', allow('players.update'), handle(async (req, res) => {
+  router.post('/protection/sweeps', allow('players.update', 'register.sweep'), handle(async (req, res) => {
     if (!protection) throw new ApiError(409, 'NO_JURISDICTION', 'the register sweep needs JURISDICTION=BR');
+    await recordAudit(db, { action: 'register.sweep', playerId: null, details: {}, traceId: req.traceId });
     await respondWithProgress(req, res, (onProgress, signal) => protection.sweep({ force: true, onProgress, signal, traceId: req.traceId }));
   }));
 

@@ -51,7 +51,7 @@ export class Protection implements PlayerProtection {
     }
     return async (trx: Knex.Transaction, playerId: string) => {
       await trx('register_checks').where({ id: check.id }).update({ player_id: playerId });
-      await this.recordOutcome(trx, playerId, check);
+      await this.recordOutcome(trx, playerId, check, 'registration');
       if (check.outcome === 'unreachable') await this.queueRecheck(trx, playerId);
     };
   }
@@ -60,7 +60,8 @@ export class Protection implements PlayerProtection {
     if (player.status === 'impeded' || player.status === 'closed') return;
     // created before JURISDICTION=BR without a CPF: nothing to ask, and bets stay refused while it is unchecked
     if (!player.document_number) return;
-    if (player.register_checked_on === dayIn(this.deps.config.timeZone, new Date()) && player.register_state === 'clear') return;
+    // the first session of every day asks the register, whenever the account was created (a check at registration is another event)
+    if (player.session_checked_on === dayIn(this.deps.config.timeZone, new Date()) && player.register_state === 'clear') return;
     await this.checkPlayer(player, 'daily', traceId);
   }
 
@@ -81,16 +82,17 @@ export class Protection implements PlayerProtection {
       await impede(this.deps.db, playerId, check, traceId);
     } else {
       await this.deps.db.transaction(async (trx) => {
-        await this.recordOutcome(trx, playerId, check);
+        await this.recordOutcome(trx, playerId, check, trigger);
         if (check.outcome === 'unreachable' && trigger !== 'retry') await this.queueRecheck(trx, playerId);
       });
     }
     return check;
   }
 
-  private async recordOutcome(trx: Knex.Transaction, playerId: string, check: RegisterCheck) {
+  private async recordOutcome(trx: Knex.Transaction, playerId: string, check: RegisterCheck, trigger: CheckTrigger) {
+    const day = dayIn(this.deps.config.timeZone, check.checkedAt);
     await trx('players').where({ id: playerId }).update(check.outcome === 'permitted'
-      ? { register_state: 'clear', register_checked_on: dayIn(this.deps.config.timeZone, check.checkedAt) }
+      ? { register_state: 'clear', register_checked_on: day, ...(trigger === 'daily' || trigger === 'retry' ? { session_checked_on: day } : {}) }
       : { register_state: 'unreachable' });
   }
 

@@ -39,11 +39,11 @@ export function reportRoutes(db: Knex, settings: ReportSettings): Router {
   const router = Router();
 
   // the same day twice is the same bytes: rows come in (time, record, id) order, each cell from the row alone
-  router.get('/reports/sigap', allow('read'), handle(async (req, res) => {
+  router.get('/reports/sigap', allow('pii.read'), handle(async (req, res) => {
     const day = referenceDay(req.query.date);
     await inSnapshot(db, settings.timeoutMs, async (trx) => {
       const { count, rows } = await sigapDay(trx, await dayBounds(trx, day, settings.sigap.timeZone));
-      await writeCsv(res, `sigap-${day}`, settings.sigap.columns, count, rows, sigapRecord);
+      await writeCsv(res, `sigap-${day}`, settings.sigap.columns, count, rows, sigapRecord, { exact: true });
     });
   }));
 

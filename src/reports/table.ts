@@ -66,10 +66,23 @@ function decodeCursor(value: unknown, shape: readonly RegExp[]): Cell[] | undefi
   throw new ApiError(400, 'VALIDATION_ERROR', 'cursor is not a cursor this report gave', 'cursor');
 }
 
+/** A decimal number as the reports write amounts ("-5.00"): data, never a formula, however it starts. */
+const PLAIN_NUMBER = /^[+-]?\d+(\.\d+)?$/;
+
+/**
+ * A cell a spreadsheet would run as a formula (OWASP "CSV Injection": one that starts with =, +, -, @, a tab or a
+ * carriage return) gets a leading apostrophe, so that it shows as the text it is; a plain number stays as it is.
+ */
+export function formulaSafe(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) && !PLAIN_NUMBER.test(cell) ? `'${cell}` : cell;
+}
+
 /**
  * Writes records as CSV (RFC 4180: header line, CRLF) with backpressure from the client back to the database.
  * Amounts stay the exact decimal strings. A failure after the first byte can only cut the download short.
  * `X-Row-Count` tells the client in advance how many records follow, so it can show how far the download is.
+ * Cells are made formula-safe (formulaSafe) unless `exact` is set: the SIGAP day file goes to the regulator's
+ * system, not to a spreadsheet, in the format it is given (docs/protection.md).
  */
 export async function writeCsv(
   res: Response,
@@ -78,12 +91,14 @@ export async function writeCsv(
   rowCount: number,
   rows: NodeJS.ReadableStream,
   toRecord?: (row: any) => ReportRecord,
+  options: { exact?: boolean } = {},
 ) {
   res.status(200);
   res.setHeader('X-Row-Count', String(rowCount));
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
-  const csv = stringify({ header: true, columns: [...columns], record_delimiter: 'windows', cast: { boolean: String } });
+  const csv = stringify({ header: true, columns: [...columns], record_delimiter: 'windows',
+    cast: { boolean: String, ...(options.exact ? {} : { string: formulaSafe }) } });
   if (!toRecord) return pipeline(rows, csv, res);
   const records = new Transform({
     objectMode: true,

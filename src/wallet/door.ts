@@ -17,6 +17,8 @@ export interface Exchange {
 
 export interface DoorOptions {
   logger: Logger;
+  /** Registers what to do when an api client is registered or disabled on this instance: drop cached keys. */
+  onKeysChanged?: (listener: () => void) => void;
   /** Request rate and latency by route, as the Express routes count them. */
   record(route: string, method: string, status: number, seconds: number): void;
 }

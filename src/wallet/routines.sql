@@ -263,12 +263,19 @@ BEGIN
     RETURN;
   END IF;
 
-  SELECT * INTO w FROM wallet_transactions WHERE client_id = v_scope AND transaction_id = p_withdraw_tx;
-  -- a contract whose win may leave out the round or the game (Hub88) means its bet's
-  p_round := coalesce(p_round, w.game_round_id);
-  p_game := coalesce(p_game, w.game_id);
+  IF p_withdraw_tx IS NOT NULL THEN
+    SELECT * INTO w FROM wallet_transactions WHERE client_id = v_scope AND transaction_id = p_withdraw_tx;
+    -- a contract whose win may leave out the round or the game (Hub88) means its bet's
+    p_round := coalesce(p_round, w.game_round_id);
+    p_game := coalesce(p_game, w.game_id);
+  END IF;
   IF p_currency <> v_currency THEN
     v_code := 'ERROR_BAD_REQUEST'; v_reason := format('currency %s is not the wallet currency', p_currency);
+  ELSIF p_withdraw_tx IS NULL THEN
+    -- a supplier's promotion win (Hub88 is_supplier_promo) names no bet: a win of its round alone
+    IF p_round IS NULL OR p_game IS NULL THEN
+      v_code := 'ERROR_BAD_REQUEST'; v_reason := 'a promotion win without a bet names its round and game';
+    END IF;
   ELSIF w.id IS NULL OR w.kind NOT IN ('withdraw', 'tombstone') OR w.player_id <> v_player THEN
     v_code := 'ERROR_TRANSACTION_WITHDRAW_NOT_FOUND'; v_reason := 'no withdraw of this player has that id';
   ELSIF w.kind = 'tombstone' OR w.rolled_back_by IS NOT NULL THEN

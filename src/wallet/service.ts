@@ -41,7 +41,8 @@ export interface WithdrawCommand extends BalanceQuery, Identified {
 export interface DepositCommand extends Omit<WithdrawCommand, 'gameId' | 'gameRoundId' | 'sessionId'> {
   gameId: string | null;
   gameRoundId: string | null;
-  withdrawTransactionId: string;
+  /** Null only for a supplier's promotion win, which names no bet (Hub88 is_supplier_promo): a win of its round alone. */
+  withdrawTransactionId: string | null;
 }
 
 export interface RollbackCommand extends Identified {
@@ -96,7 +97,7 @@ interface Call {
   cash?: string;
   jackpot?: string | null;
   finished?: boolean;
-  withdrawTx?: string;
+  withdrawTx?: string | null;
 }
 
 /** Each routine's parameters in order: a call alone is a named prepared statement, parsed and planned once per connection. */

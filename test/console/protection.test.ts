@@ -35,7 +35,9 @@ describeInBrowser('player protection in the console (JURISDICTION=BR)', () => {
     await page.goto('/console#/players/rosa');
     await page.getByRole('heading', { name: 'Player rosa', exact: true }).waitFor();
     await shows(page.getByTestId('register'), /^clear \(cleared \d{4}-\d{2}-\d{2}\)$/);
-    await shows(page.locator('table').filter({ hasText: 'Register checks' }).locator('tbody tr').first(), /registration\s*permitted/);
+    const checks = page.locator('table').filter({ hasText: 'Register checks' }).locator('tbody tr');
+    await shows(checks.first(), /daily\s*permitted/); // the day's first session, newest first
+    await shows(checks.nth(1), /registration\s*permitted/);
     expect(await page.getByRole('form', { name: 'Limits' }).getByLabel('Play minutes a day').inputValue()).toBe('240');
     const pause = page.getByRole('form', { name: 'Pause' });
     await pause.getByLabel('Pause play until').fill('2031-01-02T10:30');

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Express } from 'express';
 import { compileSchema } from '../../src/http';
 import { OPERATIONS, REQUEST_SCHEMAS, RESPONSE_SCHEMAS } from '../../src/openapi';
@@ -33,6 +37,29 @@ function servedRoutes(app: Express): string[] {
   walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
   return found.sort();
 }
+
+/** What @seriousme/openapi-schema-validator, a validator nobody here wrote, says of a document, run as its own CLI. */
+function thirdPartyVerdict(document: unknown): { valid: boolean; errors?: unknown } {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'openapi-')), 'openapi.json');
+  fs.writeFileSync(file, JSON.stringify(document));
+  const cli = require.resolve('@seriousme/openapi-schema-validator/bin/validate-api-cli.js');
+  const run = spawnSync(process.execPath, [cli, file], { encoding: 'utf8' });
+  return JSON.parse(run.stdout);
+}
+
+describe('GET /openapi.json, as third-party tools read it', () => {
+  it('passes @seriousme/openapi-schema-validator: the OpenAPI 3.1 schema, and every $ref resolves', async () => {
+    const { body } = await t.http.get('/openapi.json').expect(200);
+    expect(thirdPartyVerdict(body)).toEqual({ valid: true });
+  });
+
+  it("hoists a request schema's own $defs (the play-time limits' minutes), so no reference dangles", async () => {
+    const { body } = await t.http.get('/openapi.json').expect(200);
+    expect(body.components.schemas.minutes).toEqual({ type: 'integer', minimum: 1, maximum: 44640 });
+    const { minutes: _gone, ...dangling } = body.components.schemas;
+    expect(thirdPartyVerdict({ ...body, components: { ...body.components, schemas: dangling } })).toMatchObject({ valid: false, errors: expect.stringContaining('minutes') });
+  });
+});
 
 describe('GET /openapi.json', () => {
   it('is an OpenAPI 3.1 document of every route the server serves, and of nothing else', async () => {

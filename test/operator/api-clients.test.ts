@@ -1,5 +1,7 @@
 import nacl from 'tweetnacl';
-import { upsertHmacClient } from '../../src/operator';
+import { randomBytes } from 'node:crypto';
+import { sealStoredSecrets, upsertHmacClient } from '../../src/operator';
+import { secretBox } from '../../src/http';
 import { startTestApp, TestApp } from '../support/app';
 
 let t: TestApp;
@@ -60,12 +62,29 @@ describe('/operator/api-clients', () => {
 });
 
 describe('FB_PUBLIC_KEY / FB_PRIVATE_KEY at start', () => {
-  it('registers the aggregator once and updates its secret (re-enabling it) on a later start', async () => {
-    await upsertHmacClient(t.db, 'fizzy-bubbly', 'fb-env-key', 'first-secret-first-secret');
+  it('registers the aggregator once and updates its secret (re-enabling it) on a later start, sealed at rest', async () => {
+    const box = secretBox(randomBytes(32));
+    await upsertHmacClient(t.db, 'fizzy-bubbly', 'fb-env-key', 'first-secret-first-secret', box);
     await t.db('api_clients').where({ public_key: 'fb-env-key' }).update({ enabled: false });
-    await upsertHmacClient(t.db, 'fizzy-bubbly', 'fb-env-key', 'second-secret-second-secret');
+    await upsertHmacClient(t.db, 'fizzy-bubbly', 'fb-env-key', 'second-secret-second-secret', box);
     const rows = await t.db('api_clients').where({ public_key: 'fb-env-key' });
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ scheme: 'hmac-sha256', private_key: 'second-secret-second-secret', enabled: true });
+    expect(rows[0]).toMatchObject({ scheme: 'hmac-sha256', private_key: expect.stringMatching(/^v1:/), enabled: true });
+    expect(box.open(rows[0].private_key)).toBe('second-secret-second-secret');
+  });
+});
+
+describe('HMAC secrets at rest', () => {
+  it('are stored sealed with SECRETS_KEY (AES-256-GCM), never in plain text, and a key kept in plain text before is sealed at start', async () => {
+    const res = await t.operator('post', '/api-clients', { name: 'sealed', scheme: 'hmac-sha256', publicKey: 'sealed-key', privateKey: 'a-secret-of-at-least-16-characters' }).expect(201);
+    const row = await t.db('api_clients').where({ id: res.body.id }).first();
+    expect(row.private_key).toMatch(/^v1:/);
+    expect(row.private_key).not.toContain('a-secret-of-at-least-16-characters');
+    const box = secretBox(randomBytes(32));
+    await t.owner('api_clients').insert({ name: 'legacy', scheme: 'hmac-sha256', aggregator: 'fizzy-bubbly', public_key: 'legacy-key', private_key: 'legacy-secret-in-plain-text' });
+    expect(await sealStoredSecrets(t.db, box)).toBe(1);
+    const legacy = await t.db('api_clients').where({ public_key: 'legacy-key' }).first();
+    expect(box.open(legacy.private_key)).toBe('legacy-secret-in-plain-text');
+    expect(await sealStoredSecrets(t.db, box)).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { Express } from 'express';
 import { OPERATIONS } from '../../src/openapi';
-import { PERMISSION_OF, ROLES } from '../../src/operator';
+import { AUDIT_OF, PERMISSION_OF, ROLES } from '../../src/operator';
 import { givenPlayer, startTestApp, TestApp } from '../support/app';
 import { asStaff, signedIn as signInAs, staffAccount } from '../support/staff';
 
@@ -26,14 +26,14 @@ interface Layer {
   handle: { stack?: Layer[] };
 }
 
-/** Every operator route as "METHOD /path/{param}" with the permission its first handler declares. */
-function operatorRoutes(app: Express): Map<string, unknown> {
+/** Every operator route as "METHOD /path/{param}" with what its first handler declares (PERMISSION_OF or AUDIT_OF). */
+function operatorRoutes(app: Express, declared: symbol = PERMISSION_OF): Map<string, unknown> {
   const found = new Map<string, unknown>();
   const walk = (stack: Layer[], prefix: string) => {
     for (const layer of stack) {
       if (layer.route) {
         for (const method of Object.keys(layer.route.methods)) {
-          found.set(`${method.toUpperCase()} ${prefix}${layer.route.path}`.replace(/:(\w+)/g, '{$1}'), layer.route.stack[0]?.handle[PERMISSION_OF]);
+          found.set(`${method.toUpperCase()} ${prefix}${layer.route.path}`.replace(/:(\w+)/g, '{$1}'), layer.route.stack[0]?.handle[declared]);
         }
       } else if (layer.name === 'router' && layer.handle.stack) walk(layer.handle.stack, prefix);
     }
@@ -52,30 +52,55 @@ describe('permissions: every operator route declares one, and the document says 
   });
 });
 
+describe('audit: every changing operator route declares its action beside its permission, and the document says which', () => {
+  it('no route that changes anything goes without an audit action, and each is the one /openapi.json documents', () => {
+    const routes = operatorRoutes(t.app, AUDIT_OF);
+    const changing = [...routes].filter(([route]) => !route.startsWith('GET '));
+    expect(changing.length).toBeGreaterThan(20);
+    expect(changing.filter(([, audit]) => typeof audit !== 'string')).toEqual([]);
+    expect([...routes].filter(([route, audit]) => route.startsWith('GET ') && audit !== undefined)).toEqual([]);
+    const documented = new Map(OPERATIONS.filter((o) => o.path.startsWith('/operator')).map((o) => [`${o.method.toUpperCase()} ${o.path}`, o.audit]));
+    expect(Object.fromEntries(routes)).toEqual(Object.fromEntries(documented));
+  });
+});
+
+/** The audit rows written since row `after`. */
+const auditRowsAfter = async (after: number) => t.db('audit_log').where('id', '>', after).orderBy('id').select('action', 'actor');
+const newestAuditRow = async () => Number((await t.db('audit_log').max<{ max: string | null }[]>('id as max'))[0].max ?? 0);
+
 describe('every operator route × every role', () => {
   const tokens: Record<string, string> = {};
+  const staffIds: Record<string, string> = {};
   beforeAll(async () => {
-    for (const role of ROLES) tokens[role] = (await staffWith(role)).token;
+    for (const role of ROLES) ({ token: tokens[role], staffId: staffIds[role] } = await staffWith(role));
     await givenPlayer(t, 'matrix-player', { currency: 'BRL', balance: '100.00' });
   });
 
   const grants: Record<string, string[]> = {
     viewer: ['read'],
     support: ['read', 'players.create', 'players.update', 'sessions.open'],
-    finance: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read', 'approvals.decide'],
-    admin: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read', 'approvals.decide', 'staff.manage', 'clients.manage', 'games.manage', 'migrations.read'],
+    finance: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read', 'approvals.decide', 'pii.read'],
+    admin: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read', 'approvals.decide', 'pii.read', 'staff.manage', 'clients.manage', 'games.manage', 'migrations.read'],
   };
   const cases = OPERATIONS.filter((o) => o.permission).flatMap((o) => ROLES.map((role) => [`${o.method.toUpperCase()} ${o.path}`, role, o] as const));
 
-  it.each(cases)('%s as %s: allowed exactly as documented; a refusal is 403 FORBIDDEN naming the permission, and changes nothing', async (_name, role, op) => {
+  it.each(cases)('%s as %s: allowed exactly as documented, a change audited under its declared action and its author; a refusal is 403 FORBIDDEN naming the permission, and changes nothing', async (_name, role, op) => {
     const path = op.path.replace(/^\/operator/, '').replace('{playerId}', 'matrix-player').replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000000');
     // the PATCH example also removes a limit, which needs limits.raise on top: that rule has a test of its own below
     const body = op.method === 'patch' && op.path === '/operator/players/{playerId}' ? { realityCheckPending: false } : op.example;
     const example = body && { ...body, ...('transactionId' in body ? { transactionId: `matrix-${role}-${op.path}` } : {}) };
     const before = await state();
+    const lastAudit = await newestAuditRow();
     const res = await as(tokens[role], op.method, path, example);
     if (grants[role].includes(op.permission!)) {
       expect({ status: res.status, code: res.body?.error?.code }).not.toEqual({ status: 403, code: 'FORBIDDEN' });
+      const written = await auditRowsAfter(lastAudit);
+      // a change (a count moved, or something created or accepted) leaves its audit row, naming who made it
+      const changed = [201, 202].includes(res.status) || JSON.stringify(await state()) !== JSON.stringify(before);
+      if (op.audit && res.status < 300 && changed) {
+        expect(written.map((row: { action: string }) => row.action)).toContainEqual(op.audit.startsWith('*') ? expect.stringMatching(`${op.audit.slice(1)}$`) : op.audit);
+      }
+      expect(written.filter((row: { actor: string }) => row.actor !== staffIds[role])).toEqual([]);
     } else {
       expect({ status: res.status, code: res.body.error.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
       expect(res.body.error.message).toContain(op.permission);

@@ -83,6 +83,12 @@ describe('POST /operator/players/:playerId/payouts', () => {
     expect(await balanceOf(t, player)).toBe('1000.00');
   });
 
+  it('an unconfigured provider is answered with the setting that turns it on', async () => {
+    const player = await givenBrlPlayer();
+    expect((await payout(player, { provider: 'sandbox' })).body.error.message).toBe('provider sandbox is not configured (start the server with PAYOUT_SANDBOX=1)');
+    expect((await payout(player, { provider: 'orkestra' })).body.error.message).toBe('provider orkestra is not configured (set ORKESTRA_BASE_URL)');
+  });
+
   it('e-mail, phone and random keys of the player are accepted', async () => {
     const player = await givenBrlPlayer();
     for (const [pixKey, type] of [['Player@Example.com', 'email'], ['+5511987654321', 'phone'], ['123e4567-e89b-12d3-a456-426655440000', 'evp']]) {

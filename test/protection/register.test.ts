@@ -49,12 +49,21 @@ describe('the SPA register check at registration (JURISDICTION=BR)', () => {
 describe('the check at the first session of each day', () => {
   it('asks the register once a day: a second session the same day does not ask again', async () => {
     const cpf = nextCpf();
-    await givenBrazilianPlay(t, 'br-daily', cpf);
+    await givenBrazilianPlay(t, 'br-daily', cpf); // registers, then opens the day's first session
     await t.operator('post', '/players/br-daily/sessions', {}).expect(201);
-    expect(sigap.asked.filter((c) => c === cpf)).toHaveLength(1); // the registration's
+    expect(sigap.asked.filter((c) => c === cpf)).toHaveLength(2); // the registration's and the first session's
     await aDayPasses(t, 'br-daily');
     await t.operator('post', '/players/br-daily/sessions', {}).expect(201);
-    expect((await checksOf(cpf)).map((c) => c.trigger)).toEqual(['registration', 'daily']);
+    expect((await checksOf(cpf)).map((c) => c.trigger)).toEqual(['registration', 'daily', 'daily']);
+  });
+
+  it('the check at registration does not stand in for it: created in the morning, barred at noon, the first session impedes', async () => {
+    const cpf = nextCpf();
+    await t.operator('post', '/players', { playerId: 'br-same-day', currency: 'BRL', documentNumber: cpf }).expect(201);
+    sigap.bar(cpf);
+    await t.operator('post', '/players/br-same-day/sessions', {}).expect(201);
+    expect((await checksOf(cpf)).map((c) => `${c.trigger}:${c.outcome}`)).toEqual(['registration:permitted', 'daily:impeded']);
+    expect((await t.operator('get', '/players/br-same-day/protection').expect(200)).body.status).toBe('impeded');
   });
 });
 

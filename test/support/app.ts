@@ -43,6 +43,7 @@ export async function startTestApp(
     operatorAuthFailureLimit?: number;
     launch?: LaunchConfig;
     approvalThresholds?: Record<string, string>;
+    moneyRateLimit?: number;
     /** JURISDICTION's rules: written to wallet_settings before the app serves. */
     protection?: ProtectionConfig;
     /** The URL the app reaches its database by, given the test database's (a proxy's, say). */
@@ -66,7 +67,7 @@ export async function startTestApp(
   });
   const payouts = options.payouts ?? { providers: {}, defaultProvider: undefined, minAmount: '1.00', maxAmount: '50000.00' };
   const app = createApp({ db, logger, operatorToken: OPERATOR_TOKEN, walletPublicUrl: options.walletPublicUrl, payouts, operatorAuthFailureLimit: options.operatorAuthFailureLimit, launch: options.launch,
-    approvalThresholds: options.approvalThresholds, protection: options.protection });
+    approvalThresholds: options.approvalThresholds, protection: options.protection, moneyRateLimit: options.moneyRateLimit });
   await applyJurisdiction(db, options.protection);
   const server = await new Promise<Server>((resolve) => {
     const s = createHttpServer(app).listen(0, '127.0.0.1', () => resolve(s));

@@ -33,7 +33,7 @@ export async function givenBrazilianPlay(t: TestApp, playerId: string, cpf: stri
 
 /** The day before, as far as the daily check is concerned: the player's next session checks again. */
 export async function aDayPasses(t: TestApp, playerId: string): Promise<void> {
-  await t.db('players').where({ external_id: playerId }).update({ register_checked_on: '2000-01-01' });
+  await t.db('players').where({ external_id: playerId }).update({ register_checked_on: '2000-01-01', session_checked_on: '2000-01-01' });
 }
 
 export interface BrazilSuite {

@@ -3,7 +3,8 @@ import { ConfigError, loadConfig } from '../../src/config';
 
 const PRODUCTION_TOKEN = 'a-production-token-of-32-characters-or-more';
 /** What production needs at least, so that each case below fails on its own variable. */
-const PRODUCTION = { NODE_ENV: 'production', OPERATOR_TOKEN: PRODUCTION_TOKEN, APPROVAL_THRESHOLD: 'BRL:5000.00' };
+const SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
+const PRODUCTION = { NODE_ENV: 'production', OPERATOR_TOKEN: PRODUCTION_TOKEN, SECRETS_KEY, APPROVAL_THRESHOLD: 'BRL:5000.00' };
 
 describe('configuration from the environment', () => {
   it('has working defaults: port 3000, embedded database under .data', () => {
@@ -21,7 +22,9 @@ describe('configuration from the environment', () => {
     [{ FB_PUBLIC_KEY: 'only-half' }, /FB_PUBLIC_KEY and FB_PRIVATE_KEY must be set together/],
     [{ NODE_ENV: 'production' }, /OPERATOR_TOKEN is required/],
     [{ NODE_ENV: 'production', OPERATOR_TOKEN: 'sixteen-chars-and-more' }, /OPERATOR_TOKEN is required when NODE_ENV=production, at least 32/],
-    [{ NODE_ENV: 'production', OPERATOR_TOKEN: PRODUCTION_TOKEN }, /APPROVAL_THRESHOLD is required when NODE_ENV=production/],
+    [{ NODE_ENV: 'production', OPERATOR_TOKEN: PRODUCTION_TOKEN }, /SECRETS_KEY is required when NODE_ENV=production/],
+    [{ SECRETS_KEY: 'too-short' }, /SECRETS_KEY must be 32 random bytes/],
+    [{ NODE_ENV: 'production', OPERATOR_TOKEN: PRODUCTION_TOKEN, SECRETS_KEY }, /APPROVAL_THRESHOLD is required when NODE_ENV=production/],
     [{ WALLET_PUBLIC_URL: 'ftp://x' }, /WALLET_PUBLIC_URL must start with http/],
     [{ FB_API_URL: 'https://api.fb.example', FB_PUBLIC_KEY: 'pk', FB_PRIVATE_KEY: 'sk' }, /FB_API_URL needs FB_BRAND_ID/],
     [{ FB_API_URL: 'https://api.fb.example', FB_BRAND_ID: 'b-1' }, /FB_API_URL needs FB_PUBLIC_KEY and FB_PRIVATE_KEY/],

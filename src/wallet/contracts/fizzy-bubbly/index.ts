@@ -6,7 +6,7 @@
 import { Express, Request, Response } from 'express';
 import getRawBody from 'raw-body';
 import { Knex } from 'knex';
-import { ApiError, BODY_LIMIT_BYTES, bodyParserFailure, compileSchema, isDatabaseTimeout, parseJsonExact } from '../../../http';
+import { ApiError, BODY_LIMIT_BYTES, bodyParserFailure, compileSchema, isDatabaseTimeout, parseJsonExact, SecretBox } from '../../../http';
 import { AmountError, currencyExponent, formatAmount, parseAmount } from '../../../ledger';
 import balanceSchema from '../../../../schemas/wallet-balance.json';
 import withdrawSchema from '../../../../schemas/wallet-withdraw.json';
@@ -141,12 +141,16 @@ export interface FizzyBubblyOptions extends DoorOptions {
   /** The base URL the aggregator dials and signs (WALLET_PUBLIC_URL); the Host header when absent. */
   publicUrl: string | undefined;
   wallet: WalletService;
+  /** Opens the HMAC keys kept sealed in api_clients (SECRETS_KEY). */
+  secrets: SecretBox;
 }
 
 /** The contract's door: the four routes, each signed, validated and answered in the contract's format. */
 export function fizzyBubblyDoor(options: FizzyBubblyOptions): Door {
   const calls = options.wallet;
-  const signedBy = authenticate(new ClientDirectory(options.db), options.publicUrl);
+  const clients = new ClientDirectory(options.db, options.secrets);
+  options.onKeysChanged?.(() => clients.forgetAll());
+  const signedBy = authenticate(clients, options.publicUrl);
   const actions: Record<(typeof WALLET_PATHS)[number], Action> = {
     '/wallet/balance': async ({ client }, value) => calls.balance(client.id, validate.balance(value)),
     '/wallet/withdraw': async ({ client }, value, texts) => {

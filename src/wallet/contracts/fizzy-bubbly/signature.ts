@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import nacl from 'tweetnacl';
 import { Knex } from 'knex';
+import type { SecretBox } from '../../../http';
 
 export interface ApiClient {
   id: number;
@@ -51,7 +52,7 @@ const CACHE_MAX = 1000;
 export class ClientDirectory {
   private cache = new Map<string, { client: ApiClient | null; until: number }>();
 
-  constructor(private readonly db: Knex) {}
+  constructor(private readonly db: Knex, private readonly secrets: SecretBox) {}
 
   async find(publicKey: string): Promise<ApiClient | null> {
     const hit = this.cache.get(publicKey);
@@ -63,7 +64,7 @@ export class ClientDirectory {
           id: row.id,
           scheme: row.scheme,
           publicKey: row.public_key,
-          privateKey: row.private_key,
+          privateKey: row.private_key === null ? null : this.secrets.open(row.private_key),
           ed25519Key: row.scheme === 'ed25519' ? new Uint8Array(Buffer.from(row.public_key, 'base64')) : null,
           enabled: row.enabled,
         }
@@ -75,5 +76,9 @@ export class ClientDirectory {
 
   forget(publicKey: string): void {
     this.cache.delete(publicKey);
+  }
+
+  forgetAll(): void {
+    this.cache.clear();
   }
 }

@@ -136,6 +136,7 @@ type Action = (client: number, value: unknown, numberTexts: Map<string, string>)
 export function hub88Door(options: Hub88Options): Door {
   const { wallet } = options;
   const keys = new Hub88Keys(options.db);
+  options.onKeysChanged?.(() => keys.forget());
 
   /** A wallet outcome as Hub88's answer; a refusal carries the balance, which Hub88 wants whenever the user is known. */
   const answer = async (kind: string, user: string, outcome: WalletOutcome): Promise<Answer> => {
@@ -189,12 +190,15 @@ export function hub88Door(options: Hub88Options): Door {
     },
   };
 
-  /** A supplier's promotion may pay a win that names no bet: it belongs to the zero bet Hub88 sent for it in the round. */
-  async function promoBetOf(client: number, body: WinBody): Promise<string> {
-    const bet = body.is_supplier_promo === true && body.round ? await wallet.lastBetOf(client, body.user, body.round) : undefined;
-    if (bet) return bet;
-    if (body.is_supplier_promo === true) throw new Refusal('RS_ERROR_TRANSACTION_DOES_NOT_EXIST', 'a promotion win names no bet, and its round has none');
-    throw new Refusal('RS_ERROR_WRONG_SYNTAX', 'reference_transaction_uuid is required');
+  /**
+   * A supplier's promotion may pay a win that names no bet (Hub88's changelog makes the reference optional for it):
+   * it belongs to the zero bet Hub88 sent for it in the round where there is one, and otherwise is credited as a
+   * promotion win of its round alone (null), idempotent by its transaction_uuid like any win.
+   */
+  async function promoBetOf(client: number, body: WinBody): Promise<string | null> {
+    if (body.is_supplier_promo !== true) throw new Refusal('RS_ERROR_WRONG_SYNTAX', 'reference_transaction_uuid is required');
+    if (!body.round || !body.game_code) throw new Refusal('RS_ERROR_WRONG_SYNTAX', 'a promotion win without reference_transaction_uuid names its round and game_code');
+    return (await wallet.lastBetOf(client, body.user, body.round)) ?? null;
   }
 
   const serve = (action: Action) => async (x: Exchange) => {

@@ -42,6 +42,12 @@ export class Hub88Keys {
     return this.clients.find((client) => signs(client.key, raw, signature))?.id;
   }
 
+  /** Drops the cached keys, so the next call reads them again (a client registered or disabled here). */
+  forget(): void {
+    this.until = 0;
+    this.loadedAt = 0;
+  }
+
   private async reload(): Promise<void> {
     this.loadedAt = Date.now();
     const rows: { id: number; public_key: string }[] = await this.db('api_clients').where({ scheme: HUB88_SCHEME, enabled: true }).orderBy('id');
