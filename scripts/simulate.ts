@@ -14,10 +14,12 @@
  *   npm run simulate                      # against http://localhost:3000 with the development token
  *   npm run simulate -- --aggregator hub88
  *   WALLET_URL=… OPERATOR_TOKEN=… npm run simulate -- --players 5 --rounds 50
+ *   npm run simulate -- --help            # the options
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { generateKeyPairSync, randomBytes, randomInt, randomUUID, sign } from 'node:crypto';
 import { hmacSignature, LAUNCH_PATH, signingText } from '../src/wallet';
 import type { ApiClient, BalanceChange, Hub88Answer, Launch, OperatorApiClientCreate, OperatorLaunch, OperatorPlayerCreate, OperatorSessionCreate, OperatorTopup, Player, Session, WalletAnswer,
@@ -25,10 +27,35 @@ import type { ApiClient, BalanceChange, Hub88Answer, Launch, OperatorApiClientCr
 
 const baseUrl = (process.env.WALLET_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
 const signedBase = (process.env.WALLET_PUBLIC_URL ?? baseUrl).replace(/\/+$/, '');
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const USAGE = `npm run simulate -- [options]
+
+Plays signed rounds against WALLET_URL (default http://localhost:3000) as an aggregator would, launching each
+player's game through the server, and checks every final balance. OPERATOR_TOKEN, or .data/operator-token.
+
+  --players N          players to create and fund (default 3)
+  --rounds N           rounds each plays (default 20)
+  --aggregator NAME    fizzy-bubbly (default) or hub88
+  --games-port PORT    where the simulated Games API answers the server's /game/url (default 4010)
+  --keep-games         keep that Games API running after the rounds (Ctrl-C ends it), for npx wallet launch
+  --help               this text
+`;
+
+/** The command line, checked: an unknown option or a value that is not a positive number stops with the usage. */
+function options() {
+  const { values } = parseArgs({
+    options: {
+      players: { type: 'string', default: '3' }, rounds: { type: 'string', default: '20' }, aggregator: { type: 'string', default: 'fizzy-bubbly' },
+      'games-port': { type: 'string', default: '4010' }, 'keep-games': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    },
+  });
+  const count = (name: 'players' | 'rounds' | 'games-port') => {
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number, not ${values[name]}\n\n${USAGE}`);
+    return n;
+  };
+  if (values.aggregator !== 'fizzy-bubbly' && values.aggregator !== 'hub88') throw new Error(`--aggregator is fizzy-bubbly or hub88, not ${values.aggregator}`);
+  return { help: values.help, players: count('players'), rounds: count('rounds'), aggregator: values.aggregator, gamesPort: count('games-port'), keepGames: values['keep-games'] };
+}
 
 function operatorToken(): string {
   if (process.env.OPERATOR_TOKEN) return process.env.OPERATOR_TOKEN;
@@ -191,11 +218,12 @@ async function hub88(): Promise<Contract & { close(): void }> {
 }
 
 async function main() {
-  const players = arg('players', 3);
-  const rounds = arg('rounds', 20);
-  const aggregator = process.argv.includes('--aggregator') ? process.argv[process.argv.indexOf('--aggregator') + 1] : 'fizzy-bubbly';
-  if (aggregator !== 'fizzy-bubbly' && aggregator !== 'hub88') throw new Error(`--aggregator is fizzy-bubbly or hub88, not ${aggregator}`);
-  const contract = aggregator === 'hub88' ? await hub88() : await fizzyBubbly(arg('games-port', 4010));
+  const { help, players, rounds, aggregator, gamesPort, keepGames } = options();
+  if (help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const contract = aggregator === 'hub88' ? await hub88() : await fizzyBubbly(gamesPort);
   const run = Date.now().toString(36);
   const tally = { rounds: 0, bets: 0, wins: 0, zeroWins: 0, retries: 0, rollbacks: 0, refused: 0 };
   console.log(`simulating ${players} players × ${rounds} rounds of ${aggregator} against ${baseUrl}`);
@@ -246,6 +274,10 @@ async function main() {
     if (!ok) process.exitCode = 1;
   }
   console.log(JSON.stringify(tally));
+  if (keepGames && aggregator === 'fizzy-bubbly') {
+    console.log(`the simulated Games API keeps answering /game/url on 127.0.0.1:${gamesPort}: npx wallet launch <player> <game> works; Ctrl-C ends it`);
+    return;
+  }
   contract.close();
 }
 

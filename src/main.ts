@@ -47,6 +47,7 @@ async function start(config: Config, logger: Logger) {
   const db: Db = createDb(runtimeUrl, {
     poolMax: config.dbPoolMax,
     statementTimeoutMs: config.dbStatementTimeoutMs,
+    logger,
   });
   const unsafe = await unsafeRuntimeRole(db);
   if (unsafe.length > 0 && config.production) {

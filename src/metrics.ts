@@ -3,6 +3,7 @@ import { Knex } from 'knex';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { pendingMigrations } from './db';
 import { secretMatcher } from './http';
+import { OPERATIONS } from './openapi';
 
 /** Each app has its own registry, so several apps in one process (the tests) never clash. */
 export interface Metrics {
@@ -15,9 +16,27 @@ export interface Metrics {
   countAggregatorCall(aggregator: string, call: string, outcome: string): void;
 }
 
+/** Every documented operation as a matcher of its path, labelled as Express writes the route (`:playerId`). */
+const DOCUMENTED = OPERATIONS.map((op) => ({
+  method: op.method.toUpperCase(),
+  pattern: new RegExp(`^${op.path.replace(/\{\w+\}/g, '[^/]+')}$`),
+  label: op.path.replace(/\{(\w+)\}/g, ':$1'),
+}));
+/** Static files, by their folder: never one label per file. */
+const STATIC = ['/console/assets', '/docs'];
+
+/**
+ * The route a request is counted under: the pattern that served it; for one refused before its handler (401,
+ * 413, 415, malformed JSON), the documented operation its method and path name; a static file's folder; else
+ * `unmatched`, never the raw path, so a scanner cannot blow up the label set.
+ */
 function routeOf(req: Parameters<RequestHandler>[0]): string {
   const pattern = req.route?.path;
-  return typeof pattern === 'string' ? `${req.baseUrl}${pattern}` : 'unmatched';
+  if (typeof pattern === 'string') return `${req.baseUrl}${pattern}`;
+  const path = (req.originalUrl ?? req.url).split('?')[0];
+  const documented = DOCUMENTED.find((op) => op.method === req.method && op.pattern.test(path));
+  if (documented) return documented.label;
+  return STATIC.find((folder) => path === folder || path.startsWith(`${folder}/`)) ?? 'unmatched';
 }
 
 async function rows<T>(db: Knex, sql: string): Promise<T[]> {
@@ -33,15 +52,15 @@ export function createMetrics(db: Knex): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
-    name: 'http_request_duration_seconds',
+    name: 'wallet_http_request_duration_seconds',
     help: 'HTTP request latency by route, method and status',
     labelNames: ['route', 'method', 'status'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [registry],
   });
-  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'], registers: [registry] });
+  const requests = new Counter({ name: 'wallet_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'], registers: [registry] });
   new Gauge({
-    name: 'ledger_system_balance_minor',
+    name: 'wallet_ledger_system_balance_minor',
     help: 'Balance of the system accounts in minor units, by kind and currency (house shards added up)',
     labelNames: ['kind', 'currency'],
     registers: [registry],
@@ -53,7 +72,7 @@ export function createMetrics(db: Knex): Metrics {
     },
   });
   new Gauge({
-    name: 'payouts',
+    name: 'wallet_payouts',
     help: 'Payouts by state',
     labelNames: ['status'],
     registers: [registry],
@@ -63,7 +82,7 @@ export function createMetrics(db: Knex): Metrics {
     },
   });
   new Gauge({
-    name: 'job_queue_depth',
+    name: 'wallet_job_queue_depth',
     help: 'Jobs waiting or running in the durable queue (payout sends and checks)',
     registers: [registry],
     async collect() {
@@ -73,7 +92,7 @@ export function createMetrics(db: Knex): Metrics {
   });
   const pool = () => (db.client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } }).pool;
   new Gauge({
-    name: 'db_pool_connections',
+    name: 'wallet_db_pool_connections',
     help: 'Database pool connections by state (used, free, pending acquires)',
     labelNames: ['state'],
     registers: [registry],
@@ -86,7 +105,7 @@ export function createMetrics(db: Knex): Metrics {
     },
   });
   const aggregatorCalls = new Counter({
-    name: 'aggregator_calls_total',
+    name: 'wallet_aggregator_calls_total',
     help: 'Calls this server made to an aggregator (game launches), by aggregator, call and outcome',
     labelNames: ['aggregator', 'call', 'outcome'],
     registers: [registry],

@@ -64,7 +64,7 @@ export type ResponseName = keyof typeof responses.$defs;
 /** A schema file as an OpenAPI component: references to other files point into #/components/schemas. */
 function component(schema: object): object {
   const text = JSON.stringify(schema)
-    .replace(/"(?:definitions\.json)?#\/\$defs\/([A-Za-z]+)"/g, '"#/components/schemas/$1"')
+    .replace(/"(?:definitions\.json)?#\/\$defs\/([A-Za-z0-9]+)"/g, '"#/components/schemas/$1"')
     .replace(/"([a-z-]+)\.json"/g, (match, name: string) => (name in REQUEST_SCHEMAS ? `"#/components/schemas/${name}"` : match));
   const { $id: _id, $defs: _hoisted, ...rest } = JSON.parse(text) as Record<string, unknown>;
   return rest;
@@ -117,22 +117,22 @@ const HUB88_NOTE = ' Signed with X-Hub88-Signature; every outcome is HTTP 200 wi
 /** Hub88's operator Wallet API (docs/wallet.md "Hub88"): amounts are Int64 in 1/100000 of the currency. */
 const HUB88_OPERATIONS: Operation[] = [
   { method: 'post', path: '/hub88/user/info', tag: 'hub88', summary: `Hub88: the player's details.${HUB88_NOTE}`, body: 'hub88-user-info',
-    example: { user: hub88.user, request_uuid: hub88.request_uuid }, ok: { status: 200, schema: 'hub88Answer', description: 'the user, or why not', example: { user: 'player-1', status: 'RS_OK', request_uuid: hub88.request_uuid } } },
+    example: { user: hub88.user, request_uuid: hub88.request_uuid }, ok: { status: 200, schema: 'hub88InfoAnswer', description: 'the user, or why not', example: { user: 'player-1', status: 'RS_OK', request_uuid: hub88.request_uuid } } },
   { method: 'post', path: '/hub88/user/balance', tag: 'hub88', summary: `Hub88: the player's balance.${HUB88_NOTE}`, body: 'hub88-balance',
-    example: { ...hub88, game_code: 'clt_dragonrising' }, ok: { status: 200, schema: 'hub88Answer', description: 'the balance in 1/100000 units', example: hub88Answer } },
+    example: { ...hub88, game_code: 'clt_dragonrising' }, ok: { status: 200, schema: 'hub88BalanceAnswer', description: 'the balance in 1/100000 units', example: hub88Answer } },
   { method: 'post', path: '/hub88/transaction/bet', tag: 'hub88', summary: `Hub88: a bet, once per transaction_uuid.${HUB88_NOTE}`, body: 'hub88-bet',
-    example: hub88Bet, ok: { status: 200, schema: 'hub88Answer', description: 'the balance after the bet; RS_ERROR_NOT_ENOUGH_MONEY and every refusal carry the balance', example: { ...hub88Answer, balance: 9900000 } } },
+    example: hub88Bet, ok: { status: 200, schema: 'hub88BetAnswer', description: 'the balance after the bet; RS_ERROR_NOT_ENOUGH_MONEY and every refusal carry the balance', example: { ...hub88Answer, balance: 9900000 } } },
   { method: 'post', path: '/hub88/transaction/win', tag: 'hub88', summary: `Hub88: a win on a bet (its token may have expired).${HUB88_NOTE}`, body: 'hub88-win',
     example: { ...hub88Bet, transaction_uuid: '2d3c0e44-b89e-11e7-9c6b-58404eea6d16', reference_transaction_uuid: hub88Bet.transaction_uuid, amount: 300000, round_closed: true },
-    ok: { status: 200, schema: 'hub88Answer', description: 'the balance after the win', example: { ...hub88Answer, balance: 10200000 } } },
+    ok: { status: 200, schema: 'hub88WinAnswer', description: 'the balance after the win', example: { ...hub88Answer, balance: 10200000 } } },
   { method: 'post', path: '/hub88/transaction/rollback', tag: 'hub88', summary: `Hub88: undoes a bet; RS_OK for one never seen (a tombstone refuses it later).${HUB88_NOTE}`, body: 'hub88-rollback',
     example: { ...hub88, transaction_uuid: '3a1f7a2e-b89e-11e7-8f1a-58404eea6d16', reference_transaction_uuid: hub88Bet.transaction_uuid, game_code: 'clt_dragonrising', round: 'rNEMwgzJAOZ6eR3V' },
-    ok: { status: 200, schema: 'hub88Answer', description: 'the balance after the refund', example: hub88Answer } },
+    ok: { status: 200, schema: 'hub88RollbackAnswer', description: 'the balance after the refund', example: hub88Answer } },
 ];
 
 /** Every endpoint, its request schema and an example of each side. */
 export const OPERATIONS: Operation[] = [
-  { method: 'post', path: '/wallet/balance', tag: 'wallet', summary: "The player's balance", body: 'wallet-balance', example: play,
+  { method: 'post', path: '/wallet/balance', tag: 'wallet', summary: "The player's balance", body: 'wallet-balance', example: { playerId: play.playerId, sessionId: play.sessionId, currency: play.currency },
     ok: { status: 200, schema: 'walletAnswer', description: 'balance in major units', example: { balance: 100.5, currency: 'EUR' } } },
   { method: 'post', path: '/wallet/withdraw', tag: 'wallet', summary: 'A bet: debits the player once per transactionId', body: 'wallet-withdraw',
     example: { ...play, gameRoundId: 'round-1', transactionId: 'bet-1', amount: 1.5, cashAmount: 1.5, jackpotAmount: null, isGameRoundFinished: false },
@@ -148,9 +148,9 @@ export const OPERATIONS: Operation[] = [
     example: { playerId: 'player-1', currency: 'BRL', firstName: 'Ana', lastName: 'Souza', documentNumber: '43278243803' },
     ok: { status: 201, schema: 'player', description: 'created' },
     more: [{ status: 200, description: 'the same player already exists with the same data', schema: 'player' }] },
-  { method: 'get', path: '/operator/players', permission: 'read', tag: 'operator', summary: 'Find players by the start of their id',
-    query: { search: 'the first 1–45 characters of a playerId (% and _ are literal)', limit: '1–100 (default 20)' },
-    ok: { status: 200, schema: 'playerList', description: 'players in id order', example: { players: [{ playerId: 'player-1', currency: 'BRL', balance: '12.50', status: 'active', firstName: 'Ana', lastName: 'Souza' }] } } },
+  { method: 'get', path: '/operator/players', permission: 'read', tag: 'operator', summary: 'Players, newest first, a page at a time; filter by the start of their id, status and creation time',
+    query: { search: 'the first 1–45 characters of a playerId (% and _ are literal)', status: 'active, blocked, impeded or closed', ...RANGE, limit: '1–100 (default 20)', cursor: 'nextCursor of the previous page' },
+    ok: { status: 200, schema: 'playerList', description: 'a page of players, newest first', example: { players: [{ playerId: 'player-1', currency: 'BRL', balance: '12.50', status: 'active', firstName: 'Ana', lastName: 'Souza', createdAt: '2026-12-01T10:00:00.000Z' }], nextCursor: null } } },
   { method: 'get', path: '/operator/players/{playerId}', permission: 'read', tag: 'operator', summary: 'A player, balance and limits', ok: { status: 200, schema: 'player', description: 'the player' } },
   { method: 'patch', path: '/operator/players/{playerId}', permission: 'players.update', audit: 'player.update', tag: 'operator', summary: 'Block, unblock, set limits (money, or minutes of play), pause, or flag a reality check; 409 PLAYER_IMPEDED for a status change of an impeded or closed account', body: 'operator-player-update',
     example: { status: 'blocked', limits: { betMax: '50.00', loss24h: null } }, ok: { status: 200, schema: 'player', description: 'the player' } },
@@ -256,10 +256,11 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/console', tag: 'console', summary: 'The operator console', ok: { status: 200, description: 'the console page', type: 'text/html' },
     more: [{ status: 303, description: 'to the login form, without a session' }] },
   { method: 'get', path: '/console/login', tag: 'console', summary: 'The console login form', ok: { status: 200, description: 'the form', type: 'text/html' } },
-  { method: 'post', path: '/console/login', tag: 'console', summary: 'Sign in with the operator token (form field `token`): an 8-hour HttpOnly session cookie',
+  { method: 'post', path: '/console/login', tag: 'console', summary: 'Sign in with an email and password, or the operator token (form field `token`): an HttpOnly session cookie (8 hours, 30 idle minutes)',
     ok: { status: 303, description: 'to /console, or back to the form when the token is wrong' },
-    more: [{ status: 429, description: 'the form again: too many wrong tokens from this address (OPERATOR_AUTH_FAILURE_LIMIT per 15 minutes)', type: 'text/html' }] },
-  { method: 'post', path: '/console/logout', tag: 'console', summary: 'Sign out (clears the cookie)', ok: { status: 303, description: 'to the login form' } },
+    more: [{ status: 200, description: 'a wrong email or password: the form again, the email kept', type: 'text/html' },
+      { status: 429, description: 'the form again: too many wrong tokens from this address (OPERATOR_AUTH_FAILURE_LIMIT per 15 minutes)', type: 'text/html' }] },
+  { method: 'post', path: '/console/logout', tag: 'console', summary: 'Sign out: the session is revoked and the cookie cleared', ok: { status: 303, description: 'to the login form' } },
   { method: 'get', path: '/openapi.json', tag: 'operations', summary: 'This document', ok: { status: 200, schema: 'openApiDocument', description: 'OpenAPI 3.1' } },
 ];
 
@@ -269,6 +270,28 @@ function content(answer: { schema?: ResponseName; example?: unknown; type?: stri
   const other = answer.type ? { [answer.type]: {} } : {};
   return Object.keys(json).length + Object.keys(other).length > 0 ? { content: { ...json, ...other } } : {};
 }
+
+/** The document's tags, in order, and what each groups. */
+const TAGS: Record<Operation['tag'], string> = {
+  wallet: "Fizzy Bubbly's seamless wallet: the calls the aggregator makes for every bet, win and rollback (docs/wallet.md)",
+  hub88: "Hub88's operator Wallet API, the second aggregator's contract (docs/wallet.md \"Hub88\")",
+  operator: 'Players, sessions and launches, money by hand under four eyes, staff, keys and games (docs/operator-api.md)',
+  payouts: 'PIX cash-out: requests, states, payout accounts and destinations (docs/payouts.md)',
+  protection: "Brazil's rules: the SPA register, impediments, the SIGAP day file (docs/protection.md)",
+  reports: "Finance's reports, the audit trail and the ledger check (docs/reconciliation.md)",
+  webhooks: "Payout providers' callbacks, each verified as its provider documents (docs/payouts.md)",
+  operations: 'Health, readiness, metrics and this document (docs/operations.md)',
+  console: "The operator console's pages (docs/operator-api.md \"Operator console\")",
+};
+
+/** What every operation of a tag without a permission says of itself: how it is called and how it answers. */
+const TAG_DESCRIPTIONS: Partial<Record<Operation['tag'], string>> = {
+  wallet: 'Fizzy Bubbly\'s seamless-wallet contract (docs/wallet.md): signed with Public-Key and Signature over the raw body, idempotent by transactionId; errors are {code, description} with the contract\'s codes.',
+  hub88: 'Hub88\'s operator Wallet API (docs/wallet.md "Hub88"): signed with X-Hub88-Signature, idempotent by transaction_uuid, every outcome HTTP 200 with its status.',
+  webhooks: 'A payout provider\'s callback (docs/payouts.md): verified as that provider documents, then treated as a hint: the payout\'s state is read from the provider before anything changes.',
+  operations: 'For load balancers, monitoring and tools (docs/operations.md); no operator token.',
+  console: 'The operator console\'s pages and sign-in (docs/operator-api.md "Operator console").',
+};
 
 function operationObject(op: Operation): object {
   const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
@@ -280,7 +303,7 @@ function operationObject(op: Operation): object {
     tags: [op.tag],
     summary: op.summary,
     ...(op.permission ? { 'x-permission': op.permission, description: `Needs the permission \`${op.permission}\` (docs/operator-api.md "Staff and roles"); 403 FORBIDDEN without it.${
-      op.audit ? ` Writes the audit action \`${op.audit}\`, naming who acted, in the change's transaction.` : ''}` } : {}),
+      op.audit ? ` Writes the audit action \`${op.audit}\`, naming who acted, in the change's transaction.` : ''}` } : { description: TAG_DESCRIPTIONS[op.tag] ?? op.summary }),
     ...(op.audit ? { 'x-audit': op.audit } : {}),
     operationId: `${op.method}${op.path.replace(/[{}]/g, '').replace(/[/.-](\w)/g, (_m, c: string) => c.toUpperCase())}`,
     security,
@@ -305,10 +328,13 @@ export function openApiDocument(): Record<string, unknown> {
     openapi: '3.1.0',
     info: {
       title: 'Seamless wallet',
+      license: { name: 'Proprietary: UNLICENSED (package.json)' },
       version: '0.1.0',
       description: 'Casino seamless wallet: the signed aggregator wallet API, the operator API, PIX payouts and finance reports. Amounts are decimal numbers (wallet) or decimal strings (operator) in major units; never more decimals than the currency has.',
     },
-    tags: ['wallet', 'hub88', 'operator', 'payouts', 'protection', 'reports', 'webhooks', 'operations', 'console'].map((name) => ({ name })),
+    // relative: the server that serves this document (behind a proxy, the address it was reached by)
+    servers: [{ url: '/', description: 'this wallet server' }],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     paths,
     components: {
       schemas: {

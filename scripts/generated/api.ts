@@ -390,7 +390,10 @@ export interface Hub88Answer {
   balance?: number;
   currency?: string;
   request_uuid?: string;
-  /** @pattern ^RS_(OK|ERROR_[A-Z_]+)$ */
+  /**
+   * Each route's schema (hub88BetAnswer, …) lists the statuses it may carry
+   * @pattern ^RS_(OK|ERROR_[A-Z_]+)$
+   */
   status: string;
   user?: string;
 }
@@ -417,6 +420,19 @@ export interface Hub88Balance {
   token: string;
   user: PlayerId;
 }
+
+/** Hub88's answer to the balance, with the statuses it may carry */
+export type Hub88BalanceAnswer = Hub88Answer & {
+  status?:
+    | "RS_OK"
+    | "RS_ERROR_INVALID_SIGNATURE"
+    | "RS_ERROR_WRONG_SYNTAX"
+    | "RS_ERROR_WRONG_TYPES"
+    | "RS_ERROR_UNKNOWN"
+    | "RS_ERROR_INVALID_TOKEN"
+    | "RS_ERROR_WRONG_CURRENCY"
+    | "RS_ERROR_USER_DISABLED";
+};
 
 /**
  * Hub88: a bet
@@ -471,6 +487,37 @@ export interface Hub88Bet {
   user: PlayerId;
 }
 
+/** Hub88's answer to a bet, with the statuses it may carry */
+export type Hub88BetAnswer = Hub88Answer & {
+  status?:
+    | "RS_OK"
+    | "RS_ERROR_INVALID_SIGNATURE"
+    | "RS_ERROR_WRONG_SYNTAX"
+    | "RS_ERROR_WRONG_TYPES"
+    | "RS_ERROR_UNKNOWN"
+    | "RS_ERROR_INVALID_TOKEN"
+    | "RS_ERROR_TOKEN_EXPIRED"
+    | "RS_ERROR_USER_DISABLED"
+    | "RS_ERROR_INVALID_GAME"
+    | "RS_ERROR_WRONG_CURRENCY"
+    | "RS_ERROR_NOT_ENOUGH_MONEY"
+    | "RS_ERROR_LIMIT_REACHED"
+    | "RS_ERROR_DUPLICATE_TRANSACTION"
+    | "RS_ERROR_TRANSACTION_ROLLED_BACK"
+    | "RS_ERROR_TRANSACTION_DOES_NOT_EXIST";
+};
+
+/** Hub88's answer to the user's details, with the statuses it may carry */
+export type Hub88InfoAnswer = Hub88Answer & {
+  status?:
+    | "RS_OK"
+    | "RS_ERROR_INVALID_SIGNATURE"
+    | "RS_ERROR_WRONG_SYNTAX"
+    | "RS_ERROR_WRONG_TYPES"
+    | "RS_ERROR_UNKNOWN"
+    | "RS_ERROR_INVALID_TOKEN";
+};
+
 /**
  * Hub88: the rollback of a transaction
  * Fields not listed are ignored: Hub88 adds optional ones over time.
@@ -510,6 +557,21 @@ export interface Hub88Rollback {
   transaction_uuid: string;
   user: PlayerId;
 }
+
+/** Hub88's answer to a rollback, with the statuses it may carry */
+export type Hub88RollbackAnswer = Hub88Answer & {
+  status?:
+    | "RS_OK"
+    | "RS_ERROR_INVALID_SIGNATURE"
+    | "RS_ERROR_WRONG_SYNTAX"
+    | "RS_ERROR_WRONG_TYPES"
+    | "RS_ERROR_UNKNOWN"
+    | "RS_ERROR_INVALID_TOKEN"
+    | "RS_ERROR_WRONG_CURRENCY"
+    | "RS_ERROR_DUPLICATE_TRANSACTION"
+    | "RS_ERROR_TRANSACTION_ROLLED_BACK"
+    | "RS_ERROR_TRANSACTION_DOES_NOT_EXIST";
+};
 
 /**
  * Hub88: a player's details
@@ -579,6 +641,22 @@ export interface Hub88Win {
   user: PlayerId;
 }
 
+/** Hub88's answer to a win, with the statuses it may carry */
+export type Hub88WinAnswer = Hub88Answer & {
+  status?:
+    | "RS_OK"
+    | "RS_ERROR_INVALID_SIGNATURE"
+    | "RS_ERROR_WRONG_SYNTAX"
+    | "RS_ERROR_WRONG_TYPES"
+    | "RS_ERROR_UNKNOWN"
+    | "RS_ERROR_INVALID_TOKEN"
+    | "RS_ERROR_WRONG_CURRENCY"
+    | "RS_ERROR_DUPLICATE_TRANSACTION"
+    | "RS_ERROR_TRANSACTION_DOES_NOT_EXIST"
+    | "RS_ERROR_TRANSACTION_ROLLED_BACK"
+    | "RS_ERROR_USER_DISABLED";
+};
+
 /** An account the SPA register barred: each step with its time */
 export interface Impediment {
   /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
@@ -627,7 +705,7 @@ export interface ImpedimentList {
 }
 
 /** The IPv4 or IPv6 address of the person who launches the game; when absent, the address this request came from. */
-export type Ip = any;
+export type Ip = string;
 
 /** A launched game */
 export interface Launch {
@@ -759,7 +837,10 @@ export interface NotReady {
 
 /** An OpenAPI 3.1 document */
 export interface OpenApiDocument {
+  components: object;
+  info: object;
   openapi: "3.1.0";
+  paths: object;
 }
 
 /** Correct a player's balance by hand */
@@ -1229,11 +1310,15 @@ export interface Player {
  */
 export type PlayerId = string;
 
-/** Players found */
+/** A page of players, newest first */
 export interface PlayerList {
+  /** The cursor of the next page; null on the last */
+  nextCursor: string | null;
   players: {
     /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
     balance: DecimalText;
+    /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+    createdAt: Timestamp;
     currency: string;
     firstName: string | null;
     lastName: string | null;

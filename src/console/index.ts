@@ -4,6 +4,8 @@ import { ApiError, handle } from '../http';
 import { Credentials, OperatorAuth } from '../operator';
 import { appPage, loginPage } from './pages';
 
+const WRONG = 'That email and password, or that token, is not right.';
+
 /** Static files of the console: copied next to the compiled module by `npm run build`. */
 const ASSETS = path.join(__dirname, 'public');
 
@@ -25,14 +27,17 @@ export function consoleRoutes(auth: OperatorAuth): Router {
   }));
 
   router.get('/console/login', (req, res) => {
-    res.type('html').send(loginPage(req.query.failed === '1' ? 'That email and password, or that token, is not right.' : undefined));
+    res.type('html').send(loginPage(req.query.failed === '1' ? WRONG : undefined));
   });
 
   router.post('/console/login', express.urlencoded({ extended: false, limit: '2kb' }), handle(async (req, res) => {
     const field = (name: string) => (typeof req.body?.[name] === 'string' ? (req.body[name] as string) : '');
     const credentials: Credentials = field('email') ? { email: field('email'), password: field('password') } : { token: field('token') };
     try {
-      res.redirect(303, (await auth.login(req, res, credentials)) ? '/console' : '/console/login?failed=1');
+      if (await auth.login(req, res, credentials)) res.redirect(303, '/console');
+      // a wrong password: the form again at once, the email kept; a wrong token: back to the empty form
+      else if ('email' in credentials) res.type('html').send(loginPage(WRONG, credentials.email));
+      else res.redirect(303, '/console/login?failed=1');
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       res.status(error.status).type('html').send(loginPage(error.message.replace(/^./, (c) => c.toUpperCase())));

@@ -20,13 +20,16 @@ ${body}
 `;
 }
 
-/** The login form; `problem` is one of the fixed messages of the console router, never user input. */
-export function loginPage(problem?: string): string {
+/**
+ * The login form; `problem` is one of the fixed messages of the console router, never user input. After a wrong
+ * password the email typed is kept (escaped), so only the password is typed again.
+ */
+export function loginPage(problem?: string, email = ''): string {
   return page('Sign in', `<main class="login">
 <h1>Wallet console</h1>
 <form method="post" action="/console/login" aria-label="Sign in">
-  <label>Email <input type="email" name="email" autocomplete="username" autofocus></label>
-  <label>Password <input type="password" name="password" autocomplete="current-password"></label>
+  <label>Email <input type="email" name="email" autocomplete="username" value="${escapeHtml(email)}"${email ? '' : ' autofocus'}></label>
+  <label>Password <input type="password" name="password" autocomplete="current-password"${email ? ' autofocus' : ''}></label>
   ${problem ? `<p class="notice error" role="alert">${problem}</p>` : ''}
   <button type="submit">Sign in</button>
 </form>

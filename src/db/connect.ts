@@ -5,6 +5,8 @@ export type Db = Knex;
 export interface DbOptions {
   poolMax: number;
   statementTimeoutMs: number;
+  /** Where knex's own messages go (a connection lost, a pool error), as log lines; absent, knex prints them itself. */
+  logger?: { warn(message: string, meta: object): unknown };
 }
 
 export function createDb(databaseUrl: string, options: DbOptions): Db {
@@ -20,7 +22,16 @@ export function createDb(databaseUrl: string, options: DbOptions): Db {
     } as Knex.PgConnectionConfig,
     pool: { min: 0, max: options.poolMax },
     acquireConnectionTimeout: options.statementTimeoutMs,
+    ...(options.logger ? { log: knexLog(options.logger) } : {}),
   });
+}
+
+/** knex's messages as warnings of our log: the caller that met the error answers for it; this keeps the detail. */
+function knexLog(logger: { warn(message: string, meta: object): unknown }) {
+  const line = (level: string) => (message: unknown) => {
+    logger.warn('database client', { level, detail: message instanceof Error ? message.message : String(message) });
+  };
+  return { warn: line('warn'), error: line('error'), deprecate: line('deprecate'), debug: () => undefined };
 }
 
 /** The connection broke during a call, so whether it committed is not known (an SQL error rolled it back). */

@@ -125,17 +125,42 @@ export async function playerView(db: Knex | Knex.Transaction, player: PlayerRow)
 }
 
 /** Players whose id starts with `prefix`, in id order (served by the text_pattern_ops index of migration 006). */
-export async function searchPlayers(db: Knex, prefix: string, limit: number) {
-  const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows: PlayerRow[] = await playersWithCash(db).where('p.external_id', 'like', pattern).orderBy('p.external_id').limit(limit);
-  return rows.map((row) => ({
-    playerId: row.external_id,
-    currency: row.currency,
-    balance: formatAmount(row.balance, exponentOf(row.currency)),
-    status: row.status,
-    firstName: row.first_name,
-    lastName: row.last_name,
-  }));
+export interface PlayerFilter {
+  /** The first characters of the playerId (% and _ literal). */
+  search?: string;
+  status?: PlayerRow['status'];
+  /** Created at or after `from`, before `to`. */
+  from?: Date;
+  to?: Date;
+  limit: number;
+  /** The last playerId of the previous page. */
+  cursor?: string;
+}
+
+/** Players, newest first, a page at a time; `search` narrows them to ids that start with it. */
+export async function listPlayers(db: Knex, filter: PlayerFilter) {
+  const query = playersWithCash(db);
+  if (filter.search !== undefined) query.where('p.external_id', 'like', `${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (filter.status) query.where('p.status', filter.status);
+  if (filter.from) query.where('p.created_at', '>=', filter.from);
+  if (filter.to) query.where('p.created_at', '<', filter.to);
+  if (filter.cursor !== undefined) {
+    const last = await findPlayer(db, filter.cursor);
+    query.whereRaw('(p.created_at, p.id) < (?, ?)', [last.created_at, last.id]);
+  }
+  const rows: PlayerRow[] = await query.orderBy([{ column: 'p.created_at', order: 'desc' }, { column: 'p.id', order: 'desc' }]).limit(filter.limit);
+  return {
+    players: rows.map((row) => ({
+      playerId: row.external_id,
+      currency: row.currency,
+      balance: formatAmount(row.balance, exponentOf(row.currency)),
+      status: row.status,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      createdAt: row.created_at.toISOString(),
+    })),
+    nextCursor: rows.length === filter.limit ? rows[rows.length - 1].external_id : null,
+  };
 }
 
 export interface NewPlayer {

@@ -32,7 +32,7 @@ import updateStaffSchema from '../../schemas/operator-staff-update.json';
 import createTokenSchema from '../../schemas/operator-token-create.json';
 import decideSchema from '../../schemas/operator-approval-decision.json';
 import updateGameSchema from '../../schemas/operator-game-update.json';
-import { createPlayer, findPlayer, NewPlayer, playerView, PlayerUpdate, searchPlayers, updatePlayer } from './players';
+import { createPlayer, findPlayer, listPlayers, NewPlayer, playerView, PlayerUpdate, updatePlayer } from './players';
 import { adjust, statement, topUp } from './money';
 import { FourEyes } from './four-eyes';
 import { Aggregator, openSession } from './sessions';
@@ -153,10 +153,17 @@ export function operatorRouter(db: Knex, auth: OperatorAuth,
 
   router.get('/players', allow('read'), handle(async (req, res) => {
     const prefix = req.query.search;
-    if (typeof prefix !== 'string' || prefix.length < 1 || prefix.length > 45) {
+    if (prefix !== undefined && (typeof prefix !== 'string' || prefix.length < 1 || prefix.length > 45)) {
       throw new ApiError(400, 'VALIDATION_ERROR', 'search must be the first 1 to 45 characters of a playerId', 'search');
     }
-    res.json({ players: await searchPlayers(db, prefix, positiveInteger(req.query.limit, 'limit', 20, 100)) });
+    res.json(await listPlayers(db, {
+      search: prefix,
+      status: oneOf(req.query.status, 'status', ['active', 'blocked', 'impeded', 'closed'] as const),
+      from: dateParam(req.query.from, 'from'),
+      to: dateParam(req.query.to, 'to'),
+      limit: positiveInteger(req.query.limit, 'limit', 20, 100),
+      cursor: req.query.cursor === undefined ? undefined : String(req.query.cursor),
+    }));
   }));
 
   router.get('/players/:playerId', allow('read'), handle(async (req, res) => {

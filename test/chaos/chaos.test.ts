@@ -117,7 +117,7 @@ describe('database restart during load', () => {
   it('answers 500 ERROR_TIMEOUT or ERROR_UNKNOWN_ERROR promptly while it is down, recovers by itself, and half-writes nothing', async () => {
     const database = await createTestDatabase();
     const name = new URL(database.url).pathname.slice(1);
-    const admin = createDb(database.url.replace(`/${name}`, '/postgres'), { poolMax: 1, statementTimeoutMs: 10_000 });
+    const admin = createDb(database.ownerUrl.replace(`/${name}`, '/postgres'), { poolMax: 1, statementTimeoutMs: 10_000 });
     const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: 10_000 });
     const server = await ServerProcess.start({ DATABASE_URL: database.url, MIGRATION_DATABASE_URL: database.ownerUrl, DB_STATEMENT_TIMEOUT_MS: '1000' });
     try {

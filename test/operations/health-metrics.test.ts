@@ -14,10 +14,11 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+const quiet = createLogger('error');
 const unreachable = () =>
   createApp({
-    db: createDb('postgres://nobody:nothing@127.0.0.1:1/none', { poolMax: 2, statementTimeoutMs: 500 }),
-    logger: createLogger('error'),
+    db: createDb('postgres://nobody:nothing@127.0.0.1:1/none', { poolMax: 2, statementTimeoutMs: 500, logger: quiet }),
+    logger: quiet,
     operatorToken: 'x'.repeat(32),
     walletPublicUrl: undefined,
     payouts: { providers: {}, defaultProvider: undefined, minAmount: '1.00', maxAmount: '50000.00' },
@@ -44,14 +45,14 @@ describe('GET /metrics', () => {
     const res = await t.http.get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     const text = res.text;
-    expect(text).toMatch(/http_requests_total\{route="\/wallet\/withdraw",method="POST",status="200"\} 1/);
-    expect(text).toMatch(/http_request_duration_seconds_bucket\{le="[^"]+",route="\/wallet\/withdraw",method="POST",status="200"\}/);
-    expect(text).toMatch(/http_requests_total\{route="\/operator\/players\/:playerId\/topups",method="POST",status="200"\} 1/);
-    expect(text).toContain('ledger_system_balance_minor{kind="house",currency="EUR"} 250');
-    expect(text).toContain('ledger_system_balance_minor{kind="operator_funding",currency="EUR"} -10000');
-    expect(text).toMatch(/job_queue_depth \d+/);
-    expect(text).toMatch(/db_pool_connections\{state="used"\} \d+/);
-    expect(text).toContain('# TYPE payouts gauge');
+    expect(text).toMatch(/wallet_http_requests_total\{route="\/wallet\/withdraw",method="POST",status="200"\} 1/);
+    expect(text).toMatch(/wallet_http_request_duration_seconds_bucket\{le="[^"]+",route="\/wallet\/withdraw",method="POST",status="200"\}/);
+    expect(text).toMatch(/wallet_http_requests_total\{route="\/operator\/players\/:playerId\/topups",method="POST",status="200"\} 1/);
+    expect(text).toContain('wallet_ledger_system_balance_minor{kind="house",currency="EUR"} 250');
+    expect(text).toContain('wallet_ledger_system_balance_minor{kind="operator_funding",currency="EUR"} -10000');
+    expect(text).toMatch(/wallet_job_queue_depth \d+/);
+    expect(text).toMatch(/wallet_db_pool_connections\{state="used"\} \d+/);
+    expect(text).toContain('# TYPE wallet_payouts gauge');
     expect(text).toContain('process_cpu_user_seconds_total');
   });
 
@@ -59,7 +60,20 @@ describe('GET /metrics', () => {
     await t.http.get('/no/such/path-12345').expect(404);
     const text = (await t.http.get('/metrics')).text;
     expect(text).not.toContain('path-12345');
-    expect(text).toMatch(/http_requests_total\{route="unmatched",method="GET",status="404"\} \d/);
+    expect(text).toMatch(/wallet_http_requests_total\{route="unmatched",method="GET",status="404"\} \d/);
+  });
+
+  it('labels a request refused before its handler (401, 415, malformed JSON) by the route it named, and static files by their folder', async () => {
+    await t.http.post('/operator/players/someone/topups').send({}).expect(401);
+    await t.operator('post', '/players/someone/topups').set('Content-Type', 'text/plain').send('x').expect(415);
+    await t.operator('post', '/players/someone/topups').set('Content-Type', 'application/json').send('{').expect(400);
+    await t.http.get('/console/assets/app.js').expect(200);
+    const text = (await t.http.get('/metrics')).text;
+    for (const status of [401, 415, 400]) {
+      expect(text).toMatch(new RegExp(`wallet_http_requests_total\\{route="/operator/players/:playerId/topups",method="POST",status="${status}"\\} \\d`));
+    }
+    expect(text).toMatch(/wallet_http_requests_total\{route="\/console\/assets",method="GET",status="200"\} \d/);
+    expect(text).not.toContain('route="/operator/players/someone');
   });
 
   it('asks for METRICS_TOKEN when one is set', async () => {

@@ -69,7 +69,7 @@ describe('POST /operator/players/:playerId/launch', () => {
     expect(t.logs.find((l) => l.message === 'aggregator call' && l.traceId === traceId)).toMatchObject({ call: '/game/url', mode: 'wallet', outcome: 'ok' });
     expect(JSON.stringify(t.logs)).not.toContain(FB_PRIVATE_KEY);
     const metrics = await t.http.get('/metrics');
-    expect(metrics.text).toMatch(/aggregator_calls_total\{aggregator="fizzy-bubbly",call="\/game\/url",outcome="ok"\} \d+/);
+    expect(metrics.text).toMatch(/wallet_aggregator_calls_total\{aggregator="fizzy-bubbly",call="\/game\/url",outcome="ok"\} \d+/);
   });
 });
 

@@ -57,16 +57,31 @@ describe('GET /operator/players/:playerId', () => {
   });
 });
 
-describe('GET /operator/players?search=', () => {
-  it('finds players by the start of their id, in id order, with balance and status', async () => {
+describe('GET /operator/players', () => {
+  it('finds players by the start of their id, newest first, with balance and status', async () => {
     for (const id of ['find-me-2', 'find-me-1', 'find-other']) await givenPlayer(t, id, { balance: '3.00' });
     const res = await t.operator('get', '/players?search=find-me');
     expect(res.status).toBe(200);
     expect(res.body.players).toEqual([
-      { playerId: 'find-me-1', currency: 'EUR', balance: '3.00', status: 'active', firstName: null, lastName: null },
-      { playerId: 'find-me-2', currency: 'EUR', balance: '3.00', status: 'active', firstName: null, lastName: null },
+      { playerId: 'find-me-1', currency: 'EUR', balance: '3.00', status: 'active', firstName: null, lastName: null, createdAt: expect.any(String) },
+      { playerId: 'find-me-2', currency: 'EUR', balance: '3.00', status: 'active', firstName: null, lastName: null, createdAt: expect.any(String) },
     ]);
+    expect(res.body.nextCursor).toBeNull();
     expect((await t.operator('get', '/players?search=find&limit=1')).body.players).toHaveLength(1);
+  });
+
+  it('without a search lists every player, newest first, a page at a time by cursor, filtered by status and creation time', async () => {
+    const since = new Date().toISOString();
+    for (const id of ['page-a', 'page-b', 'page-c']) await givenPlayer(t, id);
+    await t.operator('patch', '/players/page-b', { status: 'blocked' }).expect(200);
+    const first = (await t.operator('get', `/players?from=${since}&limit=2`).expect(200)).body;
+    expect(first.players.map((p: { playerId: string }) => p.playerId)).toEqual(['page-c', 'page-b']);
+    const second = (await t.operator('get', `/players?from=${since}&limit=2&cursor=${first.nextCursor}`).expect(200)).body;
+    expect(second.players.map((p: { playerId: string }) => p.playerId)).toEqual(['page-a']);
+    expect(second.nextCursor).toBeNull();
+    expect((await t.operator('get', `/players?from=${since}&status=blocked`).expect(200)).body.players.map((p: { playerId: string }) => p.playerId)).toEqual(['page-b']);
+    expect((await t.operator('get', '/players?status=gone').expect(400)).body.error.field).toBe('status');
+    expect((await t.operator('get', '/players?to=2000-01-01').expect(200)).body.players).toEqual([]);
   });
 
   it('takes % and _ literally', async () => {

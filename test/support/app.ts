@@ -51,8 +51,6 @@ export async function startTestApp(
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
-  const db = createDb(options.via ? await options.via(database.url) : database.url, { poolMax: options.poolMax ?? 20, statementTimeoutMs: options.statementTimeoutMs ?? 10000 });
-  const owner = createDb(database.ownerUrl, { poolMax: 2, statementTimeoutMs: 60_000 });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -65,6 +63,9 @@ export async function startTestApp(
     format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
     transports: [new winston.transports.Stream({ stream: sink })],
   });
+  // knex's own messages (a connection a test cut on purpose) go to the app's log, not to the test output
+  const db = createDb(options.via ? await options.via(database.url) : database.url, { poolMax: options.poolMax ?? 20, statementTimeoutMs: options.statementTimeoutMs ?? 10000, logger });
+  const owner = createDb(database.ownerUrl, { poolMax: 2, statementTimeoutMs: 60_000, logger });
   const payouts = options.payouts ?? { providers: {}, defaultProvider: undefined, minAmount: '1.00', maxAmount: '50000.00' };
   const app = createApp({ db, logger, operatorToken: OPERATOR_TOKEN, walletPublicUrl: options.walletPublicUrl, payouts, operatorAuthFailureLimit: options.operatorAuthFailureLimit, launch: options.launch,
     approvalThresholds: options.approvalThresholds, protection: options.protection, moneyRateLimit: options.moneyRateLimit });

@@ -134,20 +134,17 @@ const newTransactionId = () => `console-${crypto.randomUUID()}`;
 async function playersView(query) {
   const search = query.get('search') ?? '';
   const form = h('form', { class: 'search', role: 'search' },
-    field('Player id starts with', 'search', { value: search, required: true, maxlength: 45, autofocus: true }),
+    field('Player id starts with', 'search', { value: search, maxlength: 45, autofocus: true }),
     h('button', { type: 'submit' }, 'Find'));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const value = String(new FormData(/** @type {HTMLFormElement} */ (form)).get('search') ?? '').trim();
-    location.hash = `#/players?search=${encodeURIComponent(value)}`;
+    location.hash = value ? `#/players?search=${encodeURIComponent(value)}` : '#/players';
   });
-  const parts = [h('h1', {}, 'Players'), form];
-  if (search) {
-    const { players } = await api('GET', `/players?search=${encodeURIComponent(search)}`);
-    parts.push(table(['Player', 'Name', 'Status', 'Balance'], players.map((/** @type {any} */ p) => [
-      playerLink(p.playerId), [p.firstName, p.lastName].filter(Boolean).join(' '), p.status, `${p.balance} ${p.currency}`])));
-  }
-  return parts;
+  // without a search, the newest players
+  const { players } = await api('GET', search ? `/players?search=${encodeURIComponent(search)}` : '/players?limit=50');
+  return [h('h1', {}, 'Players'), form, table(['Player', 'Name', 'Status', 'Balance', 'Since'], players.map((/** @type {any} */ p) => [
+    playerLink(p.playerId), [p.firstName, p.lastName].filter(Boolean).join(' '), p.status, `${p.balance} ${p.currency}`, when(p.createdAt)]))];
 }
 
 /** @param {string} playerId */
