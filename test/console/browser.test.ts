@@ -1,7 +1,7 @@
 import { Browser, Page } from 'playwright-core';
 import { OPERATIONS } from '../../src/openapi';
 import { givenPlayer } from '../support/app';
-import { counts, describeInBrowser, launchBrowser, openPage, screenshot, shows } from '../support/browser';
+import { counts, describeInBrowser, launchBrowser, openPage, screenshot, seriousAccessibilityProblems, shows } from '../support/browser';
 import { FakeJumppag } from '../support/fakes/jumppag';
 import { moveToDay, playRound } from '../support/history';
 import { payoutSuite, PLAYER_CPF } from '../support/payouts';
@@ -140,7 +140,7 @@ describeInBrowser('the operator console in Chromium', () => {
     await onPlayerPage('ana-2');
     await form('Limits').getByLabel('Bet max').fill('5');
     await form('Limits').getByRole('button').click();
-    await shows(page.getByRole('status'), 'Limits saved.');
+    await shows(page.getByRole('form', { name: 'Limits' }).getByRole('status'), 'Limits saved.'); // beside the button just pressed
     expect((await s.t.operator('get', '/players/ana-2')).body.limits).toEqual({ betMax: { amount: '5.00' } });
     expect(await form('Limits').getByLabel('Bet max').inputValue()).toBe('5.00');
   });
@@ -238,7 +238,7 @@ describeInBrowser('the operator console in Chromium', () => {
       ['open-rounds', '#/rounds?olderThan=PT1M'], ['charts', `#/charts?from=${YESTERDAY}&to=${day(1)}`], ['ledger-check', '#/ledger'], ['approvals', '#/approvals'], ['audit', '#/audit'],
     ];
 
-    step('no page scrolls sideways; wide tables scroll in their own box', async () => {
+    step('no page scrolls sideways, wide tables scroll in their own box, and axe-core finds nothing serious', async () => {
       await page.setViewportSize({ width, height: 900 });
       for (const [name, hash] of pages()) {
         await page.evaluate(() => delete document.getElementById('view')!.dataset.ready);
@@ -246,6 +246,7 @@ describeInBrowser('the operator console in Chromium', () => {
         await page.waitForFunction((path) => document.getElementById('view')!.dataset.ready === path, hash.slice(1).split('?')[0]);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         expect({ page: name, width, overflow }).toEqual({ page: name, width, overflow: 0 });
+        expect({ page: name, width, axe: await seriousAccessibilityProblems(page) }).toEqual({ page: name, width, axe: [] });
         await screenshot(page, `${width}-${name}`);
       }
     });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
 
@@ -59,6 +59,17 @@ async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boole
     if (accept(last as T)) return;
   }
   throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeout} ms`);
+}
+
+/** What axe-core (a checker nobody here wrote) finds on the page as it is now, serious and critical only: `rule: target` lines. */
+export async function seriousAccessibilityProblems(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
+  const violations = await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}`));
+  });
+  return violations;
 }
 
 /** Waits until the one element of `locator` has exactly this text (or text matching it). */

@@ -65,28 +65,40 @@ function h(tag, attributes = {}, ...children) {
   return element;
 }
 
-/** @param {string} text @param {'error' | 'ok'} kind */
-function say(text, kind) {
-  notice.replaceChildren(text ? h('p', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text) : '');
+/**
+ * Says how an action went, announced to screen readers (status, or alert for an error): next to the form named
+ * `near` where the page (as redrawn) has one, so it shows beside the button just pressed; else at the top.
+ * @param {string} text @param {'error' | 'ok'} kind @param {string} [near]
+ */
+function say(text, kind, near) {
+  for (const old of view.querySelectorAll('.notice.beside')) old.remove();
+  const message = text ? h('p', { class: `notice ${kind}${near ? ' beside' : ''}`, role: kind === 'error' ? 'alert' : 'status' }, text) : '';
+  const form = near ? [...view.querySelectorAll('form')].find((f) => f.getAttribute('aria-label') === near) : undefined;
+  notice.replaceChildren(form ? '' : message);
+  if (form && message) form.append(message);
 }
 
-/** @param {unknown} error */
-function sayError(error) {
-  say(error instanceof Error ? error.message : String(error), 'error');
+/** @param {unknown} error @param {string} [near] */
+function sayError(error, near) {
+  say(error instanceof Error ? error.message : String(error), 'error', near);
 }
 
 /** @param {string[]} headings @param {(Node | string)[][]} rows @param {string} [caption] */
 function table(headings, rows, caption) {
-  return scrolling(h('table', {},
+  return scrolling(caption ?? headings.join(', '), h('table', {},
     caption ? h('caption', {}, caption) : null,
     h('thead', {}, h('tr', {}, ...headings.map((heading) => h('th', { scope: 'col' }, heading)))),
     h('tbody', {}, ...(rows.length ? rows.map((cells) => h('tr', {}, ...cells.map((cell) => h('td', {}, cell))))
       : [h('tr', {}, h('td', { colspan: headings.length, class: 'empty' }, 'nothing here'))]))));
 }
 
-/** A wide element in a box of its own that scrolls sideways, so the page never does (phones). @param {Node} wide */
-function scrolling(wide) {
-  return h('div', { class: 'scroll' }, wide);
+/**
+ * A wide element in a box of its own that scrolls sideways, so the page never does (phones). The box takes the
+ * keyboard's focus, so that it scrolls without a mouse too, and is a named region for screen readers.
+ * @param {string} label @param {Node} wide
+ */
+function scrolling(label, wide) {
+  return h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': label }, wide);
 }
 
 /** @param {string} text @param {string} name @param {Record<string, unknown>} [attributes] */
@@ -100,7 +112,7 @@ function field(text, name, attributes = {}) {
  * @param {(values: Record<string, string>) => Promise<string | void>} submit
  */
 function actionForm(title, fields, button, submit) {
-  const form = /** @type {HTMLFormElement} */ (h('form', { class: 'action', 'aria-label': title }, h('h3', {}, title), ...fields,
+  const form = /** @type {HTMLFormElement} */ (h('form', { class: 'action', 'aria-label': title }, h('h2', {}, title), ...fields,
     h('button', { type: 'submit' }, button)));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -109,9 +121,9 @@ function actionForm(title, fields, button, submit) {
     try {
       const values = Object.fromEntries([...new FormData(form)].map(([name, value]) => [name, String(value).trim()]));
       const done = await submit(values);
-      if (done) say(done, 'ok');
+      if (done) say(done, 'ok', title);
     } catch (error) {
-      sayError(error);
+      sayError(error, title);
     } finally {
       submitButton.disabled = false;
     }
@@ -246,7 +258,7 @@ async function playerView(playerId) {
         window.open(launched.url, '_blank', 'noopener');
         return `Game ${launched.gameId} launched on session ${launched.sessionId.slice(0, 8)}….`;
       }),
-      !can('payouts.manage') ? null : providers.length === 0 ? h('section', { class: 'action', 'aria-label': 'Pay out by PIX' }, h('h3', {}, 'Pay out by PIX'),
+      !can('payouts.manage') ? null : providers.length === 0 ? h('section', { class: 'action', 'aria-label': 'Pay out by PIX' }, h('h2', {}, 'Pay out by PIX'),
         h('p', { class: 'hint' }, 'No payout provider is configured on this server: set <PROVIDER>_BASE_URL and its credentials (docs/payouts.md), or PAYOUT_SANDBOX=1 in development.'))
       : actionForm('Pay out by PIX', [
         field('Amount', 'amount', { inputmode: 'decimal', required: true }),
@@ -288,7 +300,7 @@ async function playerView(playerId) {
     h('h2', {}, 'Payouts'),
     payoutTable(payouts.payouts),
     h('h2', {}, 'Statement'),
-    scrolling(h('table', { class: 'statement' },
+    scrolling('Statement', h('table', { class: 'statement' },
       h('thead', {}, h('tr', {}, ...['When', 'Kind', 'Amount', 'Balance after', 'Reference'].map((t) => h('th', { scope: 'col' }, t)))),
       statementRows)),
     more,
@@ -354,7 +366,7 @@ async function impedimentsView() {
 
 /** A player's accounts at providers that pay a registered account, each active one with a retire button. @param {string} path @param {any[]} accounts */
 function payoutAccountTable(path, accounts) {
-  return table(['Provider', 'Account id', 'Holder', 'PIX key', 'Status', 'Registered', ''], accounts.map((a) => {
+  return table(['Provider', 'Account id', 'Holder', 'PIX key', 'Status', 'Registered', 'Action'], accounts.map((a) => {
     const retire = h('button', { type: 'button', class: 'link' }, 'Retire');
     retire.addEventListener('click', async () => {
       try {
