@@ -13,7 +13,8 @@ import { LaunchConfig, PayoutsConfig, ProtectionConfig, SIGAP_COLUMN_NAMES } fro
 import { Protection, protectionRoutes } from './protection';
 import { Door, doors, fizzyBubblyDoor, fizzyBubblyFallback, fizzyBubblyLauncher, hub88Door, LAUNCH_PATH, walletService } from './wallet';
 import { reportRoutes } from './reports';
-import { createMetrics, operationsRoutes } from './metrics';
+import { createMetrics, JobQueueProbe, operationsRoutes } from './metrics';
+import type { Worker } from './jobs';
 import { docsRoutes } from './openapi';
 
 export interface AppOptions {
@@ -31,6 +32,8 @@ export interface AppOptions {
   metricsToken?: string;
   /** Wallet group commit (README "Benchmark"): batches in flight and calls per batch; 4 and 64 when absent. */
   walletBatch?: { slots: number; maxCalls: number };
+  /** Every wallet call is answered within this (WALLET_DEADLINE_MS), with "outcome unknown" if it must; 4 s when absent. */
+  walletDeadlineMs?: number;
   /** The aggregator's launch call (FB_API_URL); absent, launching answers 503 LAUNCH_NOT_CONFIGURED. */
   launch?: LaunchConfig;
   /** Four eyes (APPROVAL_THRESHOLD): per currency, the adjustment above which a second person must approve. */
@@ -62,12 +65,14 @@ export function createApp(options: AppOptions): Express {
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.set('etag', false);
   app.use(traceRequests(options.logger));
-  const metrics = createMetrics(options.db);
+  // set by whoever starts this app's job queue (main.ts), read by /readyz and /metrics
+  const jobQueue: JobQueueProbe = () => (app.locals.jobQueue as Worker | undefined)?.health();
+  const metrics = createMetrics(options.db, jobQueue);
   app.use(metrics.observe);
-  app.use(operationsRoutes(options.db, metrics, options.metricsToken));
+  app.use(operationsRoutes(options.db, metrics, options.metricsToken, jobQueue));
   app.use(docsRoutes());
   // one wallet service (one group commit) behind every aggregator's contract
-  const wallet = walletService(options.db, options.walletBatch ?? { slots: 4, maxCalls: 64 });
+  const wallet = walletService(options.db, { ...(options.walletBatch ?? { slots: 4, maxCalls: 64 }), deadlineMs: options.walletDeadlineMs });
   // a client registered or disabled through this instance is honoured (or refused) here at once
   const keyChanges = new EventEmitter();
   const onKeysChanged = (listener: () => void) => keyChanges.on('changed', listener);

@@ -34,6 +34,8 @@ export interface Config {
   production: boolean;
   /** Four eyes: per currency, what one person may move by hand in 24 hours (APPROVAL_THRESHOLD); empty, no approval step (development only). */
   approvalThresholds: Record<string, string>;
+  /** Every wallet call is answered within this many ms (WALLET_DEADLINE_MS), "outcome unknown" if it must. */
+  walletDeadlineMs: number;
   /** Wallet group commit: batches in flight at once and calls per batch (README "Benchmark"). */
   walletBatch: { slots: number; maxCalls: number };
   payouts: PayoutsConfig;
@@ -286,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: optional(env, 'METRICS_TOKEN'),
     production,
     approvalThresholds: approvalThresholds(env, production),
+    walletDeadlineMs: integer(env, 'WALLET_DEADLINE_MS', 4000, 100, 60_000),
     walletBatch: { slots: integer(env, 'WALLET_BATCH_SLOTS', 4, 1, 256), maxCalls: integer(env, 'WALLET_BATCH_MAX_CALLS', 64, 1, 1000) },
     payouts: payoutsConfig(env),
     protection: protectionConfig(env, production),

@@ -42,11 +42,69 @@ export async function addJob(db: Knex | Knex.Transaction, task: string, payload:
 export interface Worker {
   /** Stops taking jobs, waits for the running ones, and closes the worker's connections. */
   stop(): Promise<void>;
+  /** Whether the queue runs now, how often it was restarted, and why it last stopped. */
+  health(): JobQueueHealth;
+}
+
+export interface JobQueueHealth {
+  running: boolean;
+  restarts: number;
+  lastError: string | null;
+}
+
+/** How long to wait before the n-th restart in a row: 1 s, doubling, at most 30 s. */
+export const restartDelayMs = (attempt: number) => Math.min(30_000, 1000 * 2 ** attempt);
+
+/**
+ * Keeps a runner going: when it fails (its promise rejects: the database went away under the cron, say), it is
+ * logged, counted and started again after restartDelayMs, again and again until the database is back; a start
+ * that fails waits the same way. The process never ends for it. The first start's failure is the caller's.
+ */
+export async function supervise(start: () => Promise<{ promise: Promise<void>; stop(): Promise<void> }>, log: Logger,
+  delayMs: (attempt: number) => number = restartDelayMs): Promise<Worker> {
+  const state: JobQueueHealth = { running: false, restarts: 0, lastError: null };
+  let current: { promise: Promise<void>; stop(): Promise<void> } | undefined;
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  const failed = (error: unknown, attempt: number) => {
+    if (stopping) return;
+    state.running = false;
+    state.lastError = error instanceof Error ? error.message : String(error);
+    const wait = delayMs(attempt);
+    log.error('the job queue stopped; restarting it', { error: state.lastError, restartInMs: wait, restarts: state.restarts });
+    void current?.stop().catch(() => undefined);
+    current = undefined;
+    timer = setTimeout(() => void launch(attempt + 1), wait);
+  };
+  const watch = (runner: { promise: Promise<void>; stop(): Promise<void> }) => {
+    current = runner;
+    state.running = true;
+    runner.promise.then(() => undefined, (error: unknown) => failed(error, 0));
+  };
+  async function launch(attempt: number): Promise<void> {
+    if (stopping) return;
+    state.restarts += 1;
+    try {
+      watch(await start());
+      log.info('the job queue runs again', { restarts: state.restarts });
+    } catch (error) {
+      failed(error, attempt);
+    }
+  }
+  watch(await start());
+  return {
+    async stop() {
+      stopping = true;
+      clearTimeout(timer);
+      await current?.stop();
+    },
+    health: () => ({ ...state }),
+  };
 }
 
 /**
  * Every instance may run one worker: a job is taken by one worker at a time, a failed job is retried with backoff,
- * and a job whose worker died is taken again.
+ * and a job whose worker died is taken again. The runner is supervised: a database outage never ends the process.
  */
 export async function startWorker(options: {
   databaseUrl: string;
@@ -59,7 +117,7 @@ export async function startWorker(options: {
   const pool = new Pool({ connectionString: options.databaseUrl, max: (options.concurrency ?? 4) + 2 });
   pool.on('error', (error) => log.warn('job worker connection error', { error: error.message }));
   const crontab = options.jobs.flatMap((jobs) => jobs.crontab ?? []);
-  const runner = await run({
+  const worker = await supervise(() => run({
     pgPool: pool,
     concurrency: options.concurrency ?? 4,
     pollInterval: options.pollIntervalMs ?? 1000,
@@ -71,11 +129,12 @@ export async function startWorker(options: {
     }),
     taskList: Object.assign({}, ...options.jobs.map((jobs) => jobs.tasks)),
     ...(crontab.length ? { crontab: crontab.join('\n') } : {}),
-  });
+  }), log);
   return {
     async stop() {
-      await runner.stop();
+      await worker.stop();
       await pool.end();
     },
+    health: worker.health,
   };
 }

@@ -68,8 +68,9 @@ async function start(config: Config, logger: Logger) {
   const token = config.operatorToken ?? developmentToken(config.dataDir, logger);
   const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl, payouts: config.payouts, reportTimeoutMs: config.reportTimeoutMs,
     operatorAuthFailureLimit: config.operatorAuthFailureLimit, trustProxy: config.trustProxy, metricsToken: config.metricsToken,
-    walletBatch: config.walletBatch, launch: config.launch, approvalThresholds: config.approvalThresholds, protection: config.protection, secrets, moneyRateLimit: config.moneyRateLimit });
+    walletBatch: config.walletBatch, walletDeadlineMs: config.walletDeadlineMs, launch: config.launch, approvalThresholds: config.approvalThresholds, protection: config.protection, secrets, moneyRateLimit: config.moneyRateLimit });
   const worker = await startWorker({ databaseUrl: runtimeUrl, jobs: [payoutJobs(app.locals.payoutEngine), auditCheckpointJobs(db, logger), ...(app.locals.protection ? [app.locals.protection.jobs()] : [])], logger });
+  app.locals.jobQueue = worker;
   // Slow clients (slowloris) cannot hold a connection: headers within 10 s, the whole request within 15 s,
   // checked every second rather than Node's default 30.
   const server: Server = createHttpServer(app, { headersTimeout: 10_000, requestTimeout: 15_000, connectionsCheckingInterval: 1000 });

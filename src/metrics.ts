@@ -48,7 +48,10 @@ async function rows<T>(db: Knex, sql: string): Promise<T[]> {
  * every system account (house = gross gaming result so far, payout accounts = money in flight and paid out,
  * funding = top-ups), payouts per state, jobs waiting in the queue, and the connection pool.
  */
-export function createMetrics(db: Knex): Metrics {
+/** The job queue's health, once this process runs one (main.ts sets it after the app is made). */
+export type JobQueueProbe = () => { running: boolean; restarts: number; lastError: string | null } | undefined;
+
+export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefined): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -90,6 +93,24 @@ export function createMetrics(db: Knex): Metrics {
       this.set(r.n);
     },
   });
+  new Gauge({
+    name: 'wallet_job_queue_running',
+    help: 'Whether this instance\'s job queue runs (1) or waits to restart after a database outage (0)',
+    registers: [registry],
+    collect() {
+      const health = jobQueue();
+      if (health) this.set(health.running ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'wallet_job_queue_restarts',
+    help: 'How often this instance restarted its job queue since it started',
+    registers: [registry],
+    collect() {
+      const health = jobQueue();
+      if (health) this.set(health.restarts);
+    },
+  });
   const pool = () => (db.client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } }).pool;
   new Gauge({
     name: 'wallet_db_pool_connections',
@@ -128,22 +149,25 @@ export function createMetrics(db: Knex): Metrics {
  * /healthz: the process is up. /readyz: the database answers and its schema is current, so a load balancer sends
  * traffic only to instances that can serve it. /metrics: Prometheus text, behind METRICS_TOKEN when set.
  */
-export function operationsRoutes(db: Knex, metrics: Metrics, metricsToken: string | undefined): Router {
+export function operationsRoutes(db: Knex, metrics: Metrics, metricsToken: string | undefined, jobQueue: JobQueueProbe = () => undefined): Router {
   const router = Router();
   const isMetricsToken = metricsToken ? secretMatcher(`Bearer ${metricsToken}`) : undefined;
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // the job queue's state is shown, not counted against readiness: the wallet serves bets while it restarts
   router.get('/readyz', async (_req, res) => {
+    const health = jobQueue();
+    const queue = health ? { jobQueue: health } : {};
     try {
       const pending = await pendingMigrations(db);
       if (pending > 0) {
-        res.status(503).json({ status: 'not_ready', reason: `${pending} migration(s) pending` });
+        res.status(503).json({ status: 'not_ready', reason: `${pending} migration(s) pending`, ...queue });
         return;
       }
-      res.json({ status: 'ready' });
+      res.json({ status: 'ready', ...queue });
     } catch {
-      res.status(503).json({ status: 'not_ready', reason: 'the database does not answer' });
+      res.status(503).json({ status: 'not_ready', reason: 'the database does not answer', ...queue });
     }
   });
   router.get('/metrics', async (req, res) => {

@@ -831,6 +831,13 @@ export interface NewToken {
 
 /** Not ready: why */
 export interface NotReady {
+  /** The durable job queue of this instance (payouts, protection, checkpoints), when it runs one: a database outage stops it, and it restarts by itself with backoff */
+  jobQueue?: {
+    lastError: string | null;
+    /** @min 0 */
+    restarts: number;
+    running: boolean;
+  };
   reason: string;
   status: "not_ready";
 }
@@ -1362,6 +1369,13 @@ export interface Protection {
 
 /** Ready for traffic */
 export interface Ready {
+  /** The durable job queue of this instance (payouts, protection, checkpoints), when it runs one: a database outage stops it, and it restarts by itself with backoff */
+  jobQueue?: {
+    lastError: string | null;
+    /** @min 0 */
+    restarts: number;
+    running: boolean;
+  };
   status: "ready";
 }
 

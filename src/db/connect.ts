@@ -41,21 +41,35 @@ export function isConnectionLoss(error: unknown): boolean {
   return typeof message === 'string' && /connection terminated|connection ended|not queryable|socket/i.test(message);
 }
 
+/**
+ * The database did not answer in time: a statement or lock timeout (the transaction rolled back), or no connection
+ * could be had from the pool (nothing was sent). On its own, nothing was changed.
+ */
+export function isDatabaseTimeout(error: unknown): boolean {
+  const e = error as { code?: string; name?: string };
+  return e?.code === '57014' || e?.code === '55P03' || e?.code === '53300' || e?.name === 'KnexTimeoutError';
+}
+
 /** A call whose commit could not be confirmed: the connection broke, and asking again by its key failed too. */
 export class OutcomeUnknown extends Error {}
 
 /**
  * Runs an idempotent call and, when its connection breaks, sends it again by its key on a fresh connection (at
  * once, then after 0.1 and 0.4 s). That replays its stored answer if it had committed and makes the call if it had
- * not, so either answer is true. Only if every try breaks is the outcome unknown.
+ * not, so either answer is true. Once the outcome is unknown (a connection broke, or `unknown` says an earlier
+ * attempt's did, as a group commit's batch), a try that fails for the database's sake (a timeout, no connection
+ * from the pool) leaves it unknown too: only an answer from the database ends it, and if none comes the call is
+ * OutcomeUnknown, never "nothing was changed".
  */
-export async function untilOutcomeKnown<T>(call: () => Promise<T>, delaysMs: readonly number[] = [0, 100, 400]): Promise<T> {
+export async function untilOutcomeKnown<T>(call: () => Promise<T>, delaysMs: readonly number[] = [0, 100, 400], unknown = false): Promise<T> {
+  let inDoubt = unknown;
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await call();
     } catch (error) {
-      if (!isConnectionLoss(error)) throw error;
-      if (attempt >= delaysMs.length) throw new OutcomeUnknown(`the connection broke and the outcome could not be found out: ${(error as Error).message}`);
+      if (isConnectionLoss(error)) inDoubt = true;
+      else if (!inDoubt || !isDatabaseTimeout(error)) throw error;
+      if (attempt >= delaysMs.length) throw new OutcomeUnknown(`the outcome could not be found out: ${(error as Error).message}`);
       await new Promise((resolve) => setTimeout(resolve, delaysMs[attempt]));
     }
   }

@@ -1,5 +1,7 @@
 import { Request } from 'express';
-import { OutcomeUnknown } from '../db';
+import { isDatabaseTimeout, OutcomeUnknown } from '../db';
+
+export { isDatabaseTimeout };
 
 /** An error with a documented code, thrown by a handler or service and rendered by the API's error middleware. */
 export class ApiError extends Error {
@@ -26,10 +28,6 @@ export function bodyParserFailure(error: unknown): { status: number; message: st
 }
 
 /** SQLSTATEs and pool errors that mean "the database did not answer in time". */
-export function isDatabaseTimeout(error: unknown): boolean {
-  const e = error as { code?: string; name?: string };
-  return e?.code === '57014' || e?.code === '55P03' || e?.name === 'KnexTimeoutError';
-}
 
 /**
  * The documented error for anything a handler threw: its own ApiError, a body the parser refused, a database

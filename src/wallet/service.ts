@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
-import { untilOutcomeKnown } from '../db';
+import { isConnectionLoss, OutcomeUnknown, untilOutcomeKnown } from '../db';
+
+/** Below the 5 s that aggregators give a wallet call at most (some give 1 s: WALLET_DEADLINE_MS). */
+export const DEFAULT_DEADLINE_MS = 4000;
 
 export interface WalletOutcome {
   status: number;
@@ -128,7 +131,7 @@ async function onConnection<T>(db: Knex, work: (connection: PgConnection) => Pro
  * sent for two players at once, where the loser hits the unique key and is answered on the second try from the
  * stored row. A call whose connection breaks is sent again by its key (untilOutcomeKnown), so its answer is true.
  */
-function runAlone(db: Knex, call: Call): Promise<OutcomeRow> {
+function runAlone(db: Knex, call: Call, unknown = false): Promise<OutcomeRow> {
   const statement = STATEMENTS[call.kind];
   const values = PARAMETERS[call.kind].map((name) => call[name] ?? null);
   const once = () => onConnection(db, async (c) => (await c.query({ ...statement, values })).rows[0]);
@@ -139,7 +142,7 @@ function runAlone(db: Knex, call: Call): Promise<OutcomeRow> {
       if (!isUniqueViolation(error)) throw error;
       return once();
     }
-  });
+  }, undefined, unknown);
 }
 
 interface Pending {
@@ -196,9 +199,12 @@ export class GroupCommit {
         this.stats.batches += 1;
         this.stats.batchedCalls += batch.length;
         return;
-      } catch {
-        // the batch rolled back as a whole (or its commit's outcome is unknown): each call alone
+      } catch (error) {
+        // the batch rolled back as a whole, or its connection broke and whether it committed is unknown: each call
+        // alone, and in the second case each stays in doubt until the database answers for it
         this.stats.retriedAlone += batch.length;
+        await Promise.all(batch.map((p) => runAlone(this.db, p.call, isConnectionLoss(error)).then(p.resolve, p.reject)));
+        return;
       }
     }
     await Promise.all(batch.map((p) => runAlone(this.db, p.call).then(p.resolve, p.reject)));
@@ -216,9 +222,23 @@ function outcome(row: OutcomeRow): WalletOutcome {
 }
 
 /** The wallet's four calls, through one group commit. */
-export function walletService(db: Knex, options: GroupCommitOptions) {
+/**
+ * The call's answer, or, once `ms` have passed without one, OutcomeUnknown: the aggregator gets a true answer within
+ * its budget (WALLET_DEADLINE_MS) whatever the database does. The call itself goes on, and a retry under its id
+ * gets its outcome.
+ */
+function withinDeadline<T>(answer: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new OutcomeUnknown(`no answer from the database within WALLET_DEADLINE_MS (${ms} ms)`)), ms);
+  });
+  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
+}
+
+export function walletService(db: Knex, options: GroupCommitOptions & { deadlineMs?: number }) {
   const commits = new GroupCommit(db, options);
-  const run = async (call: Call) => outcome(await commits.submit(call));
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const run = async (call: Call) => outcome(await withinDeadline(commits.submit(call), deadlineMs));
   return {
     commits,
     /** A null currency is not checked: a contract whose balance call names none (Hub88) gets the wallet's. */

@@ -199,6 +199,14 @@ describeInBrowser('the operator console in Chromium', () => {
     await screenshot(page, 'open-rounds');
   });
 
+  step("lists a player's rounds, closed and open, from the player page", async () => {
+    await onPlayerPage('ana');
+    await page.getByRole('link', { name: 'Rounds this player played' }).click();
+    await page.getByRole('heading', { name: 'Rounds', exact: true }).waitFor();
+    await shows(page.locator('tbody tr').filter({ hasText: 'r-open' }), /r-open.*fizzy-bubbly.*open/);
+    await screenshot(page, 'rounds');
+  });
+
   step('charts daily GGR and payouts for a chosen range, with the exact figures beside it', async () => {
     await page.goto(`/console#/charts?from=${YESTERDAY}&to=${day(1)}&currency=BRL`);
     const rows = page.locator('tbody tr');
@@ -235,7 +243,7 @@ describeInBrowser('the operator console in Chromium', () => {
   describe.each([390, 768, 1280])('at %i px wide', (width) => {
     const pages = () => [
       ['players', '#/players?search=ana'], ['player', '#/players/ana'], ['payouts', '#/payouts'], ['payout', `#/payouts/${payoutShown}`],
-      ['open-rounds', '#/rounds?olderThan=PT1M'], ['charts', `#/charts?from=${YESTERDAY}&to=${day(1)}`], ['ledger-check', '#/ledger'], ['approvals', '#/approvals'], ['audit', '#/audit'],
+      ['rounds', '#/game-rounds?playerId=ana'], ['open-rounds', '#/rounds?olderThan=PT1M'], ['charts', `#/charts?from=${YESTERDAY}&to=${day(1)}`], ['ledger-check', '#/ledger'], ['approvals', '#/approvals'], ['audit', '#/audit'],
     ];
 
     step('no page scrolls sideways, wide tables scroll in their own box, and axe-core finds nothing serious', async () => {

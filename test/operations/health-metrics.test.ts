@@ -40,6 +40,20 @@ describe('GET /healthz and /readyz', () => {
   });
 });
 
+describe('the job queue in /readyz and /metrics', () => {
+  it('shows whether it runs and how often it restarted, without counting it against readiness', async () => {
+    t.app.locals.jobQueue = { health: () => ({ running: false, restarts: 3, lastError: 'Connection terminated unexpectedly' }) };
+    try {
+      expect((await t.http.get('/readyz').expect(200)).body).toEqual({ status: 'ready', jobQueue: { running: false, restarts: 3, lastError: 'Connection terminated unexpectedly' } });
+      const text = (await t.http.get('/metrics').expect(200)).text;
+      expect(text).toContain('wallet_job_queue_running 0');
+      expect(text).toContain('wallet_job_queue_restarts 3');
+    } finally {
+      delete t.app.locals.jobQueue;
+    }
+  });
+});
+
 describe('GET /metrics', () => {
   it('serves Prometheus text: requests by route and status, latency, ledger positions, payouts, queue and pool', async () => {
     const res = await t.http.get('/metrics').expect(200);

@@ -44,6 +44,7 @@ export async function startTestApp(
     launch?: LaunchConfig;
     approvalThresholds?: Record<string, string>;
     moneyRateLimit?: number;
+    walletDeadlineMs?: number;
     /** JURISDICTION's rules: written to wallet_settings before the app serves. */
     protection?: ProtectionConfig;
     /** The URL the app reaches its database by, given the test database's (a proxy's, say). */
@@ -68,7 +69,7 @@ export async function startTestApp(
   const owner = createDb(database.ownerUrl, { poolMax: 2, statementTimeoutMs: 60_000, logger });
   const payouts = options.payouts ?? { providers: {}, defaultProvider: undefined, minAmount: '1.00', maxAmount: '50000.00' };
   const app = createApp({ db, logger, operatorToken: OPERATOR_TOKEN, walletPublicUrl: options.walletPublicUrl, payouts, operatorAuthFailureLimit: options.operatorAuthFailureLimit, launch: options.launch,
-    approvalThresholds: options.approvalThresholds, protection: options.protection, moneyRateLimit: options.moneyRateLimit });
+    approvalThresholds: options.approvalThresholds, protection: options.protection, moneyRateLimit: options.moneyRateLimit, walletDeadlineMs: options.walletDeadlineMs });
   await applyJurisdiction(db, options.protection);
   const server = await new Promise<Server>((resolve) => {
     const s = createHttpServer(app).listen(0, '127.0.0.1', () => resolve(s));

@@ -297,6 +297,7 @@ async function playerView(playerId) {
     ...protectionSection(protection),
     h('h2', {}, 'Payout accounts'),
     payoutAccountTable(path, accounts.payoutAccounts),
+    h('p', {}, h('a', { href: `#/game-rounds?playerId=${encodeURIComponent(playerId)}` }, 'Rounds this player played')),
     h('h2', {}, 'Payouts'),
     payoutTable(payouts.payouts),
     h('h2', {}, 'Statement'),
@@ -445,6 +446,34 @@ async function payoutView(payoutId) {
 }
 
 /** @param {URLSearchParams} query */
+/**
+ * Every round of a player, or of everyone, in a date range (UTC days), closed and open, with its aggregator: the
+ * rounds just played, as finance's rounds report has them. @param {URLSearchParams} query
+ */
+async function allRoundsView(query) {
+  const playerId = query.get('playerId') ?? '';
+  const from = query.get('from') ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  const to = query.get('to') ?? new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const form = h('form', { class: 'search', 'aria-label': 'Which rounds' },
+    field('Player id', 'playerId', { value: playerId, maxlength: 45 }), field('From', 'from', { type: 'date', value: from, required: true }),
+    field('To (not included)', 'to', { type: 'date', value: to, required: true }), h('button', { type: 'submit' }, 'Show'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const values = new FormData(/** @type {HTMLFormElement} */ (form));
+    const next = new URLSearchParams([...values].map(([name, value]) => [name, String(value).trim()]).filter(([, value]) => value));
+    location.hash = `#/game-rounds?${next}`;
+  });
+  const filter = new URLSearchParams({ from, to, limit: '200', ...(playerId ? { playerId } : {}) });
+  const { rows } = await api('GET', `/reports/rounds?${filter}`);
+  return [
+    h('h1', {}, 'Rounds'),
+    form,
+    table(['Round', 'Player', 'Game', 'Aggregator', 'Bets', 'Wins', 'Refunds', 'Net', 'State', 'Opened', 'Closed'], rows.map((/** @type {any} */ r) => [
+      r.roundId, playerLink(r.playerId), r.gameId, r.aggregator, `${r.bets} ${r.currency}`, r.wins, r.refunds, r.net,
+      h('span', { class: `status ${r.open ? 'open' : 'closed'}` }, r.open ? 'open' : 'closed'), when(r.openedAt), r.closedAt ? when(r.closedAt) : '—'])),
+  ];
+}
+
 async function roundsView(query) {
   const olderThan = query.get('olderThan') ?? 'PT2H';
   const select = h('select', { name: 'olderThan' },
@@ -531,7 +560,7 @@ async function auditView(query) {
     h('h1', {}, 'Audit trail'),
     form,
     table(['When', 'Who', 'Role', 'Action', 'Player', 'Details', 'Trace id'], rows.map((/** @type {any} */ r) => [
-      when(r.at), r.actorEmail ?? r.actor ?? '—', r.actorRole ?? '—', r.action, r.playerId ? playerLink(r.playerId) : '—', h('code', {}, r.details), r.traceId ?? '']),
+      when(r.at), r.actorEmail ?? r.actor ?? '—', r.actorRole ?? '—', r.action, r.playerId ? playerLink(r.playerId) : '—', h('code', { class: 'details', title: r.details }, r.details), r.traceId ?? '']),
     `${from}, oldest first`),
   ];
 }
@@ -556,7 +585,8 @@ async function chartsView(query) {
   return [
     h('h1', {}, 'Daily GGR and payouts'),
     form,
-    rows.some(charted) ? barChart(rows) : h('p', { class: 'empty', 'data-testid': 'chart-empty' }, `No GGR and no payouts${currency ? ` in ${currency}` : ''} from ${from} to ${to}.`),
+    // the chart keeps a readable size on a phone and scrolls sideways in its own box, like a wide table
+    rows.some(charted) ? scrolling('Daily GGR and payouts chart', barChart(rows)) : h('p', { class: 'empty', 'data-testid': 'chart-empty' }, `No GGR and no payouts${currency ? ` in ${currency}` : ''} from ${from} to ${to}.`),
     table(['Day', 'Bets', 'Wins', 'GGR', 'Payouts paid', 'Rounds', 'Players'], rows.map((/** @type {any} */ r) => [
       r.day, r.bets, r.wins, r.ggr, r.payoutsSucceeded, String(r.rounds), String(r.activePlayers)]), `${currency} per UTC day`),
   ];
@@ -686,6 +716,7 @@ const ROUTES = [
   [/^\/payouts\/(.+)$/, (m) => payoutView(decodeURIComponent(m[1]))],
   [/^\/payouts$/, (_m, q) => payoutsView(q)],
   [/^\/rounds$/, (_m, q) => roundsView(q)],
+  [/^\/game-rounds$/, (_m, q) => allRoundsView(q)],
   [/^\/charts$/, (_m, q) => chartsView(q)],
   [/^\/ledger$/, () => ledgerView()],
   [/^\/audit$/, (_m, q) => auditView(q)],

@@ -52,7 +52,7 @@ const validate = {
 const DESCRIPTIONS: Record<string, string> = {
   ERROR_INVALID_SIGNATURE: 'request public key or signature is missing or invalid',
   ERROR_UNKNOWN_ERROR: 'unexpected error; nothing was changed',
-  OUTCOME_UNKNOWN: 'the database connection broke and whether the call took effect could not be found out; send it again with the same transactionId',
+  OUTCOME_UNKNOWN: 'whether the call took effect could not be found out in time (the database connection broke, or did not answer); send it again with the same transactionId',
   ERROR_TIMEOUT: 'the wallet did not finish in time; nothing was changed',
 };
 
