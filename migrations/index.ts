@@ -15,6 +15,7 @@ import * as playerProtection from './014_player_protection';
 import * as fourEyesEverywhere from './015_four_eyes_everywhere';
 import * as consoleSessions from './016_console_sessions';
 import * as sessionDayCheck from './017_session_day_check';
+import * as staffCredentialsFrom from './018_staff_credentials_from';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   { name: '015_four_eyes_everywhere', ...fourEyesEverywhere },
   { name: '016_console_sessions', ...consoleSessions },
   { name: '017_session_day_check', ...sessionDayCheck },
+  { name: '018_staff_credentials_from', ...staffCredentialsFrom },
 ];

@@ -190,7 +190,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/operator/approvals', permission: 'approvals.decide', tag: 'operator', summary: 'Top-ups, adjustments and payouts waiting for a second person (four eyes), newest first',
     query: { status: 'pending, approved or rejected' }, ok: { status: 200, schema: 'approvalList', description: 'the approval requests' } },
   { method: 'post', path: '/operator/approvals/{approvalId}/approve', permission: 'approvals.decide', audit: '*.approve', tag: 'operator',
-    summary: 'Approve: the top-up or adjustment moves, or the payout is sent and its destination becomes known (403 SELF_APPROVAL for the requester, and the bootstrap token cannot; 409 APPROVAL_DECIDED once decided)', body: 'operator-approval-decision',
+    summary: 'Approve: the top-up or adjustment moves, or the payout is sent and its destination becomes known (403 SELF_APPROVAL for the requester, 403 APPROVER_NOT_INDEPENDENT for an account the requester made or that made theirs, and the bootstrap token cannot; 409 APPROVAL_DECIDED once decided)', body: 'operator-approval-decision',
     example: { note: 'checked with the player' }, ok: { status: 200, schema: 'approval', description: 'the decided request' } },
   { method: 'post', path: '/operator/approvals/{approvalId}/reject', permission: 'approvals.decide', audit: '*.reject', tag: 'operator', summary: 'Reject: a held debit goes back to the player; a payout is cancelled and its reserve released', body: 'operator-approval-decision',
     example: { note: 'no ticket for this' }, ok: { status: 200, schema: 'approval', description: 'the decided request' } },

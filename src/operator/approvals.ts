@@ -117,6 +117,29 @@ async function decideMoney(trx: Knex.Transaction, row: ApprovalRow & { external_
   }
 }
 
+/** Every actor whose hands an account's credentials passed through: its creators and password setters, and theirs, up to the bootstrap token. */
+async function credentialsSources(trx: Knex.Transaction, staffId: string): Promise<Set<string>> {
+  if (!uuidShaped(staffId)) return new Set();
+  const { rows } = await trx.raw<{ rows: { source: string }[] }>(`
+    WITH RECURSIVE sources(source) AS (
+      SELECT unnest(credentials_from) FROM staff WHERE id = ?::uuid
+      UNION SELECT unnest(s.credentials_from) FROM staff s JOIN sources ON s.id::text = sources.source
+    ) SELECT source FROM sources`, [staffId]);
+  return new Set(rows.map((r) => r.source));
+}
+
+/**
+ * The second person must hold credentials of their own: an approver whose account the requester made or set the
+ * password of (directly, or through accounts made in turn), or the other way round, is one person twice. So the
+ * bootstrap token's requests, from which every account descends, are never approved: it sets up, people move money.
+ */
+async function refuseDependentDecider(trx: Knex.Transaction, requester: string, decider: string): Promise<void> {
+  const [ofDecider, ofRequester] = await Promise.all([credentialsSources(trx, decider), credentialsSources(trx, requester)]);
+  if (ofDecider.has(requester) || ofRequester.has(decider)) {
+    throw new ApiError(403, 'APPROVER_NOT_INDEPENDENT', `${ofDecider.has(requester) ? 'your account was made, or its password set, by the person who asked' : 'you made, or set the password of, the account that asked'} (directly or through accounts made in turn): a second person holds credentials of their own`);
+  }
+}
+
 /**
  * A second person's decision on a waiting request: an adjustment here, any other kind by its `subjects` entry.
  * Never the requester, never the bootstrap token; of two people deciding at once, one decides and the other is
@@ -132,6 +155,8 @@ export async function decideApproval(db: Knex, approvalId: string, decision: 'ap
     if (!row) throw new ApiError(404, 'APPROVAL_NOT_FOUND', `approval ${approvalId} does not exist`);
     if (row.status !== 'pending') throw new ApiError(409, 'APPROVAL_DECIDED', `approval ${approvalId} was already ${row.status}`);
     if (row.requested_by === decider.id) throw new ApiError(403, 'SELF_APPROVAL', 'the person who asked cannot decide: four eyes means a second person');
+    // rejecting moves no money out: anyone may stop a request, only an independent person may let it through
+    if (decision === 'approve') await refuseDependentDecider(trx, row.requested_by, decider.id);
     if (row.kind === 'payout') await subjects.payout![decision](trx, row.payout_id!, decider);
     else await decideMoney(trx, row, decision, protection, traceId);
     const [decided]: ApprovalRow[] = await trx('approvals').where({ id: row.id }).update({

@@ -267,7 +267,7 @@ export function operatorRouter(db: Knex, auth: OperatorAuth,
   }
 
   router.post('/staff', allow('staff.manage', 'staff.create'), handle(async (req, res) => {
-    res.status(201).json(await createStaff(db, validate.createStaff(req.body), req.traceId));
+    res.status(201).json(await createStaff(db, validate.createStaff(req.body), res.locals.actor as Actor, req.traceId));
   }));
 
   router.get('/staff', allow('staff.manage'), handle(async (_req, res) => {
@@ -275,7 +275,7 @@ export function operatorRouter(db: Knex, auth: OperatorAuth,
   }));
 
   router.patch('/staff/:staffId', allow('staff.manage', 'staff.update'), handle(async (req, res) => {
-    res.json(await updateStaff(db, String(req.params.staffId), validate.updateStaff(req.body), req.traceId));
+    res.json(await updateStaff(db, String(req.params.staffId), validate.updateStaff(req.body), res.locals.actor as Actor, req.traceId));
   }));
 
   for (const routes of options.extra ?? []) router.use(routes);

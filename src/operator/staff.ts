@@ -59,12 +59,13 @@ export interface NewStaff {
   password: string;
 }
 
-export async function createStaff(db: Knex, input: NewStaff, traceId: string) {
+/** Creates an account; `by` (who knows the password it starts with) is kept as one of its credentials' sources. */
+export async function createStaff(db: Knex, input: NewStaff, by: Actor, traceId: string) {
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (trx) => {
     const rows: StaffRow[] = await trx.raw(`
-      INSERT INTO staff (id, email, display_name, role, password_hash) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (lower(email)) DO NOTHING RETURNING *`, [randomUUID(), input.email, input.displayName, input.role, passwordHash]).then((r: { rows: StaffRow[] }) => r.rows);
+      INSERT INTO staff (id, email, display_name, role, password_hash, credentials_from) VALUES (?, ?, ?, ?, ?, ARRAY[?])
+      ON CONFLICT (lower(email)) DO NOTHING RETURNING *`, [randomUUID(), input.email, input.displayName, input.role, passwordHash, by.id]).then((r: { rows: StaffRow[] }) => r.rows);
     if (rows.length === 0) throw new ApiError(409, 'STAFF_EXISTS', `a staff account with the email ${input.email} exists`);
     await recordAudit(trx, { action: 'staff.create', playerId: null, details: { staffId: rows[0].id, email: input.email, role: input.role }, traceId });
     return staffView(rows[0]);
@@ -87,7 +88,7 @@ export interface StaffUpdate {
  * Changes a role, disables or enables an account, or sets a new password. A new password or a disable revokes every
  * session and personal token of the account at once; enabling it again brings none of them back.
  */
-export async function updateStaff(db: Knex, staffId: string, update: StaffUpdate, traceId: string) {
+export async function updateStaff(db: Knex, staffId: string, update: StaffUpdate, by: Actor, traceId: string) {
   const passwordHash = update.password === undefined ? undefined : await hashPassword(update.password);
   return db.transaction(async (trx) => {
     const found = uuidShaped(staffId) ? await trx('staff').where({ id: staffId }).forUpdate().first<StaffRow | undefined>() : undefined;
@@ -96,7 +97,8 @@ export async function updateStaff(db: Knex, staffId: string, update: StaffUpdate
       ...(update.displayName !== undefined ? { display_name: update.displayName } : {}),
       ...(update.role !== undefined ? { role: update.role } : {}),
       ...(update.status !== undefined ? { status: update.status, disabled_at: update.status === 'disabled' ? (found.disabled_at ?? new Date()) : null } : {}),
-      ...(passwordHash !== undefined ? { password_hash: passwordHash } : {}),
+      // whoever sets a password knows it: they join the account's credentials' sources
+      ...(passwordHash !== undefined ? { password_hash: passwordHash, credentials_from: trx.raw('array_append(credentials_from, ?)', [by.id]) } : {}),
     }).returning('*');
     const revoked = passwordHash !== undefined || update.status === 'disabled' ? await revokeEverythingOf(trx, staffId) : undefined;
     const { password: _never, ...logged } = update;

@@ -7,6 +7,7 @@ import { moveToDay, playRound } from '../support/history';
 import { payoutSuite, PLAYER_CPF } from '../support/payouts';
 import { FB_PRIVATE_KEY, givenAggregator } from '../support/wallet';
 import { FakeFizzyBubbly } from '../support/fakes/fizzy-bubbly';
+import { asStaff, staffAccount } from '../support/staff';
 
 jest.setTimeout(60_000);
 
@@ -287,11 +288,13 @@ describeInBrowser('the operator console in Chromium', () => {
   });
 
   step('lists what waits for a second person and approves it: the money moves once', async () => {
-    const asked = await s.t.operator('post', '/players/ana-2/adjustments', { amount: '2500.00', reason: 'prize correction', transactionId: 'browser-four-eyes' }).expect(202);
+    // asked by a colleague: the bootstrap token's requests are never approved, and this one was not made by the person signed in
+    const colleague = await staffAccount(s.t, 'finance');
+    const asked = await asStaff(s.t, colleague.token, 'post', '/players/ana-2/adjustments', { amount: '2500.00', reason: 'prize correction', transactionId: 'browser-four-eyes' }).expect(202);
     await page.getByRole('link', { name: 'Approvals', exact: true }).click();
     await page.getByRole('heading', { name: 'Approvals' }).waitFor();
     const row = page.locator('tbody tr').filter({ hasText: 'prize correction' });
-    await shows(row, /adjustment.*ana-2.*2500\.00 BRL.*bootstrap token · admin/);
+    await shows(row, new RegExp(`adjustment.*ana-2.*2500\\.00 BRL.*${colleague.staffId.slice(0, 8)} · finance`));
     await screenshot(page, 'approvals');
     await row.getByLabel('Note').fill('ticket 42');
     await row.getByRole('button', { name: 'Approve' }).click();

@@ -121,26 +121,36 @@ export async function givenPlayer(
       amount: options.balance,
       transactionId: `seed-${playerId}`,
     });
-    if (topup.status === 202) await approvedBySecondPerson(t, topup.body.approvalId);
+    if (topup.status === 202) await fundedByTwoPeople(t, playerId, options.balance, topup.body.approvalId);
     else if (topup.status !== 200) throw new Error(`topup ${playerId}: ${topup.status} ${JSON.stringify(topup.body)}`);
   }
   return playerId;
 }
 
-const secondPeople = new WeakMap<TestApp, Promise<string>>();
+const twoPeople = new WeakMap<TestApp, Promise<{ funder: string; approver: string }>>();
 
-/** Approves a request held for four eyes as a second person: a finance account of the app's own, signed in to the console. */
-export async function approvedBySecondPerson(t: TestApp, approvalId: string): Promise<void> {
-  if (!secondPeople.has(t)) {
-    const email = `second-person-${process.pid}@casino.example`;
-    const password = 'the second person of four eyes';
-    secondPeople.set(t, t.operator('post', '/staff', { email, displayName: 'Second Person', role: 'finance', password }).expect(201)
-      .then(() => t.http.post('/console/login').type('form').send({ email, password }).redirects(0))
-      .then((res) => (res.headers['set-cookie'] as unknown as string[])[0].split(';')[0]));
-  }
-  const cookie = await secondPeople.get(t)!;
-  const decided = await t.http.post(`/operator/approvals/${approvalId}/approve`).set('Cookie', cookie).set('X-Wallet-Console', '1').send({ note: 'tests: the second person' });
-  if (decided.status !== 200) throw new Error(`approval ${approvalId}: ${decided.status} ${JSON.stringify(decided.body)}`);
+/** A finance account of the app's own, made by the bootstrap token, signed in to the console: its session cookie. */
+async function financePerson(t: TestApp, name: string): Promise<string> {
+  const email = `${name}-${process.pid}@casino.example`;
+  const password = `the ${name} of four eyes`;
+  await t.operator('post', '/staff', { email, displayName: name, role: 'finance', password }).expect(201);
+  const res = await supertest(t.server).post('/console/login').type('form').send({ email, password }).redirects(0);
+  return (res.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+}
+
+/**
+ * Funds a player whose bootstrap top-up four eyes held: the bootstrap token's requests are never approved (every
+ * account descends from it), so it is rejected, and two people of their own, a funder and an approver, move it.
+ */
+async function fundedByTwoPeople(t: TestApp, playerId: string, amount: string, heldApprovalId: string): Promise<void> {
+  if (!twoPeople.has(t)) twoPeople.set(t, Promise.all([financePerson(t, 'funder'), financePerson(t, 'approver')]).then(([funder, approver]) => ({ funder, approver })));
+  const { funder, approver } = await twoPeople.get(t)!;
+  // a client without a cookie jar: each call carries only the session it names
+  const asConsole = (cookie: string, path: string, body: object) => supertest(t.server).post(`/operator${path}`).set('Cookie', cookie).set('X-Wallet-Console', '1').send(body);
+  await asConsole(approver, `/approvals/${heldApprovalId}/reject`, { note: 'tests: funded by two people instead' }).expect(200);
+  const asked = await asConsole(funder, `/players/${playerId}/topups`, { amount, transactionId: `seed-2-${playerId}` });
+  if (asked.status === 202) await asConsole(approver, `/approvals/${asked.body.approvalId}/approve`, { note: 'tests: the second person' }).expect(200);
+  else if (asked.status !== 200) throw new Error(`topup ${playerId}: ${asked.status} ${JSON.stringify(asked.body)}`);
 }
 
 export async function expectSoundLedger(t: TestApp): Promise<void> {
