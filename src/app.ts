@@ -23,6 +23,8 @@ export interface AppOptions {
   operatorToken: string;
   walletPublicUrl: string | undefined;
   payouts: PayoutsConfig;
+  /** Where the heavy reports and CSV exports read (REPORTS_DATABASE_URL, a standby); the primary when absent. */
+  reportsDb?: Knex;
   /** Statement timeout of reports and ledger-check; 5 minutes when absent. */
   reportTimeoutMs?: number;
   /** Wrong operator tokens one address may send per 15 minutes (20 when absent). */
@@ -98,7 +100,7 @@ export function createApp(options: AppOptions): Express {
     extra: [
       payoutOperatorRoutes(options.db, options.payouts, payoutEngine, options.approvalThresholds ?? {}),
       reportRoutes(options.db, { timeoutMs: options.reportTimeoutMs ?? 300_000,
-        sigap: { timeZone: options.protection?.timeZone ?? 'UTC', columns: options.protection?.sigapColumns ?? SIGAP_COLUMN_NAMES } }),
+        sigap: { timeZone: options.protection?.timeZone ?? 'UTC', columns: options.protection?.sigapColumns ?? SIGAP_COLUMN_NAMES } }, options.reportsDb),
       protectionRoutes(options.db, protection),
     ],
   }));

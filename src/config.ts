@@ -6,6 +6,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** The tables' owner, which runs the migrations and grants the server's role its rights; absent, DATABASE_URL's role. */
   migrationDatabaseUrl: string | undefined;
+  /** A standby the heavy reports and CSV exports read (REPORTS_DATABASE_URL); absent, the primary. */
+  reportsDatabaseUrl: string | undefined;
   dataDir: string;
   /** Port of the embedded PostgreSQL (ignored with databaseUrl). */
   embeddedPgPort: number;
@@ -270,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: integer(env, 'PORT', 3000, 0, 65535),
     databaseUrl,
     migrationDatabaseUrl: url(env, 'MIGRATION_DATABASE_URL', ['postgres:', 'postgresql:']),
+    reportsDatabaseUrl: url(env, 'REPORTS_DATABASE_URL', ['postgres:', 'postgresql:']),
     dataDir: path.resolve(optional(env, 'DATA_DIR') ?? '.data'),
     embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 5433, 1024, 65535),
     operatorToken,

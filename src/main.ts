@@ -49,6 +49,7 @@ async function start(config: Config, logger: Logger) {
     statementTimeoutMs: config.dbStatementTimeoutMs,
     logger,
   });
+  const reportsDb = config.reportsDatabaseUrl ? createDb(config.reportsDatabaseUrl, { poolMax: 4, statementTimeoutMs: config.reportTimeoutMs, logger }) : undefined;
   const unsafe = await unsafeRuntimeRole(db);
   if (unsafe.length > 0 && config.production) {
     throw new ConfigError(`refusing to serve: ${unsafe.join('; ')}. Set DATABASE_URL to a role with row rights only and MIGRATION_DATABASE_URL to the tables' owner (docs/operations.md "Database roles")`);
@@ -68,7 +69,7 @@ async function start(config: Config, logger: Logger) {
   const token = config.operatorToken ?? developmentToken(config.dataDir, logger);
   const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl, payouts: config.payouts, reportTimeoutMs: config.reportTimeoutMs,
     operatorAuthFailureLimit: config.operatorAuthFailureLimit, trustProxy: config.trustProxy, metricsToken: config.metricsToken,
-    walletBatch: config.walletBatch, walletDeadlineMs: config.walletDeadlineMs, launch: config.launch, approvalThresholds: config.approvalThresholds, protection: config.protection, secrets, moneyRateLimit: config.moneyRateLimit });
+    walletBatch: config.walletBatch, walletDeadlineMs: config.walletDeadlineMs, launch: config.launch, approvalThresholds: config.approvalThresholds, protection: config.protection, secrets, moneyRateLimit: config.moneyRateLimit, reportsDb });
   const worker = await startWorker({ databaseUrl: runtimeUrl, jobs: [payoutJobs(app.locals.payoutEngine), auditCheckpointJobs(db, logger), ...(app.locals.protection ? [app.locals.protection.jobs()] : [])], logger });
   app.locals.jobQueue = worker;
   // Slow clients (slowloris) cannot hold a connection: headers within 10 s, the whole request within 15 s,
@@ -89,6 +90,7 @@ async function start(config: Config, logger: Logger) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await worker.stop(); // lets running jobs finish
     await db.destroy();
+    await reportsDb?.destroy();
     if (embedded) await embedded.stop();
     logger.info('stopped');
     process.exit(0);

@@ -34,21 +34,24 @@ function text(value: unknown, field: string): string | undefined {
   return value;
 }
 
-/** Finance's read-only reports, mounted inside the operator router (token, error format). */
-export function reportRoutes(db: Knex, settings: ReportSettings): Router {
+/**
+ * Finance's read-only reports, mounted inside the operator router (token, error format). The heavy reports and CSV
+ * exports read `reports` (a standby, with REPORTS_DATABASE_URL); the ledger check reads the primary, `db`.
+ */
+export function reportRoutes(db: Knex, settings: ReportSettings, reports: Knex = db): Router {
   const router = Router();
 
   // the same day twice is the same bytes: rows come in (time, record, id) order, each cell from the row alone
   router.get('/reports/sigap', allow('pii.read'), handle(async (req, res) => {
     const day = referenceDay(req.query.date);
-    await inSnapshot(db, settings.timeoutMs, async (trx) => {
+    await inSnapshot(reports, settings.timeoutMs, async (trx) => {
       const { count, rows } = await sigapDay(trx, await dayBounds(trx, day, settings.sigap.timeZone));
       await writeCsv(res, `sigap-${day}`, settings.sigap.columns, count, rows, sigapRecord, { exact: true });
     });
   }));
 
   router.get('/reports/rounds', allow('read'), handle(async (req, res) => {
-    await respondWithTable(req, res, db, settings, roundsReport, {
+    await respondWithTable(req, res, reports, settings, roundsReport, {
       ...dateRange(req.query),
       playerId: text(req.query.playerId, 'playerId'),
       gameId: text(req.query.gameId, 'gameId'),
@@ -62,7 +65,7 @@ export function reportRoutes(db: Knex, settings: ReportSettings): Router {
     if (olderThan === undefined) {
       throw new ApiError(400, 'VALIDATION_ERROR', 'olderThan must be an ISO 8601 duration such as PT2H or P1D, of at most 100 years', 'olderThan');
     }
-    await respondWithTable(req, res, db, settings, { ...roundsReport, name: 'open-rounds' }, {
+    await respondWithTable(req, res, reports, settings, { ...roundsReport, name: 'open-rounds' }, {
       to: new Date(Date.now() - olderThan),
       status: 'open',
       aggregator: oneOf(req.query.aggregator, 'aggregator', AGGREGATORS),
@@ -70,7 +73,7 @@ export function reportRoutes(db: Knex, settings: ReportSettings): Router {
   }));
 
   router.get('/audit', allow('audit.read'), handle(async (req, res) => {
-    await respondWithTable(req, res, db, settings, auditReport, {
+    await respondWithTable(req, res, reports, settings, auditReport, {
       ...dateRange(req.query),
       actor: text(req.query.actor, 'actor'),
       action: text(req.query.action, 'action'),
@@ -80,7 +83,7 @@ export function reportRoutes(db: Knex, settings: ReportSettings): Router {
 
   router.get('/reports/payouts', allow('read'), handle(async (req, res) => {
     const review = oneOf(req.query.manualReview, 'manualReview', ['true', 'false'] as const);
-    await respondWithTable(req, res, db, settings, payoutsReport, {
+    await respondWithTable(req, res, reports, settings, payoutsReport, {
       ...dateRange(req.query),
       provider: text(req.query.provider, 'provider'),
       status: oneOf(req.query.status, 'status', PAYOUT_STATUSES),
@@ -90,7 +93,7 @@ export function reportRoutes(db: Knex, settings: ReportSettings): Router {
 
   router.get('/reports/summary', allow('read'), handle(async (req, res) => {
     const filter = { ...dateRange(req.query), groupBy: oneOf(req.query.groupBy, 'groupBy', GROUPINGS) ?? 'day' };
-    const rows = await inSnapshot(db, settings.timeoutMs, (trx) => summary(trx, filter));
+    const rows = await inSnapshot(reports, settings.timeoutMs, (trx) => summary(trx, filter));
     if (formatParam(req) === 'csv') {
       await writeCsv(res, `summary-by-${filter.groupBy}`, summaryColumns(filter.groupBy), rows.length, Readable.from(rows));
       return;

@@ -45,6 +45,8 @@ export async function startTestApp(
     approvalThresholds?: Record<string, string>;
     moneyRateLimit?: number;
     walletDeadlineMs?: number;
+    /** REPORTS_DATABASE_URL: where the heavy reports read. */
+    reportsUrl?: string;
     /** JURISDICTION's rules: written to wallet_settings before the app serves. */
     protection?: ProtectionConfig;
     /** The URL the app reaches its database by, given the test database's (a proxy's, say). */
@@ -67,9 +69,11 @@ export async function startTestApp(
   // knex's own messages (a connection a test cut on purpose) go to the app's log, not to the test output
   const db = createDb(options.via ? await options.via(database.url) : database.url, { poolMax: options.poolMax ?? 20, statementTimeoutMs: options.statementTimeoutMs ?? 10000, logger });
   const owner = createDb(database.ownerUrl, { poolMax: 2, statementTimeoutMs: 60_000, logger });
+  const reportsDb = options.reportsUrl ? createDb(options.reportsUrl, { poolMax: 2, statementTimeoutMs: 60_000, logger }) : undefined;
   const payouts = options.payouts ?? { providers: {}, defaultProvider: undefined, minAmount: '1.00', maxAmount: '50000.00' };
   const app = createApp({ db, logger, operatorToken: OPERATOR_TOKEN, walletPublicUrl: options.walletPublicUrl, payouts, operatorAuthFailureLimit: options.operatorAuthFailureLimit, launch: options.launch,
-    approvalThresholds: options.approvalThresholds, protection: options.protection, moneyRateLimit: options.moneyRateLimit, walletDeadlineMs: options.walletDeadlineMs });
+    approvalThresholds: options.approvalThresholds, protection: options.protection, moneyRateLimit: options.moneyRateLimit, walletDeadlineMs: options.walletDeadlineMs,
+    reportsDb: reportsDb });
   await applyJurisdiction(db, options.protection);
   const server = await new Promise<Server>((resolve) => {
     const s = createHttpServer(app).listen(0, '127.0.0.1', () => resolve(s));
@@ -99,6 +103,7 @@ export async function startTestApp(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.destroy();
       await owner.destroy();
+      await reportsDb?.destroy();
       await database.drop();
     },
   };

@@ -7,8 +7,9 @@ import { depositBody, Play, PUBLIC_URL, rollbackBody, Signer, signedPost, withdr
  * An app for building a history through the wallet and operator APIs. Payouts go to a Jumppag that is never
  * called: payoutIn walks them through their states itself.
  */
-export function startHistoryApp(): Promise<TestApp> {
+export function startHistoryApp(more: Partial<Parameters<typeof startTestApp>[0]> = {}): Promise<TestApp> {
   return startTestApp({
+    ...more,
     walletPublicUrl: PUBLIC_URL,
     payouts: {
       providers: { jumppag: { baseUrl: 'http://127.0.0.1:9', clientId: 'id', clientSecret: 'secret', webhookSecret: 'hook' } },
