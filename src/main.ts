@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Server } from 'node:http';
 import { ConfigError, loadConfig, Config } from './config';
-import { createDb, migrate, startEmbeddedPostgres, EmbeddedDatabase, Db, ensureRuntimeRole, roleOf, unsafeRuntimeRole } from './db';
+import { createDb, migrate, startEmbeddedPostgres, EmbeddedDatabase, Db, ensureRuntimeRole, isDatabaseAway, roleOf, unsafeRuntimeRole } from './db';
 import { createLogger, Logger } from './log';
 import { createApp, createHttpServer } from './app';
 import { sealStoredSecrets, upsertHmacClient } from './operator';
@@ -99,6 +99,24 @@ async function start(config: Config, logger: Logger) {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
+/**
+ * graphile-worker's runner leaves a promise of its own unawaited (cron.promise.finally in its runner.js): when its
+ * cron meets a database outage at a minute boundary, that promise rejects with nobody to catch it, and Node would
+ * end the process with every call in flight. The runner itself is supervised (src/jobs.ts), so such a database
+ * error is logged and the process goes on; any other rejection nobody awaited still ends it, as Node would.
+ */
+function keepUpThroughDatabaseOutages(logger: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    const error = reason instanceof Error ? reason : new Error(String(reason));
+    if (isDatabaseAway(reason)) {
+      logger.warn('a database error nobody awaited (the job queue during an outage): the process goes on', { error: error.message });
+      return;
+    }
+    logger.error('unhandled rejection: stopping', { error: error.message, stack: error.stack });
+    process.exit(1);
+  });
+}
+
 function main() {
   let config: Config;
   try {
@@ -111,6 +129,7 @@ function main() {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  keepUpThroughDatabaseOutages(logger);
   start(config, logger).catch((error: unknown) => {
     if (error instanceof ConfigError) {
       logger.error(`configuration error: ${error.message}`);

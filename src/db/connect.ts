@@ -50,6 +50,11 @@ export function isDatabaseTimeout(error: unknown): boolean {
   return e?.code === '57014' || e?.code === '55P03' || e?.code === '53300' || e?.name === 'KnexTimeoutError';
 }
 
+/** The database is away: a lost connection, a connection it refused at once (FATAL: not accepting, shutting down). */
+export function isDatabaseAway(error: unknown): boolean {
+  return isConnectionLoss(error) || (error as { severity?: unknown })?.severity === 'FATAL';
+}
+
 /** A call whose commit could not be confirmed: the connection broke, and asking again by its key failed too. */
 export class OutcomeUnknown extends Error {}
 

@@ -1,5 +1,5 @@
 /** The database layer: connections (connect), the schema and its routines (migrate), the embedded PostgreSQL. */
-export { createDb, isConnectionLoss, isDatabaseTimeout, OutcomeUnknown, untilOutcomeKnown } from './connect';
+export { createDb, isConnectionLoss, isDatabaseAway, isDatabaseTimeout, OutcomeUnknown, untilOutcomeKnown } from './connect';
 export type { Db, DbOptions } from './connect';
 export { followMigrations, migrate, migrationStatus, pendingMigrations, watchIndexBuilds } from './migrate';
 export type { MigrationStatus } from './migrate';

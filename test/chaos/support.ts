@@ -55,6 +55,11 @@ export class ServerProcess {
     }
   }
 
+  /** Whether the process still runs (it was neither stopped nor ended by itself). */
+  get alive(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   kill9(): Promise<void> {
     return this.stop('SIGKILL').then(() => undefined);
   }
