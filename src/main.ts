@@ -6,34 +6,33 @@ import { ConfigError, loadConfig, Config } from './config';
 import { createDb, migrate, startEmbeddedPostgres, EmbeddedDatabase, Db, ensureRuntimeRole, isDatabaseAway, roleOf, unsafeRuntimeRole } from './db';
 import { createLogger, Logger } from './log';
 import { createApp, createHttpServer } from './app';
-import { sealStoredSecrets, upsertHmacClient } from './operator';
+import { fourEyesOn, sealStoredSecrets, upsertHmacClient } from './operator';
 import { secretBox } from './http';
 import { payoutJobs } from './payouts';
 import { startWorker } from './jobs';
 import { auditCheckpointJobs } from './audit';
 import { applyJurisdiction } from './protection';
 
-/** In development without OPERATOR_TOKEN, one token is generated, kept under DATA_DIR and printed once. */
-function developmentToken(dataDir: string, logger: Logger): string {
-  const file = path.join(dataDir, 'operator-token');
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  const token = randomBytes(24).toString('base64url');
+/** A development secret kept under DATA_DIR: the one made before, or `make`'s, written once (only its owner reads it). */
+function keptInDataDir(dataDir: string, name: string, make: () => string): { value: string; made: boolean } {
+  const file = path.join(dataDir, name);
+  if (fs.existsSync(file)) return { value: fs.readFileSync(file, 'utf8').trim(), made: false };
+  const value = make();
   fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  logger.warn('OPERATOR_TOKEN not set: generated a development token (shown once, kept in DATA_DIR/operator-token)', {
-    operatorToken: token,
-  });
-  return token;
+  fs.writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  return { value, made: true };
 }
 
-/** In development without SECRETS_KEY, one key is generated and kept under DATA_DIR (lose it, and HMAC keys must be registered again). */
+/** In development without OPERATOR_TOKEN, one token is generated, kept under DATA_DIR and printed once. */
+function developmentToken(dataDir: string, logger: Logger): string {
+  const { value, made } = keptInDataDir(dataDir, 'operator-token', () => randomBytes(24).toString('base64url'));
+  if (made) logger.warn('OPERATOR_TOKEN not set: generated a development token (shown once, kept in DATA_DIR/operator-token)', { operatorToken: value });
+  return value;
+}
+
+/** In development without SECRETS_KEY, one key is kept under DATA_DIR (lose it, and HMAC keys must be registered again). */
 function developmentSecretsKey(dataDir: string): Buffer {
-  const file = path.join(dataDir, 'secrets-key');
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    fs.writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-  }
-  return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+  return Buffer.from(keptInDataDir(dataDir, 'secrets-key', () => randomBytes(32).toString('base64')).value, 'base64');
 }
 
 async function start(config: Config, logger: Logger) {
@@ -80,7 +79,7 @@ async function start(config: Config, logger: Logger) {
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info('wallet server listening', { url: `http://localhost:${port}`, database: embedded ? 'embedded' : 'DATABASE_URL', gameLaunch: config.launch ? config.launch.apiUrl : 'off (FB_API_URL not set)',
     payoutProviders: Object.keys(config.payouts.providers).length ? Object.keys(config.payouts.providers) : 'none (PAYOUT_SANDBOX=1, or <PROVIDER>_BASE_URL)',
-    defaultPayoutProvider: config.payouts.defaultProvider ?? null, fourEyes: Object.keys(config.approvalThresholds).length ? config.approvalThresholds : 'off (APPROVAL_THRESHOLD not set)' });
+    defaultPayoutProvider: config.payouts.defaultProvider ?? null, fourEyes: fourEyesOn(config.approvalThresholds) ? config.approvalThresholds : 'off (APPROVAL_THRESHOLD not set)' });
 
   let stopping = false;
   const stop = async (signal: string) => {

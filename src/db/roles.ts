@@ -59,18 +59,18 @@ export function asRole(url: string, role: string, password: string): string {
 export const runtimeUrlOf = (url: string) => asRole(url, RUNTIME_ROLE, EMBEDDED_RUNTIME_PASSWORD);
 
 /** Creates the runtime role on a database server we own (embedded, tests) if it is missing; its connection string. */
-export async function ensureRuntimeRole(adminUrl: string, password = EMBEDDED_RUNTIME_PASSWORD): Promise<string> {
+export async function ensureRuntimeRole(adminUrl: string): Promise<string> {
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [RUNTIME_ROLE]);
     if (exists.rowCount === 0) {
-      await admin.query(`CREATE ROLE ${RUNTIME_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${password.replace(/'/g, "''")}'`);
+      await admin.query(`CREATE ROLE ${RUNTIME_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${EMBEDDED_RUNTIME_PASSWORD}'`);
     }
   } finally {
     await admin.end();
   }
-  return asRole(adminUrl, RUNTIME_ROLE, password);
+  return runtimeUrlOf(adminUrl);
 }
 
 /**

@@ -103,7 +103,8 @@ export async function upsertHmacClient(db: Knex, name: string, publicKey: string
 
 /** Seals every HMAC key still kept in plain text (registered before keys were sealed); the count sealed. */
 export async function sealStoredSecrets(db: Knex, secrets: SecretBox): Promise<number> {
-  const plain: { id: number; private_key: string }[] = await db('api_clients').whereNotNull('private_key').whereNot('private_key', 'like', 'v1:%').select('id', 'private_key');
+  const keys: { id: number; private_key: string }[] = await db('api_clients').whereNotNull('private_key').select('id', 'private_key');
+  const plain = keys.filter((row) => !secrets.isSealed(row.private_key));
   for (const row of plain) await db('api_clients').where({ id: row.id }).update({ private_key: secrets.seal(row.private_key) });
   return plain.length;
 }

@@ -28,12 +28,13 @@ export async function openConsoleSession(db: Knex, owner: SessionOwner): Promise
 /** The owner of a live session (not revoked, not expired, not idle too long), whose use is noted. */
 export async function liveConsoleSession(db: Knex, secret: string): Promise<SessionOwner | undefined> {
   if (!/^[\w-]{43}$/.test(secret)) return undefined;
-  const row = await db('console_sessions').where({ secret_hash: hashOf(secret) }).whereNull('revoked_at')
+  const secretHash = hashOf(secret);
+  const row = await db('console_sessions').where({ secret_hash: secretHash }).whereNull('revoked_at')
     .where('expires_at', '>', db.fn.now()).whereRaw(`last_seen_at > now() - interval '${IDLE_MINUTES} minutes'`)
     .first<{ staff_id: string | null; bootstrap_fingerprint: string | null; last_seen_at: Date } | undefined>();
   if (!row) return undefined;
   if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
-    await db('console_sessions').where({ secret_hash: hashOf(secret) }).update({ last_seen_at: db.fn.now() });
+    await db('console_sessions').where({ secret_hash: secretHash }).update({ last_seen_at: db.fn.now() });
   }
   return row.staff_id ? { staffId: row.staff_id } : { bootstrapFingerprint: row.bootstrap_fingerprint! };
 }

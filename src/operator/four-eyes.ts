@@ -18,14 +18,14 @@ export const SYSTEM_ACTOR: Actor = { id: 'system', role: 'system' };
 const WINDOW = '24 hours';
 
 /** Whether four eyes are on: APPROVAL_THRESHOLD is set (production requires it). */
-export const fourEyesOn = (fourEyes: FourEyes) => Object.keys(fourEyes.thresholds).length > 0;
+export const fourEyesOn = (thresholds: Record<string, string>) => Object.keys(thresholds).length > 0;
 
 /**
  * A currency's threshold in minor units. Undefined when four eyes are off (APPROVAL_THRESHOLD unset, which only
  * development allows); 0 for a currency the setting does not list, so that every manual movement in it waits.
  */
 export function approvalThreshold(thresholds: Record<string, string>, currency: string): bigint | undefined {
-  if (Object.keys(thresholds).length === 0) return undefined;
+  if (!fourEyesOn(thresholds)) return undefined;
   const text = thresholds[currency];
   return text === undefined ? 0n : operatorAmount(text, currency, 'APPROVAL_THRESHOLD');
 }

@@ -59,7 +59,7 @@ export async function refuseSharedDestination(db: Knex, player: { id: string }, 
  * or when four eyes are off (no APPROVAL_THRESHOLD, development only).
  */
 export async function destinationHold(trx: Knex.Transaction, fourEyes: FourEyes, player: { id: string }, destination: string | undefined): Promise<string | undefined> {
-  if (destination === undefined || !fourEyesOn(fourEyes)) return undefined;
+  if (destination === undefined || !fourEyesOn(fourEyes.thresholds)) return undefined;
   const known = await trx('payout_destinations').where({ player_id: player.id, destination, status: 'known' }).first('id');
   return known ? undefined : `the first payout to ${destination} waits: it is not provably the player's until a second person confirms it`;
 }

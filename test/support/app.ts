@@ -12,6 +12,7 @@ import { checkLedger, LedgerReport } from '../../src/ledger';
 import { createTestDatabase } from './database';
 import { reportProblem, watchAnswers } from './answers';
 import { answerProblem } from './contract';
+import { signedIn } from './staff';
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 
@@ -139,8 +140,7 @@ async function financePerson(t: TestApp, name: string): Promise<string> {
   const email = `${name}-${process.pid}@casino.example`;
   const password = `the ${name} of four eyes`;
   await t.operator('post', '/staff', { email, displayName: name, role: 'finance', password }).expect(201);
-  const res = await supertest(t.server).post('/console/login').type('form').send({ email, password }).redirects(0);
-  return (res.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+  return (await signedIn(t, email, password))!;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { TestApp } from './app';
+import type { TestApp } from './app';
 
 export interface StaffAccount {
   staffId: string;
