@@ -77,7 +77,16 @@ export class ServerProcess {
 
 export interface Answer {
   status: number;
-  body: { balance?: number; code?: string };
+  body: { balance?: number; code?: string; description?: string };
+}
+
+/** One attempt of a call, as the load saw it: what was sent, what came back (undefined: no answer) and when. */
+export interface Attempt {
+  route: string;
+  body: { transactionId?: string };
+  answer: Answer | undefined;
+  sentAt: number;
+  answeredAt: number;
 }
 
 /** Signs and posts a wallet call; undefined when no answer came (refused or cut connection, timeout). */
@@ -132,13 +141,19 @@ export async function driveLoad(options: {
   rounds: number;
   startCents: bigint;
   stop?: () => boolean;
+  /** How long one call is retried before the run fails (default 30 s). */
+  patienceMs?: number;
+  observe?: (attempt: Attempt) => void;
 }): Promise<LoadReport> {
   const report: LoadReport = { requests: 0, retried: 0, answers500: [], expected: new Map(), moved: [] };
+  const patienceMs = options.patienceMs ?? 30_000;
   const untilAnswered = async (route: string, body: object): Promise<Answer> => {
-    for (let attempt = 0; ; attempt += 1) {
-      if (attempt > 300) throw new Error(`${route} ${JSON.stringify(body)}: no answer after 300 attempts (30 s)`);
+    for (const started = Date.now(); ; ) {
+      if (Date.now() - started > patienceMs) throw new Error(`${route} ${JSON.stringify(body)}: no answer in ${patienceMs} ms of retries`);
       report.requests += 1;
+      const sentAt = Date.now();
       const answer = await walletCall(options.target(), route, body);
+      options.observe?.({ route, body, answer, sentAt, answeredAt: Date.now() });
       if (answer && answer.status !== 500) return answer;
       if (answer) report.answers500.push(String(answer.body.code));
       report.retried += 1;
