@@ -16,6 +16,7 @@ import * as fourEyesEverywhere from './015_four_eyes_everywhere';
 import * as consoleSessions from './016_console_sessions';
 import * as sessionDayCheck from './017_session_day_check';
 import * as staffCredentialsFrom from './018_staff_credentials_from';
+import * as deposits from './019_deposits';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   { name: '016_console_sessions', ...consoleSessions },
   { name: '017_session_day_check', ...sessionDayCheck },
   { name: '018_staff_credentials_from', ...staffCredentialsFrom },
+  { name: '019_deposits', ...deposits },
 ];

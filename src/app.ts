@@ -6,9 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { secretBox, SecretBox, traceRequests } from './http';
 import { Logger } from './log';
-import { operatorAuth, operatorRouter } from './operator';
+import { NO_PROTECTION, operatorAuth, operatorRouter } from './operator';
 import { consoleRoutes } from './console';
 import { buildProviders, PayoutEngine, payoutApproval, payoutOperatorRoutes, payoutWebhookRoutes } from './payouts';
+import { DepositEngine, depositOperatorRoutes, depositReturnApproval, depositWebhookRoutes } from './deposits';
 import { LaunchConfig, PayoutsConfig, ProtectionConfig, SIGAP_COLUMN_NAMES } from './config';
 import { Protection, protectionRoutes } from './protection';
 import { Door, doors, fizzyBubblyDoor, fizzyBubblyFallback, fizzyBubblyLauncher, hub88Door, LAUNCH_PATH, walletService } from './wallet';
@@ -55,11 +56,14 @@ export interface AppOptions {
 export function createApp(options: AppOptions): Express {
   const app = express();
   const secrets = options.secrets ?? secretBox(randomBytes(32));
-  const payoutEngine = new PayoutEngine(options.db, buildProviders(options.payouts), options.payouts, options.logger);
+  const providers = buildProviders(options.payouts);
+  const payoutEngine = new PayoutEngine(options.db, providers, options.payouts, options.logger);
   app.locals.payoutEngine = payoutEngine;
   const protection = options.protection ? new Protection({ db: options.db, config: options.protection, logger: options.logger, payouts: options.payouts,
     approvalThresholds: options.approvalThresholds ?? {} }) : undefined;
   app.locals.protection = protection;
+  const depositEngine = new DepositEngine(options.db, providers, protection ?? NO_PROTECTION, options.logger, options.payouts.pollTimeScale ?? 1);
+  app.locals.depositEngine = depositEngine;
   app.disable('x-powered-by');
   if (options.trustProxy) app.set('trust proxy', /^\d+$/.test(options.trustProxy) ? Number(options.trustProxy) : options.trustProxy);
   // the console and /docs load only same-origin assets, so upgrading them to https buys nothing behind TLS and
@@ -85,6 +89,7 @@ export function createApp(options: AppOptions): Express {
   );
   fizzyBubblyFallback(app);
   app.use(payoutWebhookRoutes(payoutEngine));
+  app.use(depositWebhookRoutes(depositEngine));
   const auth = operatorAuth(options.db, options.operatorToken, options.operatorAuthFailureLimit ?? 20);
   const launcher = options.launch
     ? fizzyBubblyLauncher(options.launch, options.logger, (outcome) => metrics.countAggregatorCall('fizzy-bubbly', LAUNCH_PATH, outcome))
@@ -96,9 +101,10 @@ export function createApp(options: AppOptions): Express {
     launcher,
     protection,
     approvalThresholds: options.approvalThresholds ?? {},
-    approvalSubjects: { payout: payoutApproval },
+    approvalSubjects: { payout: payoutApproval, deposit_return: depositReturnApproval },
     extra: [
       payoutOperatorRoutes(options.db, options.payouts, payoutEngine, options.approvalThresholds ?? {}),
+      depositOperatorRoutes(options.db, options.payouts, depositEngine, protection ?? NO_PROTECTION),
       reportRoutes(options.db, { timeoutMs: options.reportTimeoutMs ?? 300_000,
         sigap: { timeZone: options.protection?.timeZone ?? 'UTC', columns: options.protection?.sigapColumns ?? SIGAP_COLUMN_NAMES } }, options.reportsDb),
       protectionRoutes(options.db, protection),

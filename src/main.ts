@@ -9,6 +9,7 @@ import { createApp, createHttpServer } from './app';
 import { fourEyesOn, sealStoredSecrets, upsertHmacClient } from './operator';
 import { secretBox } from './http';
 import { payoutJobs } from './payouts';
+import { depositJobs } from './deposits';
 import { startWorker } from './jobs';
 import { auditCheckpointJobs } from './audit';
 import { applyJurisdiction } from './protection';
@@ -69,7 +70,7 @@ async function start(config: Config, logger: Logger) {
   const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl, payouts: config.payouts, reportTimeoutMs: config.reportTimeoutMs,
     operatorAuthFailureLimit: config.operatorAuthFailureLimit, trustProxy: config.trustProxy, metricsToken: config.metricsToken,
     walletBatch: config.walletBatch, walletDeadlineMs: config.walletDeadlineMs, launch: config.launch, approvalThresholds: config.approvalThresholds, protection: config.protection, secrets, moneyRateLimit: config.moneyRateLimit, reportsDb });
-  const worker = await startWorker({ databaseUrl: runtimeUrl, jobs: [payoutJobs(app.locals.payoutEngine), auditCheckpointJobs(db, logger), ...(app.locals.protection ? [app.locals.protection.jobs()] : [])], logger });
+  const worker = await startWorker({ databaseUrl: runtimeUrl, jobs: [payoutJobs(app.locals.payoutEngine), depositJobs(app.locals.depositEngine), auditCheckpointJobs(db, logger), ...(app.locals.protection ? [app.locals.protection.jobs()] : [])], logger });
   app.locals.jobQueue = worker;
   // Slow clients (slowloris) cannot hold a connection: headers within 10 s, the whole request within 15 s,
   // checked every second rather than Node's default 30.

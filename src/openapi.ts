@@ -10,6 +10,8 @@ import operatorLaunchDemo from '../schemas/operator-launch-demo.json';
 import operatorPayoutCreate from '../schemas/operator-payout-create.json';
 import operatorPayoutReview from '../schemas/operator-payout-review.json';
 import operatorPayoutAccountCreate from '../schemas/operator-payout-account-create.json';
+import operatorDepositCreate from '../schemas/operator-deposit-create.json';
+import operatorDepositReturn from '../schemas/operator-deposit-return.json';
 import operatorPlayerCreate from '../schemas/operator-player-create.json';
 import operatorPlayerUpdate from '../schemas/operator-player-update.json';
 import operatorSessionCreate from '../schemas/operator-session-create.json';
@@ -55,6 +57,8 @@ export const REQUEST_SCHEMAS: Record<string, object> = {
   'operator-payout-create': operatorPayoutCreate,
   'operator-payout-review': operatorPayoutReview,
   'operator-payout-account-create': operatorPayoutAccountCreate,
+  'operator-deposit-create': operatorDepositCreate,
+  'operator-deposit-return': operatorDepositReturn,
 };
 
 /** The answers' schemas (schemas/responses.json), by name. */
@@ -94,7 +98,7 @@ interface Operation {
   permission?: string;
   /** The audit action a changing operator route writes with its change (`*` for the kind of an approval): x-audit. */
   audit?: string;
-  tag: 'wallet' | 'hub88' | 'operator' | 'payouts' | 'protection' | 'reports' | 'webhooks' | 'operations' | 'console';
+  tag: 'wallet' | 'hub88' | 'operator' | 'payouts' | 'deposits' | 'protection' | 'reports' | 'webhooks' | 'operations' | 'console';
   summary: string;
   body?: keyof typeof REQUEST_SCHEMAS;
   example?: object;
@@ -247,6 +251,18 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/operator/reports/payout-reconciliation', permission: 'reconcile', tag: 'reports', summary: "Our payouts against a provider's records (Accept: application/x-ndjson streams its progress)",
     query: { provider: 'jumppag, paystar, hashlee or orkestra (configured)', from: RANGE.from + ', required', to: RANGE.to + ', required' },
     ok: { status: 200, schema: 'reconciliation', description: 'the mismatches', example: { provider: 'jumppag', from: '2026-03-01T00:00:00.000Z', to: '2026-03-02T00:00:00.000Z', method: 'list', ours: 4, theirs: 4, matched: 4, mismatches: [] }, type: 'application/x-ndjson' } },
+  { method: 'post', path: '/operator/players/{playerId}/deposits', permission: 'deposits.create', audit: 'deposit.create', tag: 'deposits',
+    summary: "Take a PIX deposit: checks the player's state and deposit limits (403 DEPOSIT_NOT_ALLOWED, 403 DEPOSIT_LIMIT), makes the charge at the provider and answers its QR code and copia-e-cola; idempotent by transactionId (409 IDEMPOTENCY_CONFLICT for another body, 409 DEPOSIT_IN_PROGRESS while the same request is making it); 502 DEPOSIT_PROVIDER_UNAVAILABLE when the provider did not answer (send it again: the charge is looked up first); 422 DEPOSIT_REFUSED when it refused",
+    body: 'operator-deposit-create', example: { amount: '100.00', transactionId: 'dep-2026-0001' }, ok: { status: 201, schema: 'deposit', description: 'the deposit, pending with its charge' } },
+  { method: 'get', path: '/operator/deposits/{depositId}', permission: 'read', tag: 'deposits', summary: 'A deposit and its history', ok: { status: 200, schema: 'depositWithHistory', description: 'the deposit' } },
+  { method: 'get', path: '/operator/deposits', permission: 'read', tag: 'deposits', summary: 'Deposits, newest first',
+    query: { playerId: "the player's id", status: 'deposit state', limit: 'rows per page, 1–500 (default 50)', cursor: 'nextCursor of the previous page' },
+    ok: { status: 200, schema: 'depositPage', description: 'a page of deposits' } },
+  { method: 'post', path: '/operator/deposits/{depositId}/return', permission: 'payouts.manage', audit: 'deposit_return.request_approval', tag: 'deposits',
+    summary: "Record that a held deposit was returned to its payer in the provider's back office; it waits for a second person, whose approval gives the money back in the ledger (409 DEPOSIT_NOT_HELD, 409 DEPOSIT_RETURN_REQUESTED)",
+    body: 'operator-deposit-return', example: { note: 'returned by Jumppag back office, ticket 4711' }, ok: { status: 202, schema: 'approval', description: 'the approval request' } },
+  { method: 'post', path: '/webhooks/deposits/{provider}', tag: 'webhooks', summary: "A pay-in provider's signed charge callback (triggers a lookup; 401 when forged, unsigned, or naming no charge of ours)",
+    ok: { status: 200, schema: 'webhookReceipt', description: 'accepted' } },
   { method: 'post', path: '/webhooks/payouts/{provider}', tag: 'webhooks', summary: "A provider's signed status callback (triggers a status check)",
     ok: { status: 200, schema: 'webhookReceipt', description: 'accepted' } },
   { method: 'get', path: '/healthz', tag: 'operations', summary: 'Liveness', ok: { status: 200, schema: 'health', description: 'up', example: { status: 'ok' } } },
@@ -277,9 +293,10 @@ const TAGS: Record<Operation['tag'], string> = {
   hub88: "Hub88's operator Wallet API, the second aggregator's contract (docs/wallet.md \"Hub88\")",
   operator: 'Players, sessions and launches, money by hand under four eyes, staff, keys and games (docs/operator-api.md)',
   payouts: 'PIX cash-out: requests, states, payout accounts and destinations (docs/payouts.md)',
+  deposits: "PIX cash-in from the player's own account: charges, states, held deposits and their return (docs/deposits.md)",
   protection: "Brazil's rules: the SPA register, impediments, the SIGAP day file (docs/protection.md)",
   reports: "Finance's reports, the audit trail and the ledger check (docs/reconciliation.md)",
-  webhooks: "Payout providers' callbacks, each verified as its provider documents (docs/payouts.md)",
+  webhooks: "Payout and pay-in providers' callbacks, each verified as its provider documents (docs/payouts.md, docs/deposits.md)",
   operations: 'Health, readiness, metrics and this document (docs/operations.md)',
   console: "The operator console's pages (docs/operator-api.md \"Operator console\")",
 };
@@ -288,7 +305,7 @@ const TAGS: Record<Operation['tag'], string> = {
 const TAG_DESCRIPTIONS: Partial<Record<Operation['tag'], string>> = {
   wallet: 'Fizzy Bubbly\'s seamless-wallet contract (docs/wallet.md): signed with Public-Key and Signature over the raw body, idempotent by transactionId; errors are {code, description} with the contract\'s codes.',
   hub88: 'Hub88\'s operator Wallet API (docs/wallet.md "Hub88"): signed with X-Hub88-Signature, idempotent by transaction_uuid, every outcome HTTP 200 with its status.',
-  webhooks: 'A payout provider\'s callback (docs/payouts.md): verified as that provider documents, then treated as a hint: the payout\'s state is read from the provider before anything changes.',
+  webhooks: 'A provider\'s callback (docs/payouts.md, docs/deposits.md): verified as that provider documents, then treated as a hint: the payout\'s or charge\'s state is read from the provider before anything changes.',
   operations: 'For load balancers, monitoring and tools (docs/operations.md); no operator token.',
   console: 'The operator console\'s pages and sign-in (docs/operator-api.md "Operator console").',
 };

@@ -28,7 +28,7 @@ export interface ApiClientList {
   apiClients: ApiClient[];
 }
 
-/** A top-up, adjustment or payout waiting for, or decided by, a second person */
+/** A top-up, adjustment, payout or deposit return waiting for, or decided by, a second person */
 export interface Approval {
   /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
   amount: DecimalText;
@@ -38,9 +38,11 @@ export interface Approval {
   decidedAt: Timestamp | null;
   decidedBy: string | null;
   decidedRole: string | null;
+  /** The held deposit to return, for kind deposit_return */
+  depositId: string | null;
   /** Why it waits: the 24-hour total by its requester or for its player that it would take above APPROVAL_THRESHOLD, a currency without a threshold, or a payout destination not yet known to be the player's */
   heldBecause: string;
-  kind: "topup" | "adjustment" | "payout";
+  kind: "topup" | "adjustment" | "payout" | "deposit_return";
   note: string | null;
   /** The payout waiting, for kind payout */
   payoutId: string | null;
@@ -362,6 +364,99 @@ export type DecimalText = string;
 export interface DemoLaunch {
   /** @format uri */
   url: string;
+}
+
+/** A PIX deposit */
+export interface Deposit {
+  /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+  amount: DecimalText;
+  /** The PIX copia-e-cola text */
+  copyPaste: string | null;
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  createdAt: Timestamp;
+  currency: string;
+  /** @format uuid */
+  depositId: string;
+  expiresAt: Timestamp | null;
+  finalizedAt: Timestamp | null;
+  /** Why a held deposit was not credited, or why the provider refused the charge */
+  heldReason: string | null;
+  /** What the provider says was paid, once paid */
+  paidAmount: DecimalText | null;
+  /** How the payer was shown to be the player: the payer's CPF the provider returned, the provider refusing third-party payers, or the operator's declared guarantee */
+  payerShownBy:
+    | "payer_document"
+    | "provider_refuses_third_parties"
+    | "operator_guarantee";
+  playerId: string;
+  provider: string;
+  providerReference: string | null;
+  providerStatus: string | null;
+  /** The EMV BR Code the QR image encodes, as the provider gives it */
+  qrCode: string | null;
+  /** A return waits for a second person's approval */
+  returnRequested: boolean;
+  status: DepositStatus;
+  transactionId: string;
+}
+
+/** A page of deposits */
+export interface DepositPage {
+  deposits: Deposit[];
+  nextCursor: string | null;
+}
+
+export type DepositStatus =
+  | "created"
+  | "pending"
+  | "paid"
+  | "credited"
+  | "expired"
+  | "failed"
+  | "held"
+  | "returned";
+
+/** A PIX deposit with its history */
+export interface DepositWithHistory {
+  /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+  amount: DecimalText;
+  /** The PIX copia-e-cola text */
+  copyPaste: string | null;
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  createdAt: Timestamp;
+  currency: string;
+  /** @format uuid */
+  depositId: string;
+  expiresAt: Timestamp | null;
+  finalizedAt: Timestamp | null;
+  /** Why a held deposit was not credited, or why the provider refused the charge */
+  heldReason: string | null;
+  history: {
+    /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+    at: Timestamp;
+    detail: object | null;
+    from: DepositStatus | null;
+    providerStatus: string | null;
+    source: string;
+    to: DepositStatus;
+  }[];
+  /** What the provider says was paid, once paid */
+  paidAmount: DecimalText | null;
+  /** How the payer was shown to be the player: the payer's CPF the provider returned, the provider refusing third-party payers, or the operator's declared guarantee */
+  payerShownBy:
+    | "payer_document"
+    | "provider_refuses_third_parties"
+    | "operator_guarantee";
+  playerId: string;
+  provider: string;
+  providerReference: string | null;
+  providerStatus: string | null;
+  /** The EMV BR Code the QR image encodes, as the provider gives it */
+  qrCode: string | null;
+  /** A return waits for a second person's approval */
+  returnRequested: boolean;
+  status: DepositStatus;
+  transactionId: string;
 }
 
 /** A game */
@@ -893,6 +988,30 @@ export interface OperatorApprovalDecision {
   note?: string;
 }
 
+/**
+ * Take a PIX deposit from a player
+ * Makes a PIX charge at the provider (the default one if none is named) and answers its QR code and copia-e-cola. Idempotent by transactionId.
+ */
+export interface OperatorDepositCreate {
+  /** A decimal amount in major units, as a JSON number or a string ("12.50"). Never more decimals than the currency has. */
+  amount: DecimalAmount;
+  provider?: "jumppag" | "sandbox";
+  transactionId: TransactionId;
+}
+
+/**
+ * Return a held deposit
+ * Records that a held deposit was returned to its payer in the provider's back office; a second person approves before the ledger gives it back.
+ */
+export interface OperatorDepositReturn {
+  /**
+   * How and when it was returned (the provider's refund reference, say).
+   * @minLength 1
+   * @maxLength 500
+   */
+  note: string;
+}
+
 /** An operator API error */
 export interface OperatorError {
   error: {
@@ -1029,6 +1148,12 @@ export interface OperatorPlayerCreate {
 export interface OperatorPlayerUpdate {
   /** Responsible-gaming limits in major units; null removes one. A lower limit applies at once, a higher one (or a removal) after 24 hours. */
   limits?: {
+    /** PIX deposits in any 24 hours */
+    deposit24h?: DecimalAmount | null;
+    /** PIX deposits in any 30 days */
+    deposit30d?: DecimalAmount | null;
+    /** PIX deposits in any 7 days */
+    deposit7d?: DecimalAmount | null;
     loss24h?: DecimalAmount | null;
     loss30d?: DecimalAmount | null;
     loss7d?: DecimalAmount | null;
@@ -1292,6 +1417,9 @@ export interface Player {
   firstName: string | null;
   lastName: string | null;
   limits: {
+    deposit24h?: Limit;
+    deposit30d?: Limit;
+    deposit7d?: Limit;
     loss24h?: Limit;
     loss30d?: Limit;
     loss7d?: Limit;

@@ -12,6 +12,8 @@ export interface LedgerProblem {
     | 'withdraw_refunded_and_paid'
     | 'payout_movements'
     | 'approval_holds'
+    | 'deposit_movements'
+    | 'payin_accounts'
     | 'unclaimed_funds';
   detail: Record<string, string>;
 }
@@ -159,6 +161,38 @@ const CHECKS: Check[] = [
     detail: (r) => ({ payoutId: r.id, status: r.status, legs: r.legs ?? '' }),
   },
   {
+    // a deposit's ledger legs follow its state, each of the amount that arrived: a credit iff credited; a hold iff
+    // held or returned; a return iff returned
+    check: 'deposit_movements',
+    sql: `
+      SELECT d.id::text, d.status, string_agg(t.kind, ',' ORDER BY t.kind) AS legs
+      FROM deposits d LEFT JOIN transfers t ON t.reference = d.id::text AND t.kind LIKE 'deposit\\_%'
+      GROUP BY d.id
+      HAVING bool_or(t.amount <> d.paid_amount)
+          OR (count(*) FILTER (WHERE t.kind = 'deposit_credit') = 1) <> (d.status = 'credited')
+          OR (count(*) FILTER (WHERE t.kind = 'deposit_hold') = 1) <> (d.status IN ('held', 'returned'))
+          OR (count(*) FILTER (WHERE t.kind = 'deposit_return') = 1) <> (d.status = 'returned')
+          OR count(*) FILTER (WHERE t.kind LIKE 'deposit\\_%') > 2
+      LIMIT 100`,
+    detail: (r) => ({ depositId: r.id, status: r.status, legs: r.legs ?? '' }),
+  },
+  {
+    // a currency's held account holds exactly the held deposits, and its clearing accounts are short by exactly
+    // what was credited or is held (a returned deposit went back out)
+    check: 'payin_accounts',
+    sql: `
+      SELECT a.kind, a.currency, sum(a.balance)::text AS balance, coalesce(max(w.waiting), 0)::text AS expected
+      FROM accounts a
+      LEFT JOIN (SELECT currency, 'payin_held' AS kind, sum(paid_amount) AS waiting FROM deposits WHERE status = 'held' GROUP BY currency
+                 UNION ALL SELECT currency, 'payin_clearing', -sum(paid_amount) FROM deposits WHERE status IN ('credited', 'held') GROUP BY currency) w
+        ON w.currency = a.currency AND w.kind = a.kind
+      WHERE a.kind IN ('payin_held', 'payin_clearing')
+      GROUP BY a.kind, a.currency
+      HAVING sum(a.balance) <> coalesce(max(w.waiting), 0)
+      LIMIT 100`,
+    detail: (r) => ({ account: r.kind, currency: r.currency, balance: r.balance, expected: r.expected }),
+  },
+  {
     // four eyes: a currency's approval hold holds exactly the debits still waiting for a second person
     check: 'approval_holds',
     sql: `
@@ -215,6 +249,8 @@ const EXPLAIN: Record<LedgerProblem['check'], string> = {
   withdraw_refunds: 'a withdraw was refunded more than once, or its rollback mark disagrees with its refunds',
   withdraw_refunded_and_paid: 'a withdraw was both refunded and paid a win',
   payout_movements: "a payout's ledger movements do not match its state",
+  deposit_movements: "a deposit's ledger movements do not match its state",
+  payin_accounts: 'a pay-in account does not hold exactly what the deposits say is credited or held',
   approval_holds: 'an approval hold does not hold exactly the debits waiting for a second person',
   unclaimed_funds: 'an unclaimed account does not hold exactly the balances of closed accounts that could not be paid back',
 };

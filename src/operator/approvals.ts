@@ -8,13 +8,14 @@ import { ManualKind } from './four-eyes';
 import { creditTopUp, moveAdjustment, auditedAmount } from './moves';
 import { admitTopUp, PlayerProtection } from './protection';
 
-export type ApprovalKind = ManualKind;
+export type ApprovalKind = ManualKind | 'deposit_return';
 
 interface ApprovalRow {
   id: string;
   kind: ApprovalKind;
   player_id: string;
   payout_id: string | null;
+  deposit_id: string | null;
   currency: string;
   amount: string;
   reason: string;
@@ -38,6 +39,7 @@ function approvalView(row: ApprovalRow & { external_id: string }) {
     status: row.status,
     playerId: row.external_id,
     payoutId: row.payout_id,
+    depositId: row.deposit_id,
     amount: formatAmount(BigInt(row.amount), exponentOf(row.currency)),
     currency: row.currency,
     reason: row.reason,
@@ -72,18 +74,22 @@ export interface ApprovalFiling {
   heldBecause: string;
   transactionId: string;
   payoutId?: string;
+  depositId?: string;
 }
+
+/** The payout or deposit an approval decides, for its audit rows. */
+const subjectOf = (of: { payoutId?: string | null; depositId?: string | null }) => ({ ...(of.payoutId ? { payoutId: of.payoutId } : {}), ...(of.depositId ? { depositId: of.depositId } : {}) });
 
 /** Files a request for a second person's decision, in the caller's transaction, with its audit row. */
 export async function fileApproval(trx: Knex.Transaction, filing: ApprovalFiling, requester: Actor, traceId: string) {
   const id = randomUUID();
   const { kind, player, amount, reason, transactionId } = filing;
   const [row]: ApprovalRow[] = await trx('approvals').insert({
-    id, kind, player_id: player.id, payout_id: filing.payoutId ?? null, currency: player.currency, amount: amount.toString(), reason, held_because: filing.heldBecause,
+    id, kind, player_id: player.id, payout_id: filing.payoutId ?? null, deposit_id: filing.depositId ?? null, currency: player.currency, amount: amount.toString(), reason, held_because: filing.heldBecause,
     transaction_id: transactionId, requested_by: requester.id, requested_role: requester.role,
   }).returning('*');
   await recordAudit(trx, { action: `${kind}.request_approval`, playerId: player.id,
-    details: { approvalId: id, transactionId, ...auditedAmount(amount, player.currency), reason, heldBecause: filing.heldBecause, ...(filing.payoutId ? { payoutId: filing.payoutId } : {}) }, traceId });
+    details: { approvalId: id, transactionId, ...auditedAmount(amount, player.currency), reason, heldBecause: filing.heldBecause, ...subjectOf(filing) }, traceId });
   return approvalView({ ...row, external_id: player.external_id });
 }
 
@@ -157,13 +163,14 @@ export async function decideApproval(db: Knex, approvalId: string, decision: 'ap
     if (row.requested_by === decider.id) throw new ApiError(403, 'SELF_APPROVAL', 'the person who asked cannot decide: four eyes means a second person');
     // rejecting moves no money out: anyone may stop a request, only an independent person may let it through
     if (decision === 'approve') await refuseDependentDecider(trx, row.requested_by, decider.id);
-    if (row.kind === 'payout') await subjects.payout![decision](trx, row.payout_id!, decider);
+    const subject = subjects[row.kind];
+    if (subject) await subject[decision](trx, (row.payout_id ?? row.deposit_id)!, decider);
     else await decideMoney(trx, row, decision, protection, traceId);
     const [decided]: ApprovalRow[] = await trx('approvals').where({ id: row.id }).update({
       status: decision === 'approve' ? 'approved' : 'rejected', decided_by: decider.id, decided_role: decider.role, decision_note: note ?? null, decided_at: new Date(),
     }).returning('*');
     await recordAudit(trx, { action: `${row.kind}.${decision}`, playerId: row.player_id,
-      details: { approvalId: row.id, transactionId: row.transaction_id, ...auditedAmount(row.amount, row.currency), note: note ?? null, ...(row.payout_id ? { payoutId: row.payout_id } : {}) }, traceId });
+      details: { approvalId: row.id, transactionId: row.transaction_id, ...auditedAmount(row.amount, row.currency), note: note ?? null, ...subjectOf({ payoutId: row.payout_id, depositId: row.deposit_id }) }, traceId });
     return approvalView({ ...decided, external_id: row.external_id });
   });
 }

@@ -14,3 +14,4 @@ export type { FourEyes } from './four-eyes';
 export { auditedAmount } from './moves';
 export type { ApprovalSubject } from './approvals';
 export type { PlayerProtection, ProtectedPlayer } from './protection';
+export { admitTopUp, NO_PROTECTION } from './protection';

@@ -10,7 +10,8 @@ export type Role = (typeof ROLES)[number];
  */
 const ADDS: Record<Role, readonly string[]> = {
   viewer: ['read'],
-  support: ['players.create', 'players.update', 'sessions.open'],
+  // what the casino's own site needs for its players: accounts, sessions, deposits
+  support: ['players.create', 'players.update', 'sessions.open', 'deposits.create'],
   finance: ['limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read', 'approvals.decide', 'pii.read'],
   admin: ['staff.manage', 'clients.manage', 'games.manage', 'migrations.read'],
 };

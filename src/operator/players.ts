@@ -24,7 +24,8 @@ export interface PlayerRow {
 }
 
 export const LIMIT_KINDS = {
-  betMax: 'bet_max', loss24h: 'loss_24h', loss7d: 'loss_7d', loss30d: 'loss_30d', timeDay: 'time_day', timeWeek: 'time_week', timeMonth: 'time_month',
+  betMax: 'bet_max', loss24h: 'loss_24h', loss7d: 'loss_7d', loss30d: 'loss_30d', deposit24h: 'deposit_24h', deposit7d: 'deposit_7d', deposit30d: 'deposit_30d',
+  timeDay: 'time_day', timeWeek: 'time_week', timeMonth: 'time_month',
 } as const;
 /** Play-time limits count minutes, every other limit money in minor units. */
 const isTimeLimit = (kind: string) => kind.startsWith('time_');

@@ -16,7 +16,7 @@ import { reconcilePayouts, Reconciliation } from './reconcile';
 import { loadOrder } from './orders';
 import { movePayout, MoveResult, PayoutRow } from './transitions';
 
-type ProviderFactory = (settings: NonNullable<PayoutsConfig['providers'][PayoutProviderName]>, options: { timeoutMs: number; notificationUrl?: string }) => PayoutProvider;
+type ProviderFactory = (settings: NonNullable<PayoutsConfig['providers'][PayoutProviderName]>, options: { timeoutMs: number; notificationUrl?: string; payinNotificationUrl?: string }) => PayoutProvider;
 const FACTORIES: Record<PayoutProviderName, ProviderFactory> = { jumppag, paystar, hashlee, orkestra, sandbox };
 
 /** Builds the adapters of the configured providers; a provider missing a setting fails at start, not mid-payout. */
@@ -25,8 +25,8 @@ export function buildProviders(config: PayoutsConfig): Map<PayoutProviderName, P
   for (const [name, settings] of Object.entries(config.providers) as [PayoutProviderName, NonNullable<PayoutsConfig['providers'][PayoutProviderName]>][]) {
     const factory = FACTORIES[name];
     if (!factory) continue;
-    const notificationUrl = config.webhookBaseUrl ? `${config.webhookBaseUrl}/webhooks/payouts/${name}` : undefined;
-    providers.set(name, factory(settings, { timeoutMs: config.httpTimeoutMs ?? 10_000, notificationUrl }));
+    const callbackUrl = (of: string) => (config.webhookBaseUrl ? `${config.webhookBaseUrl}/webhooks/${of}/${name}` : undefined);
+    providers.set(name, factory(settings, { timeoutMs: config.httpTimeoutMs ?? 10_000, notificationUrl: callbackUrl('payouts'), payinNotificationUrl: callbackUrl('deposits') }));
   }
   return providers;
 }

@@ -101,3 +101,30 @@ export function parsePixKey(raw: string, type?: PixKeyType): PixKey {
   const resolved = type ?? inferType(raw);
   return { type: resolved, key: normaliseAs(resolved, raw) };
 }
+
+/** One EMV field: id, two-digit length, value. */
+const emv = (id: string, value: string) => `${id}${String(value.length).padStart(2, '0')}${value}`;
+
+/** CRC-16/CCITT-FALSE (polynomial 0x1021, start 0xFFFF), as the BR Code's field 63 carries it. */
+function crc16(text: string): string {
+  let crc = 0xffff;
+  for (const byte of Buffer.from(text, 'utf8')) {
+    crc ^= byte << 8;
+    for (let bit = 0; bit < 8; bit += 1) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc.toString(16).toUpperCase().padStart(4, '0');
+}
+
+/**
+ * A static PIX BR Code (Banco Central's "Manual de Padrões para Iniciação do Pix": EMV merchant-presented QR), the
+ * text a QR image encodes and a bank app takes as copia-e-cola. The sandbox makes its charges' codes with it.
+ */
+export function brCode(charge: { key: string; amount?: string; name: string; city: string; txid: string }): string {
+  const payload = emv('00', '01')
+    + emv('26', emv('00', 'br.gov.bcb.pix') + emv('01', charge.key))
+    + emv('52', '0000') + emv('53', '986') + (charge.amount ? emv('54', charge.amount) : '') + emv('58', 'BR')
+    + emv('59', charge.name.slice(0, 25)) + emv('60', charge.city.slice(0, 15))
+    + emv('62', emv('05', charge.txid.replace(/[^A-Za-z0-9*]/g, '').slice(0, 25)))
+    + '6304';
+  return payload + crc16(payload);
+}

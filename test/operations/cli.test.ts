@@ -123,7 +123,7 @@ describe('npx wallet --progress', () => {
   it('draws a bar of the proofs on stderr and keeps stdout for the verdict', async () => {
     const result = await wallet('--progress', 'ledger-check');
     expect(result.out).toMatch(/^ledger sound; /);
-    expect(result.err).toMatch(/ledger-check █{30} 100% 11\/11 · done/);
+    expect(result.err).toMatch(/ledger-check █{30} 100% 13\/13 · done/);
   });
 
   it('counts CSV rows received against the X-Row-Count the server announced', async () => {

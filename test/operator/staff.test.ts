@@ -78,9 +78,9 @@ describe('every operator route × every role', () => {
 
   const grants: Record<string, string[]> = {
     viewer: ['read'],
-    support: ['read', 'players.create', 'players.update', 'sessions.open'],
-    finance: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read', 'approvals.decide', 'pii.read'],
-    admin: ['read', 'players.create', 'players.update', 'sessions.open', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read', 'approvals.decide', 'pii.read', 'staff.manage', 'clients.manage', 'games.manage', 'migrations.read'],
+    support: ['read', 'players.create', 'players.update', 'sessions.open', 'deposits.create'],
+    finance: ['read', 'players.create', 'players.update', 'sessions.open', 'deposits.create', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read', 'approvals.decide', 'pii.read'],
+    admin: ['read', 'players.create', 'players.update', 'sessions.open', 'deposits.create', 'limits.raise', 'money.move', 'payouts.manage', 'reconcile', 'audit.read', 'approvals.decide', 'pii.read', 'staff.manage', 'clients.manage', 'games.manage', 'migrations.read'],
   };
   const cases = OPERATIONS.filter((o) => o.permission).flatMap((o) => ROLES.map((role) => [`${o.method.toUpperCase()} ${o.path}`, role, o] as const));
 

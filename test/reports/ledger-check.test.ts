@@ -113,8 +113,8 @@ describe('GET /operator/reports/ledger-check with Accept: application/x-ndjson',
     const { status, contentType, lines } = await ndjson(t.operator('get', '/reports/ledger-check').set('Accept', 'application/x-ndjson'));
     expect(status).toBe(200);
     expect(contentType).toBe('application/x-ndjson; charset=utf-8');
-    expect(lines[0]).toEqual({ progress: { phase: 'currency_sum', done: 0, total: 11 } });
-    expect(lines.at(-2)).toEqual({ progress: { phase: 'done', done: 11, total: 11 } });
+    expect(lines[0]).toEqual({ progress: { phase: 'currency_sum', done: 0, total: 13 } });
+    expect(lines.at(-2)).toEqual({ progress: { phase: 'done', done: 13, total: 13 } });
     expect(lines.at(-1)).toEqual({ result: expect.objectContaining({ sound: true, problems: [] }) });
   });
 });

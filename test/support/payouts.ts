@@ -1,6 +1,7 @@
 import { PayoutProviderName, ProviderSettings } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { payoutJobs } from '../../src/payouts';
+import { depositJobs } from '../../src/deposits';
 import { startWorker, Worker } from '../../src/jobs';
 import { expectSoundLedger, givenPlayer, startTestApp, TestApp } from './app';
 import { FakeHashlee } from './fakes/hashlee';
@@ -28,7 +29,7 @@ export interface PayoutSuite<F> {
 }
 
 /**
- * A test file's app, fake provider and payout worker (started in beforeAll, with the polling schedule shrunk a
+ * A test file's app, fake provider and its worker (payouts and deposits) (started in beforeAll, with the polling schedule shrunk a
  * thousandfold), and a sound ledger proven before they are closed.
  */
 export function payoutSuite<F extends FakeServer>(
@@ -77,7 +78,7 @@ export function payoutSuite<F extends FakeServer>(
     },
     webhookUrl: () => `http://127.0.0.1:${(suite.t.server.address() as { port: number }).port}/webhooks/payouts/${provider}`,
     async startWorker() {
-      worker = await startWorker({ databaseUrl: suite.t.url, jobs: [payoutJobs(suite.t.app.locals.payoutEngine)], logger: createLogger('error'), pollIntervalMs: 50 });
+      worker = await startWorker({ databaseUrl: suite.t.url, jobs: [payoutJobs(suite.t.app.locals.payoutEngine), depositJobs(suite.t.app.locals.depositEngine)], logger: createLogger('error'), pollIntervalMs: 50 });
     },
     async stopWorker() {
       await worker?.stop();

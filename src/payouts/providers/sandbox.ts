@@ -1,5 +1,6 @@
+import { brCode } from '../pix';
 import { PayoutStatus } from '../states';
-import { PayoutOrder, PayoutProvider, SendResult, StatusResult, WebhookResult } from './types';
+import { ChargeLookup, ChargeStatus, PayinCharge, PayinProvider, PayoutOrder, PayoutProvider, SendResult, StatusResult, WebhookResult } from './types';
 
 /**
  * The sandbox: a provider that pays nothing, for trying a payout end to end on one machine (PAYOUT_SANDBOX=1,
@@ -26,6 +27,56 @@ function statusAfter(story: Story, ms: number): { status: PayoutStatus; provider
 
 const REFERENCE = /^sandbox-(pays|fails|holds)-(\d+)-/;
 
+/**
+ * The sandbox's pay-in: a charge is paid 1 s after it is made, by the player (the lookup returns the player's CPF as
+ * the payer's), except by the cents of its amount: .90 to .94 is never paid (it expires), .95 to .99 is paid by
+ * someone else (another CPF), so that the deposit is held.
+ */
+type ChargeStory = 'paid' | 'unpaid' | 'third';
+const CHARGE_REFERENCE = /^sandbox-charge-(paid|unpaid|third)-(\d+)-(\d+)-/;
+/** A valid CPF that is nobody's in the tests: the payer of a third-party payment. */
+export const SANDBOX_THIRD_PARTY_CPF = '11144477735';
+
+function chargeStoryOf(amount: string): ChargeStory {
+  const cents = Number(amount.split('.')[1] ?? '0');
+  if (cents >= 95) return 'third';
+  return cents >= 90 ? 'unpaid' : 'paid';
+}
+
+function chargeStatusAfter(story: ChargeStory, ms: number, expired: boolean): { status: ChargeStatus; providerStatus: string } {
+  if (story !== 'unpaid' && ms >= 1_000) return { status: 'paid', providerStatus: 'PAID' };
+  return expired ? { status: 'expired', providerStatus: 'EXPIRED' } : { status: 'pending', providerStatus: 'PENDING' };
+}
+
+function sandboxPayin(): PayinProvider {
+  return {
+    payerProof: 'payer_document',
+
+    async createCharge(charge: PayinCharge) {
+      const reference = `sandbox-charge-${chargeStoryOf(charge.amount)}-${Date.now()}-${charge.expiresAt.getTime()}-${charge.id}`;
+      const code = brCode({ key: charge.id, amount: charge.amount, name: 'WALLET SANDBOX', city: 'SAO PAULO', txid: charge.id });
+      return { reference, providerStatus: 'PENDING', status: 'pending', qrCode: code, copyPaste: code, expiresAt: charge.expiresAt };
+    },
+
+    async chargeStatus(charge: PayinCharge, reference: string | null): Promise<ChargeLookup> {
+      const parsed = reference ? CHARGE_REFERENCE.exec(reference) : null;
+      if (!parsed) return { found: false };
+      const [story, madeAt, expiresAt] = [parsed[1] as ChargeStory, Number(parsed[2]), Number(parsed[3])];
+      const state = chargeStatusAfter(story, Date.now() - madeAt, Date.now() > expiresAt);
+      return {
+        found: true,
+        reference: reference!,
+        ...state,
+        ...(state.status === 'paid' ? { paidAmount: charge.amount, payerDocument: story === 'third' ? SANDBOX_THIRD_PARTY_CPF : charge.playerDocument } : {}),
+      };
+    },
+
+    verifyChargeWebhook() {
+      return { valid: false, reason: 'the sandbox sends no callbacks; its charges are polled' };
+    },
+  };
+}
+
 export function sandbox(): PayoutProvider {
   return {
     name: 'sandbox',
@@ -45,5 +96,7 @@ export function sandbox(): PayoutProvider {
     verifyWebhook(): WebhookResult {
       return { valid: false, reason: 'the sandbox sends no callbacks; its payouts are polled' };
     },
+
+    payin: sandboxPayin(),
   };
 }

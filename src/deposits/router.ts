@@ -1,0 +1,71 @@
+import { Request, Response, Router } from 'express';
+import { Knex } from 'knex';
+import getRawBody from 'raw-body';
+import { PayoutProviderName, PayoutsConfig } from '../config';
+import { Actor } from '../audit';
+import { BODY_LIMIT_BYTES, compileSchema, decimalText, handle, oneOf, positiveInteger } from '../http';
+import { allow, PlayerProtection } from '../operator';
+import createDepositSchema from '../../schemas/operator-deposit-create.json';
+import returnDepositSchema from '../../schemas/operator-deposit-return.json';
+import { DepositEngine } from './engine';
+import { createDeposit, getDeposit, listDeposits, requestReturn } from './service';
+import { DEPOSIT_STATUSES } from './states';
+
+const validateCreate = compileSchema<{ amount: string | number; provider?: PayoutProviderName; transactionId: string }>(createDepositSchema, 'VALIDATION_ERROR');
+const validateReturn = compileSchema<{ note: string }>(returnDepositSchema, 'VALIDATION_ERROR');
+
+/** Operator routes of the cash-in; mounted inside the operator router (token, JSON, error format). */
+export function depositOperatorRoutes(db: Knex, config: PayoutsConfig, engine: DepositEngine, protection: PlayerProtection): Router {
+  const router = Router();
+
+  router.post('/players/:playerId/deposits', allow('deposits.create', 'deposit.create'), handle(async (req, res) => {
+    const body = validateCreate(req.body);
+    const deposit = await createDeposit(db, config, engine, protection,
+      { playerId: String(req.params.playerId), amountText: decimalText(res, 'amount', body.amount), provider: body.provider, transactionId: body.transactionId }, req.traceId);
+    res.status(201).json(deposit);
+  }));
+
+  router.get('/deposits/:depositId', allow('read'), handle(async (req, res) => {
+    res.json(await getDeposit(db, String(req.params.depositId)));
+  }));
+
+  router.get('/deposits', allow('read'), handle(async (req, res) => {
+    res.json(await listDeposits(db, {
+      status: oneOf(req.query.status, 'status', DEPOSIT_STATUSES),
+      playerId: req.query.playerId === undefined ? undefined : String(req.query.playerId),
+      limit: positiveInteger(req.query.limit, 'limit', 50, 500),
+      cursor: req.query.cursor === undefined ? undefined : String(req.query.cursor),
+    }));
+  }));
+
+  router.post('/deposits/:depositId/return', allow('payouts.manage', 'deposit_return.request_approval'), handle(async (req, res) => {
+    const body = validateReturn(req.body);
+    res.status(202).json(await requestReturn(db, String(req.params.depositId), body.note, res.locals.actor as Actor, req.traceId));
+  }));
+
+  return router;
+}
+
+/**
+ * POST /webhooks/deposits/:provider. Verified as the provider documents it, then a hint only: each charge it names
+ * is looked up at the provider before anything moves. Forged, unsigned, or naming no charge of ours: 401.
+ */
+export function depositWebhookRoutes(engine: DepositEngine): Router {
+  const router = Router();
+  router.post('/webhooks/deposits/:provider', (req: Request, res: Response) => {
+    (async () => {
+      const raw = await getRawBody(req, { limit: BODY_LIMIT_BYTES });
+      const result = await engine.webhook(String(req.params.provider), req.headers, raw);
+      if (!result.valid) {
+        req.log.warn('deposit webhook refused', { provider: req.params.provider, reason: result.reason });
+        res.status(401).json({ error: { code: 'INVALID_WEBHOOK', message: result.reason, traceId: req.traceId } });
+        return;
+      }
+      res.status(200).json({ received: result.checked, checked: result.checked });
+    })().catch((error: Error) => {
+      req.log.error('deposit webhook failed', { error: error.message });
+      res.status(500).json({ error: { code: 'INTERNAL_ERROR', message: 'the callback could not be handled', traceId: req.traceId } });
+    });
+  });
+  return router;
+}
