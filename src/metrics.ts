@@ -46,7 +46,7 @@ async function rows<T>(db: Knex, sql: string): Promise<T[]> {
 /**
  * Request rate and latency per route and status, process metrics, and at each scrape: the ledger position of
  * every system account (house = gross gaming result so far, payout accounts = money in flight and paid out,
- * funding = top-ups), payouts per state, jobs waiting in the queue, and the connection pool.
+ * funding = top-ups), payouts and deposits per state, jobs waiting in the queue, and the connection pool.
  */
 /** The job queue's health, once this process runs one (main.ts sets it after the app is made). */
 export type JobQueueProbe = () => { running: boolean; restarts: number; lastError: string | null } | undefined;
@@ -82,6 +82,16 @@ export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefine
     async collect() {
       this.reset();
       for (const r of await rows<{ status: string; n: number }>(db, 'SELECT status, count(*)::int AS n FROM payouts GROUP BY status')) this.set({ status: r.status }, r.n);
+    },
+  });
+  new Gauge({
+    name: 'wallet_deposits',
+    help: 'PIX deposits by state',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of await rows<{ status: string; n: number }>(db, 'SELECT status, count(*)::int AS n FROM deposits GROUP BY status')) this.set({ status: r.status }, r.n);
     },
   });
   new Gauge({

@@ -1626,6 +1626,15 @@ export interface Summary {
     currency: string;
     /** @pattern ^\d{4}-\d{2}-\d{2}$ */
     day?: string;
+    /** PIX deposits credited to players */
+    depositsCredited: DecimalText | null;
+    depositsCreditedCount: number | null;
+    /** PIX deposits held (not credited): another payer, another amount, or a player who may take no money in */
+    depositsHeld: DecimalText | null;
+    depositsHeldCount: number | null;
+    /** Held deposits given back */
+    depositsReturned: DecimalText | null;
+    depositsReturnedCount: number | null;
     gameId?: string;
     /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
     ggr: DecimalText;

@@ -20,22 +20,25 @@ const KEYS: Record<Grouping, { column: string | null; sql: string }> = {
 };
 
 const MONEY = ['bets', 'wins', 'refunds', 'ggr', 'topUps', 'adjustments', 'payoutsRequested', 'payoutsSucceeded',
-  'payoutsFailed', 'payoutsReversed'] as const;
+  'payoutsFailed', 'payoutsReversed', 'depositsCredited', 'depositsHeld', 'depositsReturned'] as const;
 /** Money that belongs to no game: null when grouping by game. */
 const NOT_GAME = new Set<string>(['topUps', 'adjustments', 'payoutsRequested', 'payoutsSucceeded', 'payoutsFailed',
-  'payoutsReversed', 'payoutsRequestedCount', 'payoutsSucceededCount', 'payoutsFailedCount', 'payoutsReversedCount']);
+  'payoutsReversed', 'payoutsRequestedCount', 'payoutsSucceededCount', 'payoutsFailedCount', 'payoutsReversedCount',
+  'depositsCredited', 'depositsCreditedCount', 'depositsHeld', 'depositsHeldCount', 'depositsReturned', 'depositsReturnedCount']);
 
 export function summaryColumns(groupBy: Grouping): string[] {
   const key = KEYS[groupBy].column;
   return [...(key ? [key] : []), 'currency', 'bets', 'wins', 'refunds', 'ggr', 'rounds', 'activePlayers', 'topUps',
     'adjustments', 'payoutsRequested', 'payoutsRequestedCount', 'payoutsSucceeded', 'payoutsSucceededCount',
-    'payoutsFailed', 'payoutsFailedCount', 'payoutsReversed', 'payoutsReversedCount'];
+    'payoutsFailed', 'payoutsFailedCount', 'payoutsReversed', 'payoutsReversedCount', 'depositsCredited', 'depositsCreditedCount',
+    'depositsHeld', 'depositsHeldCount', 'depositsReturned', 'depositsReturnedCount'];
 }
 
 /**
  * Every money fact with its time, from the records that moved it: accepted bets, wins and refunds (the wallet's
- * transactions), rounds by their opening, top-ups and adjustments (signed for the player), and payout legs
- * (reserve = requested, settle = succeeded, release = failed or cancelled, reverse = returned after success).
+ * transactions), rounds by their opening, top-ups and adjustments (signed for the player), payout legs
+ * (reserve = requested, settle = succeeded, release = failed or cancelled, reverse = returned after success), and
+ * deposit legs (credit = credited, hold = held, return = a held deposit given back).
  */
 const FACTS = `
   SELECT w.created_at AS at, w.currency, w.player_id, w.game_id, w.amount,
@@ -54,6 +57,11 @@ const FACTS = `
   SELECT t.created_at, t.currency, o.player_id, NULL, t.amount, t.kind
   FROM transfers t JOIN payouts o ON o.id::text = t.reference
   WHERE t.kind IN ('payout_reserve', 'payout_settle', 'payout_release', 'payout_reverse')
+    AND t.created_at >= :from AND t.created_at < :to
+  UNION ALL
+  SELECT t.created_at, t.currency, d.player_id, NULL, t.amount, t.kind
+  FROM transfers t JOIN deposits d ON d.id::text = t.reference
+  WHERE t.kind IN ('deposit_credit', 'deposit_hold', 'deposit_return')
     AND t.created_at >= :from AND t.created_at < :to`;
 
 function summarySql(groupBy: Grouping): string {
@@ -70,7 +78,10 @@ function summarySql(groupBy: Grouping): string {
       ${sum('payout_reserve')} AS "payoutsRequested", ${count('payout_reserve')} AS "payoutsRequestedCount",
       ${sum('payout_settle')} AS "payoutsSucceeded", ${count('payout_settle')} AS "payoutsSucceededCount",
       ${sum('payout_release')} AS "payoutsFailed", ${count('payout_release')} AS "payoutsFailedCount",
-      ${sum('payout_reverse')} AS "payoutsReversed", ${count('payout_reverse')} AS "payoutsReversedCount"
+      ${sum('payout_reverse')} AS "payoutsReversed", ${count('payout_reverse')} AS "payoutsReversedCount",
+      ${sum('deposit_credit')} AS "depositsCredited", ${count('deposit_credit')} AS "depositsCreditedCount",
+      ${sum('deposit_hold')} AS "depositsHeld", ${count('deposit_hold')} AS "depositsHeldCount",
+      ${sum('deposit_return')} AS "depositsReturned", ${count('deposit_return')} AS "depositsReturnedCount"
     FROM (${FACTS}) f ${groupBy === 'player' ? 'JOIN players p ON p.id = f.player_id' : ''}
     ${groupBy === 'game' ? `WHERE f.metric IN ('bet', 'win', 'refund', 'round')` : ''}
     GROUP BY 1, 2 ORDER BY 1, 2`;
@@ -78,7 +89,7 @@ function summarySql(groupBy: Grouping): string {
 
 /**
  * Totals per group and currency (money is never added across currencies), by the time each movement happened.
- * GGR is bets − wins − refunds. Top-ups, adjustments and payouts belong to no game: null when grouped by game.
+ * GGR is bets − wins − refunds. Top-ups, adjustments, payouts and deposits belong to no game: null when grouped by game.
  */
 export async function summary(db: Knex, filter: SummaryFilter): Promise<ReportRecord[]> {
   const range = { from: filter.from ?? new Date('0001-01-01T00:00:00Z'), to: filter.to ?? new Date('9999-12-31T00:00:00Z') };

@@ -173,3 +173,19 @@ describe('GET /operator/deposits', () => {
     expect((await t.operator('get', '/deposits?status=nonsense')).status).toBe(400);
   });
 });
+
+describe('where deposits show', () => {
+  it("the summary counts a player's credited, held and returned deposits, and /metrics counts deposits by state", async () => {
+    const playerId = await brlPlayer();
+    const credited = await settled((await deposit(playerId, '70.00')).body.depositId);
+    const held = await settled((await deposit(playerId, '5.95')).body.depositId);
+    expect([credited.status, held.status]).toEqual(['credited', 'held']);
+    const { body } = await t.operator('get', '/reports/summary?groupBy=player').expect(200);
+    expect(body.rows.find((r: { playerId: string }) => r.playerId === playerId)).toMatchObject({
+      depositsCredited: '70.00', depositsCreditedCount: 1, depositsHeld: '5.95', depositsHeldCount: 1, depositsReturned: '0.00', depositsReturnedCount: 0,
+    });
+    const metrics = (await t.http.get('/metrics')).text;
+    expect(metrics).toMatch(/^wallet_deposits\{status="credited"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^wallet_ledger_system_balance_minor\{kind="payin_held",currency="BRL"\} \d+$/m);
+  });
+});

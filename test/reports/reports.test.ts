@@ -79,14 +79,15 @@ const ROUNDS = [
 ].map((r) => ({ client: CLIENT, aggregator: 'fizzy-bubbly', ...r }));
 const DAY_OF = { r1: '2026-03-01', r2: '2026-03-01', r3: '2026-03-01', r4: '2026-03-01', r5: '2026-03-01', r6: '2026-03-02', r7: '2026-03-02' };
 
+const NO_DEPOSITS = { depositsCredited: '0.00', depositsCreditedCount: 0, depositsHeld: '0.00', depositsHeldCount: 0, depositsReturned: '0.00', depositsReturnedCount: 0 };
 const NO_PAYOUTS = {
   payoutsRequested: '0.00', payoutsRequestedCount: 0, payoutsSucceeded: '0.00', payoutsSucceededCount: 0,
-  payoutsFailed: '0.00', payoutsFailedCount: 0, payoutsReversed: '0.00', payoutsReversedCount: 0,
+  payoutsFailed: '0.00', payoutsFailedCount: 0, payoutsReversed: '0.00', payoutsReversedCount: 0, ...NO_DEPOSITS,
 };
 const ANA_ALL = {
   currency: 'BRL', bets: '65.00', wins: '37.34', refunds: '20.00', ggr: '7.66', rounds: 4, activePlayers: 1, topUps: '1000.00', adjustments: '0.00',
   payoutsRequested: '286.00', payoutsRequestedCount: 9, payoutsSucceeded: '140.00', payoutsSucceededCount: 2,
-  payoutsFailed: '80.00', payoutsFailedCount: 2, payoutsReversed: '40.00', payoutsReversedCount: 1,
+  payoutsFailed: '80.00', payoutsFailedCount: 2, payoutsReversed: '40.00', payoutsReversedCount: 1, ...NO_DEPOSITS,
 };
 const BEN_ALL = {
   currency: 'EUR', bets: '6.50', wins: '6.00', refunds: '0.00', ggr: '0.50', rounds: 3, activePlayers: 1, topUps: '250.00', adjustments: '-10.00',
@@ -95,11 +96,11 @@ const BEN_ALL = {
 const BY_DAY = [
   { day: '2026-03-01', currency: 'BRL', bets: '35.00', wins: '25.00', refunds: '20.00', ggr: '-10.00', rounds: 3, activePlayers: 1, topUps: '1000.00', adjustments: '0.00',
     payoutsRequested: '171.00', payoutsRequestedCount: 4, payoutsSucceeded: '100.00', payoutsSucceededCount: 1,
-    payoutsFailed: '50.00', payoutsFailedCount: 1, payoutsReversed: '0.00', payoutsReversedCount: 0 },
+    payoutsFailed: '50.00', payoutsFailedCount: 1, payoutsReversed: '0.00', payoutsReversedCount: 0, ...NO_DEPOSITS },
   { day: '2026-03-01', currency: 'EUR', bets: '3.50', wins: '0.00', refunds: '0.00', ggr: '3.50', rounds: 2, activePlayers: 1, topUps: '200.00', adjustments: '0.00', ...NO_PAYOUTS },
   { day: '2026-03-02', currency: 'BRL', bets: '30.00', wins: '12.34', refunds: '0.00', ggr: '17.66', rounds: 1, activePlayers: 1, topUps: '0.00', adjustments: '0.00',
     payoutsRequested: '115.00', payoutsRequestedCount: 5, payoutsSucceeded: '40.00', payoutsSucceededCount: 1,
-    payoutsFailed: '30.00', payoutsFailedCount: 1, payoutsReversed: '40.00', payoutsReversedCount: 1 },
+    payoutsFailed: '30.00', payoutsFailedCount: 1, payoutsReversed: '40.00', payoutsReversedCount: 1, ...NO_DEPOSITS },
   { day: '2026-03-02', currency: 'EUR', bets: '3.00', wins: '6.00', refunds: '0.00', ggr: '-3.00', rounds: 1, activePlayers: 1, topUps: '50.00', adjustments: '-10.00', ...NO_PAYOUTS },
 ];
 const NOT_GAME = Object.fromEntries(['topUps', 'adjustments', ...Object.keys(NO_PAYOUTS)].map((k) => [k, null]));
@@ -240,8 +241,9 @@ describe('GET /operator/reports/summary', () => {
   it('starts the day CSV with the header and the first day in plain figures', async () => {
     const lines = (await csv('/reports/summary?format=csv')).split('\r\n');
     expect(lines[0]).toBe('day,currency,bets,wins,refunds,ggr,rounds,activePlayers,topUps,adjustments,payoutsRequested,payoutsRequestedCount,' +
-      'payoutsSucceeded,payoutsSucceededCount,payoutsFailed,payoutsFailedCount,payoutsReversed,payoutsReversedCount');
-    expect(lines[1]).toBe('2026-03-01,BRL,35.00,25.00,20.00,-10.00,3,1,1000.00,0.00,171.00,4,100.00,1,50.00,1,0.00,0');
+      'payoutsSucceeded,payoutsSucceededCount,payoutsFailed,payoutsFailedCount,payoutsReversed,payoutsReversedCount,' +
+      'depositsCredited,depositsCreditedCount,depositsHeld,depositsHeldCount,depositsReturned,depositsReturnedCount');
+    expect(lines[1]).toBe('2026-03-01,BRL,35.00,25.00,20.00,-10.00,3,1,1000.00,0.00,171.00,4,100.00,1,50.00,1,0.00,0,0.00,0,0.00,0,0.00,0');
   });
 
   it('refuses an unknown groupBy', async () => {
