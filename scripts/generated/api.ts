@@ -995,7 +995,7 @@ export interface OperatorApprovalDecision {
 export interface OperatorDepositCreate {
   /** A decimal amount in major units, as a JSON number or a string ("12.50"). Never more decimals than the currency has. */
   amount: DecimalAmount;
-  provider?: "jumppag" | "sandbox";
+  provider?: "jumppag" | "orkestra" | "sandbox";
   transactionId: TransactionId;
 }
 

@@ -147,7 +147,7 @@ export class DepositEngine {
         detail: { paidAmount: found.paidAmount ?? null, payerDocumentGiven: found.payerDocument !== undefined } });
       if (!paid) return; // already paid and settled by another check
       const player = await trx('players').where({ id: deposit.player_id }).forUpdate().first();
-      const decision = await creditDecision(trx, paid, { paidAmount, payerDocument: found.payerDocument }, this.payinOf(deposit.provider)!.payerProof, player, this.protection);
+      const decision = await creditDecision(trx, paid, { paidAmount, payerDocument: found.payerDocument, thirdPartiesAllowed: found.thirdPartiesAllowed }, this.payinOf(deposit.provider)!.payerProof, player, this.protection);
       await moveLocked(trx, paid, decision.held
         ? { source, to: 'held', set: { held_reason: decision.held, payer_shown_by: decision.shownBy ?? null }, detail: { reason: decision.held } }
         : { source, to: 'credited', set: { payer_shown_by: decision.shownBy! }, detail: { payerShownBy: decision.shownBy } });

@@ -66,6 +66,7 @@ export function playerRefusal(protection: PlayerProtection, player: ProtectedPla
 export interface ChargePaid {
   paidAmount: bigint;
   payerDocument?: string;
+  thirdPartiesAllowed?: boolean;
 }
 
 /**
@@ -83,6 +84,8 @@ export async function creditDecision(trx: Knex.Transaction, deposit: DepositRow,
     if (payer.length !== 11) return { held: 'the payer is a company (CNPJ), not the player' };
     if (payer !== cpf) return { held: "the payer's CPF is not the player's: a third party paid" };
     shownBy = 'payer_document';
+  } else if (proof === 'provider_refuses_third_parties' && paid.thirdPartiesAllowed !== false) {
+    return { held: `${deposit.provider}'s charge does not say it refused third-party payers` };
   } else if (proof) {
     shownBy = proof;
   } else {

@@ -1,23 +1,13 @@
 import { FakeJumppag } from '../support/fakes/jumppag';
 import { balanceOf, expectSoundLedger, givenPlayer } from '../support/app';
 import { payoutSuite, PLAYER_CPF } from '../support/payouts';
+import { depositHelpers } from '../support/deposits';
 
 /** Jumppag's pay-in against its fake. JUMPPAG_PAYIN_PAYER_GUARANTEED=1 here: the operator declared the payer guaranteed. */
 const s = payoutSuite('jumppag', () => new FakeJumppag(), (fake) => ({ ...fake.settings(), payinPayerGuaranteed: '1' }));
 
+const { charge, webhookUrl: depositWebhook, statusOf, until } = depositHelpers(s, 'jp-dep');
 let n = 0;
-async function charge(amount = '100.00') {
-  const playerId = await givenPlayer(s.t, `jp-dep-${++n}`, { currency: 'BRL', documentNumber: PLAYER_CPF });
-  const res = await s.t.operator('post', `/players/${playerId}/deposits`, { amount, transactionId: `jp-dep-tx-${n}` });
-  return { playerId, res, id: res.body.depositId as string };
-}
-
-const depositWebhook = () => s.webhookUrl().replace('/webhooks/payouts/', '/webhooks/deposits/');
-const statusOf = async (id: string) => (await s.t.db('deposits').where({ id }).first('status')).status as string;
-async function until(id: string, status: string) {
-  for (const end = Date.now() + 8000; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) if ((await statusOf(id)) === status) return;
-  throw new Error(`deposit ${id} is ${await statusOf(id)}, not ${status}`);
-}
 
 describe('Jumppag deposits, end to end', () => {
   it("makes the charge with our id as transaction.id and the player's CPF, and answers Jumppag's qr_code unchanged", async () => {

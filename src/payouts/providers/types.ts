@@ -88,7 +88,16 @@ export interface CreatedCharge {
 }
 
 export type ChargeLookup =
-  | { found: true; reference: string; providerStatus: string; status: ChargeStatus; paidAmount?: string; payerDocument?: string }
+  | {
+      found: true;
+      reference: string;
+      providerStatus: string;
+      status: ChargeStatus;
+      paidAmount?: string;
+      payerDocument?: string;
+      /** Whether the charge let payers other than the player pay, where the provider says (Orkestra echoes its flag). */
+      thirdPartiesAllowed?: boolean;
+    }
   | { found: false };
 
 /**
