@@ -144,6 +144,17 @@ export function buildProgram(): Command {
   payout.command('review <payoutId> <decision> <note>').description('decide a payout in review: resend or fail, with what the provider said')
     .action((payoutId: string, decision: string, note: string) => api('POST', `/payouts/${encodeURIComponent(payoutId)}/review`, { decision, note }));
 
+  const deposit = program.command('deposit').description('PIX deposits from the player\'s own account');
+  deposit.command('create <playerId> <amount>').option('--provider <name>').option('--id <transactionId>')
+    .description('make a PIX charge: prints its QR code (BR Code) and copia-e-cola')
+    .action((playerId: string, amount: string, o: { provider?: string; id?: string }) =>
+      api('POST', `/players/${encodeURIComponent(playerId)}/deposits`, { amount, provider: o.provider, transactionId: id(o.id) }));
+  deposit.command('show <depositId>').description('a deposit with its history').action((depositId: string) => api('GET', `/deposits/${encodeURIComponent(depositId)}`));
+  deposit.command('list').option('--player <playerId>').option('--status <state>', 'e.g. held').description('deposits, newest first')
+    .action((o: { player?: string; status?: string }) => api('GET', `/deposits?${new URLSearchParams({ ...(o.player ? { playerId: o.player } : {}), ...(o.status ? { status: o.status } : {}) })}`));
+  deposit.command('return <depositId> <note>').description("record a held deposit's return made in the provider's back office; a second person approves it")
+    .action((depositId: string, note: string) => api('POST', `/deposits/${encodeURIComponent(depositId)}/return`, { note }));
+
   const account = program.command('payout-account').description("players' accounts at providers that pay a registered account (Hashlee)");
   const accounts = (playerId: string) => `/players/${encodeURIComponent(playerId)}/payout-accounts`;
   account.command('add <playerId> <provider> <accountId> <holderDocument>').option('--pix-key <key>').option('--pix-key-type <type>')

@@ -13,7 +13,7 @@ let fb: FakeFizzyBubbly;
 const saved = { ...process.env };
 beforeAll(async () => {
   fb = await new FakeFizzyBubbly('fb-public-key', FB_PRIVATE_KEY).start();
-  t = await startTestApp({ launch: fb.settings() });
+  t = await startTestApp({ launch: fb.settings(), payouts: { providers: { sandbox: { baseUrl: 'sandbox:' } }, defaultProvider: 'sandbox', minAmount: '1.00', maxAmount: '5000.00' } });
   process.env.WALLET_URL = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}`;
   process.env.OPERATOR_TOKEN = OPERATOR_TOKEN;
   process.env.DATABASE_URL = t.url;
@@ -81,6 +81,18 @@ describe('npx wallet', () => {
     const refused = await wallet('payout-account', 'add', 'cli-payee', 'hashlee', 'cli-other', '04303340790');
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('PAYOUT_ACCOUNT_NOT_OWN');
+  });
+
+  it('makes a deposit charge, shows it and lists it', async () => {
+    expect((await wallet('player', 'create', 'cli-depositor', 'BRL', '--document', '43278243803')).code).toBe(0);
+    const made = JSON.parse((await wallet('deposit', 'create', 'cli-depositor', '80.00', '--id', 'cli-dep-1')).out);
+    expect(made).toMatchObject({ playerId: 'cli-depositor', status: 'pending', amount: '80.00', provider: 'sandbox' });
+    expect(made.copyPaste).toMatch(/^000201/);
+    expect(JSON.parse((await wallet('deposit', 'show', made.depositId)).out).history).toHaveLength(2);
+    expect(JSON.parse((await wallet('deposit', 'list', '--player', 'cli-depositor', '--status', 'pending')).out).deposits).toHaveLength(1);
+    const refused = await wallet('deposit', 'return', made.depositId, 'not held');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('DEPOSIT_NOT_HELD');
   });
 
   it('prints the API error and exits 1 on a refusal', async () => {
