@@ -406,6 +406,20 @@ export interface DepositPage {
   nextCursor: string | null;
 }
 
+/** The providers configured here that take PIX deposits */
+export interface DepositProviders {
+  providers: {
+    /** used when a deposit names no provider (PAYOUT_DEFAULT_PROVIDER) */
+    default: boolean;
+    name: "orkestra" | "jumppag" | "sandbox";
+    /** How this provider shows that the payer is the player; null: it cannot, and its paid deposits are held */
+    payerShownBy:
+      | "payer_document"
+      | "provider_refuses_third_parties"
+      | "operator_guarantee";
+  }[];
+}
+
 export type DepositStatus =
   | "created"
   | "pending"

@@ -54,6 +54,7 @@ export function appPage(actor: { id: string; role: string; email?: string }): st
 <nav>
   <a href="#/players">Players</a>
   <a href="#/payouts">Payouts</a>
+  <a href="#/deposits">Deposits</a>
   <a href="#/game-rounds">Rounds</a>
   <a href="#/rounds">Open rounds</a>
   <a href="#/charts">GGR and payouts</a>

@@ -42,6 +42,14 @@ export class DepositEngine {
     return this.payinOf(provider) !== undefined;
   }
 
+  /** The providers that take deposits, the default first, with how each shows the payer. */
+  payinProviders(defaultProvider: string | undefined) {
+    return [...this.providers.entries()]
+      .filter(([, provider]) => provider.payin)
+      .sort(([a], [b]) => Number(b === defaultProvider) - Number(a === defaultProvider))
+      .map(([name, provider]) => ({ name, default: name === defaultProvider, payerShownBy: provider.payin!.payerProof ?? null }));
+  }
+
   private payinOf(provider: string): PayinProvider | undefined {
     return this.providers.get(provider as PayoutProviderName)?.payin;
   }

@@ -8,7 +8,7 @@ import { allow, PlayerProtection } from '../operator';
 import createDepositSchema from '../../schemas/operator-deposit-create.json';
 import returnDepositSchema from '../../schemas/operator-deposit-return.json';
 import { DepositEngine } from './engine';
-import { createDeposit, getDeposit, listDeposits, requestReturn } from './service';
+import { createDeposit, depositQrSvg, getDeposit, listDeposits, requestReturn } from './service';
 import { DEPOSIT_STATUSES } from './states';
 
 const validateCreate = compileSchema<{ amount: string | number; provider?: PayoutProviderName; transactionId: string }>(createDepositSchema, 'VALIDATION_ERROR');
@@ -23,6 +23,15 @@ export function depositOperatorRoutes(db: Knex, config: PayoutsConfig, engine: D
     const deposit = await createDeposit(db, config, engine, protection,
       { playerId: String(req.params.playerId), amountText: decimalText(res, 'amount', body.amount), provider: body.provider, transactionId: body.transactionId }, req.traceId);
     res.status(201).json(deposit);
+  }));
+
+  router.get('/deposit-providers', allow('read'), (_req, res) => {
+    res.json({ providers: engine.payinProviders(config.defaultProvider) });
+  });
+
+  router.get('/deposits/:depositId/qr', allow('read'), handle(async (req, res) => {
+    const svg = await depositQrSvg(db, String(req.params.depositId));
+    res.type('image/svg+xml').send(svg);
   }));
 
   router.get('/deposits/:depositId', allow('read'), handle(async (req, res) => {

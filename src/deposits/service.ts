@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import QRCode from 'qrcode';
 import { Knex } from 'knex';
 import { PayoutProviderName, PayoutsConfig, providerSwitch } from '../config';
 import { Actor, recordAudit } from '../audit';
@@ -112,6 +113,13 @@ async function findDeposit(db: Knex | Knex.Transaction, depositId: string): Prom
   const deposit = uuidShaped(depositId) ? await db('deposits').where({ id: depositId }).first() : undefined;
   if (!deposit) throw new ApiError(404, 'DEPOSIT_NOT_FOUND', `deposit ${depositId} does not exist`);
   return deposit;
+}
+
+/** The QR image of a deposit's BR Code, as SVG: what a page shows for the player to scan. */
+export async function depositQrSvg(db: Knex, depositId: string): Promise<string> {
+  const deposit = await findDeposit(db, depositId);
+  if (!deposit.qr_code) throw new ApiError(409, 'DEPOSIT_HAS_NO_CODE', `deposit ${depositId} is ${deposit.status} and has no charge code`);
+  return QRCode.toString(deposit.qr_code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 }
 
 export async function getDeposit(db: Knex, depositId: string) {

@@ -24,6 +24,8 @@ let problems: string[];
 let baseURL: string;
 /** The payout the payout step requested, for the pages the width steps visit. */
 let payoutShown = '';
+/** The deposit the deposit step made. */
+let depositShown = '';
 
 const VIEWER = { email: 'vic@casino.example', displayName: 'Vic Viewer', role: 'viewer', password: 'only looking, never touching' };
 /** The finance staff member who signs in to the console. */
@@ -193,6 +195,34 @@ describeInBrowser('the operator console in Chromium', () => {
     await shows(page.getByTestId('balance'), '400.00 BRL');
   });
 
+  step("takes a PIX deposit: the QR code and copia-e-cola, then held because Jumppag cannot show who paid; finance records its return", async () => {
+    await onPlayerPage('ana');
+    const deposit = form('Take a deposit by PIX');
+    await deposit.getByLabel('Amount').fill('70.00');
+    await deposit.getByRole('button').click();
+    await shows(page.getByRole('heading', { level: 1 }), /^Deposit [0-9a-f-]{36}$/);
+    depositShown = decodeURIComponent(page.url().split('#/deposits/')[1]);
+    await shows(page.getByTestId('deposit-status'), 'pending');
+    const payment = s.fake.paymentOf(depositShown);
+    expect(await page.getByTestId('copy-paste').inputValue()).toBe(payment.qr_code);
+    const qr = page.getByRole('img', { name: 'PIX QR code for 70.00 BRL' });
+    await qr.waitFor();
+    expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await screenshot(page, 'deposit-qr');
+    s.fake.setPayment(depositShown, 'paid');
+    await shows(page.getByTestId('deposit-status'), 'held', 15_000);
+    await page.getByRole('link', { name: 'Deposits', exact: true }).click();
+    await shows(page.locator('tbody tr').filter({ hasText: depositShown.slice(0, 8) }), /70\.00 BRL.*held/);
+    await page.getByRole('link', { name: depositShown.slice(0, 8) }).click();
+    const ret = form('Return');
+    await ret.getByLabel('How it was returned').fill('Jumppag back office, ticket 9');
+    await ret.getByRole('button').click();
+    await shows(page.getByRole('status'), /waits for a second person/);
+    expect((await s.t.operator('get', `/deposits/${depositShown}`)).body).toMatchObject({ status: 'held', returnRequested: true });
+    await onPlayerPage('ana');
+    await shows(page.getByTestId('balance'), '400.00 BRL');
+  });
+
   step('lists rounds left open', async () => {
     await page.goto('/console#/rounds');
     await counts(page.locator('tbody tr'), 1);
@@ -244,6 +274,7 @@ describeInBrowser('the operator console in Chromium', () => {
   describe.each([390, 768, 1280])('at %i px wide', (width) => {
     const pages = () => [
       ['players', '#/players?search=ana'], ['player', '#/players/ana'], ['payouts', '#/payouts'], ['payout', `#/payouts/${payoutShown}`],
+      ['deposits', '#/deposits?status=any'], ['deposit', `#/deposits/${depositShown}`],
       ['rounds', '#/game-rounds?playerId=ana'], ['open-rounds', '#/rounds?olderThan=PT1M'], ['charts', `#/charts?from=${YESTERDAY}&to=${day(1)}`], ['ledger-check', '#/ledger'], ['approvals', '#/approvals'], ['audit', '#/audit'],
     ];
 

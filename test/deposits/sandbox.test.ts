@@ -189,3 +189,16 @@ describe('where deposits show', () => {
     expect(metrics).toMatch(/^wallet_ledger_system_balance_minor\{kind="payin_held",currency="BRL"\} \d+$/m);
   });
 });
+
+describe('GET /operator/deposits/:depositId/qr (an SVG image) and /operator/deposit-providers', () => {
+  it("draws the charge's BR Code as an SVG QR image, and names the providers that take deposits with how each shows the payer", async () => {
+    const playerId = await brlPlayer();
+    const { body } = await deposit(playerId, '9.00');
+    const image = await t.operator('get', `/deposits/${body.depositId}/qr`).expect(200);
+    expect(image.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(String(image.body ?? image.text)).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+    const missing = await t.operator('get', '/deposits/00000000-0000-4000-8000-000000000000/qr');
+    expect([missing.status, missing.body.error.code]).toEqual([404, 'DEPOSIT_NOT_FOUND']);
+    expect((await t.operator('get', '/deposit-providers').expect(200)).body).toEqual({ providers: [{ name: 'sandbox', default: true, payerShownBy: 'payer_document' }] });
+  });
+});

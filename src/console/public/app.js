@@ -162,13 +162,15 @@ async function playersView(query) {
 /** @param {string} playerId */
 async function playerView(playerId) {
   const path = `/players/${encodeURIComponent(playerId)}`;
-  const [player, history, payouts, accounts, configured, protection] = await Promise.all([
+  const [player, history, payouts, accounts, configured, protection, deposits, depositProviders] = await Promise.all([
     api('GET', path),
     api('GET', `${path}/transactions?limit=20`),
     api('GET', `/payouts?playerId=${encodeURIComponent(playerId)}&limit=10`),
     api('GET', `${path}/payout-accounts`),
     api('GET', '/payout-providers'),
     api('GET', `${path}/protection`),
+    api('GET', `/deposits?playerId=${encodeURIComponent(playerId)}&limit=10`),
+    api('GET', '/deposit-providers'),
   ]);
   /** @type {{name: string, default: boolean, paysRegisteredAccount: boolean}[]} */
   const providers = configured.providers;
@@ -197,6 +199,7 @@ async function playerView(playerId) {
   const blocked = player.status === 'blocked';
   const topUpId = newTransactionId();
   const payoutId = newTransactionId();
+  const depositId = newTransactionId();
   return [
     h('h1', {}, `Player ${player.playerId}`),
     h('dl', { class: 'facts' },
@@ -278,6 +281,7 @@ async function playerView(playerId) {
         });
         location.hash = `#/payouts/${payout.payoutId}`;
       }),
+      can('deposits.create') && depositForm(path, depositProviders.providers, depositId),
       can('payouts.manage') && actionForm('Register payout account', [
         h('label', {}, 'Provider', h('select', { name: 'provider' }, h('option', { value: 'hashlee' }, 'hashlee'))),
         field('Account id at the provider', 'accountId', { required: true }),
@@ -300,6 +304,8 @@ async function playerView(playerId) {
     h('p', {}, h('a', { href: `#/game-rounds?playerId=${encodeURIComponent(playerId)}` }, 'Rounds this player played')),
     h('h2', {}, 'Payouts'),
     payoutTable(payouts.payouts),
+    h('h2', {}, 'Deposits'),
+    depositTable(deposits.deposits),
     h('h2', {}, 'Statement'),
     scrolling('Statement', h('table', { class: 'statement' },
       h('thead', {}, h('tr', {}, ...['When', 'Kind', 'Amount', 'Balance after', 'Reference'].map((t) => h('th', { scope: 'col' }, t)))),
@@ -445,6 +451,92 @@ async function payoutView(payoutId) {
   ];
 }
 
+/**
+ * A PIX deposit for the player: the charge is made at the provider, and its page shows the QR code to scan.
+ * @param {string} path @param {{name: string, default: boolean, payerShownBy: string | null}[]} providers @param {string} transactionId
+ */
+function depositForm(path, providers, transactionId) {
+  if (providers.length === 0) {
+    return h('section', { class: 'action', 'aria-label': 'Take a deposit by PIX' }, h('h2', {}, 'Take a deposit by PIX'),
+      h('p', { class: 'hint' }, 'No provider with a PIX pay-in is configured on this server (docs/deposits.md), or PAYOUT_SANDBOX=1 in development.'));
+  }
+  return actionForm('Take a deposit by PIX', [
+    field('Amount', 'amount', { inputmode: 'decimal', required: true }),
+    h('label', {}, 'Provider', h('select', { name: 'provider' },
+      ...providers.map((p) => h('option', { value: p.name, selected: p.default }, `${PROVIDER_LABELS[p.name] ?? p.name}${p.default ? ' (default)' : ''}`)))),
+    h('p', { class: 'hint' }, "Only from the player's own account: a payment from anyone else is held, not credited."),
+  ], 'Make PIX charge', async (values) => {
+    const deposit = await api('POST', `${path}/deposits`, { amount: values.amount, provider: values.provider, transactionId });
+    location.hash = `#/deposits/${deposit.depositId}`;
+  });
+}
+
+/** @param {string} id */
+const depositLink = (id) => h('a', { href: `#/deposits/${encodeURIComponent(id)}` }, id.slice(0, 8));
+
+/** @param {any[]} deposits */
+function depositTable(deposits) {
+  return table(['Deposit', 'Player', 'Amount', 'Provider', 'Status', 'Made'], deposits.map((d) => [
+    depositLink(d.depositId), playerLink(d.playerId), `${d.amount} ${d.currency}`, d.provider,
+    h('span', { class: `status ${d.status}` }, d.status + (d.returnRequested ? ' · return asked' : '')), when(d.createdAt)]));
+}
+
+const DEPOSIT_STATES = ['created', 'pending', 'paid', 'credited', 'expired', 'failed', 'held', 'returned'];
+
+/** Deposits, held ones first by default: what waits for finance. @param {URLSearchParams} query */
+async function depositsView(query) {
+  const status = query.get('status') ?? 'held';
+  const select = h('select', { name: 'status' }, h('option', { value: 'any', selected: status === 'any' }, 'any status'),
+    ...DEPOSIT_STATES.map((s) => h('option', { value: s, selected: s === status }, s)));
+  select.addEventListener('change', () => {
+    location.hash = `#/deposits?status=${/** @type {HTMLSelectElement} */ (select).value}`;
+  });
+  const { deposits } = await api('GET', `/deposits?limit=50${status !== 'any' ? `&status=${status}` : ''}`);
+  return [h('h1', {}, 'Deposits'), h('label', { class: 'filter' }, 'Status ', select),
+    deposits.length ? depositTable(deposits) : h('p', { class: 'empty' }, `No ${status === 'any' ? '' : `${status} `}deposits.`)];
+}
+
+/** A deposit: while its charge is open, the QR code and copia-e-cola for the player, refreshed until it ends. @param {string} depositId */
+async function depositView(depositId) {
+  const mine = generation;
+  const path = `/deposits/${encodeURIComponent(depositId)}`;
+  const deposit = await api('GET', path);
+  const open = ['created', 'pending'].includes(deposit.status);
+  // the image comes through the API like every call (it needs the console's header), then shows as a data: URL
+  const qr = open && deposit.copyPaste ? await (await send('GET', `${path}/qr`, { accept: 'image/svg+xml' })).text() : '';
+  if (open) setTimeout(() => mine === generation && render(), 2000);
+  const copy = h('button', { type: 'button' }, 'Copy copia-e-cola');
+  copy.addEventListener('click', async () => {
+    await navigator.clipboard.writeText(deposit.copyPaste);
+    say('Copied.', 'ok');
+  });
+  return [
+    h('h1', {}, 'Deposit ', h('code', {}, deposit.depositId)),
+    h('dl', { class: 'facts' },
+      h('dt', {}, 'Status'), h('dd', { class: `status ${deposit.status}`, 'data-testid': 'deposit-status' }, deposit.status),
+      h('dt', {}, 'Player'), h('dd', {}, playerLink(deposit.playerId)),
+      h('dt', {}, 'Amount'), h('dd', {}, `${deposit.amount} ${deposit.currency}${deposit.paidAmount && deposit.paidAmount !== deposit.amount ? ` (paid ${deposit.paidAmount})` : ''}`),
+      h('dt', {}, 'Provider'), h('dd', {}, `${deposit.provider}${deposit.providerReference ? ` · ${deposit.providerReference}` : ''}`),
+      h('dt', {}, 'Expires'), h('dd', {}, when(deposit.expiresAt) || '—'),
+      deposit.payerShownBy && h('dt', {}, 'Payer shown by'), deposit.payerShownBy && h('dd', {}, deposit.payerShownBy.replaceAll('_', ' ')),
+      deposit.heldReason && h('dt', {}, 'Held because'), deposit.heldReason && h('dd', {}, deposit.heldReason)),
+    open && deposit.copyPaste && h('section', { class: 'qr', 'aria-label': 'PIX charge' },
+      h('img', { src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(qr)}`, alt: `PIX QR code for ${deposit.amount} ${deposit.currency}`, width: '240', height: '240' }),
+      h('label', {}, 'Copia-e-cola', h('textarea', { readonly: true, rows: '3', 'data-testid': 'copy-paste' }, deposit.copyPaste)), copy),
+    deposit.status === 'held' && !deposit.returnRequested && can('payouts.manage') && actionForm('Return', [
+      h('p', {}, "Return the money to its payer in the provider's back office first; then record it here. A second person approves before the ledger gives it back."),
+      field('How it was returned', 'note', { required: true, maxlength: 500 }),
+    ], 'Record return', async ({ note }) => {
+      await api('POST', `${path}/return`, { note });
+      await render();
+      return 'Return recorded: it waits for a second person on the Approvals page.';
+    }),
+    deposit.returnRequested && h('p', { class: 'hint' }, 'Its return waits for a second person on the ', h('a', { href: '#/approvals' }, 'Approvals'), ' page.'),
+    table(['When', 'From', 'To', 'Source', 'Provider status', 'Detail'], deposit.history.map((/** @type {any} */ e) => [
+      when(e.at), e.from ?? '', e.to, e.source, e.providerStatus ?? '', e.detail ? JSON.stringify(e.detail) : '']), 'History'),
+  ];
+}
+
 /** @param {URLSearchParams} query */
 /**
  * Every round of a player, or of everyone, in a date range (UTC days), closed and open, with its aggregator: the
@@ -505,11 +597,11 @@ async function approvalsView(query) {
   const { approvals } = await api('GET', `/approvals?status=${status}`);
   return [
     h('h1', {}, 'Approvals'),
-    h('p', { class: 'hint' }, 'Four eyes: what one person moves by hand above the 24-hour threshold, and the first payout to a destination that is not provably the player\'s, moves only once a second finance or admin account approves it.'),
+    h('p', { class: 'hint' }, 'Four eyes: what one person moves by hand above the 24-hour threshold, the first payout to a destination that is not provably the player\'s, and the return of a held deposit, move only once a second finance or admin account approves it.'),
     h('label', { class: 'filter' }, 'Status ', select),
     table(['Asked', 'Kind', 'Player', 'Amount', 'What', 'Asked by', 'Decision'], approvals.map((/** @type {any} */ a) => [
       when(a.requestedAt), a.kind, playerLink(a.playerId), `${a.amount} ${a.currency}`,
-      h('span', {}, ...(a.payoutId ? [payoutLink(a.payoutId), ' '] : []), a.reason, h('br'), h('small', {}, `Held: ${a.heldBecause}`)),
+      h('span', {}, ...(a.payoutId ? [payoutLink(a.payoutId), ' '] : []), ...(a.depositId ? [depositLink(a.depositId), ' '] : []), a.reason, h('br'), h('small', {}, `Held: ${a.heldBecause}`)),
       `${a.requestedBy === 'bootstrap' ? 'bootstrap token' : a.requestedBy.slice(0, 8)} · ${a.requestedRole}`,
       a.status !== 'pending' ? `${a.status}${a.note ? `: ${a.note}` : ''}` : a.requestedBy === me.staffId ? 'yours: another person decides' : decisionForm(a)])),
   ];
@@ -715,6 +807,8 @@ const ROUTES = [
   [/^\/players$/, (_m, q) => playersView(q)],
   [/^\/payouts\/(.+)$/, (m) => payoutView(decodeURIComponent(m[1]))],
   [/^\/payouts$/, (_m, q) => payoutsView(q)],
+  [/^\/deposits\/(.+)$/, (m) => depositView(decodeURIComponent(m[1]))],
+  [/^\/deposits$/, (_m, q) => depositsView(q)],
   [/^\/rounds$/, (_m, q) => roundsView(q)],
   [/^\/game-rounds$/, (_m, q) => allRoundsView(q)],
   [/^\/charts$/, (_m, q) => chartsView(q)],
