@@ -11,8 +11,13 @@
  * With --aggregator hub88 it plays Hub88's contract instead, signing with an RSA key pair it generates and
  * registers as Hub88's public key.
  *
+ * With --deposit each player is a BRL player with a CPF of their own, funded by a PIX deposit instead of a top-up:
+ * the simulator makes the charge, plays the player paying its QR code through the sandbox provider (a server
+ * started with PAYOUT_SANDBOX=1 pays it a second later), and waits until the deposit is credited.
+ *
  *   npm run simulate                      # against http://localhost:3000 with the development token
  *   npm run simulate -- --aggregator hub88
+ *   npm run simulate -- --deposit           # fund the players by PIX through the sandbox
  *   WALLET_URL=… OPERATOR_TOKEN=… npm run simulate -- --players 5 --rounds 50
  *   npm run simulate -- --help            # the options
  */
@@ -22,8 +27,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateKeyPairSync, randomBytes, randomInt, randomUUID, sign } from 'node:crypto';
 import { hmacSignature, LAUNCH_PATH, signingText } from '../src/wallet';
-import type { ApiClient, BalanceChange, Hub88Answer, Launch, OperatorApiClientCreate, OperatorLaunch, OperatorPlayerCreate, OperatorSessionCreate, OperatorTopup, Player, Session, WalletAnswer,
-  WalletBalance, WalletDeposit, WalletError, WalletRollback, WalletWithdraw } from './generated/api';
+import type { ApiClient, BalanceChange, Deposit, DepositWithHistory, Hub88Answer, Launch, OperatorApiClientCreate, OperatorDepositCreate, OperatorLaunch, OperatorPlayerCreate,
+  OperatorSessionCreate, OperatorTopup, Player, Session, WalletAnswer, WalletBalance, WalletDeposit, WalletError, WalletRollback, WalletWithdraw } from './generated/api';
 
 const baseUrl = (process.env.WALLET_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
 const signedBase = (process.env.WALLET_PUBLIC_URL ?? baseUrl).replace(/\/+$/, '');
@@ -37,6 +42,7 @@ player's game through the server, and checks every final balance. OPERATOR_TOKEN
   --aggregator NAME    fizzy-bubbly (default) or hub88
   --games-port PORT    where the simulated Games API answers the server's /game/url (default 4010)
   --keep-games         keep that Games API running after the rounds (Ctrl-C ends it), for npx wallet launch
+  --deposit            fund BRL players by a PIX deposit paid through the sandbox (PAYOUT_SANDBOX=1), not a top-up
   --help               this text
 `;
 
@@ -45,7 +51,8 @@ function options() {
   const { values } = parseArgs({
     options: {
       players: { type: 'string', default: '3' }, rounds: { type: 'string', default: '20' }, aggregator: { type: 'string', default: 'fizzy-bubbly' },
-      'games-port': { type: 'string', default: '4010' }, 'keep-games': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+      'games-port': { type: 'string', default: '4010' }, 'keep-games': { type: 'boolean', default: false }, deposit: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
   const count = (name: 'players' | 'rounds' | 'games-port') => {
@@ -54,7 +61,8 @@ function options() {
     return n;
   };
   if (values.aggregator !== 'fizzy-bubbly' && values.aggregator !== 'hub88') throw new Error(`--aggregator is fizzy-bubbly or hub88, not ${values.aggregator}`);
-  return { help: values.help, players: count('players'), rounds: count('rounds'), aggregator: values.aggregator, gamesPort: count('games-port'), keepGames: values['keep-games'] };
+  return { help: values.help, players: count('players'), rounds: count('rounds'), aggregator: values.aggregator, gamesPort: count('games-port'), keepGames: values['keep-games'],
+    deposit: values.deposit };
 }
 
 function operatorToken(): string {
@@ -166,14 +174,14 @@ interface Contract {
 }
 
 /** Fizzy Bubbly: each player's game launched through the server (or a session opened), then /wallet/* signed. */
-async function fizzyBubbly(gamesPort: number): Promise<Contract & { close(): void }> {
+async function fizzyBubbly(gamesPort: number, currency: string): Promise<Contract & { close(): void }> {
   const keys = await aggregatorKeys();
   const games = await startGamesApi(keys, gamesPort);
-  const base = (playerId: string, sessionId: string, gameRoundId: string) => ({ playerId, sessionId, currency: 'EUR', gameId: 'sim-slot', gameRoundId });
+  const base = (playerId: string, sessionId: string, gameRoundId: string) => ({ playerId, sessionId, currency, gameId: 'sim-slot', gameRoundId });
   return {
     close: () => games.close(),
     openSession: (playerId) => openGame(playerId, games, gamesPort),
-    balance: async (playerId, sessionId) => void (await wallet(keys, '/balance', { playerId, sessionId, currency: 'EUR' })),
+    balance: async (playerId, sessionId) => void (await wallet(keys, '/balance', { playerId, sessionId, currency })),
     async bet(playerId, sessionId, round, tx, stake) {
       const placed = await wallet(keys, '/withdraw', { ...base(playerId, sessionId, round), transactionId: tx, amount: money(stake), cashAmount: money(stake), jackpotAmount: null, isGameRoundFinished: false });
       return { accepted: placed.status === 200, balance: String(placed.body.balance), refusal: placed.body.code };
@@ -185,7 +193,7 @@ async function fizzyBubbly(gamesPort: number): Promise<Contract & { close(): voi
 }
 
 /** Hub88: a key pair of its own, registered as Hub88's public key; /hub88/* signed with RSA-SHA256, amounts in 1/100000. */
-async function hub88(): Promise<Contract & { close(): void }> {
+async function hub88(currency: string): Promise<Contract & { close(): void }> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const client: OperatorApiClientCreate = { name: `simulator-hub88-${randomBytes(3).toString('hex')}`, scheme: 'hub88-rsa-sha256', publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
   await operator<ApiClient>('POST', '/api-clients', client);
@@ -199,7 +207,7 @@ async function hub88(): Promise<Contract & { close(): void }> {
     return (await res.json()) as Hub88Answer;
   };
   const wire = (c: number) => c * 1000;
-  const base = (user: string, token: string, round: string) => ({ user, token, currency: 'EUR', game_code: 'sim-slot', round });
+  const base = (user: string, token: string, round: string) => ({ user, token, currency, game_code: 'sim-slot', round });
   return {
     close: () => undefined,
     openSession: async (playerId) => {
@@ -217,23 +225,54 @@ async function hub88(): Promise<Contract & { close(): void }> {
   };
 }
 
+/** A valid CPF of nobody's: eleven digits whose last two are the check digits of the first nine. */
+function someCpf(): string {
+  const digits = Array.from({ length: 9 }, () => randomInt(10));
+  for (const length of [9, 10]) {
+    const sum = digits.slice(0, length).reduce((total, d, i) => total + d * (length + 1 - i), 0);
+    digits.push(sum % 11 < 2 ? 0 : 11 - (sum % 11));
+  }
+  return digits.join('');
+}
+
+/** Funds a player by PIX: makes the charge, pays its QR code through the sandbox, and waits until it is credited. */
+async function fundByDeposit(playerId: string): Promise<void> {
+  const request: OperatorDepositCreate = { amount: '100.00', provider: 'sandbox', transactionId: `${playerId}-pix` };
+  const { status, body } = await operatorCall<Deposit & { error?: { code: string; message: string } }>('POST', `/players/${playerId}/deposits`, request);
+  if (status !== 201) {
+    throw new Error(`a deposit was refused: ${status} ${body.error?.code}: ${body.error?.message}${body.error?.code?.startsWith('PROVIDER_') ? '\nstart the server with PAYOUT_SANDBOX=1 to pay deposits through the sandbox' : ''}`);
+  }
+  console.log(`  ${playerId}: paying PIX charge ${body.depositId.slice(0, 8)} (copia-e-cola ${body.copyPaste?.slice(0, 24)}…)`);
+  for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((r) => setTimeout(r, 500))) {
+    const deposit = await operator<DepositWithHistory>('GET', `/deposits/${body.depositId}`);
+    if (deposit.status === 'credited') return;
+    if (!['created', 'pending'].includes(deposit.status)) throw new Error(`deposit ${deposit.depositId} ended ${deposit.status}${deposit.heldReason ? `: ${deposit.heldReason}` : ''}`);
+  }
+  throw new Error(`deposit ${body.depositId} was not credited within a minute: is the server's job queue running?`);
+}
+
 async function main() {
-  const { help, players, rounds, aggregator, gamesPort, keepGames } = options();
+  const { help, players, rounds, aggregator, gamesPort, keepGames, deposit } = options();
   if (help) {
     process.stdout.write(USAGE);
     return;
   }
-  const contract = aggregator === 'hub88' ? await hub88() : await fizzyBubbly(gamesPort);
+  const currency = deposit ? 'BRL' : 'EUR';
+  const contract = aggregator === 'hub88' ? await hub88(currency) : await fizzyBubbly(gamesPort, currency);
   const run = Date.now().toString(36);
   const tally = { rounds: 0, bets: 0, wins: 0, zeroWins: 0, retries: 0, rollbacks: 0, refused: 0 };
-  console.log(`simulating ${players} players × ${rounds} rounds of ${aggregator} against ${baseUrl}`);
+  console.log(`simulating ${players} players × ${rounds} rounds of ${aggregator} against ${baseUrl}${deposit ? ', each funded by a PIX deposit' : ''}`);
 
   for (let p = 0; p < players; p += 1) {
     const playerId = `sim-${run}-${p}`;
-    const player: OperatorPlayerCreate = { playerId, currency: 'EUR' };
+    const player: OperatorPlayerCreate = { playerId, currency, ...(deposit ? { documentNumber: someCpf() } : {}) };
     await operator<Player>('POST', '/players', player);
-    const topUp: OperatorTopup = { amount: '100.00', transactionId: `${playerId}-deposit` };
-    await operator<BalanceChange>('POST', `/players/${playerId}/topups`, topUp);
+    if (deposit) {
+      await fundByDeposit(playerId);
+    } else {
+      const topUp: OperatorTopup = { amount: '100.00', transactionId: `${playerId}-deposit` };
+      await operator<BalanceChange>('POST', `/players/${playerId}/topups`, topUp);
+    }
     const sessionId = await contract.openSession(playerId);
     let expected = cents(100);
 
@@ -270,7 +309,7 @@ async function main() {
     }
     const final = await operator<Player>('GET', `/players/${playerId}`);
     const ok = cents(Number(final.balance)) === expected;
-    console.log(`${playerId}: balance ${final.balance} EUR (expected ${money(expected).toFixed(2)}) ${ok ? 'ok' : 'MISMATCH'}`);
+    console.log(`${playerId}: balance ${final.balance} ${currency} (expected ${money(expected).toFixed(2)}) ${ok ? 'ok' : 'MISMATCH'}`);
     if (!ok) process.exitCode = 1;
   }
   console.log(JSON.stringify(tally));
