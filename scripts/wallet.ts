@@ -14,6 +14,8 @@ import { checkLedger, describeLedgerReport } from '../src/ledger';
 import { createLogger } from '../src/log';
 import { AuditCheckpoint, auditChainBreaks, auditHead, checkpointBreaks } from '../src/audit';
 import { buildProviders, describeReconciliation, PayoutEngine } from '../src/payouts';
+import { DepositEngine, describeDepositReconciliation, reconcileDeposits } from '../src/deposits';
+import { NO_PROTECTION } from '../src/operator';
 import { OnProgress } from '../src/progress';
 import { ProgressBar, progressBar } from './progress-bar';
 import type { Launch, OperatorLaunch, Staff as StaffAccount } from './generated/api';
@@ -231,11 +233,12 @@ export function buildProgram(): Command {
       return result.sound ? 0 : 1;
     }));
   program.command('reconcile').requiredOption('--provider <name>').requiredOption('--from <date>').requiredOption('--to <date>')
-    .description("compare our payouts with the provider's records (exit 1 on a mismatch)")
-    .action((o: { provider: string; from: string; to: string }) => {
+    .option('--deposits', "compare our deposits with each charge's state at the provider, not our payouts")
+    .description("compare our payouts (or deposits) with the provider's records (exit 1 on a mismatch)")
+    .action((o: { provider: string; from: string; to: string; deposits?: boolean }) => {
       let range: { from: Date; to: Date };
       try {
-        range = dateRange(o, true); // the API's own strict reading: real dates, UTC without an offset
+        range = dateRange({ from: o.from, to: o.to }, true); // the API's own strict reading: real dates, UTC without an offset
       } catch (error) {
         throw new Error(`--${(error as ApiError).field ?? 'from'}: ${(error as Error).message}`);
       }
@@ -243,7 +246,14 @@ export function buildProgram(): Command {
         const config = loadConfig();
         const logger = createLogger('warn');
         const progress = bar('reconcile');
-        const result = await new PayoutEngine(db, buildProviders(config.payouts), config.payouts, logger).reconcile(o.provider, range, progress.onProgress);
+        const providers = buildProviders(config.payouts);
+        if (o.deposits) {
+          const deposits = await reconcileDeposits(db, new DepositEngine(db, providers, NO_PROTECTION, logger), o.provider, range, progress.onProgress);
+          progress.stop();
+          process.stdout.write(describeDepositReconciliation(deposits));
+          return deposits.mismatches.length === 0 ? 0 : 1;
+        }
+        const result = await new PayoutEngine(db, providers, config.payouts, logger).reconcile(o.provider, range, progress.onProgress);
         progress.stop();
         process.stdout.write(describeReconciliation(result));
         return result.mismatches.length === 0 ? 0 : 1;

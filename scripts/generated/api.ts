@@ -420,6 +420,42 @@ export interface DepositProviders {
   }[];
 }
 
+/** Our deposits against the provider's word on each charge */
+export interface DepositReconciliation {
+  /** those the provider was asked about (every one that reached it) */
+  asked: number;
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  from: Timestamp;
+  matched: number;
+  mismatches: {
+    /** @format uuid */
+    depositId: string;
+    /** paid_not_credited: the provider says paid and our ledger holds none of it; arrived_not_paid: our ledger holds money the provider does not call paid; amount_differs; missing_at_provider */
+    kind:
+      | "paid_not_credited"
+      | "arrived_not_paid"
+      | "amount_differs"
+      | "missing_at_provider";
+    ours: {
+      /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
+      amount: DecimalText;
+      paidAmount: DecimalText | null;
+      status: DepositStatus;
+    };
+    reference: string | null;
+    theirs?: {
+      paidAmount: string | null;
+      providerStatus: string;
+      status: "pending" | "paid" | "expired" | "failed";
+    };
+  }[];
+  /** our deposits made in the range */
+  ours: number;
+  provider: string;
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  to: Timestamp;
+}
+
 export type DepositStatus =
   | "created"
   | "pending"

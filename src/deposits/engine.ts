@@ -163,6 +163,11 @@ export class DepositEngine {
     });
   }
 
+  /** The provider's word on a deposit's charge, by its reference or (a create whose answer was lost) by our id. */
+  async lookUp(deposit: DepositRow) {
+    return this.payinOf(deposit.provider)!.chargeStatus(this.charge(deposit, await this.playerOf(this.db, deposit)), deposit.provider_reference);
+  }
+
   /** Task deposit_sweep (every minute): a check for every open deposit, in case a worker died holding its job. */
   async sweep(): Promise<void> {
     const open: { id: string }[] = await this.db('deposits').whereIn('status', OPEN as string[]).select('id');

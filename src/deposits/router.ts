@@ -3,13 +3,14 @@ import { Knex } from 'knex';
 import getRawBody from 'raw-body';
 import { PayoutProviderName, PayoutsConfig } from '../config';
 import { Actor } from '../audit';
-import { BODY_LIMIT_BYTES, compileSchema, decimalText, handle, oneOf, positiveInteger } from '../http';
+import { ApiError, BODY_LIMIT_BYTES, compileSchema, dateRange, decimalText, handle, oneOf, positiveInteger, respondWithProgress } from '../http';
 import { allow, PlayerProtection } from '../operator';
 import createDepositSchema from '../../schemas/operator-deposit-create.json';
 import returnDepositSchema from '../../schemas/operator-deposit-return.json';
 import { DepositEngine } from './engine';
 import { createDeposit, depositQrSvg, getDeposit, listDeposits, requestReturn } from './service';
 import { DEPOSIT_STATUSES } from './states';
+import { reconcileDeposits } from './reconcile';
 
 const validateCreate = compileSchema<{ amount: string | number; provider?: PayoutProviderName; transactionId: string }>(createDepositSchema, 'VALIDATION_ERROR');
 const validateReturn = compileSchema<{ note: string }>(returnDepositSchema, 'VALIDATION_ERROR');
@@ -45,6 +46,13 @@ export function depositOperatorRoutes(db: Knex, config: PayoutsConfig, engine: D
       limit: positiveInteger(req.query.limit, 'limit', 50, 500),
       cursor: req.query.cursor === undefined ? undefined : String(req.query.cursor),
     }));
+  }));
+
+  router.get('/reports/deposit-reconciliation', allow('reconcile'), handle(async (req, res) => {
+    const provider = req.query.provider;
+    if (typeof provider !== 'string') throw new ApiError(400, 'VALIDATION_ERROR', 'provider is required', 'provider');
+    const range = dateRange(req.query, true);
+    await respondWithProgress(req, res, (onProgress) => reconcileDeposits(db, engine, provider, range, onProgress));
   }));
 
   router.post('/deposits/:depositId/return', allow('payouts.manage', 'deposit_return.request_approval'), handle(async (req, res) => {

@@ -88,3 +88,25 @@ describe('Jumppag deposits, end to end', () => {
     expect(await balanceOf(s.t, playerId)).toBe('0.00');
   });
 });
+
+describe('GET /operator/reports/deposit-reconciliation', () => {
+  it("matches our deposits against each charge at Jumppag, and names a charge paid there that our ledger does not hold", async () => {
+    const from = new Date().toISOString();
+    const credited = await charge('20.00');
+    s.fake.setPayment(credited.id, 'paid');
+    await until(credited.id, 'credited');
+    await s.stopWorker(); // nothing credits the next one meanwhile
+    try {
+      const unseen = await charge('21.00');
+      s.fake.setPayment(unseen.id, 'paid');
+      const to = new Date(Date.now() + 1000).toISOString();
+      const { body } = await s.t.operator('get', `/reports/deposit-reconciliation?provider=jumppag&from=${from}&to=${to}`).expect(200);
+      expect(body).toMatchObject({ provider: 'jumppag', ours: 2, asked: 2, matched: 1 });
+      expect(body.mismatches).toEqual([expect.objectContaining({ kind: 'paid_not_credited', depositId: unseen.id, ours: expect.objectContaining({ status: 'pending' }),
+        theirs: { status: 'paid', providerStatus: 'paid', paidAmount: '21.00' } })]);
+      expect((await s.t.operator('get', `/reports/deposit-reconciliation?provider=paystar&from=${from}&to=${to}`)).body.error.code).toBe('PROVIDER_HAS_NO_PAYIN');
+    } finally {
+      await s.startWorker();
+    }
+  });
+});
