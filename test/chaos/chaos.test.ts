@@ -19,11 +19,11 @@ import { driveLoad, expectLoadInLedger, FB_PRIVATE, givenPlayers, operatorCall, 
 const figures: string[] = [];
 afterAll(() => process.stdout.write(`\nchaos figures:\n${figures.map((f) => `  ${f}`).join('\n')}\n`));
 
-/** A fresh database, one server process on it and a connection for the proofs, all gone after `work`. */
-async function withServer(work: (server: ServerProcess, db: Knex) => Promise<void>): Promise<void> {
+/** A fresh database, one server process on it (with `env` besides) and a connection for the proofs, all gone after `work`. */
+async function withServerEnv(env: Record<string, string>, work: (server: ServerProcess, db: Knex) => Promise<void>): Promise<void> {
   const database = await createTestDatabase();
   const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: 10_000 });
-  const server = await ServerProcess.start({ DATABASE_URL: database.url, MIGRATION_DATABASE_URL: database.ownerUrl });
+  const server = await ServerProcess.start({ DATABASE_URL: database.url, MIGRATION_DATABASE_URL: database.ownerUrl, ...env });
   try {
     await work(server, db);
   } finally {
@@ -32,6 +32,8 @@ async function withServer(work: (server: ServerProcess, db: Knex) => Promise<voi
     await database.drop();
   }
 }
+
+const withServer = (work: (server: ServerProcess, db: Knex) => Promise<void>) => withServerEnv({}, work);
 
 async function expectSound(db: Knex) {
   const report = await checkLedger(db);
@@ -200,6 +202,41 @@ describe('a database outage across a minute boundary (#28)', () => {
       await database.drop();
     }
   }, 120_000);
+});
+
+describe('kill -9 while paid deposits are being credited (#29)', () => {
+  it('credits each paid charge exactly once after the restart, as its callbacks come again', async () => {
+    const fake = await new FakeJumppag().start();
+    const settings = fake.settings();
+    await withServerEnv({ JUMPPAG_BASE_URL: settings.baseUrl, JUMPPAG_CLIENT_ID: settings.clientId, JUMPPAG_CLIENT_SECRET: settings.clientSecret,
+      JUMPPAG_WEBHOOK_SECRET: settings.webhookSecret, JUMPPAG_PAYIN_PAYER_GUARANTEED: '1', PAYOUT_DEFAULT_PROVIDER: 'jumppag' }, async (server, db) => {
+      const ids: string[] = [];
+      for (let i = 0; i < 30; i += 1) {
+        await operatorCall(server.url, 'POST', '/players', { playerId: `pix-${i}`, currency: 'BRL', documentNumber: PLAYER_CPF });
+        ids.push(String((await operatorCall(server.url, 'POST', `/players/pix-${i}/deposits`, { amount: '25.00', transactionId: `pix-dep-${i}` })).depositId));
+      }
+      const payments = ids.map((id) => fake.setPayment(id, 'paid'));
+      const callbacks = () => Promise.all(payments.map((p) => fake.notifyPayment(`${server.url}/webhooks/deposits/jumppag`, [p]).catch(() => 0)));
+      const creditedSoFar = async () => Number((await db('transfers').where({ kind: 'deposit_credit' }).whereIn('reference', ids).count({ n: '*' }))[0].n);
+      const during = callbacks();
+      // killed in the middle of the burst: some charges credited, others paid at the provider and not yet credited here
+      for (let waited = 0; (await creditedSoFar()) < 3 && waited < 5000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+      await server.kill9();
+      const atKill = await creditedSoFar();
+      const answered = (await during).filter((status) => status === 200).length;
+      expect(atKill).toBeLessThan(ids.length);
+      await server.restart();
+      await callbacks(); // Jumppag sends a callback again until it is answered 2xx
+      const credits = await db('transfers').where({ kind: 'deposit_credit' }).whereIn('reference', ids).count({ n: '*' });
+      expect(credits).toEqual([{ n: String(ids.length) }]);
+      expect(new Set((await db('deposits').whereIn('id', ids).select('status')).map((d) => d.status))).toEqual(new Set(['credited']));
+      const balances = await db('accounts as a').join('players as p', 'p.id', 'a.player_id').where('p.external_id', 'like', 'pix-%').select('a.balance');
+      expect(new Set(balances.map((b: { balance: string }) => b.balance))).toEqual(new Set(['2500']));
+      await expectSound(db);
+      figures.push(`deposits: 30 paid charges, kill -9 while their callbacks were being credited (${atKill} credited, ${answered} callbacks answered before it), each credited once after the restart`);
+    });
+    await fake.stop();
+  });
 });
 
 describe('several instances on one database', () => {
