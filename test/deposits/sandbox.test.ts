@@ -1,4 +1,4 @@
-import { balanceOf, expectSoundLedger, givenPlayer, startTestApp, TestApp } from '../support/app';
+import { balanceOf, expectSoundLedger, givenPlayer, startTestApp, TestApp, withTextBody } from '../support/app';
 import { createLogger } from '../../src/log';
 import { depositJobs } from '../../src/deposits';
 import { startWorker, Worker } from '../../src/jobs';
@@ -175,7 +175,7 @@ describe('GET /operator/deposits', () => {
 });
 
 describe('where deposits show', () => {
-  it("the summary counts a player's credited, held and returned deposits, and /metrics counts deposits by state", async () => {
+  it("the summary counts a player's credited, held and returned deposits, the SIGAP day file has the credit, and /metrics counts deposits by state", async () => {
     const playerId = await brlPlayer();
     const credited = await settled((await deposit(playerId, '70.00')).body.depositId);
     const held = await settled((await deposit(playerId, '5.95')).body.depositId);
@@ -184,6 +184,9 @@ describe('where deposits show', () => {
     expect(body.rows.find((r: { playerId: string }) => r.playerId === playerId)).toMatchObject({
       depositsCredited: '70.00', depositsCreditedCount: 1, depositsHeld: '5.95', depositsHeldCount: 1, depositsReturned: '0.00', depositsReturnedCount: 0,
     });
+    const day = new Date().toISOString().slice(0, 10);
+    const sigap = await withTextBody(t.operator('get', `/reports/sigap?date=${day}`));
+    expect(String(sigap.body).split('\r\n').filter((line) => line.includes(playerId) && line.includes('deposit_credit'))).toHaveLength(1);
     const metrics = (await t.http.get('/metrics')).text;
     expect(metrics).toMatch(/^wallet_deposits\{status="credited"\} [1-9]\d*$/m);
     expect(metrics).toMatch(/^wallet_ledger_system_balance_minor\{kind="payin_held",currency="BRL"\} \d+$/m);
