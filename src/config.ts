@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 export interface Config {
@@ -21,6 +22,9 @@ export interface Config {
   fbPrivateKey: string | undefined;
   /** The aggregator's game API (FB_API_URL); absent, launching a game answers 503 LAUNCH_NOT_CONFIGURED. */
   launch: LaunchConfig | undefined;
+  /** Worker processes on one port (WEB_CONCURRENCY, default the cores this machine offers); 1 is a single process. */
+  webConcurrency: number;
+  /** The whole server's database connections (DB_POOL_MAX), shared out among its workers. */
   dbPoolMax: number;
   dbStatementTimeoutMs: number;
   /** Wrong operator tokens one address may send per 15 minutes before it is refused. */
@@ -282,6 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fbPublicKey,
     fbPrivateKey,
     launch: launchConfig(env, fbPublicKey, fbPrivateKey),
+    webConcurrency: integer(env, 'WEB_CONCURRENCY', os.availableParallelism(), 1, 256),
     dbPoolMax: integer(env, 'DB_POOL_MAX', 20, 2, 500),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 2000, 100, 600000),
     reportTimeoutMs: integer(env, 'REPORT_TIMEOUT_MS', 300_000, 1000, 3_600_000),

@@ -1,9 +1,10 @@
+import cluster from 'node:cluster';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Server } from 'node:http';
 import { ConfigError, loadConfig, Config } from './config';
-import { createDb, migrate, startEmbeddedPostgres, EmbeddedDatabase, Db, ensureRuntimeRole, isDatabaseAway, roleOf, unsafeRuntimeRole } from './db';
+import { createDb, migrate, startEmbeddedPostgres, Db, ensureRuntimeRole, isDatabaseAway, roleOf, unsafeRuntimeRole } from './db';
 import { createLogger, Logger } from './log';
 import { createApp, createHttpServer } from './app';
 import { fourEyesOn, sealStoredSecrets, upsertHmacClient } from './operator';
@@ -13,6 +14,7 @@ import { depositJobs } from './deposits';
 import { startWorker } from './jobs';
 import { auditCheckpointJobs } from './audit';
 import { applyJurisdiction } from './protection';
+import { isClusterWorker, runPrimary, runsJobQueue } from './cluster';
 
 /** A development secret kept under DATA_DIR: the one made before, or `make`'s, written once (only its owner reads it). */
 function keptInDataDir(dataDir: string, name: string, make: () => string): { value: string; made: boolean } {
@@ -36,14 +38,36 @@ function developmentSecretsKey(dataDir: string): Buffer {
   return Buffer.from(keptInDataDir(dataDir, 'secrets-key', () => randomBytes(32).toString('base64')).value, 'base64');
 }
 
-async function start(config: Config, logger: Logger) {
-  let embedded: EmbeddedDatabase | undefined;
-  if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, logger);
+/** The database, started if embedded, migrated by its owner; the URLs the server serves and migrates with. */
+async function prepareDatabase(config: Config, logger: Logger) {
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, logger);
   // two roles (docs/operations.md "Database roles"): the owner migrates, the server serves with row rights only
   const ownerUrl = config.migrationDatabaseUrl ?? config.databaseUrl ?? embedded!.url;
   const runtimeUrl = config.databaseUrl ?? (await ensureRuntimeRole(embedded!.url));
   const applied = await migrate(ownerUrl, undefined, roleOf(runtimeUrl));
   if (applied.length > 0) logger.info('migrations applied', { applied });
+  return { embedded, ownerUrl, runtimeUrl };
+}
+
+/**
+ * A cluster's primary (WEB_CONCURRENCY > 1): the database made ready once, the development token and key made
+ * once, then the workers, each with its share of DB_POOL_MAX (at least what its group commit needs).
+ */
+async function startCluster(config: Config, logger: Logger) {
+  const { embedded, ownerUrl, runtimeUrl } = await prepareDatabase(config, logger);
+  if (!config.operatorToken) developmentToken(config.dataDir, logger);
+  if (!config.secretsKey) developmentSecretsKey(config.dataDir);
+  const share = Math.max(config.walletBatch.slots + 1, Math.ceil(config.dbPoolMax / config.webConcurrency));
+  runPrimary({
+    workers: config.webConcurrency,
+    env: { DATABASE_URL: runtimeUrl, MIGRATION_DATABASE_URL: ownerUrl, DB_POOL_MAX: String(share) },
+    logger,
+    afterDrain: async () => embedded?.stop(),
+  });
+}
+
+async function start(config: Config, logger: Logger) {
+  const { embedded, runtimeUrl } = await prepareDatabase(config, logger);
   const db: Db = createDb(runtimeUrl, {
     poolMax: config.dbPoolMax,
     statementTimeoutMs: config.dbStatementTimeoutMs,
@@ -70,7 +94,8 @@ async function start(config: Config, logger: Logger) {
   const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl, payouts: config.payouts, reportTimeoutMs: config.reportTimeoutMs,
     operatorAuthFailureLimit: config.operatorAuthFailureLimit, trustProxy: config.trustProxy, metricsToken: config.metricsToken,
     walletBatch: config.walletBatch, walletDeadlineMs: config.walletDeadlineMs, launch: config.launch, approvalThresholds: config.approvalThresholds, protection: config.protection, secrets, moneyRateLimit: config.moneyRateLimit, reportsDb });
-  const worker = await startWorker({ databaseUrl: runtimeUrl, jobs: [payoutJobs(app.locals.payoutEngine), depositJobs(app.locals.depositEngine), auditCheckpointJobs(db, logger), ...(app.locals.protection ? [app.locals.protection.jobs()] : [])], logger });
+  const worker = runsJobQueue() ? await startWorker({ databaseUrl: runtimeUrl, logger,
+    jobs: [payoutJobs(app.locals.payoutEngine), depositJobs(app.locals.depositEngine), auditCheckpointJobs(db, logger), ...(app.locals.protection ? [app.locals.protection.jobs()] : [])] }) : undefined;
   app.locals.jobQueue = worker;
   // Slow clients (slowloris) cannot hold a connection: headers within 10 s, the whole request within 15 s,
   // checked every second rather than Node's default 30.
@@ -78,7 +103,8 @@ async function start(config: Config, logger: Logger) {
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info('wallet server listening', { url: `http://localhost:${port}`, database: embedded ? 'embedded' : 'DATABASE_URL', gameLaunch: config.launch ? config.launch.apiUrl : 'off (FB_API_URL not set)',
+  logger.info(isClusterWorker() ? 'worker listening' : 'wallet server listening', { url: `http://localhost:${port}`, pid: process.pid, jobQueue: worker !== undefined,
+    database: embedded ? 'embedded' : 'DATABASE_URL', gameLaunch: config.launch ? config.launch.apiUrl : 'off (FB_API_URL not set)',
     payoutProviders: Object.keys(config.payouts.providers).length ? Object.keys(config.payouts.providers) : 'none (PAYOUT_SANDBOX=1, or <PROVIDER>_BASE_URL)',
     defaultPayoutProvider: config.payouts.defaultProvider ?? null, fourEyes: fourEyesOn(config.approvalThresholds) ? config.approvalThresholds : 'off (APPROVAL_THRESHOLD not set)' });
 
@@ -88,7 +114,7 @@ async function start(config: Config, logger: Logger) {
     stopping = true;
     logger.info('shutting down', { signal });
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await worker.stop(); // lets running jobs finish
+    await worker?.stop(); // lets running jobs finish
     await db.destroy();
     await reportsDb?.destroy();
     if (embedded) await embedded.stop();
@@ -130,7 +156,8 @@ function main() {
   }
   const logger = createLogger(config.logLevel);
   keepUpThroughDatabaseOutages(logger);
-  start(config, logger).catch((error: unknown) => {
+  const run = cluster.isPrimary && config.webConcurrency > 1 ? startCluster : start;
+  run(config, logger).catch((error: unknown) => {
     if (error instanceof ConfigError) {
       logger.error(`configuration error: ${error.message}`);
       process.exit(2);

@@ -1,6 +1,7 @@
 import { RequestHandler, Router } from 'express';
 import { Knex } from 'knex';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { clusterMetricsOf } from './cluster';
 import { pendingMigrations } from './db';
 import { secretMatcher } from './http';
 import { OPERATIONS } from './openapi';
@@ -14,6 +15,8 @@ export interface Metrics {
   record(route: string, method: string, status: number, seconds: number): void;
   /** Counts one call this server made to an aggregator, by its outcome. */
   countAggregatorCall(aggregator: string, call: string, outcome: string): void;
+  /** The Prometheus text: this process's, or in a cluster the whole server's (src/cluster.ts). */
+  text(): Promise<string>;
 }
 
 /** Every documented operation as a matcher of its path, labelled as Express writes the route (`:playerId`). */
@@ -64,6 +67,7 @@ export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefine
   const requests = new Counter({ name: 'wallet_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'], registers: [registry] });
   new Gauge({
     name: 'wallet_ledger_system_balance_minor',
+    aggregator: 'first', // read from the database: the same in every worker of a cluster
     help: 'Balance of the system accounts in minor units, by kind and currency (house shards added up)',
     labelNames: ['kind', 'currency'],
     registers: [registry],
@@ -76,6 +80,7 @@ export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefine
   });
   new Gauge({
     name: 'wallet_payouts',
+    aggregator: 'first', // read from the database: the same in every worker of a cluster
     help: 'Payouts by state',
     labelNames: ['status'],
     registers: [registry],
@@ -86,6 +91,7 @@ export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefine
   });
   new Gauge({
     name: 'wallet_deposits',
+    aggregator: 'first', // read from the database: the same in every worker of a cluster
     help: 'PIX deposits by state',
     labelNames: ['status'],
     registers: [registry],
@@ -96,6 +102,7 @@ export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefine
   });
   new Gauge({
     name: 'wallet_job_queue_depth',
+    aggregator: 'first', // read from the database: the same in every worker of a cluster
     help: 'Jobs waiting or running in the durable queue (payout sends and checks)',
     registers: [registry],
     async collect() {
@@ -152,7 +159,8 @@ export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefine
     next();
   };
   const countAggregatorCall = (aggregator: string, call: string, outcome: string) => aggregatorCalls.inc({ aggregator, call, outcome });
-  return { registry, observe, record, countAggregatorCall };
+  const text = clusterMetricsOf(registry) ?? (() => registry.metrics());
+  return { registry, observe, record, countAggregatorCall, text };
 }
 
 /**
@@ -186,8 +194,9 @@ export function operationsRoutes(db: Knex, metrics: Metrics, metricsToken: strin
       return;
     }
     try {
+      const text = await metrics.text();
       res.setHeader('Content-Type', metrics.registry.contentType);
-      res.end(await metrics.registry.metrics());
+      res.end(text);
     } catch (error) {
       req.log.error('metrics failed', { error: (error as Error).message });
       res.status(503).json({ error: { code: 'METRICS_UNAVAILABLE', message: 'the database does not answer', traceId: req.traceId } });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -236,6 +237,45 @@ describe('kill -9 while paid deposits are being credited (#29)', () => {
       figures.push(`deposits: 30 paid charges, kill -9 while their callbacks were being credited (${atKill} credited, ${answered} callbacks answered before it), each credited once after the restart`);
     });
     await fake.stop();
+  });
+});
+
+describe('every core: a cluster of workers on one port (#30)', () => {
+  it('keeps every movement once and every balance right while a worker is killed and replaced, reports the whole server on /metrics, and drains on SIGTERM', async () => {
+    const database = await createTestDatabase();
+    const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: 10_000 });
+    const server = await ServerProcess.start({ DATABASE_URL: database.url, MIGRATION_DATABASE_URL: database.ownerUrl, WEB_CONCURRENCY: '3' });
+    try {
+      const workers = () => execFileSync('pgrep', ['-P', String(server.pid)]).toString().split('\n').filter(Boolean).map(Number);
+      for (let waited = 0; workers().length < 3 && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+      const first = workers();
+      expect(first).toHaveLength(3);
+      const { players, sessions } = await givenPlayers(server.url, 12, 'cluster');
+      let killed = false;
+      const load = driveLoad({ target: () => server.url, players, sessions, rounds: 40, startCents: 50_000n });
+      await new Promise((r) => setTimeout(r, 500));
+      process.kill(first[1], 'SIGKILL');
+      killed = true;
+      const report = await load;
+      expect(killed).toBe(true);
+      await expectLoadInLedger(db, report);
+      await expectSound(db);
+      for (let waited = 0; workers().length < 3 && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+      expect(workers()).toHaveLength(3);
+      expect(workers()).not.toContain(first[1]);
+      // the whole server's count, whichever worker answers: every withdraw the load made, summed over the workers
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const counted = [...metrics.matchAll(/^wallet_http_requests_total\{route="\/wallet\/withdraw",method="POST",status="200"\} (\d+)$/gm)].map((m) => Number(m[1]));
+      expect(counted).toHaveLength(1);
+      expect(counted[0]).toBeGreaterThan(0);
+      expect(await server.stop()).toBe(0);
+      expect(workers).toThrow(); // pgrep finds no child: every worker ended
+      figures.push(`cluster: 3 workers, ${report.requests} requests, one worker kill -9'd and replaced, ${report.retried} retried, ${report.moved.length} movements, each once; /metrics summed ${counted[0]} accepted withdraws over the workers; SIGTERM drained all, exit 0`);
+    } finally {
+      await server.stop();
+      await db.destroy();
+      await database.drop();
+    }
   });
 });
 

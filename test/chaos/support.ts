@@ -37,6 +37,7 @@ export class ServerProcess {
         FB_PRIVATE_KEY: FB_PRIVATE,
         WALLET_PUBLIC_URL: PUBLIC_URL,
         LOG_LEVEL: 'warn',
+        WEB_CONCURRENCY: '1', // one process unless a test asks for a cluster
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -53,6 +54,11 @@ export class ServerProcess {
       }
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /** The process's id (a cluster's primary). */
+  get pid(): number {
+    return this.child!.pid!;
   }
 
   /** Whether the process still runs (it was neither stopped nor ended by itself). */
