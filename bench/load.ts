@@ -73,6 +73,7 @@ export async function drive(options: LoadOptions): Promise<ScenarioStats> {
   const hub88Key = options.scenario.startsWith('hub88') && options.hub88PrivateKeyPem ? createPrivateKey(options.hub88PrivateKeyPem) : undefined;
   const ahead = hub88Key ? await presign(next, Math.ceil(options.seconds * PRESIGN_RATE), hub88Key) : [];
   const started = process.hrtime.bigint();
+  const cpuAtStart = process.cpuUsage();
   const deadline = started + BigInt(Math.round(options.seconds * 1e9));
   const requestsOf = async (n: number): Promise<Request[]> => {
     if (n < ahead.length) return ahead[n];
@@ -98,8 +99,9 @@ export async function drive(options: LoadOptions): Promise<ScenarioStats> {
   };
   await Promise.all(Array.from({ length: options.concurrency }, client));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuAtStart);
   await pool.close();
-  return recorder.summary(seconds);
+  return { ...recorder.summary(seconds), loadCpuMs: Math.round((cpu.user + cpu.system) / 1000) };
 }
 
 // Run as a child process: receive the options, send back the figures. Keeps the load generator's CPU apart

@@ -4,10 +4,11 @@
  * 1. A fresh embedded PostgreSQL (or BENCH_DATABASE_URL), migrated and seeded with 10,000 funded players.
  * 2. The ceiling: the minimal durable bet (one conditional debit and one ledger insert in one statement) from a
  *    pool, spread and on one row; next to it the wallet's withdraw routine called the same way (no HTTP).
- * 3. The server in production mode in its own process, driven over HTTP by a load process of its own, at 8 and at
- *    64 requests in flight.
- * 4. Figures per scenario, each as a ratio to the ceiling, the server's memory, then the ledger proof and the
- *    movement count.
+ * 3. The server in production mode in its own processes (one worker per core, as `npm start` runs it), driven over
+ *    HTTP by a load process of its own, at 8 and at 64 requests in flight; then withdraw at 64 on a single worker.
+ * 4. Figures per scenario, each as a ratio to the ceiling, with the CPU each process spent per accepted call (the
+ *    server's, PostgreSQL's backends', the load's, from /proc) and what those costs project on 16 cores; the
+ *    server's memory, then the ledger proof and the movement count.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,7 @@ import { batchedRoutineLimit, BENCH_CLIENT, BENCH_HUB88, minimalBetLimit, moveme
 import { LoadOptions } from './load';
 import { ScenarioName } from './scenarios';
 import { ScenarioStats } from './stats';
+import { postmasterOf, processTree, treeCpuMs } from './cpu';
 
 const quick = process.argv.includes('--quick');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (quick ? 1.5 : 6));
@@ -29,6 +31,10 @@ const IN_FLIGHT = (process.env.BENCH_IN_FLIGHT?.split(',') ?? ['8', '64']).map(N
 // the ceiling is the best of these pool sizes, so the wallet is compared with the database at its best
 const LIMIT_POOLS = quick ? [16] : [4, 8, 16];
 const DB_POOL = Number(process.env.BENCH_DB_POOL ?? 16);
+/** The server's workers (WEB_CONCURRENCY), one per core as `npm start` runs; the scaling run adds a single one. */
+const WORKERS = Number(process.env.BENCH_WORKERS ?? os.availableParallelism());
+/** What the CPU costs are projected onto: the 16-core machine of issue #30. */
+const PROJECTED_CORES = 16;
 /** The server's group commit (WALLET_BATCH_SLOTS): the batched routine is measured on this many connections. */
 const BATCH_SLOTS = Number(process.env.WALLET_BATCH_SLOTS ?? 4);
 const BATCH_CALLS = 16;
@@ -50,7 +56,7 @@ async function database(): Promise<{ url: string; embedded?: EmbeddedDatabase; d
   return { url: embedded.url, embedded, dir };
 }
 
-async function startServer(url: string, port: number): Promise<ChildProcess> {
+async function startServer(url: string, port: number, workers: number): Promise<ChildProcess> {
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const server = spawn(process.execPath, [...nodeArgs, path.resolve(__dirname, '../src/main.js')], {
     env: {
@@ -65,6 +71,7 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
       OPERATOR_TOKEN: 'bench-operator-token-0123456789-0123456789',
       SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'),
       DB_POOL_MAX: String(DB_POOL),
+      WEB_CONCURRENCY: String(workers),
       // the register is never asked on a bet; production only wants it configured
       ...(BRAZIL ? { JURISDICTION: 'BR', SIGAP_BASE_URL: 'http://127.0.0.1:9', SIGAP_TOKEN: 'bench' } : {}),
     },
@@ -94,14 +101,34 @@ function runLoad(options: LoadOptions): Promise<ScenarioStats> {
 const pct = (x: number | undefined) => (x === undefined ? '' : `${Math.round(x * 100)} %`);
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
-/** The resident memory of a process, from /proc (Linux), in MiB. */
+/** The resident memory of a process and its children (a cluster's workers), from /proc (Linux), in MiB. */
 function rssMiB(pid: number | undefined): number | null {
   try {
-    const kib = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return kib ? Math.round(Number(kib[1]) / 102.4) / 10 : null;
+    const kib = processTree(pid!).reduce((sum, p) => sum + Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0), 0);
+    return kib ? Math.round(kib / 102.4) / 10 : null;
   } catch {
     return null;
   }
+}
+
+/** CPU ms per accepted call of each process, and what they sustain on PROJECTED_CORES (calls/s) and which one bounds it. */
+interface CpuPerCall {
+  server: number;
+  postgres: number | null;
+  load: number;
+  projected: number | null;
+  limit: string;
+}
+
+function perCall(costs: Record<string, number | null>, accepted: number): CpuPerCall {
+  const per = Object.fromEntries(Object.entries(costs).map(([k, v]) => [k, v === null ? null : Math.round((v / Math.max(accepted, 1)) * 1000) / 1000]));
+  const known = Object.entries(per).filter((e): e is [string, number] => e[1] !== null);
+  const total = known.reduce((sum, [, v]) => sum + v, 0);
+  return {
+    server: per.server ?? 0, postgres: per.postgres ?? null, load: per.load ?? 0,
+    projected: per.postgres === null || total === 0 ? null : Math.round((PROJECTED_CORES * 1000) / total),
+    limit: known.reduce((a, b) => (b[1] > a[1] ? b : a), ['none', 0])[0],
+  };
 }
 
 type Measured = ScenarioStats & { pool: number };
@@ -157,8 +184,12 @@ async function main() {
     const clientId = await seed(db, PLAYERS);
     await seedMinimalBet(db, PLAYERS);
     if (BRAZIL) await seedBrazilRules(db);
-    console.log(`wallet benchmark: ${os.cpus().length} cores, ${PLAYERS} players, ${SECONDS} s per run, ` +
-      `${IN_FLIGHT.join(' and ')} HTTP requests in flight, server pool ${DB_POOL}${BRAZIL ? ', JURISDICTION=BR' : ''}${quick ? ' (quick)' : ''}\n`);
+    const poolPerWorker = Math.max(BATCH_SLOTS + 1, Math.ceil(DB_POOL / WORKERS));
+    console.log(`wallet benchmark: ${os.availableParallelism()} cores, ${PLAYERS} players, ${SECONDS} s per run, ` +
+      `${IN_FLIGHT.join(' and ')} HTTP requests in flight; server ${WORKERS} worker(s), pool ${DB_POOL} (${poolPerWorker} per worker), ` +
+      `group commit ${BATCH_SLOTS} slots; database pools ${LIMIT_POOLS.join(', ')}${BRAZIL ? '; JURISDICTION=BR' : ''}${quick ? ' (quick)' : ''}\n`);
+    const postmaster = dir ? postmasterOf(path.join(dir, 'pg')) : undefined;
+    const postgresCpu = () => (postmaster ? treeCpuMs(postmaster) : null);
 
     const base = { clientId, players: PLAYERS, seconds: SECONDS, stakeMinor: Math.round(STAKE * 100) };
     // Untimed warm-up: a new cluster first creates its WAL segments and writes first-touch pages; neither side
@@ -168,9 +199,15 @@ async function main() {
     const figures = await databaseFigures(url, base);
     const { ceiling } = figures;
     console.log(`ceiling (minimal bet, best pool): spread ${ceiling.spread.rps} tx/s (pool ${ceiling.spread.pool}), one row ${ceiling.hot.rps} tx/s (pool ${ceiling.hot.pool})`);
+    // the minimal bet's own CPU per transaction (PostgreSQL's backends and this process, its driver), projected as the wallet's is
+    const [pg0, driver0] = [postgresCpu(), process.cpuUsage()];
+    const minimalCpuRun = await minimalBetLimit(url, { ...base, connections: ceiling.spread.pool, hot: false, idPrefix: 'cpu-' });
+    const driver = process.cpuUsage(driver0);
+    const minimalCpu = perCall({ server: 0, postgres: pg0 === null ? null : postgresCpu()! - pg0, load: (driver.user + driver.system) / 1000 }, minimalCpuRun.distinctSuccesses);
+    console.log(`minimal bet CPU per transaction: PostgreSQL ${minimalCpu.postgres ?? '?'} ms, driver ${minimalCpu.load} ms → ${PROJECTED_CORES} cores ≈ ${minimalCpu.projected ?? '?'} tx/s`);
 
     const port = await freePort();
-    server = await startServer(url, port);
+    server = await startServer(url, port, WORKERS);
     const load = (scenarioName: ScenarioName, concurrency: number, seconds: number, previousWithdraws: number, idPrefix: string) =>
       runLoad({
         baseUrl: `http://127.0.0.1:${port}`,
@@ -186,34 +223,57 @@ async function main() {
     // untimed: JIT, the pool, and the heap at the largest number in flight, so the RSS after it is a working size
     const serverWarmUp = await load('mix', Math.max(...IN_FLIGHT), WARM_UP_SECONDS, 0, 'warm-');
     const rssAfterWarmUp = rssMiB(server.pid);
-    const results: Record<string, ScenarioStats & { scenario: ScenarioName; inFlight: number; ratio?: number }> = {};
+    type Result = ScenarioStats & { scenario: ScenarioName; inFlight: number; workers: number; ratio?: number; cpu: CpuPerCall };
+    /** One scenario with the CPU each process spent on it, per accepted call. */
+    const measured = async (name: ScenarioName, inFlight: number, withdraws: number, prefix: string, workers: number): Promise<Result> => {
+      const [server0, pg0] = [treeCpuMs(server!.pid!), postgresCpu()];
+      const stats = await load(name, inFlight, SECONDS, withdraws, prefix);
+      const cpu = perCall({ server: treeCpuMs(server!.pid!) - server0, postgres: pg0 === null ? null : postgresCpu()! - pg0, load: stats.loadCpuMs ?? 0 },
+        stats.requests - stats.errors);
+      const against = name === 'hot-withdraw' ? ceiling.hot.rps : SPREAD_MONEY.includes(name) ? ceiling.spread.rps : undefined;
+      return { ...stats, scenario: name, inFlight, workers, cpu, ...(against ? { ratio: ratio(stats.rps, against) } : {}) };
+    };
+    const results: Record<string, Result> = {};
     for (const inFlight of IN_FLIGHT) {
       let withdraws = 0;
       for (const name of SCENARIOS) {
-        const stats = await load(name, inFlight, SECONDS, withdraws, `c${inFlight}-`);
-        if (name === 'withdraw') withdraws = stats.distinctSuccesses;
-        const against = name === 'hot-withdraw' ? ceiling.hot.rps : SPREAD_MONEY.includes(name) ? ceiling.spread.rps : undefined;
-        results[`${name} @${inFlight}`] = { ...stats, scenario: name, inFlight, ...(against ? { ratio: ratio(stats.rps, against) } : {}) };
+        const result = await measured(name, inFlight, withdraws, `c${inFlight}-`, WORKERS);
+        if (name === 'withdraw') withdraws = result.distinctSuccesses;
+        results[`${name} @${inFlight}`] = result;
       }
     }
     const rssAtEnd = rssMiB(server.pid);
+    // scaling: withdraw at the most in flight on one worker, beside the run on every worker above
+    const scalingInFlight = Math.max(...IN_FLIGHT);
+    server.kill('SIGTERM');
+    await new Promise((r) => server!.once('exit', r));
+    server = await startServer(url, port, 1);
+    const singleWarmUp = await load('mix', scalingInFlight, WARM_UP_SECONDS, 0, 'warm1-');
+    const single = await measured('withdraw', scalingInFlight, 0, 'one-', 1);
+    const scaling = { inFlight: scalingInFlight, ceiling: ceiling.spread.rps, single, every: results[`withdraw @${scalingInFlight}`] };
 
-    console.log('\nscenario @ in flight      req/s    p50 ms   p99 ms   max ms   errors   ÷ ceiling');
+    console.log('\nscenario @ in flight      req/s    p50 ms   p99 ms   max ms   errors   ÷ ceiling   CPU ms per call: server   pg   load   ' +
+      `→ ${PROJECTED_CORES} cores`);
     const dbRow = (name: string, r: ScenarioStats, against: number) => console.log(`${name.padEnd(22)} ${String(r.rps).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ` +
       `${r.p99Ms.toFixed(2).padStart(8)} ${r.maxMs.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}   ${pct(ratio(r.rps, against))} (same pool)`);
     dbRow('routine, alone', figures.routine.spread, figures.routine.spread.rps / figures.routineRatio.spread);
     dbRow(`routine, batches ${BATCH_CALLS}`, figures.batched.spread, figures.batched.minimal.spread.rps);
-    for (const [name, r] of Object.entries(results)) {
-      console.log(
-        `${name.padEnd(22)} ${String(r.rps).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(8)} ` +
-          `${r.maxMs.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}   ${pct(r.ratio)}`,
-      );
-    }
+    const httpRow = (name: string, r: Result) => console.log(
+      `${name.padEnd(22)} ${String(r.rps).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(8)} ` +
+        `${r.maxMs.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}   ${pct(r.ratio).padStart(9)}   ${r.cpu.server.toFixed(3).padStart(22)} ` +
+        `${(r.cpu.postgres ?? 0).toFixed(3).padStart(6)} ${r.cpu.load.toFixed(3).padStart(6)}   ${r.cpu.projected ?? '?'}/s (${r.cpu.limit})` +
+        `${(r.loadCpuMs ?? 0) > r.seconds * 800 ? '  LOAD SATURATED' : ''}`);
+    for (const [name, r] of Object.entries(results)) httpRow(name, r);
+    console.log(`\nscaling: withdraw @${scaling.inFlight} beside the ceiling (${scaling.ceiling} tx/s), same run`);
+    httpRow('1 worker', scaling.single);
+    if (scaling.every) httpRow(`${WORKERS} workers`, scaling.every);
+    console.log(`minimal bet → ${PROJECTED_CORES} cores ≈ ${minimalCpu.projected ?? '?'} tx/s; wallet withdraw @${scaling.inFlight} → ${scaling.every?.cpu.projected ?? '?'} /s ` +
+      `(${pct(scaling.every?.cpu.projected && minimalCpu.projected ? ratio(scaling.every.cpu.projected, minimalCpu.projected) : undefined)})`);
     console.log(`\nserver RSS: ${rssAfterWarmUp} MiB after warm-up, ${rssAtEnd} MiB after the last run`);
 
     const ledger = await checkLedger(db);
     const counts = await movementCounts(db);
-    const clientSuccesses = [...Object.values(results), warmUp, serverWarmUp].reduce((sum, r) => sum + r.distinctSuccesses, figures.routineSuccesses);
+    const clientSuccesses = [...Object.values(results), warmUp, serverWarmUp, singleWarmUp, single].reduce((sum, r) => sum + r.distinctSuccesses, figures.routineSuccesses);
     const checks = {
       ledgerSound: ledger.sound,
       transfers: ledger.transfers,
@@ -221,34 +281,40 @@ async function main() {
       acceptedCalls: counts.acceptedCalls,
       distinctSuccessesSeenByClients: clientSuccesses,
       movementsMatch: counts.movements === counts.acceptedCalls && counts.movements === clientSuccesses,
-      zeroErrors: Object.values(results).every((r) => r.errors === 0),
+      zeroErrors: [...Object.values(results), single].every((r) => r.errors === 0),
       rssFlat: rssAfterWarmUp !== null && rssAtEnd !== null && rssAtEnd <= rssAfterWarmUp * 1.2,
     };
     console.log(`ledger ${ledger.sound ? 'sound' : 'NOT SOUND'} (${ledger.transfers} transfers); ` +
       `movements ${counts.movements} = accepted calls ${counts.acceptedCalls} = distinct successes seen by clients ${clientSuccesses}: ${checks.movementsMatch ? 'yes' : 'NO'}`);
     const at = (name: ScenarioName, inFlight: number) => results[`${name} @${inFlight}`];
     const everyInFlight = (test: (inFlight: number) => boolean) => IN_FLIGHT.every(test);
+    const within15 = (name: ScenarioName, of: ScenarioName) => everyInFlight((c) => (at(name, c)?.rps ?? 0) >= 0.85 * (at(of, c)?.rps ?? Infinity));
+    const atMost = IN_FLIGHT.filter((c) => c >= 256);
+    const withdrawProjection = scaling.every?.cpu.projected ?? 0;
+    // issue #30's targets (ratios in this run)
     const targets = {
       routine50: Math.max(figures.routineRatio.spread, figures.batched.ratio.spread) >= 0.5,
-      httpWithdraw25: everyInFlight((c) => (at('withdraw', c)?.ratio ?? 0) >= 0.25),
-      depositRollback25: everyInFlight((c) => (at('deposit', c)?.ratio ?? 0) >= 0.25 && (at('rollback', c)?.ratio ?? 0) >= 0.25),
-      withdrawP99: (at('withdraw', 8)?.p99Ms ?? Infinity) <= 20 && (at('withdraw', 64)?.p99Ms ?? Infinity) <= 60,
-      hot50: Math.max(...IN_FLIGHT.map((c) => at('hot-withdraw', c)?.ratio ?? 0)) >= 0.5,
-      balance5000: Math.max(...IN_FLIGHT.map((c) => at('balance', c)?.rps ?? 0)) >= 5000,
+      httpWithdraw50at64: (at('withdraw', 64)?.ratio ?? 0) >= 0.5,
+      httpWithdraw25at8: (at('withdraw', 8)?.ratio ?? 0) >= 0.25,
+      projection16HalfOfMinimal: minimalCpu.projected !== null && withdrawProjection >= 0.5 * minimalCpu.projected,
+      p99At64Under20: (at('withdraw', 64)?.p99Ms ?? Infinity) <= 20,
+      ...(atMost.length ? { p99At256Under100: atMost.every((c) => (at('withdraw', c)?.p99Ms ?? Infinity) <= 100 && (at('withdraw', c)?.errors ?? 1) === 0) } : {}),
+      depositRollbackWithin15: within15('deposit', 'withdraw') && within15('rollback', 'withdraw'),
+      hub88Within15: within15('hub88-withdraw', 'withdraw'),
+      balance20000Projected: Math.max(...IN_FLIGHT.map((c) => at('balance', c)?.cpu.projected ?? 0)) >= 20_000,
       rssFlat: checks.rssFlat,
-      stretchWithdraw50: everyInFlight((c) => (at('withdraw', c)?.ratio ?? 0) >= 0.5),
-      // the second contract costs no more than the first: Hub88's bets within 15 % of Fizzy Bubbly's, same run
-      hub88Within15: everyInFlight((c) => (at('hub88-withdraw', c)?.rps ?? 0) >= 0.85 * (at('withdraw', c)?.rps ?? Infinity)),
     };
     console.log(`targets: ${Object.entries(targets).map(([k, v]) => `${k} ${v ? 'met' : 'MISSED'}`).join(', ')}`);
 
     const report = {
       at: new Date().toISOString(),
       quick,
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-      settings: { seconds: SECONDS, players: PLAYERS, inFlight: IN_FLIGHT, serverPool: DB_POOL, limitPools: LIMIT_POOLS, stake: STAKE },
-      database: figures,
+      machine: { cpus: os.availableParallelism(), model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      settings: { seconds: SECONDS, players: PLAYERS, inFlight: IN_FLIGHT, workers: WORKERS, serverPool: DB_POOL, poolPerWorker, limitPools: LIMIT_POOLS, stake: STAKE,
+        projectedCores: PROJECTED_CORES },
+      database: { ...figures, minimalCpu },
       scenarios: results,
+      scaling,
       serverRssMiB: { afterWarmUp: rssAfterWarmUp, atEnd: rssAtEnd },
       checks,
       targets,

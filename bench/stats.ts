@@ -10,6 +10,8 @@ export interface ScenarioStats {
   maxMs: number;
   /** Distinct transactionIds answered 200, for the movement count check. */
   distinctSuccesses: number;
+  /** CPU the load process spent while it ran (ms), so that its cost per call, and whether it saturated a core, show. */
+  loadCpuMs?: number;
 }
 
 function percentile(sorted: Float64Array, p: number): number {

@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
+const TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/**
+ * CPU milliseconds (user + system) a process has used so far, 0 when it is gone; with `reaped`, also what its
+ * children that have ended used (a postmaster's backends of a pool already closed, a primary's dead workers).
+ */
+function cpuMsOf(pid: number, reaped: boolean): number {
+  try {
+    // the fields after the command (which may hold spaces) start at the state, field 3: utime, stime, cutime and cstime are 14 to 17
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    return ((fields[11] + fields[12] + (reaped ? fields[13] + fields[14] : 0)) * 1000) / TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)]).toString().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return []; // pgrep exits 1 when there are none
+  }
+}
+
+/** A process and its children (a cluster's primary and its workers). */
+export function processTree(pid: number): number[] {
+  return [pid, ...childrenOf(pid)];
+}
+
+/** The postmaster of a PostgreSQL data directory. */
+export function postmasterOf(dataDir: string): number | undefined {
+  try {
+    return Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ms of a process and every child it has had, living (found anew at each reading) or ended. */
+export function treeCpuMs(root: number): number {
+  return cpuMsOf(root, true) + childrenOf(root).reduce((sum, pid) => sum + cpuMsOf(pid, false), 0);
+}
