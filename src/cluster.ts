@@ -65,6 +65,8 @@ export function runPrimary(options: ClusterOptions): void {
   const aggregator = new AggregatorRegistry();
   let stopping = false;
   const listening = new Set<number>();
+  /** Which workers run the job queue: a dead one's replacement takes its place. */
+  const jobRunner = new Map<number, boolean>();
   const fork = (runsJobs: boolean): Worker => {
     const worker = cluster.fork({ ...options.env, [CLUSTER_WORKER]: '1', [RUNS_JOBS]: runsJobs ? '1' : '0' });
     jobRunner.set(worker.id, runsJobs);
@@ -77,7 +79,6 @@ export function runPrimary(options: ClusterOptions): void {
     });
     return worker;
   };
-  const jobRunner = new Map<number, boolean>();
   for (let i = 0; i < options.workers; i += 1) fork(i === 0);
 
   cluster.on('exit', (worker, code, signal) => {

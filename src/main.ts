@@ -44,7 +44,8 @@ async function prepareDatabase(config: Config, logger: Logger) {
   // two roles (docs/operations.md "Database roles"): the owner migrates, the server serves with row rights only
   const ownerUrl = config.migrationDatabaseUrl ?? config.databaseUrl ?? embedded!.url;
   const runtimeUrl = config.databaseUrl ?? (await ensureRuntimeRole(embedded!.url));
-  const applied = await migrate(ownerUrl, undefined, roleOf(runtimeUrl));
+  // a cluster's primary migrated before forking: its workers only serve
+  const applied = isClusterWorker() ? [] : await migrate(ownerUrl, undefined, roleOf(runtimeUrl));
   if (applied.length > 0) logger.info('migrations applied', { applied });
   return { embedded, ownerUrl, runtimeUrl };
 }

@@ -1,11 +1,12 @@
 import { Knex } from 'knex';
 import { PayoutProviderName } from '../config';
 import { ApiError, uuidShaped } from '../http';
+import { formatAmount } from '../ledger';
 import { Logger } from '../log';
 import { PlayerProtection, ProtectedPlayer } from '../operator';
-import { ChargeRefused, PayinCharge, PayinProvider, PayoutProvider, ProviderUnavailable } from '../payouts';
+import { ChargeLookup, ChargeRefused, PayinCharge, PayinProvider, PayoutProvider, providerAmount, ProviderUnavailable } from '../payouts';
 import { enqueueCheck } from './queue';
-import { creditDecision, providerAmount } from './rules';
+import { creditDecision } from './rules';
 import { OPEN } from './states';
 import { DepositRow, lockDeposit, moveDeposit, moveLocked } from './transitions';
 
@@ -57,7 +58,7 @@ export class DepositEngine {
   private charge(deposit: DepositRow, player: DepositPlayer): PayinCharge {
     const name = [player.first_name, player.last_name].filter(Boolean).join(' ') || null;
     const expiresAt = new Date(deposit.created_at.getTime() + this.scaled(CHARGE_LIFETIME_MS));
-    return { id: deposit.id, amount: (Number(deposit.amount) / 100).toFixed(2), currency: 'BRL', playerId: player.external_id,
+    return { id: deposit.id, amount: formatAmount(BigInt(deposit.amount), 2), currency: 'BRL', playerId: player.external_id,
       playerDocument: player.document_number!.replace(/\D/g, ''), playerName: name, expiresAt };
   }
 
@@ -139,7 +140,7 @@ export class DepositEngine {
   }
 
   /** A lookup's answer, taken: pending (a lost create's charge found), ended, or paid and then credited or held, all under the row lock. */
-  private async adopt(depositId: string, found: Extract<Awaited<ReturnType<PayinProvider['chargeStatus']>>, { found: true }>, source: string): Promise<void> {
+  private async adopt(depositId: string, found: Extract<ChargeLookup, { found: true }>, source: string): Promise<void> {
     await this.db.transaction(async (trx) => {
       const deposit = await lockDeposit(trx, depositId);
       const base = { source, providerStatus: found.providerStatus };
@@ -190,12 +191,13 @@ export class DepositEngine {
     if (!verdict.valid) return verdict;
     const ids: string[] = [];
     for (const ref of verdict.charges) {
+      const ourId = ref.ourId && uuidShaped(ref.ourId) ? ref.ourId : undefined;
+      if (!ref.reference && !ourId) continue;
       const deposit = await this.db('deposits')
         .where({ provider: providerName })
         .andWhere((q) => {
           if (ref.reference) q.orWhere('provider_reference', ref.reference);
-          if (ref.ourId && uuidShaped(ref.ourId)) q.orWhere('id', ref.ourId);
-          if (!ref.reference && !(ref.ourId && uuidShaped(ref.ourId))) q.whereRaw('false');
+          if (ourId) q.orWhere('id', ourId);
         })
         .first('id');
       if (deposit) ids.push(deposit.id);

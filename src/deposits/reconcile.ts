@@ -1,9 +1,9 @@
 import { Knex } from 'knex';
 import { ApiError } from '../http';
 import { formatAmount } from '../ledger';
+import { providerAmount } from '../payouts';
 import { ignoreProgress, OnProgress } from '../progress';
 import { DepositEngine } from './engine';
-import { providerAmount } from './rules';
 import { DepositStatus } from './states';
 import { DepositRow } from './transitions';
 

@@ -4,15 +4,6 @@ import { PayerProof } from '../payouts';
 import { activePause, admitTopUp, PlayerProtection, ProtectedPlayer } from '../operator';
 import { DepositRow } from './transitions';
 
-/**
- * A provider's decimal amount in centavos, without a float: "100", "100.5", "100.50", "100.50000000". Anything else
- * (more non-zero decimals than centavos, not a number) is -1, which never equals an amount asked, so it is held.
- */
-export function providerAmount(text: string): bigint {
-  const match = /^(\d{1,15})(?:\.(\d{1,2})0*)?$/.exec(String(text).trim());
-  return match ? BigInt(match[1]) * 100n + BigInt((match[2] ?? '').padEnd(2, '0')) : -1n;
-}
-
 /** A player's deposit limits, as the loss limits: a decrease applies at once, an increase after 24 hours (src/operator/players.ts). */
 const WINDOWS: Record<string, number> = { deposit_24h: 24, deposit_7d: 168, deposit_30d: 720 };
 

@@ -12,6 +12,6 @@ export type { PayoutStatus } from './states';
 export { PAYOUT_STATUSES } from './states';
 export { describeReconciliation } from './reconcile';
 export type { Reconciliation, Mismatch } from './reconcile';
-export { brCode } from './pix';
 export { ChargeRefused, ProviderUnavailable } from './providers/types';
-export type { ChargeStatus, PayerProof, PayinCharge, PayinProvider, PayoutProvider } from './providers/types';
+export { providerAmount } from './providers/http';
+export type { ChargeLookup, ChargeStatus, PayerProof, PayinCharge, PayinProvider, PayoutProvider } from './providers/types';

@@ -43,6 +43,15 @@ export async function callProvider(req: ProviderRequest): Promise<ProviderRespon
   }
 }
 
+/**
+ * A provider's decimal amount in centavos, without a float: "100", "100.5", "100.50", "100.50000000". Anything else
+ * (more non-zero decimals than centavos, not a number) is -1, which never equals an amount asked, so it is held.
+ */
+export function providerAmount(text: string): bigint {
+  const match = /^(\d{1,15})(?:\.(\d{1,2})0*)?$/.exec(String(text).trim());
+  return match ? BigInt(match[1]) * 100n + BigInt((match[2] ?? '').padEnd(2, '0')) : -1n;
+}
+
 export function requireSettings<K extends string>(provider: string, settings: Record<string, string | undefined>, keys: K[]): Record<K, string> {
   const missing = keys.filter((k) => !settings[k]);
   if (missing.length > 0) {

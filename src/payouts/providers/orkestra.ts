@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ProviderSettings } from '../../config';
 import { PayoutStatus } from '../states';
-import { callProvider, requireSettings } from './http';
+import { callProvider, providerAmount, requireSettings } from './http';
 import { ChargeLookup, ChargeRefused, ChargeStatus, PayinCharge, PayinProvider, PayoutOrder, PayoutProvider, ProviderUnavailable, SendResult, StatusResult, WebhookResult } from './types';
 
 /** Only PENDING and COMPLETED are documented; FAILED and CANCELLED come from Orkestra's main API. */
@@ -44,7 +44,7 @@ function orkestraPayin(call: Call, settings: ProviderSettings, verifyBasic: (hea
     // the docs describe amount and paidAmount the other way round from their names: a paid order is credited only
     // when both equal the amount asked, and otherwise the one that differs is reported, so that it is held
     const amounts = [o.paidAmount, o.amount].filter((a) => a !== undefined && a !== null).map(String);
-    const paidAmount = amounts.find((a) => Number(a).toFixed(2) !== charge.amount) ?? amounts[0];
+    const paidAmount = amounts.find((a) => providerAmount(a) !== providerAmount(charge.amount)) ?? amounts[0];
     const status = ORDER_STATUS[o.status] ?? 'pending';
     return { found: true, reference: String(o.id), providerStatus: o.status, status,
       ...(status === 'paid' ? { paidAmount, thirdPartiesAllowed: o.allowsThirdPartyPayments !== false } : {}) };

@@ -12,8 +12,11 @@ import { ChargeLookup, ChargeStatus, PayinCharge, PayinProvider, PayoutOrder, Pa
  */
 type Story = 'pays' | 'fails' | 'holds';
 
+/** The cents of a decimal amount ("10.95" → 95), which choose a sandbox story. */
+const centsOf = (amount: string) => Number(amount.split('.')[1] ?? '0');
+
 function storyOf(amount: string): Story {
-  const cents = Number(amount.split('.')[1] ?? '0');
+  const cents = centsOf(amount);
   if (cents >= 95) return 'holds';
   return cents >= 90 ? 'fails' : 'pays';
 }
@@ -38,7 +41,7 @@ const CHARGE_REFERENCE = /^sandbox-charge-(paid|unpaid|third)-(\d+)-(\d+)-/;
 export const SANDBOX_THIRD_PARTY_CPF = '11144477735';
 
 function chargeStoryOf(amount: string): ChargeStory {
-  const cents = Number(amount.split('.')[1] ?? '0');
+  const cents = centsOf(amount);
   if (cents >= 95) return 'third';
   return cents >= 90 ? 'unpaid' : 'paid';
 }
