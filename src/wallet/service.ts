@@ -221,7 +221,6 @@ function outcome(row: OutcomeRow): WalletOutcome {
   };
 }
 
-/** The wallet's four calls, through one group commit. */
 /**
  * The call's answer, or, once `ms` have passed without one, OutcomeUnknown: the aggregator gets a true answer within
  * its budget (WALLET_DEADLINE_MS) whatever the database does. The call itself goes on, and a retry under its id
@@ -235,6 +234,7 @@ function withinDeadline<T>(answer: Promise<T>, ms: number): Promise<T> {
   return Promise.race([answer, late]).finally(() => clearTimeout(timer));
 }
 
+/** The wallet's four calls, through one group commit. */
 export function walletService(db: Knex, options: GroupCommitOptions & { deadlineMs?: number }) {
   const commits = new GroupCommit(db, options);
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
