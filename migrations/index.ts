@@ -17,6 +17,7 @@ import * as consoleSessions from './016_console_sessions';
 import * as sessionDayCheck from './017_session_day_check';
 import * as staffCredentialsFrom from './018_staff_credentials_from';
 import * as deposits from './019_deposits';
+import * as kyc from './020_kyc';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   { name: '017_session_day_check', ...sessionDayCheck },
   { name: '018_staff_credentials_from', ...staffCredentialsFrom },
   { name: '019_deposits', ...deposits },
+  { name: '020_kyc', ...kyc },
 ];

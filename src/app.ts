@@ -10,7 +10,8 @@ import { NO_PROTECTION, operatorAuth, operatorRouter } from './operator';
 import { consoleRoutes } from './console';
 import { buildProviders, PayoutEngine, payoutApproval, payoutOperatorRoutes, payoutWebhookRoutes } from './payouts';
 import { DepositEngine, depositOperatorRoutes, depositReturnApproval, depositWebhookRoutes } from './deposits';
-import { LaunchConfig, PayoutsConfig, ProtectionConfig, SIGAP_COLUMN_NAMES } from './config';
+import { kycOperatorRoutes, kycWebhookRoutes, SumsubClient } from './kyc';
+import { LaunchConfig, PayoutsConfig, ProtectionConfig, SIGAP_COLUMN_NAMES, SumsubSettings } from './config';
 import { Protection, protectionRoutes } from './protection';
 import { Door, doors, fizzyBubblyDoor, fizzyBubblyFallback, fizzyBubblyLauncher, hub88Door, LAUNCH_PATH, walletService } from './wallet';
 import { reportRoutes } from './reports';
@@ -47,6 +48,8 @@ export interface AppOptions {
   moneyRateLimit?: number;
   /** Seals the aggregators' HMAC keys at rest (SECRETS_KEY); absent, a key of this process only (tests). */
   secrets?: SecretBox;
+  /** Identity verification by Sumsub (SUMSUB_*); absent, starting one answers 503 KYC_NOT_CONFIGURED. */
+  kyc?: SumsubSettings;
 }
 
 /**
@@ -90,6 +93,8 @@ export function createApp(options: AppOptions): Express {
   fizzyBubblyFallback(app);
   app.use(payoutWebhookRoutes(payoutEngine));
   app.use(depositWebhookRoutes(depositEngine));
+  const sumsub = options.kyc ? new SumsubClient(options.kyc) : undefined;
+  app.use(kycWebhookRoutes(options.db, sumsub, options.kyc));
   const auth = operatorAuth(options.db, options.operatorToken, options.operatorAuthFailureLimit ?? 20);
   const launcher = options.launch
     ? fizzyBubblyLauncher(options.launch, options.logger, (outcome) => metrics.countAggregatorCall('fizzy-bubbly', LAUNCH_PATH, outcome))
@@ -108,6 +113,7 @@ export function createApp(options: AppOptions): Express {
       reportRoutes(options.db, { timeoutMs: options.reportTimeoutMs ?? 300_000,
         sigap: { timeZone: options.protection?.timeZone ?? 'UTC', columns: options.protection?.sigapColumns ?? SIGAP_COLUMN_NAMES } }, options.reportsDb),
       protectionRoutes(options.db, protection),
+      kycOperatorRoutes(options.db, sumsub),
     ],
   }));
   app.use(consoleRoutes(auth));

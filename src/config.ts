@@ -47,6 +47,20 @@ export interface Config {
   payouts: PayoutsConfig;
   /** JURISDICTION's rules for protecting players (docs/protection.md); absent, none beyond limits and blocks. */
   protection: ProtectionConfig | undefined;
+  /** Identity verification by Sumsub (SUMSUB_*, docs/kyc.md); absent, starting a verification answers 503 KYC_NOT_CONFIGURED. */
+  kyc: SumsubSettings | undefined;
+  /** KYC_REQUIRED: only a verified identity bets, deposits, is topped up or paid out; on by default under JURISDICTION=BR. */
+  kycRequired: boolean;
+}
+
+/** Sumsub's API (docs/kyc.md): where it is, the app token and its secret, the webhooks' secret, the level players go through. */
+export interface SumsubSettings {
+  baseUrl: string;
+  appToken: string;
+  secretKey: string;
+  webhookSecret: string;
+  levelName: string;
+  timeoutMs: number;
 }
 
 /** JURISDICTION=BR: the SPA register check and the mandatory limits. */
@@ -106,6 +120,26 @@ export function providerSwitch(provider: PayoutProviderName): string {
 export class ConfigError extends Error {}
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
+
+const SUMSUB_SETTINGS = { appToken: 'SUMSUB_APP_TOKEN', secretKey: 'SUMSUB_SECRET_KEY', webhookSecret: 'SUMSUB_WEBHOOK_SECRET', levelName: 'SUMSUB_LEVEL_NAME' } as const;
+
+/** SUMSUB_BASE_URL turns Sumsub on; then its token, secrets and level are all required. */
+function sumsubConfig(env: NodeJS.ProcessEnv): SumsubSettings | undefined {
+  const baseUrl = url(env, 'SUMSUB_BASE_URL', ['http:', 'https:']);
+  if (baseUrl === undefined) return undefined;
+  const missing = Object.values(SUMSUB_SETTINGS).filter((name) => optional(env, name) === undefined);
+  if (missing.length > 0) throw new ConfigError(`SUMSUB_BASE_URL is set, so ${missing.join(', ')} must be set too`);
+  const read = (name: keyof typeof SUMSUB_SETTINGS) => optional(env, SUMSUB_SETTINGS[name])!;
+  return { baseUrl, appToken: read('appToken'), secretKey: read('secretKey'), webhookSecret: read('webhookSecret'), levelName: read('levelName'),
+    timeoutMs: integer(env, 'SUMSUB_TIMEOUT_MS', 10_000, 100, 120_000) };
+}
+
+function kycRequired(env: NodeJS.ProcessEnv, protection: ProtectionConfig | undefined): boolean {
+  const raw = optional(env, 'KYC_REQUIRED');
+  if (raw === undefined) return protection?.jurisdiction === 'BR';
+  if (raw !== '1' && raw !== '0') throw new ConfigError(`KYC_REQUIRED must be 1 or 0, got "${raw}"`);
+  return raw === '1';
+}
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -272,6 +306,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && secretsKey === undefined) {
     throw new ConfigError("SECRETS_KEY is required when NODE_ENV=production: it seals the aggregators' HMAC keys at rest (openssl rand -base64 32)");
   }
+  const protection = protectionConfig(env, production);
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     databaseUrl,
@@ -299,6 +334,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     walletDeadlineMs: integer(env, 'WALLET_DEADLINE_MS', 4000, 100, 60_000),
     walletBatch: { slots: integer(env, 'WALLET_BATCH_SLOTS', 4, 1, 256), maxCalls: integer(env, 'WALLET_BATCH_MAX_CALLS', 64, 1, 1000) },
     payouts: payoutsConfig(env),
-    protection: protectionConfig(env, production),
+    protection,
+    kyc: sumsubConfig(env),
+    kycRequired: kycRequired(env, protection),
   };
 }

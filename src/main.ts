@@ -14,6 +14,7 @@ import { depositJobs } from './deposits';
 import { startWorker } from './jobs';
 import { auditCheckpointJobs } from './audit';
 import { applyJurisdiction } from './protection';
+import { applyKycRequirement } from './kyc';
 import { isClusterWorker, runPrimary, runsJobQueue } from './cluster';
 
 /** A development secret kept under DATA_DIR: the one made before, or `make`'s, written once (only its owner reads it). */
@@ -81,6 +82,10 @@ async function start(config: Config, logger: Logger) {
   }
   if (unsafe.length > 0) logger.warn('the server serves as a role that could rewrite history (refused in production)', { problems: unsafe });
   await applyJurisdiction(db, config.protection);
+  await applyKycRequirement(db, config.kycRequired);
+  if (config.kycRequired && !config.kyc) {
+    logger.warn('KYC_REQUIRED without SUMSUB_BASE_URL: no player can be verified, so none can bet, deposit or be paid out (docs/kyc.md)');
+  }
   if (config.protection && !config.protection.sigap) {
     logger.warn('JURISDICTION=BR without SIGAP_BASE_URL: the SPA register cannot be asked, so no player can bet or deposit (refused at start in production)');
   }
@@ -94,7 +99,7 @@ async function start(config: Config, logger: Logger) {
   const token = config.operatorToken ?? developmentToken(config.dataDir, logger);
   const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl, payouts: config.payouts, reportTimeoutMs: config.reportTimeoutMs,
     operatorAuthFailureLimit: config.operatorAuthFailureLimit, trustProxy: config.trustProxy, metricsToken: config.metricsToken,
-    walletBatch: config.walletBatch, walletDeadlineMs: config.walletDeadlineMs, launch: config.launch, approvalThresholds: config.approvalThresholds, protection: config.protection, secrets, moneyRateLimit: config.moneyRateLimit, reportsDb });
+    walletBatch: config.walletBatch, walletDeadlineMs: config.walletDeadlineMs, launch: config.launch, approvalThresholds: config.approvalThresholds, protection: config.protection, secrets, moneyRateLimit: config.moneyRateLimit, reportsDb, kyc: config.kyc });
   const worker = runsJobQueue() ? await startWorker({ databaseUrl: runtimeUrl, logger,
     jobs: [payoutJobs(app.locals.payoutEngine), depositJobs(app.locals.depositEngine), auditCheckpointJobs(db, logger), ...(app.locals.protection ? [app.locals.protection.jobs()] : [])] }) : undefined;
   app.locals.jobQueue = worker;

@@ -852,6 +852,57 @@ export interface ImpedimentList {
 /** The IPv4 or IPv6 address of the person who launches the game; when absent, the address this request came from. */
 export type Ip = string;
 
+/**
+ * A verification started
+ * The player's state, and the token the casino's site gives Sumsub's WebSDK until it expires.
+ */
+export interface KycStart {
+  /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+  expiresAt: Timestamp;
+  /** none: never started; pending: under review; verified: may play, deposit and withdraw; retry_required: the vendor asks the player to try again; rejected: final; reverify_required: a later review asks again; suspended: set by a person */
+  kycStatus: KycStatus;
+  sdkToken: string;
+}
+
+/** A player's identity verification */
+export interface KycState {
+  applicant: {
+    applicantId: string;
+    vendor: string;
+  } | null;
+  /** @format date */
+  birthDate: string | null;
+  checks: {
+    rawSha256: string | null;
+    /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
+    at: Timestamp;
+    check: string;
+    outcome: string;
+    reference: string | null;
+    score: string | null;
+    source: string;
+    /** none: never started; pending: under review; verified: may play, deposit and withdraw; retry_required: the vendor asks the player to try again; rejected: final; reverify_required: a later review asks again; suspended: set by a person */
+    statusAfter: KycStatus;
+    /** none: never started; pending: under review; verified: may play, deposit and withdraw; retry_required: the vendor asks the player to try again; rejected: final; reverify_required: a later review asks again; suspended: set by a person */
+    statusBefore: KycStatus;
+    traceId: string | null;
+    vendor: string;
+  }[];
+  /** none: never started; pending: under review; verified: may play, deposit and withdraw; retry_required: the vendor asks the player to try again; rejected: final; reverify_required: a later review asks again; suspended: set by a person */
+  kycStatus: KycStatus;
+  playerId: string;
+}
+
+/** none: never started; pending: under review; verified: may play, deposit and withdraw; retry_required: the vendor asks the player to try again; rejected: final; reverify_required: a later review asks again; suspended: set by a person */
+export type KycStatus =
+  | "none"
+  | "pending"
+  | "verified"
+  | "retry_required"
+  | "rejected"
+  | "reverify_required"
+  | "suspended";
+
 /** A launched game */
 export interface Launch {
   /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
@@ -1175,6 +1226,11 @@ export interface OperatorPayoutReview {
 
 /** Create a player */
 export interface OperatorPlayerCreate {
+  /**
+   * YYYY-MM-DD; identity verification rejects anyone under 18 on the day of its decision (docs/kyc.md)
+   * @format date
+   */
+  birthDate?: string;
   currency: Currency;
   /**
    * @minLength 1
@@ -1460,11 +1516,15 @@ export interface PayoutsReportPage {
 export interface Player {
   /** A decimal amount in major units, as text: exactly as many decimals as the currency has ("12.50", JPY "1200"). */
   balance: DecimalText;
+  /** @format date */
+  birthDate: string | null;
   /** ISO 8601 in UTC, e.g. 2026-03-01T12:00:00.000Z. */
   createdAt: Timestamp;
   currency: string;
   documentNumber: string | null;
   firstName: string | null;
+  /** none: never started; pending: under review; verified: may play, deposit and withdraw; retry_required: the vendor asks the player to try again; rejected: final; reverify_required: a later review asks again; suspended: set by a person */
+  kycStatus: KycStatus;
   lastName: string | null;
   limits: {
     deposit24h?: Limit;
@@ -1892,7 +1952,7 @@ export interface WalletWithdraw {
 
 /**
  * A notification received
- * How many payouts the notification named, and how many of them were checked with the provider.
+ * How many payouts, charges or applicants the notification named, and how many of them were checked with the provider.
  */
 export interface WebhookReceipt {
   checked: number;

@@ -10,7 +10,7 @@ const EMBEDDED_RUNTIME_PASSWORD = 'wallet-app-local';
  * audit trail is the one the issue names; the ledger's transfers, the register's evidence, a payout's history and the
  * four-eyes count are history too.
  */
-const APPEND_ONLY = ['audit_log', 'transfers', 'register_checks', 'payout_events', 'solo_movements', 'deposit_events'];
+const APPEND_ONLY = ['audit_log', 'transfers', 'register_checks', 'payout_events', 'solo_movements', 'deposit_events', 'kyc_checks'];
 /** The migrations' bookkeeping: the runtime reads it (readiness), only the owner writes it. */
 const READ_ONLY = ['knex_migrations', 'knex_migrations_lock'];
 

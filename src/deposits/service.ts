@@ -5,7 +5,7 @@ import { PayoutProviderName, PayoutsConfig, providerSwitch } from '../config';
 import { Actor, recordAudit } from '../audit';
 import { ApiError, uuidShaped } from '../http';
 import { formatAmount, requestHash } from '../ledger';
-import { ApprovalSubject, auditedAmount, fileApproval, findPlayer, operatorAmount, PlayerProtection } from '../operator';
+import { ApprovalSubject, auditedAmount, fileApproval, findPlayer, operatorAmount, PlayerProtection, refuseUnverified } from '../operator';
 import { isValidCpf } from '../payouts';
 import { DepositEngine } from './engine';
 import { depositLimitRefusal, playerRefusal } from './rules';
@@ -94,6 +94,7 @@ export async function createDeposit(db: Knex, config: PayoutsConfig, engine: Dep
   const existing: DepositRow | undefined = await db('deposits').where({ transaction_id: input.transactionId }).first();
   if (!existing) {
     // asked of a new deposit only: a retry of one that was taken is answered as it stands
+    refuseUnverified(player, 'a deposit');
     const refusal = playerRefusal(protection, player);
     if (refusal) throw refused('DEPOSIT_NOT_ALLOWED', `${refusal}: no deposit is taken`);
     const limit = await depositLimitRefusal(db, player, amount, 'at_charge');

@@ -1,6 +1,6 @@
 export { operatorRouter } from './router';
 export { HUB88_SCHEME, readPublicKey, sealStoredSecrets, upsertHmacClient } from './clients';
-export { activePause, findPlayer, operatorAmount } from './players';
+export { activePause, findPlayer, operatorAmount, refuseUnverified } from './players';
 export { operatorAuth, CONSOLE_HEADER } from './auth';
 export type { Credentials, OperatorAuth } from './auth';
 export type { GameLauncher, LaunchAnswer, LaunchRequest } from './launch';

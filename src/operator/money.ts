@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { ApiError } from '../http';
 import { accountStatement, formatAmount, requestHash, runIdempotent, systemAccount, transfer } from '../ledger';
-import { exponentOf, findPlayer, operatorAmount } from './players';
+import { exponentOf, findPlayer, operatorAmount, refuseUnverified } from './players';
 import { admitTopUp, PlayerProtection } from './protection';
 import { fileApproval } from './approvals';
 import { FourEyes, holdReason } from './four-eyes';
@@ -25,6 +25,7 @@ export async function topUp(db: Knex, protection: PlayerProtection, externalId: 
   return runIdempotent<unknown>(db, SCOPE, transactionId, hash, async (trx) => {
     // the player's state is asked only of a new top-up: a retry of one that went through gets its answer
     const current = await findPlayer(trx, externalId);
+    refuseUnverified(current, 'a top-up');
     admitTopUp(protection, current);
     const because = await holdReason(trx, fourEyes, 'topup', player, amount, transactionId);
     if (because) {

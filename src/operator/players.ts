@@ -12,6 +12,11 @@ export interface PlayerRow {
   first_name: string | null;
   last_name: string | null;
   document_number: string | null;
+  /** birth_date as YYYY-MM-DD. */
+  birth_day: string | null;
+  kyc_status: string;
+  /** KYC_REQUIRED as the wallet's routines read it (wallet_settings). */
+  kyc_required: boolean;
   status: 'active' | 'blocked' | 'impeded' | 'closed';
   reality_check_pending: boolean;
   register_state: 'unchecked' | 'clear' | 'unreachable';
@@ -39,7 +44,8 @@ function playersWithCash(db: Knex | Knex.Transaction): Knex.QueryBuilder {
     .join('accounts as a', function joinCash() {
       this.on('a.player_id', 'p.id').andOnVal('a.kind', 'player_cash');
     })
-    .select('p.*', 'a.id as account_id', 'a.balance');
+    .select('p.*', db.raw(`to_char(p.birth_date, 'YYYY-MM-DD') AS birth_day`), db.raw('(SELECT kyc_required FROM wallet_settings) AS kyc_required'),
+      'a.id as account_id', 'a.balance');
 }
 
 export async function findPlayer(db: Knex | Knex.Transaction, externalId: string, lock = false): Promise<PlayerRow> {
@@ -47,6 +53,16 @@ export async function findPlayer(db: Knex | Knex.Transaction, externalId: string
   const row = await (lock ? query.forUpdate() : query);
   if (!row) throw new ApiError(404, 'PLAYER_NOT_FOUND', `player ${externalId} does not exist`);
   return row;
+}
+
+/**
+ * KYC_REQUIRED (docs/kyc.md): a player whose identity is not verified opens no session, launches no game and is
+ * neither topped up, nor takes a deposit, nor is paid out: 403 KYC_REQUIRED naming the state.
+ */
+export function refuseUnverified(player: Pick<PlayerRow, 'external_id' | 'kyc_required' | 'kyc_status'>, what: string): void {
+  if (player.kyc_required && player.kyc_status !== 'verified') {
+    throw new ApiError(403, 'KYC_REQUIRED', `${what} needs a verified identity; player ${player.external_id}'s verification is ${player.kyc_status} (docs/kyc.md)`);
+  }
 }
 
 export function exponentOf(currency: string): number {
@@ -119,6 +135,8 @@ export async function playerView(db: Knex | Knex.Transaction, player: PlayerRow)
     firstName: player.first_name,
     lastName: player.last_name,
     documentNumber: player.document_number,
+    birthDate: player.birth_day,
+    kycStatus: player.kyc_status,
     realityCheckPending: player.reality_check_pending,
     limits,
     createdAt: player.created_at.toISOString(),
@@ -170,6 +188,8 @@ export interface NewPlayer {
   firstName?: string;
   lastName?: string;
   documentNumber?: string;
+  /** YYYY-MM-DD, recorded for the age check of identity verification (docs/kyc.md). */
+  birthDate?: string;
 }
 
 function sameIdentity(row: PlayerRow, input: NewPlayer): boolean {
@@ -177,7 +197,8 @@ function sameIdentity(row: PlayerRow, input: NewPlayer): boolean {
     row.currency === input.currency &&
     row.first_name === (input.firstName ?? null) &&
     row.last_name === (input.lastName ?? null) &&
-    row.document_number === (input.documentNumber ?? null)
+    row.document_number === (input.documentNumber ?? null) &&
+    row.birth_day === (input.birthDate ?? null)
   );
 }
 
@@ -187,6 +208,9 @@ function sameIdentity(row: PlayerRow, input: NewPlayer): boolean {
  */
 export async function createPlayer(db: Knex, input: NewPlayer, protection: PlayerProtection, traceId: string) {
   exponentOf(input.currency);
+  if (input.birthDate !== undefined && input.birthDate > new Date().toISOString().slice(0, 10)) {
+    throw new ApiError(400, 'VALIDATION_ERROR', 'birthDate is in the future', 'birthDate');
+  }
   const admitted = await protection.admit(input, traceId);
   return db.transaction(async (trx) => {
     const inserted = await trx('players')
@@ -196,6 +220,7 @@ export async function createPlayer(db: Knex, input: NewPlayer, protection: Playe
         first_name: input.firstName ?? null,
         last_name: input.lastName ?? null,
         document_number: input.documentNumber ?? null,
+        birth_date: input.birthDate ?? null,
       })
       .onConflict('external_id')
       .ignore()

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Knex } from 'knex';
 import { recordAudit } from '../audit';
-import { findPlayer } from './players';
+import { findPlayer, refuseUnverified } from './players';
 import type { PlayerProtection } from './protection';
 
 /** The first 16 hex digits of a session id's SHA-256: names a session in the audit trail without revealing it. */
@@ -19,6 +19,7 @@ export type Aggregator = (typeof AGGREGATORS)[number];
 export async function openSession(db: Knex, protection: PlayerProtection, externalId: string, gameId: string | undefined, ttlSeconds: number | undefined,
   traceId: string, aggregator: Aggregator = 'fizzy-bubbly') {
   const player = await findPlayer(db, externalId);
+  refuseUnverified(player, 'a game session');
   await protection.beforeSession(player, traceId);
   const sessionId = randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + (ttlSeconds ?? DEFAULT_SESSION_TTL_SECONDS) * 1000);

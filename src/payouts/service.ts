@@ -4,7 +4,7 @@ import { PayoutProviderName, PayoutsConfig, providerSwitch } from '../config';
 import { recordAudit } from '../audit';
 import { ApiError, uuidShaped } from '../http';
 import { formatAmount, requestHash, runIdempotent, systemAccount, transfer } from '../ledger';
-import { ApprovalSubject, auditedAmount, fileApproval, findPlayer, FourEyes, holdReason, operatorAmount } from '../operator';
+import { ApprovalSubject, auditedAmount, fileApproval, findPlayer, FourEyes, holdReason, operatorAmount, refuseUnverified } from '../operator';
 import { activePayoutAccount, PAYS_REGISTERED_ACCOUNT } from './accounts';
 import { invalid, ownPixKey, playerCpf } from './ownership';
 import { PixKeyType } from './pix';
@@ -100,7 +100,9 @@ export async function requestPayout(db: Knex, config: PayoutsConfig, input: Payo
   return runIdempotent(db, 'payouts', input.transactionId, hash, async (trx) => {
     // asked only of a new payout: a retry of one that was taken gets its answer. An impeded player may still
     // withdraw, and a closed account's balance is paid back (docs/protection.md)
-    if ((await findPlayer(trx, input.playerId)).status === 'blocked') throw invalid('playerId', 'is blocked', 'PLAYER_BLOCKED');
+    const current = await findPlayer(trx, input.playerId);
+    if (current.status === 'blocked') throw invalid('playerId', 'is blocked', 'PLAYER_BLOCKED');
+    refuseUnverified(current, 'a payout');
     const because = (await destinationHold(trx, fourEyes, player, goesTo)) ?? (await holdReason(trx, fourEyes, 'payout', player, amount, input.transactionId));
     const status = because ? 'pending_approval' : 'requested';
     const id = randomUUID();

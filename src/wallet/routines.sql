@@ -75,6 +75,7 @@ DECLARE
   v_reality boolean;
   v_register text;
   v_paused timestamptz;
+  v_kyc text;
   v_settings wallet_settings;
   v_account bigint;
   v_balance bigint;
@@ -98,8 +99,8 @@ BEGIN
     RETURN QUERY SELECT 401::smallint, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled', NULL::bigint, NULL::text;
     RETURN;
   END IF;
-  SELECT p.id, p.status, p.currency, p.reality_check_pending, p.register_state, p.paused_until, a.id, a.balance
-    INTO v_player, v_status, v_currency, v_reality, v_register, v_paused, v_account, v_balance
+  SELECT p.id, p.status, p.currency, p.reality_check_pending, p.register_state, p.paused_until, p.kyc_status, a.id, a.balance
+    INTO v_player, v_status, v_currency, v_reality, v_register, v_paused, v_kyc, v_account, v_balance
     FROM players p JOIN accounts a ON a.player_id = p.id WHERE p.external_id = p_player FOR UPDATE OF a;
   IF NOT FOUND THEN
     RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', 'unknown player', NULL::bigint, NULL::text;
@@ -143,6 +144,10 @@ BEGIN
   -- Under JURISDICTION=BR the SPA register must have cleared the player's CPF (src/protection; fail closed).
   IF v_code IS NULL AND v_settings.jurisdiction = 'BR' AND v_register <> 'clear' THEN
     v_code := 'ERROR_BAD_REQUEST_PLAYER_BLOCKED'; v_reason := 'the SPA register has not cleared the player yet: bets wait for a successful check';
+  END IF;
+  -- KYC_REQUIRED: only a verified identity bets (src/kyc; wins and rollbacks of accepted bets always apply)
+  IF v_code IS NULL AND v_settings.kyc_required AND v_kyc <> 'verified' THEN
+    v_code := 'ERROR_BAD_REQUEST_PLAYER_BLOCKED'; v_reason := format('KYC_REQUIRED: the player''s identity is not verified (%s)', v_kyc);
   END IF;
   -- Loss is bets minus wins minus refunds over whole UTC hours: the current hour and the 23 (167, 719) before it.
   -- Play time is the minutes with a bet since the start of the day, week or month in the settings' time zone.

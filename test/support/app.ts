@@ -5,8 +5,9 @@ import supertest from 'supertest';
 import winston from 'winston';
 import { Knex } from 'knex';
 import { createApp, createHttpServer } from '../../src/app';
-import { LaunchConfig, PayoutsConfig, ProtectionConfig } from '../../src/config';
+import { LaunchConfig, PayoutsConfig, ProtectionConfig, SumsubSettings } from '../../src/config';
 import { applyJurisdiction } from '../../src/protection';
+import { applyKycRequirement } from '../../src/kyc';
 import { createDb } from '../../src/db';
 import { checkLedger, LedgerReport } from '../../src/ledger';
 import { createTestDatabase } from './database';
@@ -50,6 +51,10 @@ export async function startTestApp(
     reportsUrl?: string;
     /** JURISDICTION's rules: written to wallet_settings before the app serves. */
     protection?: ProtectionConfig;
+    /** Sumsub (a fake's URL and credentials). */
+    kyc?: SumsubSettings;
+    /** KYC_REQUIRED: written to wallet_settings before the app serves. */
+    kycRequired?: boolean;
     /** The URL the app reaches its database by, given the test database's (a proxy's, say). */
     via?: (databaseUrl: string) => Promise<string>;
   } = {},
@@ -74,8 +79,9 @@ export async function startTestApp(
   const payouts = options.payouts ?? { providers: {}, defaultProvider: undefined, minAmount: '1.00', maxAmount: '50000.00' };
   const app = createApp({ db, logger, operatorToken: OPERATOR_TOKEN, walletPublicUrl: options.walletPublicUrl, payouts, operatorAuthFailureLimit: options.operatorAuthFailureLimit, launch: options.launch,
     approvalThresholds: options.approvalThresholds, protection: options.protection, moneyRateLimit: options.moneyRateLimit, walletDeadlineMs: options.walletDeadlineMs,
-    reportsDb: reportsDb });
+    reportsDb: reportsDb, kyc: options.kyc });
   await applyJurisdiction(db, options.protection);
+  await applyKycRequirement(db, options.kycRequired ?? false);
   const server = await new Promise<Server>((resolve) => {
     const s = createHttpServer(app).listen(0, '127.0.0.1', () => resolve(s));
   });

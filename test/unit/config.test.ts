@@ -22,6 +22,7 @@ describe('configuration from the environment', () => {
     [{ FB_PUBLIC_KEY: 'only-half' }, /FB_PUBLIC_KEY and FB_PRIVATE_KEY must be set together/],
     [{ NODE_ENV: 'production' }, /OPERATOR_TOKEN is required/],
     [{ NODE_ENV: 'production', OPERATOR_TOKEN: 'sixteen-chars-and-more' }, /OPERATOR_TOKEN is required when NODE_ENV=production, at least 32/],
+    [{ SUMSUB_BASE_URL: 'https://api.sumsub.com', SUMSUB_APP_TOKEN: 'sbx:token' }, /SUMSUB_BASE_URL is set, so SUMSUB_SECRET_KEY, SUMSUB_WEBHOOK_SECRET, SUMSUB_LEVEL_NAME must be set too/],
     [{ NODE_ENV: 'production', OPERATOR_TOKEN: PRODUCTION_TOKEN }, /SECRETS_KEY is required when NODE_ENV=production/],
     [{ SECRETS_KEY: 'too-short' }, /SECRETS_KEY must be 32 random bytes/],
     [{ NODE_ENV: 'production', OPERATOR_TOKEN: PRODUCTION_TOKEN, SECRETS_KEY }, /APPROVAL_THRESHOLD is required when NODE_ENV=production/],
@@ -48,6 +49,14 @@ describe('configuration from the environment', () => {
   it('PAYOUT_SANDBOX adds the sandbox payout provider in development, and SANDBOX_BASE_URL does not', () => {
     expect(Object.keys(loadConfig({ PAYOUT_SANDBOX: '1' }).payouts.providers)).toEqual(['sandbox']);
     expect(loadConfig({ SANDBOX_BASE_URL: 'http://x' }).payouts.providers).toEqual({});
+  });
+
+  it('KYC_REQUIRED is on by default under JURISDICTION=BR, off otherwise, and either way as set', () => {
+    expect(loadConfig({}).kycRequired).toBe(false);
+    expect(loadConfig({ JURISDICTION: 'BR' }).kycRequired).toBe(true);
+    expect(loadConfig({ JURISDICTION: 'BR', KYC_REQUIRED: '0' }).kycRequired).toBe(false);
+    expect(loadConfig({ KYC_REQUIRED: '1' }).kycRequired).toBe(true);
+    expect(() => loadConfig({ KYC_REQUIRED: 'yes' })).toThrow(/KYC_REQUIRED must be 1 or 0/);
   });
 
   it('JURISDICTION=BR turns on player protection: without SIGAP_BASE_URL refused in production, allowed (failing closed) in development', () => {

@@ -1,0 +1,150 @@
+import { balanceOf, expectSoundLedger, startTestApp, TestApp } from '../support/app';
+import { FakeSumsub, SUMSUB_FAKE } from '../support/fakes/sumsub';
+import { betBody, givenHub88, hub88Post, Hub88Signer, txUuid } from '../support/hub88';
+import { PLAYER_CPF } from '../support/payouts';
+import { depositBody, givenAggregator, PUBLIC_URL, rollbackBody, Signer, signedPost, uniqueId, withdrawBody } from '../support/wallet';
+
+// KYC_REQUIRED=1 (docs/kyc.md): no one whose identity is not verified bets, is topped up, takes a deposit or is
+// paid out; wins and rollbacks of bets already accepted always apply.
+let t: TestApp;
+let sumsub: FakeSumsub;
+let fb: Signer;
+let hub88: Hub88Signer;
+beforeAll(async () => {
+  sumsub = await new FakeSumsub().start();
+  t = await startTestApp({
+    kyc: { baseUrl: sumsub.baseUrl, ...SUMSUB_FAKE, timeoutMs: 2_000 },
+    kycRequired: true,
+    walletPublicUrl: PUBLIC_URL,
+    payouts: { providers: { sandbox: { baseUrl: 'sandbox:' } }, defaultProvider: 'sandbox', minAmount: '1.00', maxAmount: '5000.00' },
+  });
+  fb = await givenAggregator(t);
+  hub88 = await givenHub88(t);
+});
+afterAll(async () => {
+  await expectSoundLedger(t);
+  await t.close();
+  await sumsub.stop();
+});
+
+let n = 0;
+async function player(): Promise<string> {
+  const playerId = `gate-${++n}`;
+  await t.operator('post', '/players', { playerId, currency: 'BRL', firstName: 'Ana', lastName: 'Lima', birthDate: '1985-03-02', documentNumber: PLAYER_CPF }).expect(201);
+  return playerId;
+}
+
+function review(playerId: string, answer: 'GREEN' | 'RED', rejectType?: 'RETRY' | 'FINAL') {
+  const webhook = FakeSumsub.webhook('applicantReviewed', sumsub.complete(playerId, answer, rejectType));
+  return t.http.post('/webhooks/sumsub').set(webhook.headers).send(webhook.raw).expect(200);
+}
+
+async function verified(balance = '100.00'): Promise<string> {
+  const playerId = await player();
+  await t.operator('post', `/players/${playerId}/kyc`).expect(200);
+  await review(playerId, 'GREEN');
+  await t.operator('post', `/players/${playerId}/topups`, { amount: balance, transactionId: `seed-${playerId}` }).expect(200);
+  return playerId;
+}
+
+const session = async (playerId: string, aggregator: 'fizzy-bubbly' | 'hub88' = 'fizzy-bubbly') =>
+  (await t.operator('post', `/players/${playerId}/sessions`, { aggregator }).expect(201)).body.sessionId as string;
+
+const bet = (playerId: string, sessionId: string, round = uniqueId('round'), transactionId = uniqueId('bet')) =>
+  signedPost(t, fb, '/wallet/withdraw', withdrawBody({ playerId, sessionId, currency: 'BRL' }, { transactionId, gameRoundId: round, amount: 10 }));
+
+function expectKycRequired(res: { status: number; body: { error?: { code: string } } }) {
+  expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 403, code: 'KYC_REQUIRED' });
+}
+
+describe('a verified player', () => {
+  it('opens a session, bets, wins, is topped up, takes a deposit and is paid out', async () => {
+    const playerId = await verified();
+    const sessionId = await session(playerId);
+    const round = uniqueId('round');
+    const betTx = uniqueId('bet');
+    await bet(playerId, sessionId, round, betTx).expect(200);
+    await signedPost(t, fb, '/wallet/deposit', depositBody({ playerId, sessionId, currency: 'BRL' }, { transactionId: uniqueId('win'), withdrawTransactionId: betTx, gameRoundId: round, amount: 5 })).expect(200);
+    expect(await balanceOf(t, playerId)).toBe('95.00');
+    await t.operator('post', `/players/${playerId}/topups`, { amount: '10.00', transactionId: uniqueId('topup') }).expect(200);
+    await t.operator('post', `/players/${playerId}/deposits`, { amount: '10.00', transactionId: uniqueId('dep') }).expect(201);
+    const payout = await t.operator('post', `/players/${playerId}/payouts`, { amount: '5.00', transactionId: uniqueId('payout'), pixKey: PLAYER_CPF, pixKeyType: 'cpf' });
+    expect(payout.status).toBeLessThan(300);
+  });
+});
+
+describe.each(['none', 'pending', 'retry_required', 'rejected', 'reverify_required'])('a player whose verification is %s', (state) => {
+  /** A player in `state`: reached through the flow, funded while it was verified where the state comes after verification. */
+  async function playerIn(): Promise<string> {
+    if (state === 'reverify_required') {
+      const playerId = await verified();
+      await review(playerId, 'RED', 'RETRY');
+      return playerId;
+    }
+    const playerId = await player();
+    if (state === 'none') return playerId;
+    await t.operator('post', `/players/${playerId}/kyc`).expect(200);
+    if (state === 'retry_required') await review(playerId, 'RED', 'RETRY');
+    if (state === 'rejected') await review(playerId, 'RED', 'FINAL');
+    return playerId;
+  }
+
+  it('opens no session (a launch opens one), is neither topped up nor takes a deposit nor is paid out: 403 KYC_REQUIRED, nothing changed', async () => {
+    const playerId = await playerIn();
+    expect((await t.operator('get', `/players/${playerId}/kyc`)).body.kycStatus).toBe(state);
+    const before = await balanceOf(t, playerId);
+    expectKycRequired(await t.operator('post', `/players/${playerId}/sessions`, {}));
+    expectKycRequired(await t.operator('post', `/players/${playerId}/sessions`, { aggregator: 'hub88' }));
+    expectKycRequired(await t.operator('post', `/players/${playerId}/topups`, { amount: '10.00', transactionId: uniqueId('topup') }));
+    expectKycRequired(await t.operator('post', `/players/${playerId}/deposits`, { amount: '10.00', transactionId: uniqueId('dep') }));
+    expectKycRequired(await t.operator('post', `/players/${playerId}/payouts`, { amount: '5.00', transactionId: uniqueId('payout'), pixKey: PLAYER_CPF, pixKeyType: 'cpf' }));
+    expect(await balanceOf(t, playerId)).toBe(before);
+    expect(await t.db('sessions').join('players', 'players.id', 'sessions.player_id').where('players.external_id', playerId).count('* as n').first()).toEqual({ n: '0' });
+  });
+});
+
+describe('bets after the verification lapses, mid-round', () => {
+  let playerId: string;
+  let sessionId: string;
+  const round = uniqueId('round');
+  const accepted = uniqueId('bet');
+  const rolledBack = uniqueId('bet');
+  beforeAll(async () => {
+    playerId = await verified();
+    sessionId = await session(playerId);
+    await bet(playerId, sessionId, round, accepted).expect(200);
+    await bet(playerId, sessionId, uniqueId('round'), rolledBack).expect(200);
+    await review(playerId, 'RED', 'RETRY'); // a later review asks again: reverify_required
+  });
+
+  it('a new bet is refused with the contract\'s "player blocked" code, and nothing moves', async () => {
+    const refused = await bet(playerId, sessionId, uniqueId('round'));
+    expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 400, code: 'ERROR_BAD_REQUEST_PLAYER_BLOCKED' });
+    expect(refused.body.description).toBe("KYC_REQUIRED: the player's identity is not verified (reverify_required)");
+    expect(await balanceOf(t, playerId)).toBe('80.00');
+  });
+
+  it('the win of a round accepted before is still credited, and a rollback still refunds', async () => {
+    await signedPost(t, fb, '/wallet/deposit', depositBody({ playerId, sessionId, currency: 'BRL' }, { transactionId: uniqueId('win'), withdrawTransactionId: accepted, gameRoundId: round, amount: 30 })).expect(200);
+    const bets = await t.db('wallet_transactions').where({ transaction_id: rolledBack }).first('game_round_id');
+    await signedPost(t, fb, '/wallet/rollback', rollbackBody({ playerId, sessionId, currency: 'BRL' }, { transactionId: uniqueId('rb'), withdrawTransactionId: rolledBack, gameRoundId: bets.game_round_id })).expect(200);
+    expect(await balanceOf(t, playerId)).toBe('120.00');
+  });
+});
+
+describe("Hub88's contract", () => {
+  it('a bet of a player who is no longer verified is RS_ERROR_USER_DISABLED with the balance; the win of an accepted bet is RS_OK', async () => {
+    const playerId = await verified('50.00');
+    const token = await session(playerId, 'hub88');
+    const play = { user: playerId, token, currency: 'BRL' };
+    const settled = txUuid('bet');
+    const round = `round-${settled}`;
+    expect((await hub88Post(t, hub88, '/transaction/bet', betBody(play, { tx: settled, amount: 1_000_000, round })).expect(200)).body.status).toBe('RS_OK');
+    await review(playerId, 'RED', 'FINAL');
+    const refused = await hub88Post(t, hub88, '/transaction/bet', betBody(play, { tx: txUuid('bet'), amount: 100_000 })).expect(200);
+    expect(refused.body).toMatchObject({ status: 'RS_ERROR_USER_DISABLED', balance: 4_000_000 });
+    const won = await hub88Post(t, hub88, '/transaction/win', { user: play.user, token: play.token, currency: 'BRL', transaction_uuid: txUuid('win'),
+      game_code: 'clt_dragonrising', round, round_closed: true, amount: 500_000, reference_transaction_uuid: settled }).expect(200);
+    expect(won.body).toMatchObject({ status: 'RS_OK', balance: 4_500_000 });
+  });
+});
