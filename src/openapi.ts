@@ -12,6 +12,7 @@ import operatorPayoutReview from '../schemas/operator-payout-review.json';
 import operatorPayoutAccountCreate from '../schemas/operator-payout-account-create.json';
 import operatorDepositCreate from '../schemas/operator-deposit-create.json';
 import operatorDepositReturn from '../schemas/operator-deposit-return.json';
+import operatorKycSuspension from '../schemas/operator-kyc-suspension.json';
 import operatorPlayerCreate from '../schemas/operator-player-create.json';
 import operatorPlayerUpdate from '../schemas/operator-player-update.json';
 import operatorSessionCreate from '../schemas/operator-session-create.json';
@@ -59,6 +60,7 @@ export const REQUEST_SCHEMAS: Record<string, object> = {
   'operator-payout-account-create': operatorPayoutAccountCreate,
   'operator-deposit-create': operatorDepositCreate,
   'operator-deposit-return': operatorDepositReturn,
+  'operator-kyc-suspension': operatorKycSuspension,
 };
 
 /** The answers' schemas (schemas/responses.json), by name. */
@@ -164,6 +166,12 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/operator/players/{playerId}/kyc', permission: 'players.update', audit: 'kyc.start', tag: 'protection',
     summary: "Start or resume the player's identity verification (docs/kyc.md): the Sumsub applicant (our playerId as externalUserId) and an SDK token for the casino's site to run Sumsub's flow; a player with none becomes pending. 502 KYC_PROVIDER_UNAVAILABLE when Sumsub cannot be reached (nothing changed), 503 KYC_NOT_CONFIGURED without SUMSUB_BASE_URL",
     ok: { status: 200, schema: 'kycStart', description: 'the state and the SDK token' } },
+  { method: 'post', path: '/operator/players/{playerId}/kyc/suspension', permission: 'players.update', audit: 'kyc.suspend', tag: 'protection',
+    summary: 'Suspend the player while fraud is investigated (docs/kyc.md): no session, bet, top-up, deposit or payout whatever KYC_REQUIRED says; wins and rollbacks of accepted bets still apply (409 KYC_SUSPENDED when already)',
+    body: 'operator-kyc-suspension', example: { note: 'chargeback pattern, case 2291' }, ok: { status: 200, schema: 'kycChange', description: 'the new state' } },
+  { method: 'post', path: '/operator/players/{playerId}/kyc/suspension/lift', permission: 'approvals.decide', audit: 'kyc.lift', tag: 'protection',
+    summary: 'Lift a suspension, back to the state it interrupted; a second person\'s: whoever suspended cannot lift it (409 KYC_SAME_PERSON; 409 KYC_NOT_SUSPENDED)',
+    body: 'operator-kyc-suspension', example: { note: 'case 2291 closed: no fraud' }, ok: { status: 200, schema: 'kycChange', description: 'the new state' } },
   { method: 'get', path: '/operator/players/{playerId}/kyc', permission: 'read', tag: 'protection',
     summary: "The player's identity verification: its state, the vendor's applicant and every check kept as evidence, newest first",
     ok: { status: 200, schema: 'kycState', description: "the player's verification" } },

@@ -852,6 +852,13 @@ export interface ImpedimentList {
 /** The IPv4 or IPv6 address of the person who launches the game; when absent, the address this request came from. */
 export type Ip = string;
 
+/** A verification state changed by a person */
+export interface KycChange {
+  /** none: never started; pending: under review; verified: may play, deposit and withdraw; retry_required: the vendor asks the player to try again; rejected: final; reverify_required: a later review asks again; suspended: set by a person */
+  kycStatus: KycStatus;
+  playerId: string;
+}
+
 /**
  * A verification started
  * The player's state, and the token the casino's site gives Sumsub's WebSDK until it expires.
@@ -1131,6 +1138,18 @@ export interface OperatorError {
 /** Enable or disable a game */
 export interface OperatorGameUpdate {
   active: boolean;
+}
+
+/**
+ * Suspend a player, or lift a suspension
+ * Why: kept with the check and in the audit trail.
+ */
+export interface OperatorKycSuspension {
+  /**
+   * @minLength 3
+   * @maxLength 500
+   */
+  note: string;
 }
 
 /** Launch a game for a player */

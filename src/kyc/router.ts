@@ -1,17 +1,29 @@
 import { Request, Response, Router } from 'express';
 import { Knex } from 'knex';
 import getRawBody from 'raw-body';
-import { BODY_LIMIT_BYTES, handle } from '../http';
+import { Actor } from '../audit';
+import { BODY_LIMIT_BYTES, compileSchema, handle } from '../http';
+import suspensionSchema from '../../schemas/operator-kyc-suspension.json';
 import { allow } from '../operator';
-import { reviewApplicant, showVerification, startVerification } from './service';
+import { liftSuspension, reviewApplicant, showVerification, startVerification, suspendVerification } from './service';
 import { SumsubSettings } from '../config';
 import { KycProviderUnavailable, SumsubClient, webhookDigestValid } from './sumsub';
+
+const validateSuspension = compileSchema<{ note: string }>(suspensionSchema, 'VALIDATION_ERROR');
 
 /** Operator routes of identity verification; mounted inside the operator router (token, JSON, error format). */
 export function kycOperatorRoutes(db: Knex, sumsub: SumsubClient | undefined): Router {
   const router = Router();
   router.post('/players/:playerId/kyc', allow('players.update', 'kyc.start'), handle(async (req, res) => {
     res.json(await startVerification(db, sumsub, String(req.params.playerId), req.traceId));
+  }));
+  router.post('/players/:playerId/kyc/suspension', allow('players.update', 'kyc.suspend'), handle(async (req, res) => {
+    const { note } = validateSuspension(req.body);
+    res.json(await suspendVerification(db, String(req.params.playerId), note, res.locals.actor as Actor, req.traceId));
+  }));
+  router.post('/players/:playerId/kyc/suspension/lift', allow('approvals.decide', 'kyc.lift'), handle(async (req, res) => {
+    const { note } = validateSuspension(req.body);
+    res.json(await liftSuspension(db, String(req.params.playerId), note, res.locals.actor as Actor, req.traceId));
   }));
   router.get('/players/:playerId/kyc', allow('read'), handle(async (req, res) => {
     res.json(await showVerification(db, String(req.params.playerId)));

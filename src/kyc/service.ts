@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
-import { recordAudit } from '../audit';
+import { Actor, recordAudit } from '../audit';
 import { ApiError } from '../http';
 import { decide, KycStatus, Review } from './states';
 import { KycProviderUnavailable, SumsubClient } from './sumsub';
@@ -117,5 +117,38 @@ export async function reviewApplicant(db: Knex, sumsub: SumsubClient, applicantI
     const underAge = review.state === 'completed' && review.answer === 'GREEN' && after === 'rejected';
     await record(trx, player, { reference: applicantId, check: 'review', outcome: underAge ? 'GREEN; under 18 on the day of decision' : outcomeOf(review), raw, after, source, traceId });
     return after;
+  });
+}
+
+/**
+ * A person suspends a player while fraud is investigated (Portaria 1.231/2024 art. 26): no session, bet, top-up,
+ * deposit or payout, whatever KYC_REQUIRED says; wins and rollbacks of accepted bets still apply.
+ */
+export async function suspendVerification(db: Knex, externalId: string, reason: string, actor: Actor, traceId: string) {
+  return db.transaction(async (trx) => {
+    const player = await playerFor(trx, externalId, true);
+    if (player.kyc_status === 'suspended') throw new ApiError(409, 'KYC_SUSPENDED', `player ${externalId} is already suspended`);
+    await record(trx, player, { reference: null, check: 'suspension', outcome: reason, after: 'suspended', source: `staff:${actor.id}`, traceId });
+    await recordAudit(trx, { action: 'kyc.suspend', playerId: player.id, details: { reason, before: player.kyc_status }, traceId });
+    return { playerId: externalId, kycStatus: 'suspended' as const };
+  });
+}
+
+/**
+ * Lifts a suspension, back to the state it interrupted. Lifting releases what the suspension held, so it is a second
+ * person's: whoever suspended the player cannot lift it (409 KYC_SAME_PERSON).
+ */
+export async function liftSuspension(db: Knex, externalId: string, note: string, actor: Actor, traceId: string) {
+  return db.transaction(async (trx) => {
+    const player = await playerFor(trx, externalId, true);
+    if (player.kyc_status !== 'suspended') throw new ApiError(409, 'KYC_NOT_SUSPENDED', `player ${externalId} is ${player.kyc_status}, not suspended`);
+    const suspension = await trx('kyc_checks').where({ player_id: player.id, check: 'suspension' }).orderBy('id', 'desc')
+      .first<{ status_before: KycStatus; source: string }>('status_before', 'source');
+    if (suspension.source === `staff:${actor.id}`) {
+      throw new ApiError(409, 'KYC_SAME_PERSON', 'the suspension was yours: a second person lifts it');
+    }
+    await record(trx, player, { reference: null, check: 'suspension_lifted', outcome: note, after: suspension.status_before, source: `staff:${actor.id}`, traceId });
+    await recordAudit(trx, { action: 'kyc.lift', playerId: player.id, details: { note, after: suspension.status_before }, traceId });
+    return { playerId: externalId, kycStatus: suspension.status_before };
   });
 }

@@ -57,9 +57,13 @@ export async function findPlayer(db: Knex | Knex.Transaction, externalId: string
 
 /**
  * KYC_REQUIRED (docs/kyc.md): a player whose identity is not verified opens no session, launches no game and is
- * neither topped up, nor takes a deposit, nor is paid out: 403 KYC_REQUIRED naming the state.
+ * neither topped up, nor takes a deposit, nor is paid out: 403 KYC_REQUIRED naming the state. A person's suspension
+ * holds the same whatever the switch says: 403 KYC_SUSPENDED.
  */
 export function refuseUnverified(player: Pick<PlayerRow, 'external_id' | 'kyc_required' | 'kyc_status'>, what: string): void {
+  if (player.kyc_status === 'suspended') {
+    throw new ApiError(403, 'KYC_SUSPENDED', `${what} waits: player ${player.external_id} is suspended while an investigation runs (docs/kyc.md)`);
+  }
   if (player.kyc_required && player.kyc_status !== 'verified') {
     throw new ApiError(403, 'KYC_REQUIRED', `${what} needs a verified identity; player ${player.external_id}'s verification is ${player.kyc_status} (docs/kyc.md)`);
   }

@@ -145,8 +145,11 @@ BEGIN
   IF v_code IS NULL AND v_settings.jurisdiction = 'BR' AND v_register <> 'clear' THEN
     v_code := 'ERROR_BAD_REQUEST_PLAYER_BLOCKED'; v_reason := 'the SPA register has not cleared the player yet: bets wait for a successful check';
   END IF;
-  -- KYC_REQUIRED: only a verified identity bets (src/kyc; wins and rollbacks of accepted bets always apply)
-  IF v_code IS NULL AND v_settings.kyc_required AND v_kyc <> 'verified' THEN
+  -- A person's suspension always holds bets; with KYC_REQUIRED only a verified identity bets (src/kyc; wins and
+  -- rollbacks of accepted bets always apply)
+  IF v_code IS NULL AND v_kyc = 'suspended' THEN
+    v_code := 'ERROR_BAD_REQUEST_PLAYER_BLOCKED'; v_reason := 'KYC_SUSPENDED: the player is suspended while an investigation runs';
+  ELSIF v_code IS NULL AND v_settings.kyc_required AND v_kyc <> 'verified' THEN
     v_code := 'ERROR_BAD_REQUEST_PLAYER_BLOCKED'; v_reason := format('KYC_REQUIRED: the player''s identity is not verified (%s)', v_kyc);
   END IF;
   -- Loss is bets minus wins minus refunds over whole UTC hours: the current hour and the 23 (167, 719) before it.

@@ -2,6 +2,7 @@ import { balanceOf, expectSoundLedger, startTestApp, TestApp } from '../support/
 import { FakeSumsub, SUMSUB_FAKE } from '../support/fakes/sumsub';
 import { betBody, givenHub88, hub88Post, Hub88Signer, txUuid } from '../support/hub88';
 import { PLAYER_CPF } from '../support/payouts';
+import { asStaff, staffAccount } from '../support/staff';
 import { depositBody, givenAggregator, PUBLIC_URL, rollbackBody, Signer, signedPost, uniqueId, withdrawBody } from '../support/wallet';
 
 // KYC_REQUIRED=1 (docs/kyc.md): no one whose identity is not verified bets, is topped up, takes a deposit or is
@@ -146,5 +147,55 @@ describe("Hub88's contract", () => {
     const won = await hub88Post(t, hub88, '/transaction/win', { user: play.user, token: play.token, currency: 'BRL', transaction_uuid: txUuid('win'),
       game_code: 'clt_dragonrising', round, round_closed: true, amount: 500_000, reference_transaction_uuid: settled }).expect(200);
     expect(won.body).toMatchObject({ status: 'RS_OK', balance: 4_500_000 });
+  });
+});
+
+describe('a suspension by a person', () => {
+  it('holds sessions, bets, top-ups, deposits and payouts (KYC_SUSPENDED) while a win of an accepted bet is still credited; whoever suspended cannot lift it, a second person can', async () => {
+    const support = await staffAccount(t, 'support');
+    const finance = await staffAccount(t, 'finance');
+    const playerId = await verified();
+    const sessionId = await session(playerId);
+    const round = uniqueId('round');
+    const accepted = uniqueId('bet');
+    await bet(playerId, sessionId, round, accepted).expect(200);
+
+    const suspended = await asStaff(t, support.token, 'post', `/players/${playerId}/kyc/suspension`, { note: 'chargeback pattern, case 2291' });
+    expect(suspended.body).toEqual({ playerId, kycStatus: 'suspended' });
+    // a review from Sumsub does not lift it
+    await review(playerId, 'GREEN');
+    expect((await t.operator('get', `/players/${playerId}/kyc`)).body.kycStatus).toBe('suspended');
+    const refused = await bet(playerId, sessionId);
+    expect(refused.body).toMatchObject({ code: 'ERROR_BAD_REQUEST_PLAYER_BLOCKED', description: 'KYC_SUSPENDED: the player is suspended while an investigation runs' });
+    for (const res of [
+      await t.operator('post', `/players/${playerId}/sessions`, {}),
+      await t.operator('post', `/players/${playerId}/topups`, { amount: '10.00', transactionId: uniqueId('topup') }),
+      await t.operator('post', `/players/${playerId}/deposits`, { amount: '10.00', transactionId: uniqueId('dep') }),
+      await t.operator('post', `/players/${playerId}/payouts`, { amount: '5.00', transactionId: uniqueId('payout'), pixKey: PLAYER_CPF, pixKeyType: 'cpf' }),
+    ]) expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 403, code: 'KYC_SUSPENDED' });
+    await signedPost(t, fb, '/wallet/deposit', depositBody({ playerId, sessionId, currency: 'BRL' }, { transactionId: uniqueId('win'), withdrawTransactionId: accepted, gameRoundId: round, amount: 25 })).expect(200);
+    expect(await balanceOf(t, playerId)).toBe('115.00');
+
+    const financeSuspends = await staffAccount(t, 'finance');
+    const own = await asStaff(t, financeSuspends.token, 'post', `/players/${playerId}/kyc/suspension`, { note: 'again' });
+    expect({ status: own.status, code: own.body.error.code }).toEqual({ status: 409, code: 'KYC_SUSPENDED' });
+    const lifted = await asStaff(t, finance.token, 'post', `/players/${playerId}/kyc/suspension/lift`, { note: 'case 2291 closed: no fraud' });
+    expect(lifted.body).toEqual({ playerId, kycStatus: 'verified' });
+    await bet(playerId, sessionId).expect(200);
+    const checks = (await t.operator('get', `/players/${playerId}/kyc`)).body.checks;
+    expect(checks.slice(0, 3).map((c: { check: string; statusAfter: string }) => [c.check, c.statusAfter]))
+      .toEqual([['suspension_lifted', 'verified'], ['review', 'suspended'], ['suspension', 'suspended']]);
+  });
+
+  it('cannot be lifted by the person who set it: 409 KYC_SAME_PERSON, still suspended', async () => {
+    const finance = await staffAccount(t, 'finance');
+    const playerId = await verified();
+    await asStaff(t, finance.token, 'post', `/players/${playerId}/kyc/suspension`, { note: 'odd deposits' }).expect(200);
+    const own = await asStaff(t, finance.token, 'post', `/players/${playerId}/kyc/suspension/lift`, { note: 'my own' });
+    expect({ status: own.status, code: own.body.error.code }).toEqual({ status: 409, code: 'KYC_SAME_PERSON' });
+    expect((await t.operator('get', `/players/${playerId}/kyc`)).body.kycStatus).toBe('suspended');
+    const support = await staffAccount(t, 'support');
+    const notAllowed = await asStaff(t, support.token, 'post', `/players/${playerId}/kyc/suspension/lift`, { note: 'let me' });
+    expect({ status: notAllowed.status, code: notAllowed.body.error.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
   });
 });
