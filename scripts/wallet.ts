@@ -101,9 +101,10 @@ export function buildProgram(): Command {
 
   const player = program.command('player').description('players');
   player.command('create <playerId> <currency>').option('--first-name <name>').option('--last-name <name>').option('--document <cpf>')
+    .option('--birth-date <YYYY-MM-DD>', 'for the age check of identity verification')
     .description('create a player (idempotent)')
-    .action((playerId: string, currency: string, o: { firstName?: string; lastName?: string; document?: string }) =>
-      api('POST', '/players', { playerId, currency, firstName: o.firstName, lastName: o.lastName, documentNumber: o.document }));
+    .action((playerId: string, currency: string, o: { firstName?: string; lastName?: string; document?: string; birthDate?: string }) =>
+      api('POST', '/players', { playerId, currency, firstName: o.firstName, lastName: o.lastName, documentNumber: o.document, birthDate: o.birthDate }));
   player.command('show <playerId>').description('balance, status and limits').action((playerId: string) => api('GET', `/players/${encodeURIComponent(playerId)}`));
   player.command('block <playerId>').action((playerId: string) => api('PATCH', `/players/${encodeURIComponent(playerId)}`, { status: 'blocked' }));
   player.command('unblock <playerId>').action((playerId: string) => api('PATCH', `/players/${encodeURIComponent(playerId)}`, { status: 'active' }));
@@ -145,6 +146,16 @@ export function buildProgram(): Command {
   payout.command('show <payoutId>').action((payoutId: string) => api('GET', `/payouts/${encodeURIComponent(payoutId)}`));
   payout.command('review <payoutId> <decision> <note>').description('decide a payout in review: resend or fail, with what the provider said')
     .action((payoutId: string, decision: string, note: string) => api('POST', `/payouts/${encodeURIComponent(payoutId)}/review`, { decision, note }));
+
+  const kyc = program.command('kyc').description('identity verification (docs/kyc.md)');
+  const kycOf = (playerId: string, rest = '') => `/players/${encodeURIComponent(playerId)}/kyc${rest}`;
+  kyc.command('start <playerId>').description("start or resume it at Sumsub: prints the state and the SDK token for the casino's site")
+    .action((playerId: string) => api('POST', kycOf(playerId)));
+  kyc.command('show <playerId>').description('the state and every check kept as evidence').action((playerId: string) => api('GET', kycOf(playerId)));
+  kyc.command('suspend <playerId> <note>').description('hold the player while fraud is investigated')
+    .action((playerId: string, note: string) => api('POST', kycOf(playerId, '/suspension'), { note }));
+  kyc.command('lift <playerId> <note>').description("lift a suspension (a second person's)")
+    .action((playerId: string, note: string) => api('POST', kycOf(playerId, '/suspension/lift'), { note }));
 
   const deposit = program.command('deposit').description('PIX deposits from the player\'s own account');
   deposit.command('create <playerId> <amount>').option('--provider <name>').option('--id <transactionId>')

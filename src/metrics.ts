@@ -101,6 +101,20 @@ export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefine
     },
   });
   new Gauge({
+    name: 'wallet_kyc_players',
+    aggregator: 'first', // read from the database: the same in every worker of a cluster
+    help: 'Players whose identity verification needs attention, by state (docs/kyc.md): every state but none and verified',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      // read through the partial index players_kyc_review, so a scrape costs the players in review, not every player
+      const counted = await rows<{ state: string; n: number }>(db,
+        `SELECT kyc_status AS state, count(*)::int AS n FROM players WHERE kyc_status NOT IN ('none', 'verified') GROUP BY kyc_status`);
+      for (const state of ['pending', 'retry_required', 'rejected', 'reverify_required', 'suspended']) this.set({ state }, counted.find((r) => r.state === state)?.n ?? 0);
+    },
+  });
+  new Gauge({
     name: 'wallet_job_queue_depth',
     aggregator: 'first', // read from the database: the same in every worker of a cluster
     help: 'Jobs waiting or running in the durable queue (payout sends and checks)',

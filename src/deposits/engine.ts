@@ -155,7 +155,8 @@ export class DepositEngine {
         set: { provider_reference: deposit.provider_reference ?? found.reference, paid_amount: paidAmount.toString(), payer_document: found.payerDocument ?? null },
         detail: { paidAmount: found.paidAmount ?? null, payerDocumentGiven: found.payerDocument !== undefined } });
       if (!paid) return; // already paid and settled by another check
-      const player = await trx('players').where({ id: deposit.player_id }).forUpdate().first();
+      const player = await trx('players').where({ id: deposit.player_id }).forUpdate()
+        .first('*', trx.raw('(SELECT kyc_required FROM wallet_settings) AS kyc_required'));
       const decision = await creditDecision(trx, paid, { paidAmount, payerDocument: found.payerDocument, thirdPartiesAllowed: found.thirdPartiesAllowed }, this.payinOf(deposit.provider)!.payerProof, player, this.protection);
       await moveLocked(trx, paid, decision.held
         ? { source, to: 'held', set: { held_reason: decision.held, payer_shown_by: decision.shownBy ?? null }, detail: { reason: decision.held } }

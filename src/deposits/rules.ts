@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { formatAmount } from '../ledger';
 import { PayerProof } from '../payouts';
-import { activePause, admitTopUp, PlayerProtection, ProtectedPlayer } from '../operator';
+import { activePause, admitTopUp, PlayerProtection, ProtectedPlayer, refuseUnverified } from '../operator';
 import { DepositRow } from './transitions';
 
 /** A player's deposit limits, as the loss limits: a decrease applies at once, an increase after 24 hours (src/operator/players.ts). */
@@ -42,11 +42,13 @@ export async function depositLimitRefusal(db: Knex | Knex.Transaction, player: {
 }
 
 /** Why the player may take no money in now (impeded, closed, blocked, not cleared by the register, paused), or undefined. */
-export function playerRefusal(protection: PlayerProtection, player: ProtectedPlayer & { paused_until: Date | null }): string | undefined {
+export function playerRefusal(protection: PlayerProtection, player: ProtectedPlayer & { paused_until: Date | null; kyc_status: string; kyc_required: boolean }): string | undefined {
   if (player.status === 'blocked') return `player ${player.external_id} is blocked`;
   const pause = activePause(player);
   if (pause) return `player ${player.external_id} has paused their account until ${pause}`;
   try {
+    // a charge paid after the player was suspended, or stopped being verified, is held like any other it may not credit
+    refuseUnverified(player, 'a deposit');
     admitTopUp(protection, player);
     return undefined;
   } catch (error) {
@@ -66,7 +68,7 @@ export interface ChargePaid {
  * player who may no longer take money in, are held.
  */
 export async function creditDecision(trx: Knex.Transaction, deposit: DepositRow, paid: ChargePaid, proof: PayerProof | undefined,
-  player: ProtectedPlayer & { paused_until: Date | null; currency: string }, protection: PlayerProtection): Promise<{ shownBy?: PayerProof; held?: string }> {
+  player: ProtectedPlayer & { paused_until: Date | null; currency: string; kyc_status: string; kyc_required: boolean }, protection: PlayerProtection): Promise<{ shownBy?: PayerProof; held?: string }> {
   const payer = paid.payerDocument?.replace(/\D/g, '');
   const cpf = player.document_number?.replace(/\D/g, '');
   let shownBy: PayerProof | undefined;

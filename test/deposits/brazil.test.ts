@@ -8,17 +8,18 @@ import { walletSuite } from '../support/wallet';
 
 /** Deposits under JURISDICTION=BR: the SPA register must have cleared the player, before the charge and again at credit time. */
 const sigap = new FakeSigap();
+let worker: Worker | undefined;
 beforeAll(() => sigap.start());
+// registered before the suite's own, so the queue stops before the app's database goes (jest runs afterAll hooks in order)
+afterAll(() => worker?.stop());
 afterAll(() => sigap.stop());
 const s = walletSuite(() => ({
   protection: brazil(sigap),
   payouts: { providers: { sandbox: { baseUrl: 'sandbox:' } }, defaultProvider: 'sandbox', minAmount: '1.00', maxAmount: '5000.00', pollTimeScale: 0.001 },
 }));
-let worker: Worker;
 beforeAll(async () => {
   worker = await startWorker({ databaseUrl: s.t.url, jobs: [depositJobs(s.t.app.locals.depositEngine)], logger: createLogger('error'), pollIntervalMs: 50 });
 });
-afterAll(() => worker.stop());
 afterEach(() => {
   sigap.outage = undefined;
 });

@@ -187,6 +187,18 @@ describe('a suspension by a person', () => {
       .toEqual([['suspension_lifted', 'verified'], ['review', 'suspended'], ['suspension', 'suspended']]);
   });
 
+  it('a deposit charged before the suspension and paid after it is held, not credited', async () => {
+    const support = await staffAccount(t, 'support');
+    const playerId = await verified();
+    const charge = await t.operator('post', `/players/${playerId}/deposits`, { amount: '20.00', transactionId: uniqueId('dep') }).expect(201);
+    await asStaff(t, support.token, 'post', `/players/${playerId}/kyc/suspension`, { note: 'odd deposits' }).expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_200)); // the sandbox pays a charge a second after it is made
+    await t.app.locals.depositEngine.check(charge.body.depositId);
+    const deposit = (await t.operator('get', `/deposits/${charge.body.depositId}`)).body;
+    expect({ status: deposit.status, heldReason: deposit.heldReason }).toEqual({ status: 'held', heldReason: expect.stringContaining('suspended') });
+    expect(await balanceOf(t, playerId)).toBe('100.00');
+  });
+
   it('cannot be lifted by the person who set it: 409 KYC_SAME_PERSON, still suspended', async () => {
     const finance = await staffAccount(t, 'finance');
     const playerId = await verified();

@@ -187,3 +187,17 @@ describe('kyc_checks is evidence', () => {
     await expect(t.db('kyc_checks').where({ id }).delete()).rejects.toThrow(/permission denied/);
   });
 });
+
+describe('GET /metrics', () => {
+  it('counts the players whose verification needs attention, by state', async () => {
+    const playerId = await started();
+    await reviewed(playerId, 'RED', 'FINAL');
+    const text = (await t.http.get('/metrics').expect(200)).text;
+    const count = (state: string) => Number(new RegExp(`^wallet_kyc_players\\{state="${state}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+    const expected = await t.db('players').select('kyc_status').count('* as n').groupBy('kyc_status');
+    for (const state of ['pending', 'retry_required', 'rejected', 'reverify_required', 'suspended']) {
+      expect(count(state)).toBe(Number(expected.find((r) => r.kyc_status === state)?.n ?? 0));
+    }
+    expect(count('rejected')).toBeGreaterThan(0);
+  });
+});

@@ -5,15 +5,18 @@ import { migrations } from '../../migrations';
 import { OPERATOR_TOKEN, startTestApp, TestApp } from '../support/app';
 import { createTestDatabase, databaseUrl, testServer, withAdmin } from '../support/database';
 import { FakeFizzyBubbly } from '../support/fakes/fizzy-bubbly';
+import { FakeSumsub, SUMSUB_FAKE } from '../support/fakes/sumsub';
 import { FB_PRIVATE_KEY } from '../support/wallet';
 import { wallet } from '../support/cli';
 
 let t: TestApp;
 let fb: FakeFizzyBubbly;
+let sumsub: FakeSumsub;
 const saved = { ...process.env };
 beforeAll(async () => {
   fb = await new FakeFizzyBubbly('fb-public-key', FB_PRIVATE_KEY).start();
-  t = await startTestApp({ launch: fb.settings(), payouts: { providers: { sandbox: { baseUrl: 'sandbox:' } }, defaultProvider: 'sandbox', minAmount: '1.00', maxAmount: '5000.00' } });
+  sumsub = await new FakeSumsub().start();
+  t = await startTestApp({ launch: fb.settings(), kyc: { baseUrl: sumsub.baseUrl, ...SUMSUB_FAKE, timeoutMs: 2_000 }, payouts: { providers: { sandbox: { baseUrl: 'sandbox:' } }, defaultProvider: 'sandbox', minAmount: '1.00', maxAmount: '5000.00' } });
   process.env.WALLET_URL = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}`;
   process.env.OPERATOR_TOKEN = OPERATOR_TOKEN;
   process.env.DATABASE_URL = t.url;
@@ -23,9 +26,21 @@ afterAll(async () => {
   process.env = saved;
   await t.close();
   await fb.stop();
+  await sumsub.stop();
 });
 
 describe('npx wallet', () => {
+  it('starts and shows a player\'s identity verification', async () => {
+    expect((await wallet('player', 'create', 'cli-kyc', 'BRL', '--first-name', 'Ana', '--birth-date', '1990-01-31')).code).toBe(0);
+    expect(JSON.parse((await wallet('kyc', 'start', 'cli-kyc')).out)).toMatchObject({ kycStatus: 'pending', sdkToken: expect.any(String) });
+    expect(sumsub.applicantOf('cli-kyc').fixedInfo).toMatchObject({ dob: '1990-01-31' });
+    expect(JSON.parse((await wallet('kyc', 'show', 'cli-kyc')).out)).toMatchObject({ kycStatus: 'pending', birthDate: '1990-01-31', checks: [{ check: 'applicant' }] });
+    expect(JSON.parse((await wallet('kyc', 'suspend', 'cli-kyc', 'case 12')).out)).toEqual({ playerId: 'cli-kyc', kycStatus: 'suspended' });
+    const own = await wallet('kyc', 'lift', 'cli-kyc', 'closed');
+    expect(own.code).not.toBe(0);
+    expect(own.err).toContain('KYC_SAME_PERSON');
+  });
+
   it('creates a player, tops it up (idempotently with --id) and shows it', async () => {
     expect((await wallet('player', 'create', 'cli-1', 'EUR', '--first-name', 'Ana')).code).toBe(0);
     expect(JSON.parse((await wallet('topup', 'cli-1', '25.50', '--id', 'cli-topup-1')).out)).toMatchObject({ balance: '25.50' });
