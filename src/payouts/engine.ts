@@ -16,6 +16,9 @@ import { reconcilePayouts, Reconciliation } from './reconcile';
 import { loadOrder } from './orders';
 import { movePayout, MoveResult, PayoutRow } from './transitions';
 
+/** How often a send held by a suspension asks again whether it may go. */
+const SUSPENSION_RETRY_MS = 15 * 60_000;
+
 type ProviderFactory = (settings: NonNullable<PayoutsConfig['providers'][PayoutProviderName]>, options: { timeoutMs: number; notificationUrl?: string; payinNotificationUrl?: string }) => PayoutProvider;
 const FACTORIES: Record<PayoutProviderName, ProviderFactory> = { jumppag, paystar, hashlee, orkestra, sandbox };
 
@@ -62,23 +65,40 @@ export class PayoutEngine {
     this.log.warn('payout flagged for manual review', { payoutId: payout.id, reason });
   }
 
-  /** Claims a payout for a send under its row lock: its first send, or a re-send its lookups or the operator allowed. */
-  private claimSend(payoutId: string): Promise<'claimed' | 'in_doubt' | undefined> {
+  /**
+   * Claims a payout for a send under its row lock: its first send, or a re-send its lookups or the operator allowed.
+   * A send of a player suspended while fraud is investigated (docs/kyc.md) waits, reserved, until a person lifts it.
+   */
+  private claimSend(payoutId: string): Promise<'claimed' | 'in_doubt' | 'held' | undefined> {
     return this.db.transaction(async (trx) => {
       const p: PayoutRow | undefined = await trx('payouts').where({ id: payoutId }).forUpdate().first();
       if (!p) return undefined;
       const resend = p.resend_due && (IN_DOUBT.has(p.status) || p.status === 'requested');
       if (!resend && p.status === 'requested' && p.send_started_at) return 'in_doubt'; // an earlier send may have reached the provider
       if (!resend && p.status !== 'requested') return undefined; // cancelled, or sent
+      if ((await trx('players').where({ id: p.player_id }).first<{ kyc_status: string }>('kyc_status')).kyc_status === 'suspended') {
+        await this.noteSuspensionHold(trx, p);
+        return 'held';
+      }
       await trx('payouts').where({ id: payoutId }).update({ send_started_at: trx.fn.now(), send_attempts: p.send_attempts + 1, resend_due: false });
       return 'claimed';
     });
+  }
+
+  /** The first time a suspension holds a payout's send, its history says so. */
+  private async noteSuspensionHold(trx: Knex.Transaction, p: PayoutRow): Promise<void> {
+    const noted = await trx('payout_events').where({ payout_id: p.id }).whereRaw(`detail->>'heldBy' IS NOT NULL`).first('id');
+    if (noted) return;
+    await trx('payout_events').insert({ payout_id: p.id, from_status: p.status, to_status: p.status, source: 'worker',
+      detail: JSON.stringify({ heldBy: 'the player is suspended while an investigation runs (docs/kyc.md); sent once a person lifts it' }) });
+    this.log.warn('payout held: player suspended', { payoutId: p.id });
   }
 
   /** Task payout_send. */
   async send(payoutId: string): Promise<void> {
     const claim = await this.claimSend(payoutId);
     if (claim === 'in_doubt') return this.check(payoutId, 'send');
+    if (claim === 'held') return enqueue(this.db, TASKS.send, payoutId, { delayMs: this.scaled(SUSPENSION_RETRY_MS) });
     if (claim !== 'claimed') return;
     const loaded = await loadOrder(this.db, payoutId);
     const { payout, order } = loaded!;

@@ -199,6 +199,25 @@ describe('a suspension by a person', () => {
     expect(await balanceOf(t, playerId)).toBe('100.00');
   });
 
+  it('a payout requested before the suspension is not sent while it lasts, stays reserved, and is sent once a second person lifts it', async () => {
+    const support = await staffAccount(t, 'support');
+    const finance = await staffAccount(t, 'finance');
+    const playerId = await verified();
+    const asked = await t.operator('post', `/players/${playerId}/payouts`, { amount: '30.00', transactionId: uniqueId('payout'), pixKey: PLAYER_CPF, pixKeyType: 'cpf' });
+    expect(asked.body.status).toBe('requested');
+    await asStaff(t, support.token, 'post', `/players/${playerId}/kyc/suspension`, { note: 'payout to investigate' }).expect(200);
+    await t.app.locals.payoutEngine.send(asked.body.payoutId);
+    await t.app.locals.payoutEngine.send(asked.body.payoutId);
+    const held = (await t.operator('get', `/payouts/${asked.body.payoutId}`)).body;
+    expect(held.status).toBe('requested');
+    const notes = await t.db('payout_events').where({ payout_id: asked.body.payoutId }).whereRaw(`detail->>'heldBy' IS NOT NULL`);
+    expect(notes).toHaveLength(1);
+    expect(await balanceOf(t, playerId)).toBe('70.00'); // reserved, not given back
+    await asStaff(t, finance.token, 'post', `/players/${playerId}/kyc/suspension/lift`, { note: 'cleared' }).expect(200);
+    await t.app.locals.payoutEngine.send(asked.body.payoutId);
+    expect((await t.operator('get', `/payouts/${asked.body.payoutId}`)).body.status).not.toBe('requested');
+  });
+
   it('cannot be lifted by the person who set it: 409 KYC_SAME_PERSON, still suspended', async () => {
     const finance = await staffAccount(t, 'finance');
     const playerId = await verified();
