@@ -859,6 +859,25 @@ export interface KycChange {
   playerId: string;
 }
 
+/** Identity verification across players */
+export interface KycReport {
+  counts: {
+    none: number;
+    pending: number;
+    rejected: number;
+    retry_required: number;
+    reverify_required: number;
+    suspended: number;
+    verified: number;
+  };
+  needingReview: {
+    /** none: never started; pending: under review; verified: may play, deposit and withdraw; retry_required: the vendor asks the player to try again; rejected: final; reverify_required: a later review asks again; suspended: set by a person */
+    kycStatus: KycStatus;
+    playerId: string;
+    since: Timestamp | null;
+  }[];
+}
+
 /**
  * A verification started
  * The player's state, and the token the casino's site gives Sumsub's WebSDK until it expires.

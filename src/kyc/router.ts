@@ -2,10 +2,10 @@ import { Request, Response, Router } from 'express';
 import { Knex } from 'knex';
 import getRawBody from 'raw-body';
 import { Actor } from '../audit';
-import { BODY_LIMIT_BYTES, compileSchema, handle } from '../http';
+import { BODY_LIMIT_BYTES, compileSchema, handle, positiveInteger } from '../http';
 import suspensionSchema from '../../schemas/operator-kyc-suspension.json';
 import { allow } from '../operator';
-import { liftSuspension, reviewApplicant, showVerification, startVerification, suspendVerification } from './service';
+import { kycReport, liftSuspension, reviewApplicant, showVerification, startVerification, suspendVerification } from './service';
 import { SumsubSettings } from '../config';
 import { KycProviderUnavailable, SumsubClient, webhookDigestValid } from './sumsub';
 
@@ -24,6 +24,9 @@ export function kycOperatorRoutes(db: Knex, sumsub: SumsubClient | undefined): R
   router.post('/players/:playerId/kyc/suspension/lift', allow('approvals.decide', 'kyc.lift'), handle(async (req, res) => {
     const { note } = validateSuspension(req.body);
     res.json(await liftSuspension(db, String(req.params.playerId), note, res.locals.actor as Actor, req.traceId));
+  }));
+  router.get('/reports/kyc', allow('read'), handle(async (req, res) => {
+    res.json(await kycReport(db, positiveInteger(req.query.limit, 'limit', 100, 1000)));
   }));
   router.get('/players/:playerId/kyc', allow('read'), handle(async (req, res) => {
     res.json(await showVerification(db, String(req.params.playerId)));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
 import { Actor, recordAudit } from '../audit';
 import { ApiError } from '../http';
-import { decide, KycStatus, Review } from './states';
+import { decide, KYC_STATUSES, KycStatus, Review } from './states';
 import { KycProviderUnavailable, SumsubClient } from './sumsub';
 
 const VENDOR = 'sumsub';
@@ -151,4 +151,19 @@ export async function liftSuspension(db: Knex, externalId: string, note: string,
     await recordAudit(trx, { action: 'kyc.lift', playerId: player.id, details: { note, after: suspension.status_before }, traceId });
     return { playerId: externalId, kycStatus: suspension.status_before };
   });
+}
+
+/**
+ * GET /operator/reports/kyc: players by state, and the queue of those a person may need to look at (in review,
+ * asked to retry or reverify, suspended), longest waiting first.
+ */
+export async function kycReport(db: Knex, limit: number) {
+  const counted = await db('players').select('kyc_status').count<{ kyc_status: KycStatus; n: string }[]>('* as n').groupBy('kyc_status');
+  const queue = await db('players').whereIn('kyc_status', ['pending', 'retry_required', 'reverify_required', 'suspended'])
+    .orderByRaw('kyc_status_at NULLS FIRST, id').limit(limit)
+    .select<{ external_id: string; kyc_status: KycStatus; kyc_status_at: Date | null }[]>('external_id', 'kyc_status', 'kyc_status_at');
+  return {
+    counts: Object.fromEntries(KYC_STATUSES.map((state) => [state, Number(counted.find((r) => r.kyc_status === state)?.n ?? 0)])),
+    needingReview: queue.map((p) => ({ playerId: p.external_id, kycStatus: p.kyc_status, since: p.kyc_status_at?.toISOString() ?? null })),
+  };
 }

@@ -201,3 +201,20 @@ describe('GET /metrics', () => {
     expect(count('rejected')).toBeGreaterThan(0);
   });
 });
+
+describe('GET /operator/reports/kyc', () => {
+  it('counts players by state and queues those a person may need to look at, longest waiting first', async () => {
+    const waiting = await started();
+    const retry = await started();
+    await reviewed(retry, 'RED', 'RETRY');
+    const green = await started();
+    await reviewed(green, 'GREEN');
+    const { body } = await t.operator('get', '/reports/kyc').expect(200);
+    const expected = await t.db('players').select('kyc_status').count('* as n').groupBy('kyc_status');
+    for (const row of expected) expect(body.counts[row.kyc_status as string]).toBe(Number(row.n));
+    const queued = body.needingReview.map((p: { playerId: string }) => p.playerId);
+    expect(queued).toEqual(expect.arrayContaining([waiting, retry]));
+    expect(queued).not.toContain(green);
+    expect(queued.indexOf(waiting)).toBeLessThan(queued.indexOf(retry));
+  });
+});
