@@ -48,6 +48,23 @@ describeInBrowser('player protection in the console (JURISDICTION=BR)', () => {
     await screenshot(page, 'protection-player');
   });
 
+  it('the player page shows the identity verification with its checks, and suspends the player', async () => {
+    await page.goto('/console#/players/rosa');
+    await page.getByRole('heading', { name: 'Player rosa', exact: true }).waitFor();
+    await shows(page.getByTestId('kyc-status'), 'none');
+    const suspend = page.getByRole('form', { name: 'Suspend' });
+    await suspend.getByLabel('Why').fill('chargeback pattern, case 2291');
+    await suspend.getByRole('button').click();
+    await shows(page.getByRole('status'), 'Player suspended.');
+    await shows(page.getByTestId('kyc-status'), 'suspended');
+    await shows(page.locator('table').filter({ hasText: 'Verification checks' }).locator('tbody tr').first(), /suspension\s*chargeback pattern, case 2291\s*none\s*suspended/);
+    // support may suspend; lifting is finance's, and a second person's
+    expect(await page.getByRole('form', { name: 'Lift the suspension' }).count()).toBe(0);
+    expect((await s.t.operator('get', '/players/rosa/kyc').expect(200)).body.kycStatus).toBe('suspended');
+    await screenshot(page, 'kyc-player');
+    expect(problems).toEqual([]);
+  });
+
   it('lists impeded accounts with their deadlines, and runs the register sweep with a progress bar', async () => {
     await page.getByRole('link', { name: 'Impediments', exact: true }).click();
     await page.getByRole('heading', { name: 'Impediments' }).waitFor();

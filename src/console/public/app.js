@@ -162,7 +162,7 @@ async function playersView(query) {
 /** @param {string} playerId */
 async function playerView(playerId) {
   const path = `/players/${encodeURIComponent(playerId)}`;
-  const [player, history, payouts, accounts, configured, protection, deposits, depositProviders] = await Promise.all([
+  const [player, history, payouts, accounts, configured, protection, deposits, depositProviders, kyc] = await Promise.all([
     api('GET', path),
     api('GET', `${path}/transactions?limit=20`),
     api('GET', `/payouts?playerId=${encodeURIComponent(playerId)}&limit=10`),
@@ -171,6 +171,7 @@ async function playerView(playerId) {
     api('GET', `${path}/protection`),
     api('GET', `/deposits?playerId=${encodeURIComponent(playerId)}&limit=10`),
     api('GET', '/deposit-providers'),
+    api('GET', `${path}/kyc`),
   ]);
   /** @type {{name: string, default: boolean, paysRegisteredAccount: boolean}[]} */
   const providers = configured.providers;
@@ -299,6 +300,7 @@ async function playerView(playerId) {
         return `Registered ${values.provider} account ${values.accountId}.`;
       })),
     ...protectionSection(protection),
+    ...kycSection(path, kyc, reload),
     h('h2', {}, 'Payout accounts'),
     payoutAccountTable(path, accounts.payoutAccounts),
     h('p', {}, h('a', { href: `#/game-rounds?playerId=${encodeURIComponent(playerId)}` }, 'Rounds this player played')),
@@ -330,6 +332,38 @@ function protectionSection(p) {
     p.alerts.length ? table(['When', 'Limit', 'Played', 'Of'], p.alerts.map((/** @type {any} */ a) => [when(a.at), a.limit, `${a.playedMinutes} min`, `${a.limitMinutes} min`]), 'Play-time alerts') : '',
     table(['When', 'Why', 'Outcome', 'Reason', 'Trace id'], p.checks.slice(0, 10).map((/** @type {any} */ c) => [
       when(c.checkedAt), c.trigger, h('span', { class: `status ${c.outcome}` }, c.outcome), c.reason ?? '', c.traceId ?? '']), 'Register checks, newest first'),
+  ];
+}
+
+/**
+ * A player's identity verification (docs/kyc.md): its state and checks, and a person's suspension or its lifting.
+ * @param {string} path @param {any} k @param {() => Promise<void>} reload
+ */
+function kycSection(path, k, reload) {
+  const note = () => field('Why', 'note', { required: true, minlength: 3, maxlength: 500 });
+  const suspended = k.kycStatus === 'suspended';
+  return [
+    h('h2', {}, 'Identity verification'),
+    h('dl', { class: 'facts', 'data-testid': 'kyc' },
+      h('dt', {}, 'State'), h('dd', { 'data-testid': 'kyc-status' }, h('span', { class: `status ${k.kycStatus}` }, k.kycStatus)),
+      h('dt', {}, 'Birth date'), h('dd', {}, k.birthDate ?? '—'),
+      h('dt', {}, 'Applicant'), h('dd', {}, k.applicant ? `${k.applicant.vendor} ${k.applicant.applicantId}` : '—')),
+    suspended
+      ? can('approvals.decide') && actionForm('Lift the suspension', [note(), h('p', { class: 'hint' }, 'A second person lifts it: not whoever suspended.')],
+        'Lift suspension', async ({ note: why }) => {
+          await api('POST', `${path}/kyc/suspension/lift`, { note: why });
+          await reload();
+          return 'Suspension lifted.';
+        })
+      : can('players.update') && actionForm('Suspend', [note(), h('p', { class: 'hint' },
+        'Holds sessions, bets, top-ups, deposits and payouts while fraud is investigated; wins of accepted bets still apply.')],
+        'Suspend', async ({ note: why }) => {
+          await api('POST', `${path}/kyc/suspension`, { note: why });
+          await reload();
+          return 'Player suspended.';
+        }),
+    table(['When', 'Check', 'Outcome', 'Before', 'After', 'By', 'Trace id'], k.checks.slice(0, 10).map((/** @type {any} */ c) => [
+      when(c.at), c.check, c.outcome, c.statusBefore, c.statusAfter, c.source, c.traceId ?? '']), 'Verification checks, newest first'),
   ];
 }
 
