@@ -5,6 +5,7 @@ import { clusterMetricsOf } from './cluster';
 import { pendingMigrations } from './db';
 import { secretMatcher } from './http';
 import { OPERATIONS } from './openapi';
+import { KYC_STATUSES } from './kyc';
 
 /** Each app has its own registry, so several apps in one process (the tests) never clash. */
 export interface Metrics {
@@ -111,7 +112,7 @@ export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefine
       // read through the partial index players_kyc_review, so a scrape costs the players in review, not every player
       const counted = await rows<{ state: string; n: number }>(db,
         `SELECT kyc_status AS state, count(*)::int AS n FROM players WHERE kyc_status NOT IN ('none', 'verified') GROUP BY kyc_status`);
-      for (const state of ['pending', 'retry_required', 'rejected', 'reverify_required', 'suspended']) this.set({ state }, counted.find((r) => r.state === state)?.n ?? 0);
+      for (const state of KYC_STATUSES.filter((s) => s !== 'none' && s !== 'verified')) this.set({ state }, counted.find((r) => r.state === state)?.n ?? 0);
     },
   });
   new Gauge({

@@ -11,8 +11,9 @@ const VENDOR = 'sumsub';
 export async function applyKycRequirement(db: Knex, required: boolean): Promise<void> {
   await db('wallet_settings').update({ kyc_required: required });
 }
+
 /** How long the casino's site may run Sumsub's flow with one SDK token. */
-export const SDK_TOKEN_TTL_SECONDS = 1800;
+const SDK_TOKEN_TTL_SECONDS = 1800;
 
 interface KycPlayer {
   id: string;
@@ -23,11 +24,12 @@ interface KycPlayer {
   kyc_status: KycStatus;
 }
 
-async function playerFor(db: Knex | Knex.Transaction, externalId: string, lock = false): Promise<KycPlayer> {
-  const query = db('players').where('external_id', externalId)
+/** The player by its operator id (external_id) or, from our own rows, its internal id. */
+async function playerFor(db: Knex | Knex.Transaction, key: { external_id: string } | { id: string }, lock = false): Promise<KycPlayer> {
+  const query = db('players').where(key)
     .first('id', 'external_id', 'first_name', 'last_name', db.raw(`to_char(birth_date, 'YYYY-MM-DD') AS birth_date`), 'kyc_status');
   const player = (await (lock ? query.forUpdate() : query)) as KycPlayer | undefined;
-  if (!player) throw new ApiError(404, 'PLAYER_NOT_FOUND', `no player ${externalId}`);
+  if (!player) throw new ApiError(404, 'PLAYER_NOT_FOUND', `no player ${Object.values(key)[0]}`);
   return player;
 }
 
@@ -54,7 +56,7 @@ async function record(trx: Knex.Transaction, player: KycPlayer, check: { referen
  */
 export async function startVerification(db: Knex, sumsub: SumsubClient | undefined, externalId: string, traceId: string) {
   if (!sumsub) throw new ApiError(503, 'KYC_NOT_CONFIGURED', 'no verification provider is configured: set SUMSUB_BASE_URL, SUMSUB_APP_TOKEN, SUMSUB_SECRET_KEY, SUMSUB_WEBHOOK_SECRET and SUMSUB_LEVEL_NAME');
-  const player = await playerFor(db, externalId);
+  const player = await playerFor(db, { external_id: externalId });
   const known = await db('kyc_applicants').where({ player_id: player.id, vendor: VENDOR }).first<{ applicant_id: string } | undefined>('applicant_id');
   const fullName = [player.first_name, player.last_name].filter(Boolean).join(' ') || null;
   const { applicantId, token } = await unlessUnavailable(async () => {
@@ -62,7 +64,7 @@ export async function startVerification(db: Knex, sumsub: SumsubClient | undefin
     return { applicantId: applicant.applicantId, token: await sumsub.sdkToken(externalId, SDK_TOKEN_TTL_SECONDS) };
   }, traceId);
   const status = await db.transaction(async (trx) => {
-    const locked = await playerFor(trx, externalId, true);
+    const locked = await playerFor(trx, { external_id: externalId }, true);
     await trx('kyc_applicants').insert({ player_id: locked.id, vendor: VENDOR, applicant_id: applicantId }).onConflict('player_id').ignore();
     if (locked.kyc_status !== 'none') return locked.kyc_status;
     await record(trx, locked, { reference: applicantId, check: 'applicant', outcome: 'created', after: 'pending', source: 'operator', traceId });
@@ -84,7 +86,7 @@ async function unlessUnavailable<T>(work: () => Promise<T>, traceId: string): Pr
 
 /** GET /operator/players/:playerId/kyc: the state and every check, newest first. */
 export async function showVerification(db: Knex, externalId: string) {
-  const player = await playerFor(db, externalId);
+  const player = await playerFor(db, { external_id: externalId });
   const applicant = await db('kyc_applicants').where('player_id', player.id).first<{ vendor: string; applicant_id: string } | undefined>('vendor', 'applicant_id');
   const checks = await db('kyc_checks').where('player_id', player.id).orderBy('id', 'desc').limit(200)
     .select<{ vendor: string; reference: string | null; check: string; outcome: string; score: string | null; raw_sha256: string | null;
@@ -111,8 +113,7 @@ export async function reviewApplicant(db: Knex, sumsub: SumsubClient, applicantI
   if (!known) return undefined;
   const { review, raw } = await sumsub.review(applicantId);
   return db.transaction(async (trx) => {
-    const external = await trx('players').where('id', known.player_id).first<{ external_id: string }>('external_id');
-    const player = await playerFor(trx, external.external_id, true);
+    const player = await playerFor(trx, { id: known.player_id }, true);
     const after = decide(player.kyc_status, review, { birthDate: player.birth_date, today: today() });
     const underAge = review.state === 'completed' && review.answer === 'GREEN' && after === 'rejected';
     await record(trx, player, { reference: applicantId, check: 'review', outcome: underAge ? 'GREEN; under 18 on the day of decision' : outcomeOf(review), raw, after, source, traceId });
@@ -126,7 +127,7 @@ export async function reviewApplicant(db: Knex, sumsub: SumsubClient, applicantI
  */
 export async function suspendVerification(db: Knex, externalId: string, reason: string, actor: Actor, traceId: string) {
   return db.transaction(async (trx) => {
-    const player = await playerFor(trx, externalId, true);
+    const player = await playerFor(trx, { external_id: externalId }, true);
     if (player.kyc_status === 'suspended') throw new ApiError(409, 'KYC_SUSPENDED', `player ${externalId} is already suspended`);
     await record(trx, player, { reference: null, check: 'suspension', outcome: reason, after: 'suspended', source: `staff:${actor.id}`, traceId });
     await recordAudit(trx, { action: 'kyc.suspend', playerId: player.id, details: { reason, before: player.kyc_status }, traceId });
@@ -140,7 +141,7 @@ export async function suspendVerification(db: Knex, externalId: string, reason: 
  */
 export async function liftSuspension(db: Knex, externalId: string, note: string, actor: Actor, traceId: string) {
   return db.transaction(async (trx) => {
-    const player = await playerFor(trx, externalId, true);
+    const player = await playerFor(trx, { external_id: externalId }, true);
     if (player.kyc_status !== 'suspended') throw new ApiError(409, 'KYC_NOT_SUSPENDED', `player ${externalId} is ${player.kyc_status}, not suspended`);
     const suspension = await trx('kyc_checks').where({ player_id: player.id, check: 'suspension' }).orderBy('id', 'desc')
       .first<{ status_before: KycStatus; source: string }>('status_before', 'source');
