@@ -7,7 +7,7 @@ import { formatAmount, requestHash, runIdempotent, systemAccount, transfer } fro
 import { ApprovalSubject, auditedAmount, fileApproval, findPlayer, FourEyes, holdReason, operatorAmount, refuseUnverified } from '../operator';
 import { activePayoutAccount, PAYS_REGISTERED_ACCOUNT } from './accounts';
 import { invalid, ownPixKey, playerCpf } from './ownership';
-import { PixKeyType } from './pix';
+import { PixKey, PixKeyType } from './pix';
 import { enqueue, TASKS } from './queue';
 import { FINAL } from './states';
 import { movePayout, PayoutRow } from './transitions';
@@ -79,6 +79,19 @@ async function destination(db: Knex, provider: PayoutProviderName, player: { id:
 }
 
 /**
+ * Under KYC_REQUIRED a rejected player's balance leaves only to their own CPF key, and always by a second person
+ * (docs/kyc.md "A rejected player's balance"): why it waits, or a 403 for any other destination. Undefined for
+ * any other player.
+ */
+function rejectedRefund(player: { external_id: string; kyc_required: boolean; kyc_status: string }, key: PixKey | undefined): string | undefined {
+  if (!player.kyc_required || player.kyc_status !== 'rejected') return undefined;
+  if (key?.type !== 'cpf') {
+    throw new ApiError(403, 'KYC_REJECTED', `player ${player.external_id}'s verification was rejected: their balance is paid only to their own CPF as the PIX key (docs/kyc.md)`, 'pixKey');
+  }
+  return "the player's verification was rejected: their remaining balance goes to their own CPF only with a second person";
+}
+
+/**
  * Validates everything before any money moves, then in one transaction creates the payout and reserves its
  * amount (player cash → payout in flight). Idempotent by transactionId like a top-up. It waits in pending_approval
  * with no send queued when its destination is not yet one of the player's known ones, or when the four-eyes rule
@@ -102,8 +115,9 @@ export async function requestPayout(db: Knex, config: PayoutsConfig, input: Payo
     // withdraw, and a closed account's balance is paid back (docs/protection.md)
     const current = await findPlayer(trx, input.playerId);
     if (current.status === 'blocked') throw invalid('playerId', 'is blocked', 'PLAYER_BLOCKED');
-    refuseUnverified(current, 'a payout');
-    const because = (await destinationHold(trx, fourEyes, player, goesTo)) ?? (await holdReason(trx, fourEyes, 'payout', player, amount, input.transactionId));
+    const refund = rejectedRefund(current, key);
+    if (!refund) refuseUnverified(current, 'a payout');
+    const because = refund ?? (await destinationHold(trx, fourEyes, player, goesTo)) ?? (await holdReason(trx, fourEyes, 'payout', player, amount, input.transactionId));
     const status = because ? 'pending_approval' : 'requested';
     const id = randomUUID();
     const [payout]: PayoutRow[] = await trx('payouts')

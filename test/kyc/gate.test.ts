@@ -90,7 +90,7 @@ describe.each(['none', 'pending', 'retry_required', 'rejected', 'reverify_requir
     return playerId;
   }
 
-  it('opens no session (a launch opens one), is neither topped up nor takes a deposit nor is paid out: 403 KYC_REQUIRED, nothing changed', async () => {
+  it('opens no session (a launch opens one), is neither topped up nor takes a deposit nor is paid out: 403 KYC_REQUIRED (KYC_REJECTED for a rejected player\'s payout elsewhere than their own CPF), nothing changed', async () => {
     const playerId = await playerIn();
     expect((await t.operator('get', `/players/${playerId}/kyc`)).body.kycStatus).toBe(state);
     const before = await balanceOf(t, playerId);
@@ -98,9 +98,36 @@ describe.each(['none', 'pending', 'retry_required', 'rejected', 'reverify_requir
     expectKycRequired(await t.operator('post', `/players/${playerId}/sessions`, { aggregator: 'hub88' }));
     expectKycRequired(await t.operator('post', `/players/${playerId}/topups`, { amount: '10.00', transactionId: uniqueId('topup') }));
     expectKycRequired(await t.operator('post', `/players/${playerId}/deposits`, { amount: '10.00', transactionId: uniqueId('dep') }));
-    expectKycRequired(await t.operator('post', `/players/${playerId}/payouts`, { amount: '5.00', transactionId: uniqueId('payout'), pixKey: PLAYER_CPF, pixKeyType: 'cpf' }));
+    if (state === 'rejected') {
+      const elsewhere = await t.operator('post', `/players/${playerId}/payouts`, { amount: '5.00', transactionId: uniqueId('payout'), pixKey: 'ana@example.com', pixKeyType: 'email' });
+      expect({ status: elsewhere.status, code: elsewhere.body.error?.code }).toEqual({ status: 403, code: 'KYC_REJECTED' });
+    } else {
+      expectKycRequired(await t.operator('post', `/players/${playerId}/payouts`, { amount: '5.00', transactionId: uniqueId('payout'), pixKey: PLAYER_CPF, pixKeyType: 'cpf' }));
+    }
     expect(await balanceOf(t, playerId)).toBe(before);
     expect(await t.db('sessions').join('players', 'players.id', 'sessions.player_id').where('players.external_id', playerId).count('* as n').first()).toEqual({ n: '0' });
+  });
+});
+
+describe("a rejected player's remaining balance", () => {
+  it('is paid only to their own CPF key and only once a second person approves, whatever the amount', async () => {
+    const finance = await staffAccount(t, 'finance');
+    const approver = await staffAccount(t, 'finance');
+    const playerId = await verified('80.00');
+    await review(playerId, 'RED', 'FINAL');
+    const elsewhere = await asStaff(t, finance.token, 'post', `/players/${playerId}/payouts`, { amount: '80.00', transactionId: uniqueId('payout'), pixKey: '+5511987654321', pixKeyType: 'phone' });
+    expect({ status: elsewhere.status, code: elsewhere.body.error?.code }).toEqual({ status: 403, code: 'KYC_REJECTED' });
+
+    const asked = await asStaff(t, finance.token, 'post', `/players/${playerId}/payouts`, { amount: '80.00', transactionId: uniqueId('payout'), pixKey: PLAYER_CPF, pixKeyType: 'cpf' });
+    expect({ status: asked.status, payoutStatus: asked.body.status }).toEqual({ status: 202, payoutStatus: 'pending_approval' });
+    const approval = (await t.operator('get', '/approvals')).body.approvals.find((a: { payoutId: string }) => a.payoutId === asked.body.payoutId);
+    expect(approval.heldBecause).toContain('rejected');
+    expect(await balanceOf(t, playerId)).toBe('0.00'); // reserved
+    const own = await asStaff(t, finance.token, 'post', `/approvals/${approval.approvalId}/approve`, {});
+    expect(own.status).toBe(403);
+    await asStaff(t, approver.token, 'post', `/approvals/${approval.approvalId}/approve`, { note: 'refund of a rejected account' }).expect(200);
+    await t.app.locals.payoutEngine.send(asked.body.payoutId);
+    expect((await t.operator('get', `/payouts/${asked.body.payoutId}`)).body.status).not.toMatch(/pending_approval|requested/);
   });
 });
 
