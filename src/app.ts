@@ -10,7 +10,7 @@ import { NO_PROTECTION, operatorAuth, operatorRouter } from './operator';
 import { consoleRoutes } from './console';
 import { buildProviders, PayoutEngine, payoutApproval, payoutOperatorRoutes, payoutWebhookRoutes } from './payouts';
 import { DepositEngine, depositOperatorRoutes, depositReturnApproval, depositWebhookRoutes } from './deposits';
-import { kycOperatorRoutes, kycWebhookRoutes, SumsubClient } from './kyc';
+import { kycJobs, kycOperatorRoutes, kycWebhookRoutes, SumsubClient } from './kyc';
 import { LaunchConfig, PayoutsConfig, ProtectionConfig, SIGAP_COLUMN_NAMES, SumsubSettings } from './config';
 import { Protection, protectionRoutes } from './protection';
 import { Door, doors, fizzyBubblyDoor, fizzyBubblyFallback, fizzyBubblyLauncher, hub88Door, LAUNCH_PATH, walletService } from './wallet';
@@ -95,6 +95,7 @@ export function createApp(options: AppOptions): Express {
   app.use(depositWebhookRoutes(depositEngine));
   const sumsub = options.kyc ? new SumsubClient(options.kyc) : undefined;
   app.use(kycWebhookRoutes(options.db, sumsub, options.kyc));
+  app.locals.kycJobs = sumsub ? kycJobs(options.db, sumsub) : undefined;
   const auth = operatorAuth(options.db, options.operatorToken, options.operatorAuthFailureLimit ?? 20);
   const launcher = options.launch
     ? fizzyBubblyLauncher(options.launch, options.logger, (outcome) => metrics.countAggregatorCall('fizzy-bubbly', LAUNCH_PATH, outcome))

@@ -101,7 +101,7 @@ async function start(config: Config, logger: Logger) {
     operatorAuthFailureLimit: config.operatorAuthFailureLimit, trustProxy: config.trustProxy, metricsToken: config.metricsToken,
     walletBatch: config.walletBatch, walletDeadlineMs: config.walletDeadlineMs, launch: config.launch, approvalThresholds: config.approvalThresholds, protection: config.protection, secrets, moneyRateLimit: config.moneyRateLimit, reportsDb, kyc: config.kyc });
   const worker = runsJobQueue() ? await startWorker({ databaseUrl: runtimeUrl, logger,
-    jobs: [payoutJobs(app.locals.payoutEngine), depositJobs(app.locals.depositEngine), auditCheckpointJobs(db, logger), ...(app.locals.protection ? [app.locals.protection.jobs()] : [])] }) : undefined;
+    jobs: [payoutJobs(app.locals.payoutEngine), depositJobs(app.locals.depositEngine), auditCheckpointJobs(db, logger), ...(app.locals.protection ? [app.locals.protection.jobs()] : []), ...(app.locals.kycJobs ? [app.locals.kycJobs] : [])] }) : undefined;
   app.locals.jobQueue = worker;
   // Slow clients (slowloris) cannot hold a connection: headers within 10 s, the whole request within 15 s,
   // checked every second rather than Node's default 30.

@@ -1995,4 +1995,6 @@ export interface WalletWithdraw {
 export interface WebhookReceipt {
   checked: number;
   received: number;
+  /** The provider could not be read: nothing changed, and the read is queued with backoff. */
+  recheck?: "queued";
 }

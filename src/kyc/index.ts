@@ -3,4 +3,4 @@ export { decide, KYC_STATUSES } from './states';
 export type { KycStatus, Review } from './states';
 export { KycProviderUnavailable, SumsubClient, webhookDigestValid } from './sumsub';
 export { kycOperatorRoutes, kycWebhookRoutes } from './router';
-export { applyKycRequirement } from './service';
+export { applyKycRequirement, kycJobs } from './service';

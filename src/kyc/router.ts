@@ -5,7 +5,7 @@ import { Actor } from '../audit';
 import { BODY_LIMIT_BYTES, compileSchema, handle, positiveInteger } from '../http';
 import suspensionSchema from '../../schemas/operator-kyc-suspension.json';
 import { allow } from '../operator';
-import { kycReport, liftSuspension, reviewApplicant, showVerification, startVerification, suspendVerification } from './service';
+import { kycReport, liftSuspension, queueRecheck, reviewApplicant, showVerification, startVerification, suspendVerification } from './service';
 import { SumsubSettings } from '../config';
 import { KycProviderUnavailable, SumsubClient, webhookDigestValid } from './sumsub';
 
@@ -37,7 +37,8 @@ export function kycOperatorRoutes(db: Knex, sumsub: SumsubClient | undefined): R
 /**
  * POST /webhooks/sumsub: the digest is checked over the raw body (401 and nothing changed when it is wrong or
  * missing), then the applicant's review is read from Sumsub before anything changes. When Sumsub cannot be read the
- * answer is 503, so Sumsub delivers the webhook again on its own schedule (5 min, 1 h, 5 h, 18 h): the re-check.
+ * state stays, the read is queued with backoff (queueRecheck) and the answer is 202; when even that cannot be
+ * written the answer is 503, so Sumsub delivers the webhook again on its own schedule (5 min, 1 h, 5 h, 18 h).
  */
 export function kycWebhookRoutes(db: Knex, sumsub: SumsubClient | undefined, settings: SumsubSettings | undefined): Router {
   const router = Router();
@@ -53,13 +54,23 @@ export function kycWebhookRoutes(db: Knex, sumsub: SumsubClient | undefined, set
       }
       const body = parsed(raw);
       const applicantId = typeof body?.applicantId === 'string' ? body.applicantId : undefined;
-      const status = applicantId === undefined ? undefined : await reviewApplicant(db, sumsub, applicantId, `webhook ${String(body?.type)}`, req.traceId);
-      req.log.info('sumsub webhook', { type: body?.type, applicantId, kycStatus: status ?? 'not ours' });
-      res.status(200).json({ received: 1, checked: status === undefined ? 0 : 1 });
+      if (applicantId === undefined) {
+        res.status(200).json({ received: 1, checked: 0 });
+        return;
+      }
+      try {
+        const status = await reviewApplicant(db, sumsub, applicantId, `webhook ${String(body?.type)}`, req.traceId);
+        req.log.info('sumsub webhook', { type: body?.type, applicantId, kycStatus: status ?? 'not ours' });
+        res.status(200).json({ received: 1, checked: status === undefined ? 0 : 1 });
+      } catch (error) {
+        if (!(error instanceof KycProviderUnavailable)) throw error;
+        await queueRecheck(db, applicantId);
+        req.log.warn('sumsub webhook: the review could not be read, nothing changed; re-check queued', { type: body?.type, applicantId, error: error.message });
+        res.status(202).json({ received: 1, checked: 0, recheck: 'queued' });
+      }
     })().catch((error: Error) => {
-      const unavailable = error instanceof KycProviderUnavailable;
-      req.log[unavailable ? 'warn' : 'error']('sumsub webhook not handled', { error: error.message });
-      res.status(503).json({ error: { code: unavailable ? 'KYC_PROVIDER_UNAVAILABLE' : 'INTERNAL_ERROR', message: 'the review could not be read; nothing changed, send it again', traceId: req.traceId } });
+      req.log.error('sumsub webhook not handled', { error: error.message });
+      res.status(503).json({ error: { code: 'INTERNAL_ERROR', message: 'the webhook could not be taken; nothing changed, send it again', traceId: req.traceId } });
     });
   });
   return router;

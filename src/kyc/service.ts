@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
 import { Actor, recordAudit } from '../audit';
 import { ApiError } from '../http';
+import { addJob, Jobs } from '../jobs';
 import { decide, KYC_STATUSES, KycStatus, Review } from './states';
 import { KycProviderUnavailable, SumsubClient } from './sumsub';
 
@@ -119,6 +120,28 @@ export async function reviewApplicant(db: Knex, sumsub: SumsubClient, applicantI
     await record(trx, player, { reference: applicantId, check: 'review', outcome: underAge ? 'GREEN; under 18 on the day of decision' : outcomeOf(review), raw, after, source, traceId });
     return after;
   });
+}
+
+export const KYC_TASKS = { recheck: 'kyc_recheck' } as const;
+
+/**
+ * Sumsub could not be read for a review it told us of: the read is queued, a minute on, in the job queue, which
+ * retries it with exponential backoff while Sumsub stays away (about three days in all). One per applicant.
+ */
+export async function queueRecheck(db: Knex, applicantId: string): Promise<void> {
+  await addJob(db, KYC_TASKS.recheck, { applicantId }, { key: `${KYC_TASKS.recheck}:${applicantId}`, keyMode: 'preserve_run_at', delayMs: 60_000 });
+}
+
+/** The queued re-check: reads the review again; Sumsub still away throws, so the queue tries again later. */
+export function kycJobs(db: Knex, sumsub: SumsubClient): Jobs {
+  return {
+    tasks: {
+      [KYC_TASKS.recheck]: async (payload) => {
+        const { applicantId } = payload as { applicantId: string };
+        await reviewApplicant(db, sumsub, applicantId, 'recheck', `kyc-recheck-${applicantId}-${Date.now()}`);
+      },
+    },
+  };
 }
 
 /**

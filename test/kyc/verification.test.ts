@@ -160,17 +160,28 @@ describe('POST /webhooks/sumsub', () => {
     expect(state.checks[0].outcome).toContain('under 18');
   });
 
-  it('with Sumsub down the state stays where it is, the answer is 503 so Sumsub sends it again, and the retry decides', async () => {
+  it('with Sumsub down the state stays where it is, a re-check is queued (202), and it decides once Sumsub is back', async () => {
     const playerId = await started();
     const applicant = sumsub.complete(playerId, 'GREEN');
     const webhook = FakeSumsub.webhook('applicantReviewed', applicant);
     sumsub.down = 503;
     const res = await deliver(webhook);
-    sumsub.down = undefined;
-    expect({ status: res.status, code: res.body.error.code }).toEqual({ status: 503, code: 'KYC_PROVIDER_UNAVAILABLE' });
+    expect({ status: res.status, body: res.body }).toEqual({ status: 202, body: { received: 1, checked: 0, recheck: 'queued' } });
+    await deliver(webhook).expect(202); // a second delivery keeps the one re-check
+    const jobs = await t.db('graphile_worker.jobs').where({ key: `kyc_recheck:${applicant.id}` });
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].run_at.getTime()).toBeGreaterThan(Date.now() + 30_000);
     expect((await kyc(playerId)).kycStatus).toBe('pending');
-    await deliver(webhook).expect(200);
-    expect((await kyc(playerId)).kycStatus).toBe('verified');
+
+    // the queued task fails while Sumsub is away, so the queue tries it again with backoff; then it decides
+    const recheck = () => t.app.locals.kycJobs.tasks.kyc_recheck({ applicantId: applicant.id }, {} as never);
+    await expect(recheck()).rejects.toThrow();
+    expect((await kyc(playerId)).kycStatus).toBe('pending');
+    sumsub.down = undefined;
+    await recheck();
+    const state = await kyc(playerId);
+    expect(state.kycStatus).toBe('verified');
+    expect(state.checks[0]).toMatchObject({ check: 'review', outcome: 'GREEN', source: 'recheck', statusAfter: 'verified' });
   });
 
   it('names an applicant that is not ours, or none: 200, nothing checked, nothing changed', async () => {
