@@ -18,6 +18,7 @@ import * as sessionDayCheck from './017_session_day_check';
 import * as staffCredentialsFrom from './018_staff_credentials_from';
 import * as deposits from './019_deposits';
 import * as kyc from './020_kyc';
+import * as kycChangesByDay from './021_kyc_changes_by_day';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   { name: '018_staff_credentials_from', ...staffCredentialsFrom },
   { name: '019_deposits', ...deposits },
   { name: '020_kyc', ...kyc },
+  { name: '021_kyc_changes_by_day', ...kycChangesByDay },
 ];

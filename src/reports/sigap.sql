@@ -20,4 +20,13 @@ FROM player_status_changes s
 JOIN players p ON p.id = s.player_id
 LEFT JOIN impediments i ON i.player_id = s.player_id
 WHERE s.changed_at >= :from::timestamptz AND s.changed_at < :to::timestamptz
-ORDER BY occurred_at, record, sequence
+UNION ALL
+-- a change of identity verification (docs/kyc.md): a preventive suspension is SPA's 6; verified is active (1), rejected
+-- cancelled (2); the states in between have no code of their own
+SELECT 'status', to_char(k.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), k.id,
+       p.external_id, p.document_number, 'kyc', NULL, NULL, p.currency, NULL, NULL, NULL, 'kyc_' || k.status_after,
+       CASE k.status_after WHEN 'verified' THEN 1 WHEN 'rejected' THEN 2 WHEN 'suspended' THEN 6 END
+FROM kyc_checks k
+JOIN players p ON p.id = k.player_id
+WHERE k.status_after <> k.status_before AND k.created_at >= :from::timestamptz AND k.created_at < :to::timestamptz
+ORDER BY occurred_at, record, kind, sequence

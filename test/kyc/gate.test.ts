@@ -257,3 +257,16 @@ describe('a suspension by a person', () => {
     expect({ status: notAllowed.status, code: notAllowed.body.error.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
   });
 });
+
+describe('the SIGAP day file', () => {
+  it('carries each change of verification as a status row, with SPA\'s code where one fits: verified 1, suspended 6', async () => {
+    const support = await staffAccount(t, 'support');
+    const playerId = await verified();
+    await asStaff(t, support.token, 'post', `/players/${playerId}/kyc/suspension`, { note: 'chargeback pattern' }).expect(200);
+    const csv = (await t.operator('get', `/reports/sigap?date=${new Date().toISOString().slice(0, 10)}`).expect(200)).text;
+    const [header, ...lines] = csv.trim().split('\r\n');
+    const rows = lines.map((line) => Object.fromEntries(line.split(',').map((cell, i) => [header.split(',')[i], cell])));
+    expect(rows.filter((r) => r.playerId === playerId && r.kind === 'kyc').map((r) => `${r.status} ${r.sigapStatus}`))
+      .toEqual(['kyc_pending ', 'kyc_verified 1', 'kyc_suspended 6']);
+  });
+});
