@@ -60,6 +60,7 @@ export function appPage(actor: { id: string; role: string; email?: string }): st
   <a href="#/charts">GGR and payouts</a>
   <a href="#/ledger">Ledger check</a>
   <a href="#/impediments">Impediments</a>
+  <a href="#/verification">Verification</a>
   ${roleGrants(actor.role, 'approvals.decide') ? '<a href="#/approvals">Approvals</a>' : ''}
   ${roleGrants(actor.role, 'audit.read') ? '<a href="#/audit">Audit</a>' : ''}
   <a href="/docs">API docs</a>

@@ -276,6 +276,7 @@ describeInBrowser('the operator console in Chromium', () => {
       ['players', '#/players?search=ana'], ['player', '#/players/ana'], ['payouts', '#/payouts'], ['payout', `#/payouts/${payoutShown}`],
       ['deposits', '#/deposits?status=any'], ['deposit', `#/deposits/${depositShown}`],
       ['rounds', '#/game-rounds?playerId=ana'], ['open-rounds', '#/rounds?olderThan=PT1M'], ['charts', `#/charts?from=${YESTERDAY}&to=${day(1)}`], ['ledger-check', '#/ledger'], ['approvals', '#/approvals'], ['audit', '#/audit'],
+      ['verification', '#/verification'],
     ];
 
     step('no page scrolls sideways, wide tables scroll in their own box, and axe-core finds nothing serious', async () => {

@@ -1,11 +1,12 @@
 import { Browser, Page } from 'playwright-core';
-import { describeInBrowser, launchBrowser, openPage, screenshot, shows } from '../support/browser';
+import { describeInBrowser, launchBrowser, openPage, screenshot, seriousAccessibilityProblems, shows } from '../support/browser';
 import { aDayPasses, brazilSuite, cpfFor, givenBrazilianPlay } from '../support/protection';
 
 jest.setTimeout(60_000);
 
 const s = brazilSuite();
 const SUPPORT = { email: 'sol@casino.example', displayName: 'Sol Support', role: 'support', password: 'protecting the players' };
+const FINANCE = { email: 'fia@casino.example', displayName: 'Fia Finance', role: 'finance', password: 'reviewing the players' };
 let browser: Browser;
 let page: Page;
 let problems: string[];
@@ -62,6 +63,31 @@ describeInBrowser('player protection in the console (JURISDICTION=BR)', () => {
     expect(await page.getByRole('form', { name: 'Lift the suspension' }).count()).toBe(0);
     expect((await s.t.operator('get', '/players/rosa/kyc').expect(200)).body.kycStatus).toBe('suspended');
     await screenshot(page, 'kyc-player');
+    expect(problems).toEqual([]);
+  });
+
+  it('the Verification page counts players by state and queues the suspended one; support cannot lift it there, a finance person can', async () => {
+    await page.getByRole('link', { name: 'Verification', exact: true }).click();
+    await page.getByRole('heading', { name: 'Identity verification' }).waitFor();
+    const queued = page.locator('table').filter({ hasText: 'Players waiting for review' }).locator('tbody tr').filter({ hasText: 'rosa' });
+    await shows(queued, /rosa\s*suspended/);
+    expect(await page.getByRole('form', { name: 'Lift the suspension of rosa' }).count()).toBe(0);
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'kyc-queue');
+
+    await s.t.operator('post', '/staff', FINANCE).expect(201);
+    const finance = await openPage(browser, `http://127.0.0.1:${(s.t.server.address() as { port: number }).port}`);
+    await finance.page.goto('/console/login');
+    await finance.page.getByLabel('Email').fill(FINANCE.email);
+    await finance.page.getByLabel('Password').fill(FINANCE.password);
+    await finance.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await finance.page.goto('/console#/verification');
+    const lift = finance.page.getByRole('form', { name: 'Lift the suspension of rosa' });
+    await lift.getByLabel('Why').fill('case 2291 closed: no fraud');
+    await lift.getByRole('button').click();
+    await shows(finance.page.getByRole('status'), 'Suspension of rosa lifted.');
+    expect((await s.t.operator('get', '/players/rosa/kyc').expect(200)).body.kycStatus).toBe('none');
+    expect(finance.problems).toEqual([]);
     expect(problems).toEqual([]);
   });
 

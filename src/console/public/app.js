@@ -367,6 +367,47 @@ function kycSection(path, k, reload) {
   ];
 }
 
+/**
+ * Identity verification across players (docs/kyc.md): how many are in each state, and those a person may need to
+ * look at, longest waiting first, each with a suspension or its lifting (as the player's page offers them).
+ */
+async function verificationView() {
+  const { counts, needingReview } = await api('GET', '/reports/kyc?limit=200');
+  return [
+    h('h1', {}, 'Identity verification'),
+    table(Object.keys(counts), [Object.values(counts).map(String)], 'Players by verification state'),
+    h('h2', {}, 'Waiting for review'),
+    h('p', { class: 'hint' }, 'In review at the vendor, asked to retry or verify again, or suspended by a person; longest waiting first.'),
+    table(['Player', 'State', 'Since', 'Action'], needingReview.map((/** @type {any} */ p) => [
+      playerLink(p.playerId), h('span', { class: `status ${p.kycStatus}` }, p.kycStatus), when(p.since), queueAction(p)]), 'Players waiting for review'),
+  ];
+}
+
+/** A suspension, or its lifting, from the review queue, with the note it needs. @param {any} p */
+function queueAction(p) {
+  const suspended = p.kycStatus === 'suspended';
+  if (!can(suspended ? 'approvals.decide' : 'players.update')) return suspended ? 'finance or admin lifts it' : '';
+  const label = `${suspended ? 'Lift the suspension of' : 'Suspend'} ${p.playerId}`;
+  const form = /** @type {HTMLFormElement} */ (h('form', { class: 'decision', 'aria-label': label },
+    h('input', { name: 'note', placeholder: 'why', 'aria-label': 'Why', required: true, minlength: 3, maxlength: 500 }),
+    h('button', { type: 'submit', class: suspended ? '' : 'secondary' }, suspended ? 'Lift' : 'Suspend')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const note = String(new FormData(form).get('note') ?? '').trim();
+    const button = /** @type {HTMLButtonElement} */ (form.querySelector('button'));
+    button.disabled = true;
+    try {
+      await api('POST', `/players/${encodeURIComponent(p.playerId)}/kyc/suspension${suspended ? '/lift' : ''}`, { note });
+      await render();
+      say(suspended ? `Suspension of ${p.playerId} lifted.` : `${p.playerId} suspended.`, 'ok');
+    } catch (error) {
+      sayError(error, label);
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
 /** When the account closed, or by when it must. @param {any} impediment */
 const closedState = (impediment) => (impediment.closedAt ? when(impediment.closedAt) : `by ${when(impediment.closeBy)}`);
 
@@ -850,6 +891,7 @@ const ROUTES = [
   [/^\/audit$/, (_m, q) => auditView(q)],
   [/^\/approvals$/, (_m, q) => approvalsView(q)],
   [/^\/impediments$/, () => impedimentsView()],
+  [/^\/verification$/, () => verificationView()],
 ];
 
 async function render() {
