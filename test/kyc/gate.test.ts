@@ -1,9 +1,10 @@
 import { balanceOf, expectSoundLedger, startTestApp, TestApp } from '../support/app';
+import { FakeFizzyBubbly } from '../support/fakes/fizzy-bubbly';
 import { FakeSumsub, SUMSUB_FAKE } from '../support/fakes/sumsub';
 import { betBody, givenHub88, hub88Post, Hub88Signer, txUuid } from '../support/hub88';
 import { PLAYER_CPF } from '../support/payouts';
 import { asStaff, staffAccount } from '../support/staff';
-import { depositBody, givenAggregator, PUBLIC_URL, rollbackBody, Signer, signedPost, uniqueId, withdrawBody } from '../support/wallet';
+import { depositBody, FB_PRIVATE_KEY, givenAggregator, PUBLIC_URL, rollbackBody, Signer, signedPost, uniqueId, withdrawBody } from '../support/wallet';
 
 // KYC_REQUIRED=1 (docs/kyc.md): no one whose identity is not verified bets, is topped up, takes a deposit or is
 // paid out; wins and rollbacks of bets already accepted always apply.
@@ -11,9 +12,12 @@ let t: TestApp;
 let sumsub: FakeSumsub;
 let fb: Signer;
 let hub88: Hub88Signer;
+let aggregator: FakeFizzyBubbly;
 beforeAll(async () => {
   sumsub = await new FakeSumsub().start();
+  aggregator = await new FakeFizzyBubbly('fb-public-key', FB_PRIVATE_KEY).start();
   t = await startTestApp({
+    launch: aggregator.settings(),
     kyc: { baseUrl: sumsub.baseUrl, ...SUMSUB_FAKE, timeoutMs: 2_000 },
     kycRequired: true,
     walletPublicUrl: PUBLIC_URL,
@@ -26,7 +30,10 @@ afterAll(async () => {
   await expectSoundLedger(t);
   await t.close();
   await sumsub.stop();
+  await aggregator.stop();
 });
+
+const LAUNCH = { gameId: 'crash-1', locale: 'pt_br', platform: 'web', country: 'BR', ip: '203.0.113.7' };
 
 let n = 0;
 async function player(): Promise<string> {
@@ -59,8 +66,9 @@ function expectKycRequired(res: { status: number; body: { error?: { code: string
 }
 
 describe('a verified player', () => {
-  it('opens a session, bets, wins, is topped up, takes a deposit and is paid out', async () => {
+  it('launches a game, opens a session, bets, wins, is topped up, takes a deposit and is paid out', async () => {
     const playerId = await verified();
+    await t.operator('post', `/players/${playerId}/launch`, LAUNCH).expect(201);
     const sessionId = await session(playerId);
     const round = uniqueId('round');
     const betTx = uniqueId('bet');
@@ -90,10 +98,11 @@ describe.each(['none', 'pending', 'retry_required', 'rejected', 'reverify_requir
     return playerId;
   }
 
-  it('opens no session (a launch opens one), is neither topped up nor takes a deposit nor is paid out: 403 KYC_REQUIRED (KYC_REJECTED for a rejected player\'s payout elsewhere than their own CPF), nothing changed', async () => {
+  it('launches no game and opens no session, is neither topped up nor takes a deposit nor is paid out: 403 KYC_REQUIRED (KYC_REJECTED for a rejected player\'s payout elsewhere than their own CPF), nothing changed', async () => {
     const playerId = await playerIn();
     expect((await t.operator('get', `/players/${playerId}/kyc`)).body.kycStatus).toBe(state);
     const before = await balanceOf(t, playerId);
+    expectKycRequired(await t.operator('post', `/players/${playerId}/launch`, LAUNCH));
     expectKycRequired(await t.operator('post', `/players/${playerId}/sessions`, {}));
     expectKycRequired(await t.operator('post', `/players/${playerId}/sessions`, { aggregator: 'hub88' }));
     expectKycRequired(await t.operator('post', `/players/${playerId}/topups`, { amount: '10.00', transactionId: uniqueId('topup') }));
