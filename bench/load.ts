@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { Pool } from 'undici';
 import { hmacSignature, signingText } from '../src/wallet';
 import { scenario, ScenarioName, Step, World } from './scenarios';
-import { Recorder, ScenarioStats } from './stats';
+import { RecordedRun, Recorder } from './stats';
 
 export interface LoadOptions {
   baseUrl: string;
@@ -18,6 +18,9 @@ export interface LoadOptions {
   idPrefix?: string;
   /** Hub88's private key (PEM), for the hub88 scenarios. */
   hub88PrivateKeyPem?: string;
+  /** This process takes the steps n = share, share + shares, …: several load processes never send the same step. */
+  share?: number;
+  shares?: number;
 }
 
 /** Requests per second the Hub88 signatures are made ahead for: more than the wallet answers on this machine. */
@@ -64,14 +67,19 @@ function refusalOf(path: string, status: number, text: string): string | undefin
   return status === 200 ? undefined : (JSON.parse(text) as { code?: string }).code ?? `HTTP_${status}`;
 }
 
-/** Drives one scenario with `concurrency` virtual clients over keep-alive connections for `seconds`. */
-export async function drive(options: LoadOptions): Promise<ScenarioStats> {
+/**
+ * Drives one scenario with `concurrency` virtual clients over keep-alive connections for `seconds`, and answers
+ * what it saw, unsummarised, so that the runs of several load processes add up (Recorder.merge).
+ */
+export async function drive(options: LoadOptions): Promise<RecordedRun> {
   const pool = new Pool(options.baseUrl, { connections: options.concurrency, pipelining: 1 });
-  const next = scenario(options.scenario, options.world, options.previousWithdraws, options.idPrefix);
+  const [share, shares] = [options.share ?? 0, options.shares ?? 1];
+  const all = scenario(options.scenario, options.world, options.previousWithdraws, options.idPrefix);
+  const next = (n: number) => all(n * shares + share);
   const recorder = new Recorder();
   let counter = 0;
   const hub88Key = options.scenario.startsWith('hub88') && options.hub88PrivateKeyPem ? createPrivateKey(options.hub88PrivateKeyPem) : undefined;
-  const ahead = hub88Key ? await presign(next, Math.ceil(options.seconds * PRESIGN_RATE), hub88Key) : [];
+  const ahead = hub88Key ? await presign(next, Math.ceil((options.seconds * PRESIGN_RATE) / shares), hub88Key) : [];
   const started = process.hrtime.bigint();
   const cpuAtStart = process.cpuUsage();
   const deadline = started + BigInt(Math.round(options.seconds * 1e9));
@@ -101,7 +109,7 @@ export async function drive(options: LoadOptions): Promise<ScenarioStats> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuAtStart);
   await pool.close();
-  return { ...recorder.summary(seconds), loadCpuMs: Math.round((cpu.user + cpu.system) / 1000) };
+  return recorder.recorded(counter, seconds, Math.round((cpu.user + cpu.system) / 1000));
 }
 
 // Run as a child process: receive the options, send back the figures. Keeps the load generator's CPU apart

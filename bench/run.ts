@@ -5,7 +5,8 @@
  * 2. The ceiling: the minimal durable bet (one conditional debit and one ledger insert in one statement) from a
  *    pool, spread and on one row; next to it the wallet's withdraw routine called the same way (no HTTP).
  * 3. The server in production mode in its own processes (one worker per core, as `npm start` runs it), driven over
- *    HTTP by a load process of its own, at 8 and at 64 requests in flight; then withdraw at 64 on a single worker.
+ *    HTTP by load processes of its own (one per four cores, BENCH_LOAD_PROCESSES), at 8 and at 64 requests in
+ *    flight; then withdraw at 64 on a single worker.
  * 4. Figures per scenario, each as a ratio to the ceiling, with the CPU each process spent per accepted call (the
  *    server's, PostgreSQL's backends', the load's, from /proc) and what those costs project on 16 cores; the
  *    server's memory, then the ledger proof and the movement count.
@@ -21,7 +22,7 @@ import { checkLedger } from '../src/ledger';
 import { batchedRoutineLimit, BENCH_CLIENT, BENCH_HUB88, minimalBetLimit, movementCounts, PoolRun, routineLimit, seed, seedBrazilRules, seedMinimalBet } from './database';
 import { LoadOptions } from './load';
 import { ScenarioName } from './scenarios';
-import { ScenarioStats } from './stats';
+import { RecordedRun, Recorder, ScenarioStats } from './stats';
 import { postmasterOf, processTree, treeCpuMs } from './cpu';
 
 const quick = process.argv.includes('--quick');
@@ -45,6 +46,10 @@ const BRAZIL = process.env.BENCH_JURISDICTION === 'BR';
 const SCENARIOS = (process.env.BENCH_SCENARIOS?.split(',') ?? ['withdraw', 'hub88-withdraw', 'deposit', 'rollback', 'balance', 'mix', 'hot-withdraw', 'duplicates']) as ScenarioName[];
 /** Scenarios whose every call is a money movement on a spread player, compared with the spread ceiling. */
 const SPREAD_MONEY: ScenarioName[] = ['withdraw', 'hub88-withdraw', 'deposit', 'rollback', 'duplicates'];
+/** Load processes per run (BENCH_LOAD_PROCESSES): one per four cores, so that no single one saturates on a big machine. */
+const LOAD_PROCESSES = Number(process.env.BENCH_LOAD_PROCESSES ?? Math.max(1, Math.floor(os.availableParallelism() / 4)));
+/** A load process busier than this share of a core may be what limits the run: the row says so. */
+const LOAD_SATURATED = 0.8;
 
 const logger = createLogger('warn');
 
@@ -89,13 +94,21 @@ async function startServer(url: string, port: number, workers: number): Promise<
   throw new Error('the server did not start');
 }
 
-function runLoad(options: LoadOptions): Promise<ScenarioStats> {
+function loadProcess(options: LoadOptions): Promise<RecordedRun> {
   return new Promise((resolve, reject) => {
     const child = fork(path.resolve(__dirname, 'load.js'), { stdio: 'inherit' });
-    child.once('message', (stats) => resolve(stats as ScenarioStats));
+    child.once('message', (run) => resolve(run as RecordedRun));
     child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`load process exited with ${code}`))));
     child.send(options);
   });
+}
+
+/** The scenario driven by LOAD_PROCESSES processes side by side, the requests in flight shared out among them. */
+async function runLoad(options: LoadOptions): Promise<ScenarioStats> {
+  const shares = Math.min(LOAD_PROCESSES, options.concurrency);
+  const runs = await Promise.all(Array.from({ length: shares }, (_x, share) => loadProcess({
+    ...options, share, shares, concurrency: Math.floor(options.concurrency / shares) + (share < options.concurrency % shares ? 1 : 0) })));
+  return Recorder.merge(runs);
 }
 
 const pct = (x: number | undefined) => (x === undefined ? '' : `${Math.round(x * 100)} %`);
@@ -186,7 +199,7 @@ async function main() {
     if (BRAZIL) await seedBrazilRules(db);
     const poolPerWorker = Math.max(BATCH_SLOTS + 1, Math.ceil(DB_POOL / WORKERS));
     console.log(`wallet benchmark: ${os.availableParallelism()} cores, ${PLAYERS} players, ${SECONDS} s per run, ` +
-      `${IN_FLIGHT.join(' and ')} HTTP requests in flight; server ${WORKERS} worker(s), pool ${DB_POOL} (${poolPerWorker} per worker), ` +
+      `${IN_FLIGHT.join(' and ')} HTTP requests in flight from ${LOAD_PROCESSES} load process(es); server ${WORKERS} worker(s), pool ${DB_POOL} (${poolPerWorker} per worker), ` +
       `group commit ${BATCH_SLOTS} slots; database pools ${LIMIT_POOLS.join(', ')}${BRAZIL ? '; JURISDICTION=BR' : ''}${quick ? ' (quick)' : ''}\n`);
     const postmaster = dir ? postmasterOf(path.join(dir, 'pg')) : undefined;
     const postgresCpu = () => (postmaster ? treeCpuMs(postmaster) : null);
@@ -238,7 +251,7 @@ async function main() {
       let withdraws = 0;
       for (const name of SCENARIOS) {
         const result = await measured(name, inFlight, withdraws, `c${inFlight}-`, WORKERS);
-        if (name === 'withdraw') withdraws = result.distinctSuccesses;
+        if (name === 'withdraw') withdraws = result.stepsInOrder ?? result.distinctSuccesses;
         results[`${name} @${inFlight}`] = result;
       }
     }
@@ -262,7 +275,7 @@ async function main() {
       `${name.padEnd(22)} ${String(r.rps).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(8)} ` +
         `${r.maxMs.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}   ${pct(r.ratio).padStart(9)}   ${r.cpu.server.toFixed(3).padStart(22)} ` +
         `${(r.cpu.postgres ?? 0).toFixed(3).padStart(6)} ${r.cpu.load.toFixed(3).padStart(6)}   ${r.cpu.projected ?? '?'}/s (${r.cpu.limit})` +
-        `${(r.loadCpuMs ?? 0) > r.seconds * 800 ? '  LOAD SATURATED' : ''}`);
+        `   load ×${r.loadProcesses ?? 1}, busiest ${pct(r.loadBusiest)} of a core${(r.loadBusiest ?? 0) > LOAD_SATURATED ? ' LOAD SATURATED' : ''}`);
     for (const [name, r] of Object.entries(results)) httpRow(name, r);
     console.log(`\nscaling: withdraw @${scaling.inFlight} beside the ceiling (${scaling.ceiling} tx/s), same run`);
     httpRow('1 worker', scaling.single);
@@ -310,7 +323,7 @@ async function main() {
       at: new Date().toISOString(),
       quick,
       machine: { cpus: os.availableParallelism(), model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-      settings: { seconds: SECONDS, players: PLAYERS, inFlight: IN_FLIGHT, workers: WORKERS, serverPool: DB_POOL, poolPerWorker, limitPools: LIMIT_POOLS, stake: STAKE,
+      settings: { seconds: SECONDS, players: PLAYERS, inFlight: IN_FLIGHT, loadProcesses: LOAD_PROCESSES, workers: WORKERS, serverPool: DB_POOL, poolPerWorker, limitPools: LIMIT_POOLS, stake: STAKE,
         projectedCores: PROJECTED_CORES },
       database: { ...figures, minimalCpu },
       scenarios: results,
