@@ -76,7 +76,7 @@ export function createApp(options: AppOptions): Express {
   app.use(traceRequests(options.logger));
   // set by whoever starts this app's job queue (main.ts), read by /readyz and /metrics
   const jobQueue: JobQueueProbe = () => (app.locals.jobQueue as Worker | undefined)?.health();
-  const metrics = createMetrics(options.db, jobQueue);
+  const metrics = createMetrics(options.db, jobQueue, () => app.locals.groupCommit?.stats);
   app.use(metrics.observe);
   app.use(operationsRoutes(options.db, metrics, options.metricsToken, jobQueue));
   app.use(docsRoutes());

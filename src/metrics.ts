@@ -55,7 +55,10 @@ async function rows<T>(db: Knex, sql: string): Promise<T[]> {
 /** The job queue's health, once this process runs one (main.ts sets it after the app is made). */
 export type JobQueueProbe = () => { running: boolean; restarts: number; lastError: string | null } | undefined;
 
-export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefined): Metrics {
+/** The wallet's group commit counts (src/wallet), once the app has made it. */
+export type GroupCommitProbe = () => { alone: number; batches: number; batchedCalls: number; retriedAlone: number } | undefined;
+
+export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefined, commits: GroupCommitProbe = () => undefined): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -141,6 +144,32 @@ export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefine
     collect() {
       const health = jobQueue();
       if (health) this.set(health.restarts);
+    },
+  });
+  // summed over a cluster's workers: calls per commit is (alone + batched) / (alone + batches)
+  new Counter({
+    name: 'wallet_group_commit_calls_total',
+    help: 'Wallet calls by how they were committed: alone (a slot was free), batched (with others, one commit), retried (alone again after their batch failed)',
+    labelNames: ['way'],
+    registers: [registry],
+    collect() {
+      const stats = commits();
+      if (!stats) return;
+      this.reset();
+      this.inc({ way: 'alone' }, stats.alone);
+      this.inc({ way: 'batched' }, stats.batchedCalls);
+      this.inc({ way: 'retried' }, stats.retriedAlone);
+    },
+  });
+  new Counter({
+    name: 'wallet_group_commit_batches_total',
+    help: 'Batches of more than one wallet call committed together',
+    registers: [registry],
+    collect() {
+      const stats = commits();
+      if (!stats) return;
+      this.reset();
+      this.inc(stats.batches);
     },
   });
   const pool = () => (db.client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } }).pool;

@@ -158,6 +158,13 @@ export interface GroupCommitOptions {
   maxCalls: number;
 }
 
+export interface GroupCommitStats {
+  alone: number;
+  batches: number;
+  batchedCalls: number;
+  retriedAlone: number;
+}
+
 /**
  * Group commit. A call that finds a slot free goes to the database at once, alone, so nothing waits at low load.
  * Calls that arrive while every slot is busy queue, and the next free slot takes up to `maxCalls` of them as one
@@ -168,8 +175,8 @@ export interface GroupCommitOptions {
 export class GroupCommit {
   private readonly queue: Pending[] = [];
   private busy = 0;
-  /** Batches of more than one call committed, the calls in them, and calls run alone after their batch failed. */
-  readonly stats = { batches: 0, batchedCalls: 0, retriedAlone: 0 };
+  /** Calls that went alone, batches of more than one call committed, the calls in them, and calls run alone after their batch failed. */
+  readonly stats: GroupCommitStats = { alone: 0, batches: 0, batchedCalls: 0, retriedAlone: 0 };
 
   constructor(private readonly db: Knex, private readonly options: GroupCommitOptions) {}
 
@@ -207,6 +214,7 @@ export class GroupCommit {
         return;
       }
     }
+    this.stats.alone += batch.length;
     await Promise.all(batch.map((p) => runAlone(this.db, p.call).then(p.resolve, p.reject)));
   }
 }

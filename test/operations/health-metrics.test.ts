@@ -55,7 +55,7 @@ describe('the job queue in /readyz and /metrics', () => {
 });
 
 describe('GET /metrics', () => {
-  it('serves Prometheus text: requests by route and status, latency, ledger positions, payouts, queue and pool', async () => {
+  it('serves Prometheus text: requests by route and status, latency, ledger positions, payouts, queue, pool and group commit', async () => {
     const res = await t.http.get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     const text = res.text;
@@ -66,6 +66,9 @@ describe('GET /metrics', () => {
     expect(text).toContain('wallet_ledger_system_balance_minor{kind="operator_funding",currency="EUR"} -10000');
     expect(text).toMatch(/wallet_job_queue_depth \d+/);
     expect(text).toMatch(/wallet_db_pool_connections\{state="used"\} \d+/);
+    // the one bet found a slot free and committed alone
+    expect(text).toContain('wallet_group_commit_calls_total{way="alone"} 1');
+    expect(text).toContain('wallet_group_commit_batches_total 0');
     expect(text).toContain('# TYPE wallet_payouts gauge');
     expect(text).toContain('process_cpu_user_seconds_total');
   });

@@ -156,7 +156,7 @@ describe('group commit', () => {
       wallet.withdraw(client, bet(play, `g-bet-${i}`, BigInt(100 * (1 + (i % 3))))),
       wallet.balance(client, { ...play, currency: 'EUR' }),
     ]));
-    expect(wallet.commits.stats).toEqual({ batches: 1, batchedCalls: 39, retriedAlone: 0 });
+    expect(wallet.commits.stats).toEqual({ alone: 1, batches: 1, batchedCalls: 39, retriedAlone: 0 });
     expect(answers.every((a) => a.status === 200)).toBe(true);
     for (const [i] of plays.entries()) {
       expect(answers[2 * i].balance).toBe(BigInt(1000 - 100 * (1 + (i % 3))));
@@ -170,7 +170,7 @@ describe('group commit', () => {
     const client = await clientId();
     const plays = await Promise.all(Array.from({ length: 4 }, (_, i) => givenPlay(suite.t, `gd-${i}`, '10')));
     const answers = await Promise.all(plays.map((play, i) => wallet.withdraw(client, bet(play, i >= 2 ? 'gd-shared' : `gd-${i}`, 100n))));
-    expect(wallet.commits.stats).toEqual({ batches: 1, batchedCalls: 3, retriedAlone: 0 });
+    expect(wallet.commits.stats).toEqual({ alone: 1, batches: 1, batchedCalls: 3, retriedAlone: 0 });
     // calls of different players that arrive together may run in either order (a batch runs them by house shard)
     expect(answers.slice(0, 2).map((a) => a.code)).toEqual([null, null]);
     expect(answers.slice(2).map((a) => a.code).sort()).toEqual(['ERROR_TRANSACTION_DUPLICATE', null]);
@@ -189,7 +189,7 @@ describe('group commit', () => {
     try {
       const calls = [...plays.map((play, i) => wallet.withdraw(client, bet(play, `gf-${i}`, 100n))), wallet.withdraw(client, bet(broken, 'gf-gbp-bet', 100n))];
       const settled = await Promise.allSettled(calls);
-      expect(wallet.commits.stats).toEqual({ batches: 0, batchedCalls: 0, retriedAlone: 6 });
+      expect(wallet.commits.stats).toEqual({ alone: 1, batches: 0, batchedCalls: 0, retriedAlone: 6 });
       expect(settled.map((r) => (r.status === 'fulfilled' ? r.value.status : 'failed'))).toEqual([200, 200, 200, 200, 200, 200, 'failed']);
       expect(await Promise.all(plays.map((_p, i) => balanceOf(suite.t, `gf-${i}`)))).toEqual(Array(6).fill('9.00'));
       expect(await balanceOf(suite.t, 'gf-gbp')).toBe('10.00');
