@@ -146,6 +146,14 @@ function perCall(costs: Record<string, number | null>, accepted: number): CpuPer
 
 type Measured = ScenarioStats & { pool: number };
 
+/** The server's group commit so far (its /metrics, every worker's summed): calls, and the commits they took. */
+async function commitCounts(port: number): Promise<{ calls: number; commits: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const count = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
+  const [alone, batched, retried] = ['alone', 'batched', 'retried'].map((way) => count(new RegExp(`wallet_group_commit_calls_total\\{way="${way}"\\} (\\d+)`)));
+  return { calls: alone + batched + retried, commits: alone + retried + count(/wallet_group_commit_batches_total (\d+)/) };
+}
+
 /** The ceiling and the routine at every pool size, spread and on one row; the best pool of each. */
 async function databaseFigures(url: string, base: Omit<PoolRun, 'connections' | 'hot'>) {
   const runs: { pool: number; hot: boolean; minimal: ScenarioStats; routine: ScenarioStats }[] = [];
@@ -236,15 +244,18 @@ async function main() {
     // untimed: JIT, the pool, and the heap at the largest number in flight, so the RSS after it is a working size
     const serverWarmUp = await load('mix', Math.max(...IN_FLIGHT), WARM_UP_SECONDS, 0, 'warm-');
     const rssAfterWarmUp = rssMiB(server.pid);
-    type Result = ScenarioStats & { scenario: ScenarioName; inFlight: number; workers: number; ratio?: number; cpu: CpuPerCall };
+    type Result = ScenarioStats & { scenario: ScenarioName; inFlight: number; workers: number; ratio?: number; cpu: CpuPerCall; callsPerCommit: number | null };
     /** One scenario with the CPU each process spent on it, per accepted call. */
     const measured = async (name: ScenarioName, inFlight: number, withdraws: number, prefix: string, workers: number): Promise<Result> => {
+      const commits0 = await commitCounts(port);
       const [server0, pg0] = [treeCpuMs(server!.pid!), postgresCpu()];
       const stats = await load(name, inFlight, SECONDS, withdraws, prefix);
+      const commits1 = await commitCounts(port);
+      const callsPerCommit = commits1.commits > commits0.commits ? Math.round(((commits1.calls - commits0.calls) / (commits1.commits - commits0.commits)) * 100) / 100 : null;
       const cpu = perCall({ server: treeCpuMs(server!.pid!) - server0, postgres: pg0 === null ? null : postgresCpu()! - pg0, load: stats.loadCpuMs ?? 0 },
         stats.requests - stats.errors);
       const against = name === 'hot-withdraw' ? ceiling.hot.rps : SPREAD_MONEY.includes(name) ? ceiling.spread.rps : undefined;
-      return { ...stats, scenario: name, inFlight, workers, cpu, ...(against ? { ratio: ratio(stats.rps, against) } : {}) };
+      return { ...stats, scenario: name, inFlight, workers, cpu, callsPerCommit, ...(against ? { ratio: ratio(stats.rps, against) } : {}) };
     };
     const results: Record<string, Result> = {};
     for (const inFlight of IN_FLIGHT) {
@@ -275,6 +286,7 @@ async function main() {
       `${name.padEnd(22)} ${String(r.rps).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(8)} ` +
         `${r.maxMs.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}   ${pct(r.ratio).padStart(9)}   ${r.cpu.server.toFixed(3).padStart(22)} ` +
         `${(r.cpu.postgres ?? 0).toFixed(3).padStart(6)} ${r.cpu.load.toFixed(3).padStart(6)}   ${r.cpu.projected ?? '?'}/s (${r.cpu.limit})` +
+        `   ${r.callsPerCommit ?? '?'} calls per commit` +
         `   load ×${r.loadProcesses ?? 1}, busiest ${pct(r.loadBusiest)} of a core${(r.loadBusiest ?? 0) > LOAD_SATURATED ? ' LOAD SATURATED' : ''}`);
     for (const [name, r] of Object.entries(results)) httpRow(name, r);
     console.log(`\nscaling: withdraw @${scaling.inFlight} beside the ceiling (${scaling.ceiling} tx/s), same run`);

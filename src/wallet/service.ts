@@ -168,13 +168,15 @@ export interface GroupCommitStats {
 /**
  * Group commit. A call that finds a slot free goes to the database at once, alone, so nothing waits at low load.
  * Calls that arrive while every slot is busy queue, and the next free slot takes up to `maxCalls` of them as one
- * batch: one round trip, one transaction, one commit (wallet_batch). If a batch fails as a whole (a raced key, a
+ * batch: one round trip, one transaction, one commit (wallet_batch). One batch is in flight at a time: the calls
+ * that arrive meanwhile form the next (docs/benchmark.md "Calls per commit"). If a batch fails as a whole (a raced key, a
  * timeout, a lost connection), each of its calls runs again alone, so each gets its own true answer: one that
  * committed is found by its transactionId and replayed.
  */
 export class GroupCommit {
   private readonly queue: Pending[] = [];
   private busy = 0;
+  private batching = false;
   /** Calls that went alone, batches of more than one call committed, the calls in them, and calls run alone after their batch failed. */
   readonly stats: GroupCommitStats = { alone: 0, batches: 0, batchedCalls: 0, retriedAlone: 0 };
 
@@ -189,10 +191,16 @@ export class GroupCommit {
 
   private pump(): void {
     while (this.busy < this.options.slots && this.queue.length > 0) {
+      // one batch in flight at a time: calls that queue behind it wait for it and go together as the next one,
+      // rather than each taking a freed slot alone, which would cost a commit each just when the database is busiest
+      if (this.batching) return;
       const batch = this.queue.splice(0, this.options.maxCalls);
+      const together = batch.length > 1;
       this.busy += 1;
+      this.batching ||= together;
       void this.run(batch).finally(() => {
         this.busy -= 1;
+        if (together) this.batching = false;
         this.pump();
       });
     }

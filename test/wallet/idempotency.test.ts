@@ -217,4 +217,27 @@ describe('group commit', () => {
     expect((await Promise.all(calls)).map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(wallet.commits.stats.retriedAlone).toBe(5);
   });
+
+  it('while a batch is in flight, a call that finds a slot free waits for it instead of going alone', async () => {
+    const wallet = walletService(suite.t.db, { slots: 3, maxCalls: 64 });
+    const client = await clientId();
+    const plays = await Promise.all(Array.from({ length: 5 }, (_, i) => givenPlay(suite.t, `gw-${i}`, '10')));
+    const held = await suite.t.db.transaction();
+    await held.raw(`SELECT 1 FROM accounts a JOIN players p ON p.id = a.player_id WHERE p.external_id = 'gw-0' FOR UPDATE`);
+    // three calls take the three slots alone (gw-0's waits on the lock held here); the two behind them queue
+    const first = wallet.withdraw(client, bet(plays[0], 'gw-0a', 100n));
+    const quick = [1, 2].map((i) => wallet.withdraw(client, bet(plays[i], `gw-${i}`, 100n)));
+    const queued = [wallet.withdraw(client, bet(plays[0], 'gw-0b', 100n)), wallet.withdraw(client, bet(plays[3], 'gw-3', 100n))];
+    await Promise.all(quick); // the queued two went as one batch, which waits on gw-0 too; a slot is free
+    let lateAnswered = false;
+    const late = wallet.withdraw(client, bet(plays[4], 'gw-4', 100n)).then((answer) => {
+      lateAnswered = true;
+      return answer;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(lateAnswered).toBe(false);
+    await held.commit();
+    expect((await Promise.all([first, ...queued, late])).map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(await balanceOf(suite.t, 'gw-4')).toBe('9.00');
+  });
 });
