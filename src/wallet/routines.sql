@@ -25,10 +25,13 @@
 --
 -- Every lookup is by key. The functions pin index plans (enable_seqscan off): PL/pgSQL caches a plan per session,
 -- and one made while a table was nearly empty would otherwise keep scanning it whole long after it has grown.
+-- They also turn JIT off: the one scan left (wallet_settings, one row) is then costed at 10^10, far above
+-- jit_above_cost, and a PostgreSQL built with LLVM (the postgres Docker image, most packages) would compile it at
+-- every call, about 100 ms each (docs/benchmark.md "JIT").
 
 CREATE OR REPLACE FUNCTION wallet_balance(p_client integer, p_player text, p_session text, p_currency text)
 RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
-LANGUAGE plpgsql STABLE SET enable_seqscan = off AS $$
+LANGUAGE plpgsql STABLE SET enable_seqscan = off SET jit = off AS $$
 DECLARE
   v_scope integer;
   v_aggregator text;
@@ -65,7 +68,7 @@ CREATE OR REPLACE FUNCTION wallet_withdraw(p_client integer, p_tx text, p_hash t
     p_currency text, p_game text, p_round text, p_amount bigint, p_cash bigint, p_jackpot bigint,
     p_finished boolean)
 RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
-LANGUAGE plpgsql SET enable_seqscan = off AS $$
+LANGUAGE plpgsql SET enable_seqscan = off SET jit = off AS $$
 DECLARE
   v_scope integer;
   v_aggregator text;
@@ -233,7 +236,7 @@ CREATE OR REPLACE FUNCTION wallet_deposit(p_client integer, p_tx text, p_hash te
     p_currency text, p_game text, p_round text, p_amount bigint, p_cash bigint, p_jackpot bigint,
     p_finished boolean, p_withdraw_tx text)
 RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
-LANGUAGE plpgsql SET enable_seqscan = off AS $$
+LANGUAGE plpgsql SET enable_seqscan = off SET jit = off AS $$
 DECLARE
   v_scope integer;
   v_aggregator text;
@@ -323,7 +326,7 @@ $$;
 CREATE OR REPLACE FUNCTION wallet_rollback(p_client integer, p_tx text, p_hash text, p_player text,
     p_currency text, p_game text, p_round text, p_withdraw_tx text)
 RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
-LANGUAGE plpgsql SET enable_seqscan = off AS $$
+LANGUAGE plpgsql SET enable_seqscan = off SET jit = off AS $$
 DECLARE
   v_scope integer;
   v_aggregator text;
@@ -440,7 +443,7 @@ DROP FUNCTION IF EXISTS wallet_open(integer, text, text, text, text), wallet_rep
 -- elsewhere then costs the other calls of its batch a quarter of a second, not the whole statement timeout.
 CREATE OR REPLACE FUNCTION wallet_batch(p_calls jsonb)
 RETURNS TABLE (r_index integer, r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
-LANGUAGE plpgsql SET enable_seqscan = off AS $$
+LANGUAGE plpgsql SET enable_seqscan = off SET jit = off AS $$
 DECLARE
   c record;
 BEGIN
