@@ -206,7 +206,9 @@ async function main() {
     await seedMinimalBet(db, PLAYERS);
     if (BRAZIL) await seedBrazilRules(db);
     const poolPerWorker = Math.max(BATCH_SLOTS + 1, Math.ceil(DB_POOL / WORKERS));
-    console.log(`wallet benchmark: ${os.availableParallelism()} cores, ${PLAYERS} players, ${SECONDS} s per run, ` +
+    const { rows: [postgres] } = await db.raw<{ rows: { version: string; jit: boolean }[] }>(
+      `SELECT current_setting('server_version') AS version, pg_jit_available() AS jit`);
+    console.log(`wallet benchmark: ${os.availableParallelism()} cores, PostgreSQL ${postgres.version} (JIT ${postgres.jit ? 'available' : 'not built in'}), ${PLAYERS} players, ${SECONDS} s per run, ` +
       `${IN_FLIGHT.join(' and ')} HTTP requests in flight from ${LOAD_PROCESSES} load process(es); server ${WORKERS} worker(s), pool ${DB_POOL} (${poolPerWorker} per worker), ` +
       `group commit ${BATCH_SLOTS} slots; database pools ${LIMIT_POOLS.join(', ')}${BRAZIL ? '; JURISDICTION=BR' : ''}${quick ? ' (quick)' : ''}\n`);
     const postmaster = dir ? postmasterOf(path.join(dir, 'pg')) : undefined;
