@@ -44,12 +44,17 @@ beforeAll(async () => {
   if (skipped) process.stdout.write(`client generation skipped: ${skipped}\n`);
   t = await startTestApp();
 }, 180_000);
-afterAll(() => t.close());
+const cleanUp: string[] = [];
+afterAll(async () => {
+  for (const dir of cleanUp) fs.rmSync(dir, { recursive: true, force: true });
+  await t.close();
+});
 
 describe('a client generated from /openapi.json', () => {
   it('openapi-typescript generates fully typed code, and a program that creates a player, tops up, reads it, requests a payout and sets time limits type-checks', async () => {
     if (skipped) return;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-'));
+    cleanUp.push(dir);
     fs.writeFileSync(path.join(dir, 'openapi.json'), JSON.stringify((await t.http.get('/openapi.json').expect(200)).body));
     const generated = run(process.execPath, [path.join(TOOL, 'node_modules/openapi-typescript/bin/cli.js'), 'openapi.json', '-o', 'api.ts'], dir);
     expect({ status: generated.status, stderr: generated.stderr.replace(/.*openapi-typescript.*\n|.*→.*\n/g, '') }).toEqual({ status: 0, stderr: '' });

@@ -40,11 +40,16 @@ function servedRoutes(app: Express): string[] {
 
 /** What @seriousme/openapi-schema-validator, a validator nobody here wrote, says of a document, run as its own CLI. */
 function thirdPartyVerdict(document: unknown): { valid: boolean; errors?: unknown } {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'openapi-')), 'openapi.json');
-  fs.writeFileSync(file, JSON.stringify(document));
-  const cli = require.resolve('@seriousme/openapi-schema-validator/bin/validate-api-cli.js');
-  const run = spawnSync(process.execPath, [cli, file], { encoding: 'utf8' });
-  return JSON.parse(run.stdout);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openapi-'));
+  try {
+    const file = path.join(dir, 'openapi.json');
+    fs.writeFileSync(file, JSON.stringify(document));
+    const cli = require.resolve('@seriousme/openapi-schema-validator/bin/validate-api-cli.js');
+    const run = spawnSync(process.execPath, [cli, file], { encoding: 'utf8' });
+    return JSON.parse(run.stdout);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe('GET /openapi.json, as third-party tools read it', () => {

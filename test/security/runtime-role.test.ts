@@ -61,6 +61,7 @@ describe("the server's database role", () => {
 
 describe('npx wallet audit checkpoint and verify --checkpoint', () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'audit-')), 'checkpoints.jsonl');
+  afterAll(() => fs.rmSync(path.dirname(file), { recursive: true, force: true }));
 
   /** A database superuser's rewrite: one row changed, and every hash from it on recomputed so the chain is sound again. */
   async function rewriteAsSuperuser(id: string) {
