@@ -195,12 +195,9 @@ export class GroupCommit {
       // rather than each taking a freed slot alone, which would cost a commit each just when the database is busiest
       if (this.batching) return;
       const batch = this.queue.splice(0, this.options.maxCalls);
-      const together = batch.length > 1;
       this.busy += 1;
-      this.batching ||= together;
       void this.run(batch).finally(() => {
         this.busy -= 1;
-        if (together) this.batching = false;
         this.pump();
       });
     }
@@ -208,22 +205,36 @@ export class GroupCommit {
 
   private async run(batch: Pending[]): Promise<void> {
     if (batch.length > 1) {
-      try {
-        const rows = await onConnection(this.db, async (c) => (await c.query({ ...BATCH, values: [JSON.stringify(batch.map((p) => p.call))] })).rows);
-        for (const row of rows) batch[row.r_index!].resolve(row);
-        this.stats.batches += 1;
-        this.stats.batchedCalls += batch.length;
-        return;
-      } catch (error) {
-        // the batch rolled back as a whole, or its connection broke and whether it committed is unknown: each call
-        // alone, and in the second case each stays in doubt until the database answers for it
-        this.stats.retriedAlone += batch.length;
-        await Promise.all(batch.map((p) => runAlone(this.db, p.call, isConnectionLoss(error)).then(p.resolve, p.reject)));
-        return;
-      }
+      const failure = await this.commitTogether(batch);
+      if (failure === undefined) return;
+      // the batch rolled back as a whole, or its connection broke and whether it committed is unknown: each call
+      // alone, and in the second case each stays in doubt until the database answers for it
+      this.stats.retriedAlone += batch.length;
+      await Promise.all(batch.map((p) => runAlone(this.db, p.call, isConnectionLoss(failure.error)).then(p.resolve, p.reject)));
+      return;
     }
     this.stats.alone += batch.length;
     await Promise.all(batch.map((p) => runAlone(this.db, p.call).then(p.resolve, p.reject)));
+  }
+
+  /**
+   * The batch's one round trip: its calls answered, or why it failed. It holds the queue only for that round trip,
+   * so calls it leaves to run alone (one waiting on a player's lock, say) never hold up the next batch.
+   */
+  private async commitTogether(batch: Pending[]): Promise<{ error: unknown } | undefined> {
+    this.batching = true;
+    try {
+      const rows = await onConnection(this.db, async (c) => (await c.query({ ...BATCH, values: [JSON.stringify(batch.map((p) => p.call))] })).rows);
+      for (const row of rows) batch[row.r_index!].resolve(row);
+      this.stats.batches += 1;
+      this.stats.batchedCalls += batch.length;
+      return undefined;
+    } catch (error) {
+      return { error };
+    } finally {
+      this.batching = false;
+      this.pump();
+    }
   }
 }
 

@@ -228,16 +228,31 @@ describe('group commit', () => {
     const first = wallet.withdraw(client, bet(plays[0], 'gw-0a', 100n));
     const quick = [1, 2].map((i) => wallet.withdraw(client, bet(plays[i], `gw-${i}`, 100n)));
     const queued = [wallet.withdraw(client, bet(plays[0], 'gw-0b', 100n)), wallet.withdraw(client, bet(plays[3], 'gw-3', 100n))];
-    await Promise.all(quick); // the queued two went as one batch, which waits on gw-0 too; a slot is free
-    let lateAnswered = false;
-    const late = wallet.withdraw(client, bet(plays[4], 'gw-4', 100n)).then((answer) => {
-      lateAnswered = true;
-      return answer;
-    });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(lateAnswered).toBe(false);
+    await Promise.all(quick); // the queued two went as one batch, which waits on gw-0 too (up to 250 ms); a slot is free
+    const alone = wallet.commits.stats.alone;
+    const late = wallet.withdraw(client, bet(plays[4], 'gw-4', 100n)); // queued or sent as it is called
+    expect(wallet.commits.stats.alone).toBe(alone);
     await held.commit();
     expect((await Promise.all([first, ...queued, late])).map((a) => a.status)).toEqual([200, 200, 200, 200]);
     expect(await balanceOf(suite.t, 'gw-4')).toBe('9.00');
+  });
+
+  it('a batch that failed stops holding the queue once its round trip ends: its calls retried alone do not hold up the next', async () => {
+    const wallet = walletService(suite.t.db, { slots: 3, maxCalls: 64 });
+    const client = await clientId();
+    const plays = await Promise.all(Array.from({ length: 5 }, (_, i) => givenPlay(suite.t, `gr-${i}`, '10')));
+    const held = await suite.t.db.transaction();
+    await held.raw(`SELECT 1 FROM accounts a JOIN players p ON p.id = a.player_id WHERE p.external_id = 'gr-0' FOR UPDATE`);
+    const first = wallet.withdraw(client, bet(plays[0], 'gr-0a', 100n)); // alone, waits on the lock held here
+    const quick = [1, 2].map((i) => wallet.withdraw(client, bet(plays[i], `gr-${i}`, 100n)));
+    const queued = [wallet.withdraw(client, bet(plays[0], 'gr-0b', 100n)), wallet.withdraw(client, bet(plays[3], 'gr-3', 100n))];
+    await Promise.all([...quick, queued[1]]); // the queued pair's batch gave up on gr-0 after 250 ms; gr-3 went through alone
+    expect(wallet.commits.stats.retriedAlone).toBe(2);
+    // gr-0b still waits alone on the lock, one slot is free: a new call goes at once
+    const next = wallet.withdraw(client, bet(plays[4], 'gr-4', 100n));
+    const seen = await Promise.race([next.then(() => 'answered'), new Promise((r) => setTimeout(() => r('still waiting'), 2000))]);
+    await held.commit();
+    expect(seen).toBe('answered');
+    expect((await Promise.all([first, queued[0], next])).map((a) => a.status)).toEqual([200, 200, 200]);
   });
 });
