@@ -6,6 +6,7 @@ import { pendingMigrations } from './db';
 import { secretMatcher } from './http';
 import { OPERATIONS } from './openapi';
 import { KYC_STATUSES } from './kyc';
+import type { GroupCommitStats } from './wallet';
 
 /** Each app has its own registry, so several apps in one process (the tests) never clash. */
 export interface Metrics {
@@ -55,8 +56,8 @@ async function rows<T>(db: Knex, sql: string): Promise<T[]> {
 /** The job queue's health, once this process runs one (main.ts sets it after the app is made). */
 export type JobQueueProbe = () => { running: boolean; restarts: number; lastError: string | null } | undefined;
 
-/** The wallet's group commit counts (src/wallet), once the app has made it. */
-export type GroupCommitProbe = () => { alone: number; batches: number; batchedCalls: number; retriedAlone: number } | undefined;
+/** The wallet's group commit counts, once the app has made it. */
+export type GroupCommitProbe = () => GroupCommitStats | undefined;
 
 export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefined, commits: GroupCommitProbe = () => undefined): Metrics {
   const registry = new Registry();

@@ -1,5 +1,5 @@
 export { walletService } from './service';
-export type { WalletService } from './service';
+export type { GroupCommitStats, WalletService } from './service';
 export { doors } from './door';
 export type { Door } from './door';
 export { fizzyBubblyDoor, fizzyBubblyFallback, WALLET_PATHS } from './contracts/fizzy-bubbly';

@@ -147,6 +147,12 @@ describe('group commit', () => {
     ...play, currency: play.currency ?? 'EUR', transactionId, gameId: 'slot-1', gameRoundId: `r-${transactionId}`,
     amount, cashAmount: amount, jackpotAmount: null, isGameRoundFinished: false,
   });
+  /** A transaction that holds the player's cash account, as an operator's correction would, until it ends. */
+  const holdPlayer = async (externalId: string) => {
+    const held = await suite.t.db.transaction();
+    await held.raw('SELECT 1 FROM accounts a JOIN players p ON p.id = a.player_id WHERE p.external_id = ? FOR UPDATE', [externalId]);
+    return held;
+  };
 
   it('calls that arrive together share one commit, and each gets its own answer', async () => {
     const wallet = oneSlot();
@@ -202,8 +208,7 @@ describe('group commit', () => {
     const wallet = oneSlot();
     const client = await clientId();
     const plays = await Promise.all(Array.from({ length: 6 }, (_, i) => givenPlay(suite.t, `gl-${i}`, '10')));
-    const held = await suite.t.db.transaction();
-    await held.raw(`SELECT 1 FROM accounts a JOIN players p ON p.id = a.player_id WHERE p.external_id = 'gl-5' FOR UPDATE`);
+    const held = await holdPlayer('gl-5');
     const started = Date.now();
     const done: Record<number, number> = {};
     const calls = plays.map((play, i) => wallet.withdraw(client, bet(play, `gl-${i}`, 100n)).then((answer) => {
@@ -218,19 +223,27 @@ describe('group commit', () => {
     expect(wallet.commits.stats.retriedAlone).toBe(5);
   });
 
-  it('while a batch is in flight, a call that finds a slot free waits for it instead of going alone', async () => {
+  /**
+   * Three slots: a call of `${prefix}-0`, whose lock is held here, and two quick ones go alone; a second call of
+   * `${prefix}-0` and one of `${prefix}-3` queue behind them and go as one batch once a quick one is answered.
+   */
+  async function batchWaitingOnHeldPlayer(prefix: string) {
     const wallet = walletService(suite.t.db, { slots: 3, maxCalls: 64 });
     const client = await clientId();
-    const plays = await Promise.all(Array.from({ length: 5 }, (_, i) => givenPlay(suite.t, `gw-${i}`, '10')));
-    const held = await suite.t.db.transaction();
-    await held.raw(`SELECT 1 FROM accounts a JOIN players p ON p.id = a.player_id WHERE p.external_id = 'gw-0' FOR UPDATE`);
-    // three calls take the three slots alone (gw-0's waits on the lock held here); the two behind them queue
-    const first = wallet.withdraw(client, bet(plays[0], 'gw-0a', 100n));
-    const quick = [1, 2].map((i) => wallet.withdraw(client, bet(plays[i], `gw-${i}`, 100n)));
-    const queued = [wallet.withdraw(client, bet(plays[0], 'gw-0b', 100n)), wallet.withdraw(client, bet(plays[3], 'gw-3', 100n))];
+    const plays = await Promise.all(Array.from({ length: 5 }, (_, i) => givenPlay(suite.t, `${prefix}-${i}`, '10')));
+    const held = await holdPlayer(`${prefix}-0`);
+    const withdraw = (i: number, id: string) => wallet.withdraw(client, bet(plays[i], id, 100n));
+    const first = withdraw(0, `${prefix}-0a`);
+    const quick = [1, 2].map((i) => withdraw(i, `${prefix}-${i}`));
+    const queued = [withdraw(0, `${prefix}-0b`), withdraw(3, `${prefix}-3`)];
+    return { wallet, held, withdraw, first, quick, queued };
+  }
+
+  it('while a batch is in flight, a call that finds a slot free waits for it instead of going alone', async () => {
+    const { wallet, held, withdraw, first, quick, queued } = await batchWaitingOnHeldPlayer('gw');
     await Promise.all(quick); // the queued two went as one batch, which waits on gw-0 too (up to 250 ms); a slot is free
     const alone = wallet.commits.stats.alone;
-    const late = wallet.withdraw(client, bet(plays[4], 'gw-4', 100n)); // queued or sent as it is called
+    const late = withdraw(4, 'gw-4'); // queued or sent as it is called
     expect(wallet.commits.stats.alone).toBe(alone);
     await held.commit();
     expect((await Promise.all([first, ...queued, late])).map((a) => a.status)).toEqual([200, 200, 200, 200]);
@@ -238,18 +251,11 @@ describe('group commit', () => {
   });
 
   it('a batch that failed stops holding the queue once its round trip ends: its calls retried alone do not hold up the next', async () => {
-    const wallet = walletService(suite.t.db, { slots: 3, maxCalls: 64 });
-    const client = await clientId();
-    const plays = await Promise.all(Array.from({ length: 5 }, (_, i) => givenPlay(suite.t, `gr-${i}`, '10')));
-    const held = await suite.t.db.transaction();
-    await held.raw(`SELECT 1 FROM accounts a JOIN players p ON p.id = a.player_id WHERE p.external_id = 'gr-0' FOR UPDATE`);
-    const first = wallet.withdraw(client, bet(plays[0], 'gr-0a', 100n)); // alone, waits on the lock held here
-    const quick = [1, 2].map((i) => wallet.withdraw(client, bet(plays[i], `gr-${i}`, 100n)));
-    const queued = [wallet.withdraw(client, bet(plays[0], 'gr-0b', 100n)), wallet.withdraw(client, bet(plays[3], 'gr-3', 100n))];
+    const { wallet, held, withdraw, first, quick, queued } = await batchWaitingOnHeldPlayer('gr');
     await Promise.all([...quick, queued[1]]); // the queued pair's batch gave up on gr-0 after 250 ms; gr-3 went through alone
     expect(wallet.commits.stats.retriedAlone).toBe(2);
     // gr-0b still waits alone on the lock, one slot is free: a new call goes at once
-    const next = wallet.withdraw(client, bet(plays[4], 'gr-4', 100n));
+    const next = withdraw(4, 'gr-4');
     const seen = await Promise.race([next.then(() => 'answered'), new Promise((r) => setTimeout(() => r('still waiting'), 2000))]);
     await held.commit();
     expect(seen).toBe('answered');
