@@ -252,10 +252,11 @@ async function main() {
       const commits0 = await commitCounts(port);
       const [server0, pg0] = [treeCpuMs(server!.pid!), postgresCpu()];
       const stats = await load(name, inFlight, SECONDS, withdraws, prefix);
-      const commits1 = await commitCounts(port);
-      const callsPerCommit = commits1.commits > commits0.commits ? Math.round(((commits1.calls - commits0.calls) / (commits1.commits - commits0.commits)) * 100) / 100 : null;
+      // the CPU is read before the second scrape of /metrics, whose queries are not the scenario's work
       const cpu = perCall({ server: treeCpuMs(server!.pid!) - server0, postgres: pg0 === null ? null : postgresCpu()! - pg0, load: stats.loadCpuMs ?? 0 },
         stats.requests - stats.errors);
+      const commits1 = await commitCounts(port);
+      const callsPerCommit = commits1.commits > commits0.commits ? Math.round(((commits1.calls - commits0.calls) / (commits1.commits - commits0.commits)) * 100) / 100 : null;
       const against = name === 'hot-withdraw' ? ceiling.hot.rps : SPREAD_MONEY.includes(name) ? ceiling.spread.rps : undefined;
       return { ...stats, scenario: name, inFlight, workers, cpu, callsPerCommit, ...(against ? { ratio: ratio(stats.rps, against) } : {}) };
     };
