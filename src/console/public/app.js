@@ -387,25 +387,13 @@ async function verificationView() {
 function queueAction(p) {
   const suspended = p.kycStatus === 'suspended';
   if (!can(suspended ? 'approvals.decide' : 'players.update')) return suspended ? 'finance or admin lifts it' : '';
-  const label = `${suspended ? 'Lift the suspension of' : 'Suspend'} ${p.playerId}`;
-  const form = /** @type {HTMLFormElement} */ (h('form', { class: 'decision', 'aria-label': label },
+  return rowForm(`${suspended ? 'Lift the suspension of' : 'Suspend'} ${p.playerId}`,
     h('input', { name: 'note', placeholder: 'why', 'aria-label': 'Why', required: true, minlength: 3, maxlength: 500 }),
-    h('button', { type: 'submit', class: suspended ? '' : 'secondary' }, suspended ? 'Lift' : 'Suspend')));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const note = String(new FormData(form).get('note') ?? '').trim();
-    const button = /** @type {HTMLButtonElement} */ (form.querySelector('button'));
-    button.disabled = true;
-    try {
+    [h('button', { type: 'submit', class: suspended ? '' : 'secondary' }, suspended ? 'Lift' : 'Suspend')],
+    async (_pressed, note) => {
       await api('POST', `/players/${encodeURIComponent(p.playerId)}/kyc/suspension${suspended ? '/lift' : ''}`, { note });
-      await render();
-      say(suspended ? `Suspension of ${p.playerId} lifted.` : `${p.playerId} suspended.`, 'ok');
-    } catch (error) {
-      sayError(error, label);
-      button.disabled = false;
-    }
-  });
-  return form;
+      return suspended ? `Suspension of ${p.playerId} lifted.` : `${p.playerId} suspended.`;
+    }, true);
 }
 
 /** When the account closed, or by when it must. @param {any} impediment */
@@ -684,21 +672,35 @@ async function approvalsView(query) {
 
 /** Approve or reject one request, with an optional note. @param {any} approval */
 function decisionForm(approval) {
-  const form = /** @type {HTMLFormElement} */ (h('form', { class: 'decision', 'aria-label': `Decide ${approval.approvalId}` },
-    h('input', { name: 'note', placeholder: 'note (optional)', 'aria-label': 'Note' }),
+  return rowForm(`Decide ${approval.approvalId}`, h('input', { name: 'note', placeholder: 'note (optional)', 'aria-label': 'Note' }), [
     h('button', { type: 'submit', value: 'approve' }, 'Approve'),
-    h('button', { type: 'submit', value: 'reject', class: 'secondary' }, 'Reject')));
+    h('button', { type: 'submit', value: 'reject', class: 'secondary' }, 'Reject'),
+  ], async (decision, note) => {
+    await api('POST', `/approvals/${approval.approvalId}/${decision}`, note ? { note } : {});
+    return `${decision === 'approve' ? 'Approved' : 'Rejected'}: ${approval.kind} of ${approval.amount} ${approval.currency} for ${approval.playerId}.`;
+  });
+}
+
+/**
+ * A form inside a table row: a note and its buttons. `act` gets the pressed button's value and the note, and answers
+ * what was done: the page is drawn again and says so. The buttons wait while it runs; a refusal is said at the top,
+ * or beside the form when `errorsBeside`.
+ * @param {string} label @param {Node} note @param {Node[]} buttons
+ * @param {(pressed: string, note: string) => Promise<string>} act @param {boolean} [errorsBeside]
+ */
+function rowForm(label, note, buttons, act, errorsBeside = false) {
+  const form = /** @type {HTMLFormElement} */ (h('form', { class: 'decision', 'aria-label': label }, note, ...buttons));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const decision = /** @type {HTMLButtonElement} */ (/** @type {SubmitEvent} */ (event).submitter).value;
-    const note = String(new FormData(form).get('note') ?? '').trim();
+    const pressed = /** @type {HTMLButtonElement} */ (/** @type {SubmitEvent} */ (event).submitter).value;
+    const text = String(new FormData(form).get('note') ?? '').trim();
     for (const button of form.querySelectorAll('button')) button.disabled = true;
     try {
-      await api('POST', `/approvals/${approval.approvalId}/${decision}`, note ? { note } : {});
+      const done = await act(pressed, text);
       await render();
-      say(`${decision === 'approve' ? 'Approved' : 'Rejected'}: ${approval.kind} of ${approval.amount} ${approval.currency} for ${approval.playerId}.`, 'ok');
+      say(done, 'ok');
     } catch (error) {
-      sayError(error);
+      sayError(error, errorsBeside ? label : undefined);
       for (const button of form.querySelectorAll('button')) button.disabled = false;
     }
   });
