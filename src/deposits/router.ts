@@ -1,9 +1,8 @@
-import { Request, Response, Router } from 'express';
+import { Router } from 'express';
 import { Knex } from 'knex';
-import getRawBody from 'raw-body';
 import { PayoutProviderName, PayoutsConfig } from '../config';
 import { Actor } from '../audit';
-import { ApiError, BODY_LIMIT_BYTES, compileSchema, dateRange, decimalText, handle, oneOf, positiveInteger, respondWithProgress } from '../http';
+import { ApiError, compileSchema, dateRange, decimalText, handle, oneOf, positiveInteger, respondWithProgress, webhookRoute } from '../http';
 import { allow, PlayerProtection } from '../operator';
 import createDepositSchema from '../../schemas/operator-deposit-create.json';
 import returnDepositSchema from '../../schemas/operator-deposit-return.json';
@@ -68,21 +67,9 @@ export function depositOperatorRoutes(db: Knex, config: PayoutsConfig, engine: D
  * is looked up at the provider before anything moves. Forged, unsigned, or naming no charge of ours: 401.
  */
 export function depositWebhookRoutes(engine: DepositEngine): Router {
-  const router = Router();
-  router.post('/webhooks/deposits/:provider', (req: Request, res: Response) => {
-    (async () => {
-      const raw = await getRawBody(req, { limit: BODY_LIMIT_BYTES });
-      const result = await engine.webhook(String(req.params.provider), req.headers, raw);
-      if (!result.valid) {
-        req.log.warn('deposit webhook refused', { provider: req.params.provider, reason: result.reason });
-        res.status(401).json({ error: { code: 'INVALID_WEBHOOK', message: result.reason, traceId: req.traceId } });
-        return;
-      }
-      res.status(200).json({ received: result.checked, checked: result.checked });
-    })().catch((error: Error) => {
-      req.log.error('deposit webhook failed', { error: error.message });
-      res.status(500).json({ error: { code: 'INTERNAL_ERROR', message: 'the callback could not be handled', traceId: req.traceId } });
-    });
-  });
-  return router;
+  return webhookRoute('/webhooks/deposits/:provider', 'deposit', async (req, raw) => {
+    const result = await engine.webhook(String(req.params.provider), req.headers, raw);
+    if (!result.valid) return { refused: result.reason };
+    return { status: 200, body: { received: result.checked, checked: result.checked } };
+  }, { status: 500, message: 'the callback could not be handled' });
 }

@@ -6,8 +6,9 @@ export { compileCheck, compileSchema } from './validate';
 export type { SchemaProblem, Validate } from './validate';
 export { logRequest, traceIdOf, traceRequests } from './trace';
 
-/** Largest request body any endpoint accepts. */
-export const BODY_LIMIT_BYTES = 64 * 1024;
+export { BODY_LIMIT_BYTES } from './limits';
+export { webhookRoute } from './webhooks';
+export type { WebhookOutcome } from './webhooks';
 export { freePort } from './ports';
 export { secretBox, secretMatcher } from './secrets';
 export type { SecretBox } from './secrets';

@@ -1,8 +1,7 @@
-import { Request, Response, Router } from 'express';
+import { Router } from 'express';
 import { Knex } from 'knex';
-import getRawBody from 'raw-body';
 import { Actor } from '../audit';
-import { BODY_LIMIT_BYTES, compileSchema, handle, positiveInteger } from '../http';
+import { compileSchema, handle, positiveInteger, webhookRoute } from '../http';
 import suspensionSchema from '../../schemas/operator-kyc-suspension.json';
 import { allow } from '../operator';
 import { kycReport, liftSuspension, queueRecheck, reviewApplicant, showVerification, startVerification, suspendVerification } from './service';
@@ -41,39 +40,26 @@ export function kycOperatorRoutes(db: Knex, sumsub: SumsubClient | undefined): R
  * written the answer is 503, so Sumsub delivers the webhook again on its own schedule (5 min, 1 h, 5 h, 18 h).
  */
 export function kycWebhookRoutes(db: Knex, sumsub: SumsubClient | undefined, settings: SumsubSettings | undefined): Router {
-  const router = Router();
-  router.post('/webhooks/sumsub', (req: Request, res: Response) => {
-    (async () => {
-      const raw = await getRawBody(req, { limit: BODY_LIMIT_BYTES });
-      const digest = req.headers['x-payload-digest'];
-      const algorithm = req.headers['x-payload-digest-alg'];
-      if (!sumsub || !settings || !webhookDigestValid(settings.webhookSecret, raw, typeof digest === 'string' ? digest : undefined, typeof algorithm === 'string' ? algorithm : undefined)) {
-        req.log.warn('sumsub webhook refused', { reason: 'digest' });
-        res.status(401).json({ error: { code: 'INVALID_WEBHOOK', message: 'the payload digest is missing or wrong', traceId: req.traceId } });
-        return;
-      }
-      const body = parsed(raw);
-      const applicantId = typeof body?.applicantId === 'string' ? body.applicantId : undefined;
-      if (applicantId === undefined) {
-        res.status(200).json({ received: 1, checked: 0 });
-        return;
-      }
-      try {
-        const status = await reviewApplicant(db, sumsub, applicantId, `webhook ${String(body?.type)}`, req.traceId);
-        req.log.info('sumsub webhook', { type: body?.type, applicantId, kycStatus: status ?? 'not ours' });
-        res.status(200).json({ received: 1, checked: status === undefined ? 0 : 1 });
-      } catch (error) {
-        if (!(error instanceof KycProviderUnavailable)) throw error;
-        await queueRecheck(db, applicantId);
-        req.log.warn('sumsub webhook: the review could not be read, nothing changed; re-check queued', { type: body?.type, applicantId, error: error.message });
-        res.status(202).json({ received: 1, checked: 0, recheck: 'queued' });
-      }
-    })().catch((error: Error) => {
-      req.log.error('sumsub webhook not handled', { error: error.message });
-      res.status(503).json({ error: { code: 'INTERNAL_ERROR', message: 'the webhook could not be taken; nothing changed, send it again', traceId: req.traceId } });
-    });
-  });
-  return router;
+  return webhookRoute('/webhooks/sumsub', 'sumsub', async (req, raw) => {
+    const digest = req.headers['x-payload-digest'];
+    const algorithm = req.headers['x-payload-digest-alg'];
+    if (!sumsub || !settings || !webhookDigestValid(settings.webhookSecret, raw, typeof digest === 'string' ? digest : undefined, typeof algorithm === 'string' ? algorithm : undefined)) {
+      return { refused: 'the payload digest is missing or wrong' };
+    }
+    const body = parsed(raw);
+    const applicantId = typeof body?.applicantId === 'string' ? body.applicantId : undefined;
+    if (applicantId === undefined) return { status: 200, body: { received: 1, checked: 0 } };
+    try {
+      const status = await reviewApplicant(db, sumsub, applicantId, `webhook ${String(body?.type)}`, req.traceId);
+      req.log.info('sumsub webhook', { type: body?.type, applicantId, kycStatus: status ?? 'not ours' });
+      return { status: 200, body: { received: 1, checked: status === undefined ? 0 : 1 } };
+    } catch (error) {
+      if (!(error instanceof KycProviderUnavailable)) throw error;
+      await queueRecheck(db, applicantId);
+      req.log.warn('sumsub webhook: the review could not be read, nothing changed; re-check queued', { type: body?.type, applicantId, error: error.message });
+      return { status: 202, body: { received: 1, checked: 0, recheck: 'queued' } };
+    }
+  }, { status: 503, message: 'the webhook could not be taken; nothing changed, send it again' });
 }
 
 function parsed(raw: Buffer): Record<string, unknown> | undefined {

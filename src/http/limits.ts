@@ -1,0 +1,2 @@
+/** Largest request body any endpoint accepts. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
