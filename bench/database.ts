@@ -158,7 +158,7 @@ export function batchedRoutineLimit(url: string, options: PoolRun & { batch: num
 /** Movements the wallet made for aggregator calls, and the accepted calls that should each have made one. */
 export async function movementCounts(db: Knex): Promise<{ movements: number; acceptedCalls: number }> {
   const result = await db.raw<{ rows: { movements: string; accepted: string }[] }>(`
-    SELECT (SELECT count(*) FROM transfers WHERE kind IN ('bet', 'win', 'refund')) AS movements,
-           (SELECT count(*) FROM wallet_transactions WHERE response_status = 200 AND transfer_id IS NOT NULL) AS accepted`);
+    SELECT (SELECT count(*) FROM ledger_movements WHERE kind IN ('bet', 'win', 'refund')) AS movements,
+           (SELECT count(*) FROM wallet_transactions WHERE response_status = 200 AND amount IS NOT NULL) AS accepted`);
   return { movements: Number(result.rows[0].movements), acceptedCalls: Number(result.rows[0].accepted) };
 }

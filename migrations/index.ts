@@ -19,6 +19,7 @@ import * as staffCredentialsFrom from './018_staff_credentials_from';
 import * as deposits from './019_deposits';
 import * as kyc from './020_kyc';
 import * as kycChangesByDay from './021_kyc_changes_by_day';
+import * as walletMovements from './022_wallet_movements';
 
 /** Every migration in order. Listed explicitly so that the same list runs from TypeScript and from dist/. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   { name: '019_deposits', ...deposits },
   { name: '020_kyc', ...kyc },
   { name: '021_kyc_changes_by_day', ...kycChangesByDay },
+  { name: '022_wallet_movements', ...walletMovements },
 ];

@@ -7,10 +7,10 @@ const EMBEDDED_RUNTIME_PASSWORD = 'wallet-app-local';
 
 /**
  * Tables whose rows are never changed once written: the runtime role may read and add to them, nothing more. The
- * audit trail is the one the issue names; the ledger's transfers, the register's evidence, a payout's history and the
- * four-eyes count are history too.
+ * audit trail is the one the issue names; the ledger's transfers and wallet movements, the register's evidence, a
+ * payout's history and the four-eyes count are history too.
  */
-const APPEND_ONLY = ['audit_log', 'transfers', 'register_checks', 'payout_events', 'solo_movements', 'deposit_events', 'kyc_checks'];
+const APPEND_ONLY = ['audit_log', 'transfers', 'wallet_transactions', 'register_checks', 'payout_events', 'solo_movements', 'deposit_events', 'kyc_checks'];
 /** The migrations' bookkeeping: the runtime reads it (readiness), only the owner writes it. */
 const READ_ONLY = ['knex_migrations', 'knex_migrations_lock'];
 
@@ -30,6 +30,8 @@ export async function grantRuntimeRights(db: Knex, role: string): Promise<void> 
     await trx.raw(`REVOKE UPDATE ON ${APPEND_ONLY.join(', ')} FROM ??`, [role]);
     // a register check made before its player existed (at registration) is linked to the player once created
     await trx.raw('GRANT UPDATE (player_id) ON register_checks TO ??', [role]);
+    // a wallet transaction carries its movement (migration 022); a rollback marks the bet it refunded, nothing more
+    await trx.raw('GRANT UPDATE (rolled_back_by) ON wallet_transactions TO ??', [role]);
     await trx.raw('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public, graphile_worker TO ??', [role]);
     await trx.raw('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO ??', [role]);
     await trx.raw('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public, graphile_worker TO ??', [role]);

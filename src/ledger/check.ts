@@ -71,8 +71,8 @@ const CHECKS: Check[] = [
     check: 'cached_balance',
     sql: `
       WITH movement AS (
-        SELECT debit_account_id AS account_id, -amount AS delta FROM transfers
-        UNION ALL SELECT credit_account_id, amount FROM transfers
+        SELECT debit_account_id AS account_id, -amount AS delta FROM ledger_movements
+        UNION ALL SELECT credit_account_id, amount FROM ledger_movements
       ), computed AS (
         SELECT account_id, sum(delta) AS total FROM movement GROUP BY account_id
       )
@@ -103,13 +103,21 @@ const CHECKS: Check[] = [
     detail: (r) => ({ reference: r.source, rowId: r.id }),
   },
   {
-    // every accepted bet, win and refund moved its amount
+    // every accepted bet, win and refund moved its amount, and nothing else moved anything. Since migration 022 the
+    // movement is the wallet row itself: from the player's own cash account to a house account of its currency for
+    // a bet, back for a win or a refund, with both balances after it; earlier rows point at their transfer
     check: 'missing_transfer',
     sql: `
       SELECT w.id::text, w.kind, w.transaction_id FROM wallet_transactions w
       LEFT JOIN transfers t ON t.id = w.transfer_id
-      WHERE w.response_status = 200 AND w.kind IN ('withdraw', 'deposit')
-        AND (t.id IS NULL OR t.amount <> w.amount)
+      LEFT JOIN accounts pa ON pa.id = CASE WHEN w.kind = 'withdraw' THEN w.debit_account_id ELSE w.credit_account_id END
+      LEFT JOIN accounts ha ON ha.id = CASE WHEN w.kind = 'withdraw' THEN w.credit_account_id ELSE w.debit_account_id END
+      WHERE (w.response_status = 200 AND (w.kind IN ('withdraw', 'deposit') OR (w.kind = 'rollback' AND w.amount IS NOT NULL)))
+              IS DISTINCT FROM (w.transfer_id IS NOT NULL OR w.debit_account_id IS NOT NULL)
+         OR (w.transfer_id IS NOT NULL AND (t.id IS NULL OR t.amount <> w.amount OR w.debit_account_id IS NOT NULL))
+         OR (w.debit_account_id IS NOT NULL AND (pa.player_id IS DISTINCT FROM w.player_id OR ha.kind IS DISTINCT FROM 'house'
+              OR ha.currency <> w.currency OR w.amount IS NULL OR w.amount < 0
+              OR w.debit_balance_after IS NULL OR w.credit_balance_after IS NULL))
       LIMIT 100`,
     detail: (r) => ({ kind: r.kind, transactionId: r.transaction_id }),
   },
@@ -120,14 +128,14 @@ const CHECKS: Check[] = [
     sql: `
       SELECT w.id::text, w.transaction_id, r.refunds::text, (w.rolled_back_by IS NOT NULL)::text AS rolled_back
       FROM (SELECT client_id, withdraw_transaction_id, count(*) AS refunds FROM wallet_transactions
-            WHERE kind = 'rollback' AND transfer_id IS NOT NULL GROUP BY 1, 2) r
+            WHERE kind = 'rollback' AND amount IS NOT NULL GROUP BY 1, 2) r
       JOIN wallet_transactions w ON w.client_id = r.client_id AND w.transaction_id = r.withdraw_transaction_id
       WHERE w.kind = 'withdraw' AND w.response_status = 200 AND (r.refunds > 1 OR w.rolled_back_by IS NULL)
       UNION ALL
       SELECT w.id::text, w.transaction_id, '0', 'true' FROM wallet_transactions w
       LEFT JOIN wallet_transactions r ON r.client_id = w.client_id AND r.transaction_id = w.rolled_back_by
       WHERE w.kind = 'withdraw' AND w.response_status = 200 AND w.rolled_back_by IS NOT NULL
-        AND (r.id IS NULL OR r.kind <> 'rollback' OR r.transfer_id IS NULL OR r.withdraw_transaction_id <> w.transaction_id)
+        AND (r.id IS NULL OR r.kind <> 'rollback' OR r.amount IS NULL OR r.withdraw_transaction_id <> w.transaction_id)
       LIMIT 100`,
     detail: (r) => ({ transactionId: r.transaction_id, refunds: r.refunds, markedRolledBack: r.rolled_back }),
   },
@@ -228,7 +236,7 @@ async function checkSnapshot(db: Knex.Transaction, onProgress: OnProgress): Prom
   }
   onProgress({ phase: 'counting', done: CHECKS.length, total });
   const counts = await db.raw<{ rows: { accounts: string; transfers: string }[] }>(
-    'SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM transfers) AS transfers',
+    'SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM ledger_movements) AS transfers',
   );
   onProgress({ phase: 'done', done: total, total });
   return {
@@ -245,7 +253,7 @@ const EXPLAIN: Record<LedgerProblem['check'], string> = {
   cached_balance: 'a balance differs from the sum of its transfers',
   negative_balance: 'an account that may not go negative is negative',
   dangling_reference: 'a row points at a row that does not exist',
-  missing_transfer: 'an accepted bet or win has no transfer of its amount',
+  missing_transfer: 'an accepted bet, win or refund has no movement of its amount between its player and the house, or a wallet call moved money it should not have',
   withdraw_refunds: 'a withdraw was refunded more than once, or its rollback mark disagrees with its refunds',
   withdraw_refunded_and_paid: 'a withdraw was both refunded and paid a win',
   payout_movements: "a payout's ledger movements do not match its state",

@@ -126,6 +126,13 @@ export async function accountStatement(
        UNION ALL
        (SELECT * FROM transfers WHERE credit_account_id = :account AND (CAST(:before AS bigint) IS NULL OR id < :before)
         ORDER BY id DESC LIMIT :limit)
+       UNION ALL
+       -- a wallet call's movement is its wallet transaction (migration 022), reached through the player's own rows
+       (SELECT id, idempotency_key, kind, currency, amount, debit_account_id, credit_account_id, debit_balance_after,
+               credit_balance_after, reference, created_at
+        FROM wallet_movements WHERE player_id = (SELECT player_id FROM accounts WHERE id = :account)
+          AND :account IN (debit_account_id, credit_account_id) AND (CAST(:before AS bigint) IS NULL OR id < :before)
+        ORDER BY id DESC LIMIT :limit)
      ) AS t ORDER BY id DESC LIMIT :limit`,
     { account: accountId, before: beforeTransferId ?? null, limit },
   );

@@ -4,10 +4,13 @@ SELECT 'movement' AS record, to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-D
        p.external_id AS player_id, p.document_number AS cpf, t.kind,
        CASE WHEN t.credit_account_id = a.id THEN t.amount ELSE -t.amount END AS amount,
        CASE WHEN t.credit_account_id = a.id THEN t.credit_balance_after ELSE t.debit_balance_after END AS balance_after,
-       t.currency, t.reference, w.game_id, w.game_round_id, NULL AS status, NULL::integer AS sigap_status
-FROM transfers t
+       t.currency, t.reference, coalesce(m.game_id, w.game_id), coalesce(m.game_round_id, w.game_round_id),
+       NULL AS status, NULL::integer AS sigap_status
+FROM ledger_movements t
 JOIN accounts a ON a.kind = 'player_cash' AND a.id IN (t.debit_account_id, t.credit_account_id)
 JOIN players p ON p.id = a.player_id
+-- a wallet call's round: its own row since migration 022 (m), its transfer's wallet row before (w)
+LEFT JOIN wallet_transactions m ON m.id = t.id AND m.debit_account_id IS NOT NULL
 LEFT JOIN wallet_transactions w ON w.transfer_id = t.id
 WHERE t.created_at >= :from::timestamptz AND t.created_at < :to::timestamptz
 UNION ALL

@@ -44,7 +44,7 @@ const FACTS = `
   SELECT w.created_at AS at, w.currency, w.player_id, w.game_id, w.amount,
          CASE w.kind WHEN 'withdraw' THEN 'bet' WHEN 'deposit' THEN 'win' ELSE 'refund' END AS metric
   FROM wallet_transactions w
-  WHERE w.response_status = 200 AND w.transfer_id IS NOT NULL AND w.created_at >= :from AND w.created_at < :to
+  WHERE w.response_status = 200 AND (w.debit_account_id IS NOT NULL OR w.transfer_id IS NOT NULL) AND w.created_at >= :from AND w.created_at < :to
   UNION ALL
   SELECT r.opened_at, r.currency, r.player_id, r.game_id, 0, 'round' FROM rounds r
   WHERE r.opened_at >= :from AND r.opened_at < :to

@@ -7,8 +7,11 @@
 -- transactionId seen before, check the rules, then move the money and record the round, the hourly activity and
 -- the answer.
 --
--- The movement is written here rather than through ledger_transfer, with the same rules: the debit and the credit
--- of one transfer row, both balances after it, and the idempotency key that makes a second movement impossible.
+-- The movement is written here rather than through ledger_transfer, with the same rules, and in the call's own
+-- wallet_transactions row rather than a row of transfers (one write fewer per call, #30): the debit and credit
+-- accounts, both balances after it, and (client, transactionId) as the unique key that makes a second movement
+-- impossible. The view ledger_movements shows it as a transfer (kind bet, win or refund). The house shard is
+-- updated INTO STRICT: a missing shard raises, so no call can move the player's side alone.
 -- The player's row is always locked first and a house shard second, so two calls can never wait on each other in
 -- a circle. The house side is split over 64 shard accounts per currency (ledger_ensure_currency), chosen by the
 -- player's id, so that bets of different players do not queue on one hot row.
@@ -17,7 +20,7 @@
 -- like a success; deposit and rollback refusals are not stored, because a retry must be able to succeed once its
 -- withdraw arrives.
 --
--- Transaction ids, rounds and transfer keys are scoped to the client's `scope_id` (its own id, or for a further
+-- Transaction ids, rounds and movement keys are scoped to the client's `scope_id` (its own id, or for a further
 -- Hub88 key the first Hub88 client's), so a rotated key replays what the old one did. Each contract's sessions are
 -- its own (sessions.aggregator). Where Hub88's rules differ from Fizzy Bubbly's (a win or rollback may leave out
 -- the round, game or currency; a rollback is never refused once a win arrived, and one naming a win moves nothing),
@@ -95,7 +98,6 @@ DECLARE
   v_reason text;
   v_house bigint;
   v_house_after bigint;
-  v_transfer bigint;
 BEGIN
   SELECT coalesce(scope_id, id), aggregator INTO v_scope, v_aggregator FROM api_clients WHERE id = p_client AND enabled;
   IF NOT FOUND THEN
@@ -206,12 +208,7 @@ BEGIN
     UPDATE accounts SET balance = balance - p_amount WHERE id = v_account RETURNING balance INTO v_balance;
     UPDATE accounts SET balance = balance + p_amount
      WHERE kind = 'house' AND currency = v_currency AND shard = v_player % 64 AND player_id IS NULL
-     RETURNING id, balance INTO v_house, v_house_after;
-    INSERT INTO transfers (idempotency_key, kind, currency, amount, debit_account_id, credit_account_id,
-                           debit_balance_after, credit_balance_after, reference)
-    VALUES ('wallet:' || v_scope || ':' || p_tx, 'bet', v_currency, p_amount, v_account, v_house, v_balance,
-            v_house_after, p_tx)
-    RETURNING id INTO v_transfer;
+     RETURNING id, balance INTO STRICT v_house, v_house_after;
     INSERT INTO rounds AS r (client_id, player_id, game_round_id, game_id, currency, bets, withdraw_count, closed_at)
     VALUES (v_scope, v_player, p_round, p_game, v_currency, p_amount, 1, CASE WHEN p_finished THEN now() END)
     ON CONFLICT (client_id, player_id, game_round_id) DO UPDATE SET
@@ -223,11 +220,14 @@ BEGIN
     v_balance := NULL;
   END IF;
   -- a refusal is stored too: a refused bet must stay refused when retried
+  -- an accepted bet's movement (player → house shard) is this row itself (docs/architecture.md "Ledger model")
   INSERT INTO wallet_transactions (client_id, transaction_id, kind, request_hash, player_id, game_id, game_round_id,
-      currency, amount, cash_amount, jackpot_amount, round_finished, transfer_id,
-      response_status, response_code, response_reason, response_balance)
+      currency, amount, cash_amount, jackpot_amount, round_finished,
+      response_status, response_code, response_reason, response_balance,
+      debit_account_id, credit_account_id, debit_balance_after, credit_balance_after)
   VALUES (v_scope, p_tx, 'withdraw', p_hash, v_player, p_game, p_round, p_currency, p_amount, p_cash, p_jackpot,
-      p_finished, v_transfer, CASE WHEN v_code IS NULL THEN 200 ELSE 400 END, v_code, v_reason, v_balance);
+      p_finished, CASE WHEN v_code IS NULL THEN 200 ELSE 400 END, v_code, v_reason, v_balance,
+      CASE WHEN v_code IS NULL THEN v_account END, v_house, v_balance, v_house_after);
   RETURN QUERY SELECT CASE WHEN v_code IS NULL THEN 200 ELSE 400 END::smallint, v_code, v_reason, v_balance, v_currency;
 END;
 $$;
@@ -250,7 +250,6 @@ DECLARE
   v_reason text;
   v_house bigint;
   v_house_after bigint;
-  v_transfer bigint;
 BEGIN
   SELECT coalesce(scope_id, id), aggregator INTO v_scope, v_aggregator FROM api_clients WHERE id = p_client AND enabled;
   IF NOT FOUND THEN
@@ -301,13 +300,8 @@ BEGIN
 
   UPDATE accounts SET balance = balance - p_amount
    WHERE kind = 'house' AND currency = v_currency AND shard = v_player % 64 AND player_id IS NULL
-   RETURNING id, balance INTO v_house, v_house_after;
+   RETURNING id, balance INTO STRICT v_house, v_house_after;
   UPDATE accounts SET balance = balance + p_amount WHERE id = v_account RETURNING balance INTO v_balance;
-  INSERT INTO transfers (idempotency_key, kind, currency, amount, debit_account_id, credit_account_id,
-                         debit_balance_after, credit_balance_after, reference)
-  VALUES ('wallet:' || v_scope || ':' || p_tx, 'win', v_currency, p_amount, v_house, v_account, v_house_after,
-          v_balance, p_tx)
-  RETURNING id INTO v_transfer;
   INSERT INTO rounds AS r (client_id, player_id, game_round_id, game_id, currency, wins, deposit_count, closed_at)
   VALUES (v_scope, v_player, p_round, p_game, v_currency, p_amount, 1, CASE WHEN p_finished THEN now() END)
   ON CONFLICT (client_id, player_id, game_round_id) DO UPDATE SET
@@ -315,10 +309,10 @@ BEGIN
   INSERT INTO player_activity_hourly AS h (player_id, hour, wins) VALUES (v_player, date_trunc('hour', now()), p_amount)
   ON CONFLICT (player_id, hour) DO UPDATE SET wins = h.wins + EXCLUDED.wins;
   INSERT INTO wallet_transactions (client_id, transaction_id, kind, request_hash, player_id, game_id, game_round_id,
-      currency, amount, cash_amount, jackpot_amount, round_finished, withdraw_transaction_id, transfer_id,
-      response_status, response_balance)
+      currency, amount, cash_amount, jackpot_amount, round_finished, withdraw_transaction_id,
+      response_status, response_balance, debit_account_id, credit_account_id, debit_balance_after, credit_balance_after)
   VALUES (v_scope, p_tx, 'deposit', p_hash, v_player, p_game, p_round, p_currency, p_amount, p_cash, p_jackpot,
-      p_finished, p_withdraw_tx, v_transfer, 200, v_balance);
+      p_finished, p_withdraw_tx, 200, v_balance, v_house, v_account, v_house_after, v_balance);
   RETURN QUERY SELECT 200::smallint, NULL::text, NULL::text, v_balance, v_currency;
 END;
 $$;
@@ -340,7 +334,6 @@ DECLARE
   v_reason text;
   v_house bigint;
   v_house_after bigint;
-  v_transfer bigint;
   v_refunded bigint;
 BEGIN
   SELECT coalesce(scope_id, id), aggregator INTO v_scope, v_aggregator FROM api_clients WHERE id = p_client AND enabled;
@@ -400,13 +393,8 @@ BEGIN
     v_refunded := w.amount;
     UPDATE accounts SET balance = balance - v_refunded
      WHERE kind = 'house' AND currency = v_currency AND shard = v_player % 64 AND player_id IS NULL
-     RETURNING id, balance INTO v_house, v_house_after;
+     RETURNING id, balance INTO STRICT v_house, v_house_after;
     UPDATE accounts SET balance = balance + v_refunded WHERE id = v_account RETURNING balance INTO v_balance;
-    INSERT INTO transfers (idempotency_key, kind, currency, amount, debit_account_id, credit_account_id,
-                           debit_balance_after, credit_balance_after, reference)
-    VALUES ('wallet:' || v_scope || ':' || p_tx, 'refund', v_currency, v_refunded, v_house, v_account, v_house_after,
-            v_balance, p_tx)
-    RETURNING id INTO v_transfer;
     UPDATE wallet_transactions SET rolled_back_by = p_tx WHERE id = w.id;
     INSERT INTO rounds AS r (client_id, player_id, game_round_id, game_id, currency, refunds, rollback_count)
     VALUES (v_scope, v_player, p_round, p_game, v_currency, v_refunded, 1)
@@ -417,9 +405,11 @@ BEGIN
   END IF;
   -- Otherwise the withdraw is already final (rolled back, tombstoned or refused): succeed and move nothing.
   INSERT INTO wallet_transactions (client_id, transaction_id, kind, request_hash, player_id, game_id, game_round_id,
-      currency, amount, withdraw_transaction_id, transfer_id, response_status, response_balance)
+      currency, amount, withdraw_transaction_id, response_status, response_balance,
+      debit_account_id, credit_account_id, debit_balance_after, credit_balance_after)
   VALUES (v_scope, p_tx, 'rollback', p_hash, v_player, p_game, p_round, p_currency, v_refunded, p_withdraw_tx,
-      v_transfer, 200, v_balance);
+      200, v_balance, v_house, CASE WHEN v_house IS NOT NULL THEN v_account END, v_house_after,
+      CASE WHEN v_house IS NOT NULL THEN v_balance END);
   RETURN QUERY SELECT 200::smallint, NULL::text, NULL::text, v_balance, v_currency;
 END;
 $$;

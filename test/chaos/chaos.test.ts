@@ -320,7 +320,7 @@ describe('several instances on one database', () => {
       const answers = await Promise.all(servers.map((s) => walletCall(s.url, '/wallet/withdraw', body)));
       expect(new Set(answers.map((a) => JSON.stringify({ status: a!.status, balance: a!.body.balance }))).size).toBe(1);
     }
-    expect(await db('transfers').where('kind', 'bet').where('reference', 'like', 'same-%').count({ n: '*' })).toEqual([{ n: '20' }]);
+    expect(await db('ledger_movements').where('kind', 'bet').where('reference', 'like', 'same-%').count({ n: '*' })).toEqual([{ n: '20' }]);
     const [account] = await db('accounts as a').join('players as p', 'p.id', 'a.player_id').where('p.external_id', players[0]).select('a.balance');
     expect(account.balance).toBe(String(50_000 - 20 * 100));
   });
@@ -386,7 +386,7 @@ describe('graceful shutdown', () => {
       expect(await exit).toBe(0);
       const answered = answers.filter((a) => a?.status === 200).length;
       // each call either completed (and is in the ledger) or never reached the server; none is half done
-      expect(await db('transfers').where('kind', 'bet').count({ n: '*' })).toEqual([{ n: String(answered) }]);
+      expect(await db('ledger_movements').where('kind', 'bet').count({ n: '*' })).toEqual([{ n: String(answered) }]);
       expect(await walletCall(server.url, '/wallet/balance', {})).toBeUndefined();
       await expectSound(db);
       figures.push(`graceful shutdown: ${answered} of 30 calls in flight at SIGTERM answered 200 and are in the ledger, the other ${30 - answered} got no answer and moved nothing, exit 0`);

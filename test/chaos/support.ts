@@ -227,7 +227,7 @@ export async function expectLoadInLedger(db: Knex, report: LoadReport): Promise<
   const balances = await db('accounts as a').join('players as p', 'p.id', 'a.player_id').select('p.external_id', 'a.balance');
   const actual = new Map(balances.map((b: { external_id: string; balance: string }) => [b.external_id, BigInt(b.balance)]));
   for (const [player, cents] of report.expected) expect(`${player} ${actual.get(player)}`).toBe(`${player} ${cents}`);
-  const rows = await db('transfers').whereIn('kind', ['bet', 'win', 'refund']).select('reference');
+  const rows = await db('ledger_movements').whereIn('kind', ['bet', 'win', 'refund']).select('reference');
   const players = [...report.expected.keys()];
   const references = rows.map((r: { reference: string }) => r.reference).filter((ref) => players.some((p) => ref.startsWith(`${p}-r`))).sort();
   expect(references).toEqual([...report.moved].sort());

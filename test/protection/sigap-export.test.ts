@@ -47,7 +47,7 @@ describe('GET /operator/reports/sigap: a day\'s movements and status changes', (
     expect(mine.filter((r) => r.record === 'movement').map((r) => `${r.kind} ${r.amount} ${r.balanceAfter}`)).toEqual(['topup 100.00 100.00', 'bet -30.00 70.00', 'win 45.00 115.00']);
     expect(mine.filter((r) => r.record === 'status').map((r) => `${r.status} ${r.sigapStatus}`)).toEqual(['active 1', 'impeded 4']);
     const { rows: [ledger] } = await t.db.raw(`SELECT coalesce(sum(CASE WHEN t.credit_account_id = a.id THEN t.amount ELSE -t.amount END), 0)::text AS net, count(*)::int AS n
-      FROM transfers t JOIN accounts a ON a.kind = 'player_cash' AND a.id IN (t.debit_account_id, t.credit_account_id)
+      FROM ledger_movements t JOIN accounts a ON a.kind = 'player_cash' AND a.id IN (t.debit_account_id, t.credit_account_id)
       WHERE t.created_at >= (?::date)::timestamp AT TIME ZONE 'America/Sao_Paulo' AND t.created_at < (?::date + 1)::timestamp AT TIME ZONE 'America/Sao_Paulo'`, [today(), today()]);
     const movements = rows.filter((r) => r.record === 'movement');
     expect(movements).toHaveLength(ledger.n);

@@ -16,6 +16,7 @@ beforeAll(async () => {
   await t.operator('post', '/players', { playerId: 'pix', currency: 'BRL', documentNumber: PLAYER_CPF }).expect(201);
   await t.operator('post', '/players/pix/topups', { amount: '500.00', transactionId: 'pix-topup' }).expect(200);
   await payoutIn(t, 'pix', PLAYER_CPF, '100.00', 'succeeded');
+  await t.owner.raw(`CREATE TABLE kept_win AS SELECT * FROM wallet_transactions WHERE transaction_id = 'e1-win'`);
 });
 
 afterAll(() => t.close());
@@ -35,6 +36,20 @@ async function withFault(sql: string, undo: string): Promise<LedgerProblem[]> {
     await t.owner.raw(undo);
   }
 }
+
+/** The win e1-win as a wallet call wrote it before migration 022: a transfer row of its own, which its wallet row points at. */
+const WIN_AS_TRANSFER = `
+  INSERT INTO transfers (id, idempotency_key, kind, currency, amount, debit_account_id, credit_account_id,
+                         debit_balance_after, credit_balance_after, reference, created_at)
+  SELECT id, idempotency_key, kind, currency, amount, debit_account_id, credit_account_id, debit_balance_after,
+         credit_balance_after, reference, created_at FROM wallet_movements WHERE reference = 'e1-win';
+  UPDATE wallet_transactions SET transfer_id = id, debit_account_id = NULL, credit_account_id = NULL,
+    debit_balance_after = NULL, credit_balance_after = NULL WHERE transaction_id = 'e1-win'`;
+/** The win back in its wallet row, as the routine wrote it (kept_win, saved before any fault). */
+const WIN_RESTORED = `
+  DELETE FROM transfers WHERE reference = 'e1-win';
+  UPDATE wallet_transactions w SET transfer_id = NULL, debit_account_id = k.debit_account_id, credit_account_id = k.credit_account_id,
+    debit_balance_after = k.debit_balance_after, credit_balance_after = k.credit_balance_after FROM kept_win k WHERE w.id = k.id`;
 
 const cashAccountOf = (playerId: string) =>
   `(SELECT a.id FROM accounts a JOIN players p ON p.id = a.player_id WHERE p.external_id = '${playerId}')`;
@@ -57,14 +72,39 @@ describe('GET /operator/reports/ledger-check', () => {
     expect(found.find((p) => p.check === 'currency_sum')!.detail).toEqual({ currency: 'EUR', total: '1' });
   });
 
-  it('catches a missing transfer: the win has no movement and both balances disagree with their transfers', async () => {
-    await t.owner.raw(`CREATE TABLE kept AS SELECT * FROM transfers WHERE reference = 'e1-win'`);
-    const found = await withFault(
-      `DELETE FROM transfers WHERE reference = 'e1-win'`,
-      `INSERT INTO transfers SELECT * FROM kept; DROP TABLE kept`,
-    );
+  it('catches a missing movement: the win moved nothing and both balances disagree with their movements', async () => {
+    const found = await withFault(`${WIN_AS_TRANSFER}; DELETE FROM transfers WHERE reference = 'e1-win'`, WIN_RESTORED);
     expect(found.map((p) => p.check).sort()).toEqual(['cached_balance', 'cached_balance', 'dangling_reference', 'missing_transfer']);
     expect(found.find((p) => p.check === 'missing_transfer')!.detail).toEqual({ kind: 'deposit', transactionId: 'e1-win' });
+  });
+
+  it('proves a wallet movement written before migration 022, as a transfer of its own, the same as one in its wallet row', async () => {
+    expect(await withFault(WIN_AS_TRANSFER, WIN_RESTORED)).toEqual([]);
+  });
+
+  it('catches a wallet movement taken out of its row', async () => {
+    const found = await withFault(
+      `UPDATE wallet_transactions SET debit_account_id = NULL, credit_account_id = NULL WHERE transaction_id = 'e1-win'`,
+      `UPDATE wallet_transactions w SET debit_account_id = k.debit_account_id, credit_account_id = k.credit_account_id
+         FROM kept_win k WHERE w.id = k.id`,
+    );
+    expect(found.map((p) => p.check).sort()).toEqual(['cached_balance', 'cached_balance', 'missing_transfer']);
+  });
+
+  it("catches a win credited to another player's account, though every balance agrees with its movements", async () => {
+    const found = await withFault(
+      `UPDATE wallet_transactions SET credit_account_id = ${cashAccountOf('pix')} WHERE transaction_id = 'e1-win'`,
+      `UPDATE wallet_transactions w SET credit_account_id = k.credit_account_id FROM kept_win k WHERE w.id = k.id`,
+    );
+    expect(found).toContainEqual({ check: 'missing_transfer', detail: { kind: 'deposit', transactionId: 'e1-win' } });
+  });
+
+  it('catches a refused call that moved money', async () => {
+    const found = await withFault(
+      `UPDATE wallet_transactions SET response_status = 400 WHERE transaction_id = 'e1-win'`,
+      `UPDATE wallet_transactions SET response_status = 200 WHERE transaction_id = 'e1-win'`,
+    );
+    expect(found).toEqual([{ check: 'missing_transfer', detail: { kind: 'deposit', transactionId: 'e1-win' } }]);
   });
 
   it('catches a negative player balance', async () => {

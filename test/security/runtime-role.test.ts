@@ -44,6 +44,10 @@ describe("the server's database role", () => {
       'CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$',
       'UPDATE transfers SET amount = amount + 1',
       'DELETE FROM transfers',
+      'UPDATE wallet_transactions SET amount = amount + 1',
+      'UPDATE wallet_transactions SET credit_balance_after = 0',
+      "UPDATE wallet_transactions SET response_code = 'x'",
+      'DELETE FROM wallet_transactions',
     ]) {
       await expect(t.db.raw(sql)).rejects.toThrow(/permission denied|must be owner/);
     }

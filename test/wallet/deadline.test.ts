@@ -25,6 +25,6 @@ describe('WALLET_DEADLINE_MS: a true answer within the aggregator\'s budget', ()
     expect(answeredInMs).toBeLessThan(1000);
     const retry = await signedPost(suite.t, suite.fb, '/wallet/withdraw', body);
     expect(retry.body).toEqual({ balance: 9, currency: 'EUR' });
-    expect(await suite.t.db('transfers').where({ reference: body.transactionId })).toHaveLength(1);
+    expect(await suite.t.db('ledger_movements').where({ reference: body.transactionId })).toHaveLength(1);
   });
 });

@@ -25,7 +25,7 @@ const win = (p: Play, fields: { tx: string; ref?: string | null; amount: number;
 const rollback = (p: Play, fields: { tx: string; ref: string; token?: string }) => post('/transaction/rollback', {
   user: p.user, token: fields.token ?? p.token, transaction_uuid: fields.tx, reference_transaction_uuid: fields.ref, game_code: 'clt_dragonrising',
 });
-const movements = async (p: Play) => Number((await s.t.db('transfers as t').join('accounts as a', function legs() {
+const movements = async (p: Play) => Number((await s.t.db('ledger_movements as t').join('accounts as a', function legs() {
   this.on('a.id', 't.debit_account_id').orOn('a.id', 't.credit_account_id');
 }).join('players as pl', 'pl.id', 'a.player_id').where('pl.external_id', p.user).count<{ n: string }[]>('* as n'))[0].n);
 

@@ -4,7 +4,7 @@ import { depositBody, FB_PRIVATE_KEY, givenPlay, Play, hmacSigner, registerSigne
 
 const suite = walletSuite();
 
-const transfersFor = async (transactionId: string) => suite.t.db('transfers').where({ reference: transactionId }).count<{ count: string }[]>('* as count').then((r) => Number(r[0].count));
+const transfersFor = async (transactionId: string) => suite.t.db('ledger_movements').where({ reference: transactionId }).count<{ count: string }[]>('* as count').then((r) => Number(r[0].count));
 
 describe('idempotency by transactionId', () => {
   it('a repeated withdraw returns the first balance (of then, not now) and moves nothing', async () => {

@@ -13,7 +13,7 @@ const suite = walletSuite({
 });
 afterAll(() => proxy.stop());
 
-const transfersFor = async (reference: string) => Number((await suite.t.db('transfers').where({ reference }).count<{ n: string }[]>('* as n'))[0].n);
+const transfersFor = async (reference: string) => Number((await suite.t.db('ledger_movements').where({ reference }).count<{ n: string }[]>('* as n'))[0].n);
 
 describe('a call whose connection breaks is answered with what really happened', () => {
   it('a bet that committed before its answer was lost is answered 200 with its balance, and moved once', async () => {

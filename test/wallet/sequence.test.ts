@@ -205,7 +205,7 @@ describe('a randomised sequence of wallet calls', () => {
     const refundRows = await t.db('wallet_transactions as w')
       .join('players as p', 'p.id', 'w.player_id')
       .where({ 'w.kind': 'rollback' })
-      .whereNotNull('w.transfer_id')
+      .whereNotNull('w.amount')
       .where('p.external_id', 'like', 'par-%')
       .select('w.withdraw_transaction_id as target');
     const refundedTargets = refundRows.map((r) => r.target as string);
@@ -223,9 +223,8 @@ describe('a randomised sequence of wallet calls', () => {
       expect({ player: m.play.playerId, cents: await balanceCents(m.play.playerId) }).toEqual({ player: m.play.playerId, cents: expected.get(m.play.playerId) });
     }
     // one movement per accepted withdraw and deposit, plus one per refund
-    const movements = await t.db('transfers as tr')
-      .join('wallet_transactions as w', 'w.transfer_id', 'tr.id')
-      .join('players as p', 'p.id', 'w.player_id')
+    const movements = await t.db('wallet_movements as m')
+      .join('players as p', 'p.id', 'm.player_id')
       .where('p.external_id', 'like', 'par-%')
       .count<{ count: string }[]>('* as count');
     const moneyCalls = accepted.filter((c) => c.path !== '/wallet/rollback').length;
