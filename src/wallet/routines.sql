@@ -16,9 +16,9 @@
 -- a circle. The house side is split over 64 shard accounts per currency (ledger_ensure_currency), chosen by the
 -- player's id, so that bets of different players do not queue on one hot row.
 --
--- Answers are rows (r_status, r_code, r_reason, r_balance, r_currency). A withdraw's refusal is stored and replayed
--- like a success; deposit and rollback refusals are not stored, because a retry must be able to succeed once its
--- withdraw arrives.
+-- Each call answers one wallet_answer (r_status, r_code, r_reason, r_balance, r_currency). A withdraw's refusal is
+-- stored and replayed like a success; deposit and rollback refusals are not stored, because a retry must be able to
+-- succeed once its withdraw arrives.
 --
 -- Transaction ids, rounds and movement keys are scoped to the client's `scope_id` (its own id, or for a further
 -- Hub88 key the first Hub88 client's), so a rotated key replays what the old one did. Each contract's sessions are
@@ -32,8 +32,26 @@
 -- jit_above_cost, and a PostgreSQL built with LLVM (the postgres Docker image, most packages) would compile it at
 -- every call, about 100 ms each (docs/benchmark.md "JIT").
 
+-- One answer per call, a single composite value rather than a table: wallet_batch then calls each routine as a
+-- plain PL/pgSQL expression instead of a query over a set-returning function, which cost a batched bet about an
+-- eighth of the database's CPU (docs/benchmark.md). A function's result type cannot be replaced in place, so a
+-- routine installed with the earlier RETURNS TABLE is dropped first (in the same transaction as its replacement).
+DO $$
+DECLARE
+  f regprocedure;
+BEGIN
+  IF to_regtype('wallet_answer') IS NULL THEN
+    CREATE TYPE wallet_answer AS (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text);
+  END IF;
+  FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+            WHERE p.proname IN ('wallet_balance', 'wallet_withdraw', 'wallet_deposit', 'wallet_rollback')
+              AND p.pronamespace = current_schema()::regnamespace AND p.prorettype <> 'wallet_answer'::regtype LOOP
+    EXECUTE format('DROP FUNCTION %s', f);
+  END LOOP;
+END $$;
+
 CREATE OR REPLACE FUNCTION wallet_balance(p_client integer, p_player text, p_session text, p_currency text)
-RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
+RETURNS wallet_answer
 LANGUAGE plpgsql STABLE SET enable_seqscan = off SET jit = off AS $$
 DECLARE
   v_scope integer;
@@ -45,24 +63,22 @@ DECLARE
 BEGIN
   SELECT coalesce(scope_id, id), aggregator INTO v_scope, v_aggregator FROM api_clients WHERE id = p_client AND enabled;
   IF NOT FOUND THEN
-    RETURN QUERY SELECT 401::smallint, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled', NULL::bigint, NULL::text;
-    RETURN;
+    RETURN ROW(401::smallint, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled', NULL::bigint, NULL::text)::wallet_answer;
   END IF;
   SELECT p.id, p.currency, a.balance INTO v_player, v_currency, v_balance
     FROM players p JOIN accounts a ON a.player_id = p.id WHERE p.external_id = p_player;
   IF NOT FOUND THEN
-    RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', 'unknown player', NULL::bigint, NULL::text;
-    RETURN;
+    RETURN ROW(400::smallint, 'ERROR_BAD_REQUEST', 'unknown player', NULL::bigint, NULL::text)::wallet_answer;
   END IF;
   SELECT * INTO s FROM sessions WHERE id = p_session;
   IF s.id IS NULL OR s.player_id <> v_player OR s.aggregator <> v_aggregator THEN
-    RETURN QUERY SELECT 400::smallint, 'ERROR_INVALID_SESSION', 'the session is unknown or belongs to another player or game', v_balance, v_currency;
+    RETURN ROW(400::smallint, 'ERROR_INVALID_SESSION', 'the session is unknown or belongs to another player or game', v_balance, v_currency)::wallet_answer;
   ELSIF s.expires_at <= now() THEN
-    RETURN QUERY SELECT 400::smallint, 'ERROR_SESSION_EXPIRED', 'the session has expired', v_balance, v_currency;
+    RETURN ROW(400::smallint, 'ERROR_SESSION_EXPIRED', 'the session has expired', v_balance, v_currency)::wallet_answer;
   ELSIF p_currency <> v_currency THEN
-    RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', format('currency %s is not the wallet currency', p_currency), v_balance, v_currency;
+    RETURN ROW(400::smallint, 'ERROR_BAD_REQUEST', format('currency %s is not the wallet currency', p_currency), v_balance, v_currency)::wallet_answer;
   ELSE
-    RETURN QUERY SELECT 200::smallint, NULL::text, NULL::text, v_balance, v_currency;
+    RETURN ROW(200::smallint, NULL::text, NULL::text, v_balance, v_currency)::wallet_answer;
   END IF;
 END;
 $$;
@@ -70,7 +86,7 @@ $$;
 CREATE OR REPLACE FUNCTION wallet_withdraw(p_client integer, p_tx text, p_hash text, p_player text, p_session text,
     p_currency text, p_game text, p_round text, p_amount bigint, p_cash bigint, p_jackpot bigint,
     p_finished boolean)
-RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
+RETURNS wallet_answer
 LANGUAGE plpgsql SET enable_seqscan = off SET jit = off AS $$
 DECLARE
   v_scope integer;
@@ -101,27 +117,24 @@ DECLARE
 BEGIN
   SELECT coalesce(scope_id, id), aggregator INTO v_scope, v_aggregator FROM api_clients WHERE id = p_client AND enabled;
   IF NOT FOUND THEN
-    RETURN QUERY SELECT 401::smallint, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled', NULL::bigint, NULL::text;
-    RETURN;
+    RETURN ROW(401::smallint, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled', NULL::bigint, NULL::text)::wallet_answer;
   END IF;
   SELECT p.id, p.status, p.currency, p.reality_check_pending, p.register_state, p.paused_until, p.kyc_status, a.id, a.balance
     INTO v_player, v_status, v_currency, v_reality, v_register, v_paused, v_kyc, v_account, v_balance
     FROM players p JOIN accounts a ON a.player_id = p.id WHERE p.external_id = p_player FOR UPDATE OF a;
   IF NOT FOUND THEN
-    RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', 'unknown player', NULL::bigint, NULL::text;
-    RETURN;
+    RETURN ROW(400::smallint, 'ERROR_BAD_REQUEST', 'unknown player', NULL::bigint, NULL::text)::wallet_answer;
   END IF;
 
   SELECT * INTO prior FROM wallet_transactions WHERE client_id = v_scope AND transaction_id = p_tx;
   IF prior.id IS NOT NULL THEN
     IF prior.kind = 'tombstone' THEN
-      RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', 'this withdraw was already rolled back', NULL::bigint, v_currency;
+      RETURN ROW(400::smallint, 'ERROR_BAD_REQUEST', 'this withdraw was already rolled back', NULL::bigint, v_currency)::wallet_answer;
     ELSIF prior.kind = 'withdraw' AND prior.request_hash = p_hash THEN
-      RETURN QUERY SELECT prior.response_status, prior.response_code, prior.response_reason, prior.response_balance, v_currency;
+      RETURN ROW(prior.response_status, prior.response_code, prior.response_reason, prior.response_balance, v_currency)::wallet_answer;
     ELSE
-      RETURN QUERY SELECT 400::smallint, 'ERROR_TRANSACTION_DUPLICATE', 'this transactionId was already used for a different request', NULL::bigint, v_currency;
+      RETURN ROW(400::smallint, 'ERROR_TRANSACTION_DUPLICATE', 'this transactionId was already used for a different request', NULL::bigint, v_currency)::wallet_answer;
     END IF;
-    RETURN;
   END IF;
 
   SELECT * INTO v_settings FROM wallet_settings;
@@ -228,14 +241,14 @@ BEGIN
   VALUES (v_scope, p_tx, 'withdraw', p_hash, v_player, p_game, p_round, p_currency, p_amount, p_cash, p_jackpot,
       p_finished, CASE WHEN v_code IS NULL THEN 200 ELSE 400 END, v_code, v_reason, v_balance,
       CASE WHEN v_code IS NULL THEN v_account END, v_house, v_balance, v_house_after);
-  RETURN QUERY SELECT CASE WHEN v_code IS NULL THEN 200 ELSE 400 END::smallint, v_code, v_reason, v_balance, v_currency;
+  RETURN ROW(CASE WHEN v_code IS NULL THEN 200 ELSE 400 END::smallint, v_code, v_reason, v_balance, v_currency)::wallet_answer;
 END;
 $$;
 
 CREATE OR REPLACE FUNCTION wallet_deposit(p_client integer, p_tx text, p_hash text, p_player text,
     p_currency text, p_game text, p_round text, p_amount bigint, p_cash bigint, p_jackpot bigint,
     p_finished boolean, p_withdraw_tx text)
-RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
+RETURNS wallet_answer
 LANGUAGE plpgsql SET enable_seqscan = off SET jit = off AS $$
 DECLARE
   v_scope integer;
@@ -253,24 +266,21 @@ DECLARE
 BEGIN
   SELECT coalesce(scope_id, id), aggregator INTO v_scope, v_aggregator FROM api_clients WHERE id = p_client AND enabled;
   IF NOT FOUND THEN
-    RETURN QUERY SELECT 401::smallint, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled', NULL::bigint, NULL::text;
-    RETURN;
+    RETURN ROW(401::smallint, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled', NULL::bigint, NULL::text)::wallet_answer;
   END IF;
   SELECT p.id, p.currency, a.id INTO v_player, v_currency, v_account
     FROM players p JOIN accounts a ON a.player_id = p.id WHERE p.external_id = p_player FOR UPDATE OF a;
   IF NOT FOUND THEN
-    RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', 'unknown player', NULL::bigint, NULL::text;
-    RETURN;
+    RETURN ROW(400::smallint, 'ERROR_BAD_REQUEST', 'unknown player', NULL::bigint, NULL::text)::wallet_answer;
   END IF;
 
   SELECT * INTO prior FROM wallet_transactions WHERE client_id = v_scope AND transaction_id = p_tx;
   IF prior.id IS NOT NULL THEN
     IF prior.kind = 'deposit' AND prior.request_hash = p_hash THEN
-      RETURN QUERY SELECT prior.response_status, prior.response_code, prior.response_reason, prior.response_balance, v_currency;
+      RETURN ROW(prior.response_status, prior.response_code, prior.response_reason, prior.response_balance, v_currency)::wallet_answer;
     ELSE
-      RETURN QUERY SELECT 400::smallint, 'ERROR_TRANSACTION_DUPLICATE', 'this transactionId was already used for a different request', NULL::bigint, v_currency;
+      RETURN ROW(400::smallint, 'ERROR_TRANSACTION_DUPLICATE', 'this transactionId was already used for a different request', NULL::bigint, v_currency)::wallet_answer;
     END IF;
-    RETURN;
   END IF;
 
   IF p_withdraw_tx IS NOT NULL THEN
@@ -294,8 +304,7 @@ BEGIN
     v_code := 'ERROR_TRANSACTION_WITHDRAW_NOT_FOUND'; v_reason := 'no accepted withdraw with that id in this round';
   END IF;
   IF v_code IS NOT NULL THEN
-    RETURN QUERY SELECT 400::smallint, v_code, v_reason, NULL::bigint, v_currency;
-    RETURN;
+    RETURN ROW(400::smallint, v_code, v_reason, NULL::bigint, v_currency)::wallet_answer;
   END IF;
 
   UPDATE accounts SET balance = balance - p_amount
@@ -313,13 +322,13 @@ BEGIN
       response_status, response_balance, debit_account_id, credit_account_id, debit_balance_after, credit_balance_after)
   VALUES (v_scope, p_tx, 'deposit', p_hash, v_player, p_game, p_round, p_currency, p_amount, p_cash, p_jackpot,
       p_finished, p_withdraw_tx, 200, v_balance, v_house, v_account, v_house_after, v_balance);
-  RETURN QUERY SELECT 200::smallint, NULL::text, NULL::text, v_balance, v_currency;
+  RETURN ROW(200::smallint, NULL::text, NULL::text, v_balance, v_currency)::wallet_answer;
 END;
 $$;
 
 CREATE OR REPLACE FUNCTION wallet_rollback(p_client integer, p_tx text, p_hash text, p_player text,
     p_currency text, p_game text, p_round text, p_withdraw_tx text)
-RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
+RETURNS wallet_answer
 LANGUAGE plpgsql SET enable_seqscan = off SET jit = off AS $$
 DECLARE
   v_scope integer;
@@ -338,24 +347,21 @@ DECLARE
 BEGIN
   SELECT coalesce(scope_id, id), aggregator INTO v_scope, v_aggregator FROM api_clients WHERE id = p_client AND enabled;
   IF NOT FOUND THEN
-    RETURN QUERY SELECT 401::smallint, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled', NULL::bigint, NULL::text;
-    RETURN;
+    RETURN ROW(401::smallint, 'ERROR_INVALID_SIGNATURE', 'the api client is disabled', NULL::bigint, NULL::text)::wallet_answer;
   END IF;
   SELECT p.id, p.currency, a.id, a.balance INTO v_player, v_currency, v_account, v_balance
     FROM players p JOIN accounts a ON a.player_id = p.id WHERE p.external_id = p_player FOR UPDATE OF a;
   IF NOT FOUND THEN
-    RETURN QUERY SELECT 400::smallint, 'ERROR_BAD_REQUEST', 'unknown player', NULL::bigint, NULL::text;
-    RETURN;
+    RETURN ROW(400::smallint, 'ERROR_BAD_REQUEST', 'unknown player', NULL::bigint, NULL::text)::wallet_answer;
   END IF;
 
   SELECT * INTO prior FROM wallet_transactions WHERE client_id = v_scope AND transaction_id = p_tx;
   IF prior.id IS NOT NULL THEN
     IF prior.kind = 'rollback' AND prior.request_hash = p_hash THEN
-      RETURN QUERY SELECT prior.response_status, prior.response_code, prior.response_reason, prior.response_balance, v_currency;
+      RETURN ROW(prior.response_status, prior.response_code, prior.response_reason, prior.response_balance, v_currency)::wallet_answer;
     ELSE
-      RETURN QUERY SELECT 400::smallint, 'ERROR_TRANSACTION_DUPLICATE', 'this transactionId was already used for a different request', NULL::bigint, v_currency;
+      RETURN ROW(400::smallint, 'ERROR_TRANSACTION_DUPLICATE', 'this transactionId was already used for a different request', NULL::bigint, v_currency)::wallet_answer;
     END IF;
-    RETURN;
   END IF;
 
   SELECT * INTO w FROM wallet_transactions WHERE client_id = v_scope AND transaction_id = p_withdraw_tx;
@@ -380,8 +386,7 @@ BEGIN
     v_code := 'ERROR_BAD_REQUEST'; v_reason := 'the round already received a deposit';
   END IF;
   IF v_code IS NOT NULL THEN
-    RETURN QUERY SELECT 400::smallint, v_code, v_reason, NULL::bigint, v_currency;
-    RETURN;
+    RETURN ROW(400::smallint, v_code, v_reason, NULL::bigint, v_currency)::wallet_answer;
   END IF;
 
   IF w.id IS NULL THEN
@@ -410,7 +415,7 @@ BEGIN
   VALUES (v_scope, p_tx, 'rollback', p_hash, v_player, p_game, p_round, p_currency, v_refunded, p_withdraw_tx,
       200, v_balance, v_house, CASE WHEN v_house IS NOT NULL THEN v_account END, v_house_after,
       CASE WHEN v_house IS NOT NULL THEN v_balance END);
-  RETURN QUERY SELECT 200::smallint, NULL::text, NULL::text, v_balance, v_currency;
+  RETURN ROW(200::smallint, NULL::text, NULL::text, v_balance, v_currency)::wallet_answer;
 END;
 $$;
 
@@ -436,6 +441,7 @@ RETURNS TABLE (r_index integer, r_status smallint, r_code text, r_reason text, r
 LANGUAGE plpgsql SET enable_seqscan = off SET jit = off AS $$
 DECLARE
   c record;
+  v_answer wallet_answer;
 BEGIN
   IF current_setting('lock_timeout') IN ('0', '0ms') OR current_setting('lock_timeout')::interval > interval '250 ms' THEN
     PERFORM set_config('lock_timeout', '250ms', true);
@@ -448,19 +454,23 @@ BEGIN
            ORDER BY coalesce(p.id % 64, -1), t.i LOOP
     CASE c.e->>'kind'
       WHEN 'balance' THEN
-        RETURN QUERY SELECT c.idx, b.* FROM wallet_balance((c.e->>'client')::integer, c.e->>'player', c.e->>'session', c.e->>'currency') b;
+        v_answer := wallet_balance((c.e->>'client')::integer, c.e->>'player', c.e->>'session', c.e->>'currency');
       WHEN 'withdraw' THEN
-        RETURN QUERY SELECT c.idx, w.* FROM wallet_withdraw((c.e->>'client')::integer, c.e->>'tx', c.e->>'hash', c.e->>'player',
+        v_answer := wallet_withdraw((c.e->>'client')::integer, c.e->>'tx', c.e->>'hash', c.e->>'player',
           c.e->>'session', c.e->>'currency', c.e->>'game', c.e->>'round', (c.e->>'amount')::bigint, (c.e->>'cash')::bigint,
-          (c.e->>'jackpot')::bigint, (c.e->>'finished')::boolean) w;
+          (c.e->>'jackpot')::bigint, (c.e->>'finished')::boolean);
       WHEN 'deposit' THEN
-        RETURN QUERY SELECT c.idx, d.* FROM wallet_deposit((c.e->>'client')::integer, c.e->>'tx', c.e->>'hash', c.e->>'player',
+        v_answer := wallet_deposit((c.e->>'client')::integer, c.e->>'tx', c.e->>'hash', c.e->>'player',
           c.e->>'currency', c.e->>'game', c.e->>'round', (c.e->>'amount')::bigint, (c.e->>'cash')::bigint,
-          (c.e->>'jackpot')::bigint, (c.e->>'finished')::boolean, c.e->>'withdrawTx') d;
+          (c.e->>'jackpot')::bigint, (c.e->>'finished')::boolean, c.e->>'withdrawTx');
       WHEN 'rollback' THEN
-        RETURN QUERY SELECT c.idx, r.* FROM wallet_rollback((c.e->>'client')::integer, c.e->>'tx', c.e->>'hash', c.e->>'player',
-          c.e->>'currency', c.e->>'game', c.e->>'round', c.e->>'withdrawTx') r;
+        v_answer := wallet_rollback((c.e->>'client')::integer, c.e->>'tx', c.e->>'hash', c.e->>'player',
+          c.e->>'currency', c.e->>'game', c.e->>'round', c.e->>'withdrawTx');
     END CASE;
+    r_index := c.idx;
+    r_status := v_answer.r_status; r_code := v_answer.r_code; r_reason := v_answer.r_reason;
+    r_balance := v_answer.r_balance; r_currency := v_answer.r_currency;
+    RETURN NEXT;
   END LOOP;
 END;
 $$;

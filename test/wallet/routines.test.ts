@@ -1,3 +1,4 @@
+import { migrate } from '../../src/db';
 import { startTestApp, TestApp } from '../support/app';
 
 let t: TestApp;
@@ -14,5 +15,18 @@ describe('the wallet routines as installed', () => {
       `SELECT proname AS name, proconfig AS config FROM pg_proc WHERE proname IN ('wallet_balance', 'wallet_withdraw', 'wallet_deposit', 'wallet_rollback', 'wallet_batch') ORDER BY proname`);
     expect(rows).toEqual(['wallet_balance', 'wallet_batch', 'wallet_deposit', 'wallet_rollback', 'wallet_withdraw']
       .map((name) => ({ name, config: ['enable_seqscan=off', 'jit=off'] })));
+  });
+
+  it('each answers one wallet_answer, and a reinstall replaces a routine left with the earlier table answer', async () => {
+    await t.owner.raw(`DROP FUNCTION wallet_balance(integer, text, text, text);
+      CREATE FUNCTION wallet_balance(p_client integer, p_player text, p_session text, p_currency text)
+      RETURNS TABLE (r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
+      LANGUAGE sql AS $$ SELECT 500::smallint, 'OLD', NULL, NULL::bigint, NULL $$`);
+    await migrate(t.ownerUrl);
+    const { rows } = await t.db.raw<{ rows: { name: string; answer: string }[] }>(
+      `SELECT proname AS name, prorettype::regtype::text AS answer FROM pg_proc WHERE proname IN ('wallet_balance', 'wallet_withdraw', 'wallet_deposit', 'wallet_rollback') ORDER BY proname`);
+    expect(rows).toEqual(['wallet_balance', 'wallet_deposit', 'wallet_rollback', 'wallet_withdraw'].map((name) => ({ name, answer: 'wallet_answer' })));
+    const { rows: [answer] } = await t.db.raw(`SELECT * FROM wallet_balance(0, 'nobody', 'none', 'EUR')`);
+    expect(answer).toEqual({ r_status: 401, r_code: 'ERROR_INVALID_SIGNATURE', r_reason: 'the api client is disabled', r_balance: null, r_currency: null });
   });
 });
