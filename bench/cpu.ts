@@ -42,7 +42,17 @@ export function postmasterOf(dataDir: string): number | undefined {
   }
 }
 
-/** CPU ms of a process and every child it has had, living (found anew at each reading) or ended. */
+/**
+ * CPU ms of a process and every child it has had, living (found anew at each reading) or ended. A child that ends
+ * while it is being read (the backends of a pool just closed) may be counted nowhere or twice, so the reading is
+ * taken again until the children are the same before and after it.
+ */
 export function treeCpuMs(root: number): number {
-  return cpuMsOf(root, true) + childrenOf(root).reduce((sum, pid) => sum + cpuMsOf(pid, false), 0);
+  for (let attempt = 0; ; attempt++) {
+    const children = childrenOf(root);
+    const living = children.reduce((sum, pid) => sum + cpuMsOf(pid, false), 0);
+    const total = living + cpuMsOf(root, true);
+    const after = childrenOf(root);
+    if (attempt >= 20 || (after.length === children.length && after.every((pid, i) => pid === children[i]))) return total;
+  }
 }
