@@ -1,8 +1,10 @@
 import { givenPlayer, expectSoundLedger, startTestApp, TestApp } from '../support/app';
+import { playRound } from '../support/history';
+import { givenAggregator, givenPlay, PUBLIC_URL, signedPost, withdrawBody } from '../support/wallet';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ walletPublicUrl: PUBLIC_URL });
 });
 afterAll(() => t.close());
 
@@ -133,6 +135,28 @@ describe('GET /operator/players/:playerId/transactions', () => {
     ]);
     const page2 = await t.operator('get', `/players/stmt/transactions?limit=2&cursor=${page1.body.nextCursor}`);
     expect(page2.body.transactions.map((l: { amount: string }) => l.amount)).toEqual(['5.00']);
+    expect(page2.body.nextCursor).toBeNull();
+  });
+
+  it("lists the wallet's bets, wins and refunds among the other movements, and no refused call", async () => {
+    const fb = await givenAggregator(t);
+    const play = await givenPlay(t, 'stmt-play', '100.00');
+    await playRound(t, fb, { play, round: 'sp1', bet: 10, then: 15 });
+    await playRound(t, fb, { play, round: 'sp2', bet: 5, then: 'rollback' });
+    const refused = await signedPost(t, fb, '/wallet/withdraw', withdrawBody(play, { transactionId: 'sp3-bet', gameRoundId: 'sp3', amount: 1000 }));
+    expect(refused.body.code).toBe('ERROR_TRANSACTION_INSUFFICIENT_FUNDS');
+    await t.operator('post', '/players/stmt-play/topups', { amount: '1', transactionId: 'sp-topup' }).expect(200);
+    const line = (l: { kind: string; amount: string; balanceAfter: string; reference: string }) => `${l.kind} ${l.amount} ${l.balanceAfter} ${l.reference}`;
+    const page1 = await t.operator('get', '/players/stmt-play/transactions?limit=4').expect(200);
+    const page2 = await t.operator('get', `/players/stmt-play/transactions?limit=4&cursor=${page1.body.nextCursor}`).expect(200);
+    expect([...page1.body.transactions, ...page2.body.transactions].map(line)).toEqual([
+      'topup 1.00 106.00 sp-topup',
+      'refund 5.00 105.00 sp2-rb',
+      'bet -5.00 100.00 sp2-bet',
+      'win 15.00 105.00 sp1-win',
+      'bet -10.00 90.00 sp1-bet',
+      'topup 100.00 100.00 seed-stmt-play',
+    ]);
     expect(page2.body.nextCursor).toBeNull();
   });
 
