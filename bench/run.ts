@@ -232,7 +232,7 @@ async function main() {
       const driver = process.cpuUsage(driver0);
       const cpu = perCall({ server: 0, postgres: pg0 === null ? null : postgresCpu()! - pg0, load: (driver.user + driver.system) / 1000 }, run.distinctSuccesses);
       console.log(`minimal bet CPU per transaction (${when}): PostgreSQL ${cpu.postgres ?? '?'} ms, driver ${cpu.load} ms → ${PROJECTED_CORES} cores ≈ ${cpu.projected ?? '?'} tx/s`);
-      return { cpu, successes: run.distinctSuccesses };
+      return cpu;
     };
     const minimalBefore = await minimalCpuOnce('before');
 
@@ -303,7 +303,7 @@ async function main() {
     httpRow('1 worker', scaling.single);
     if (scaling.every) httpRow(`${WORKERS} workers`, scaling.every);
     const minimalAfter = await minimalCpuOnce('after');
-    const minimalCpu = [minimalBefore.cpu, minimalAfter.cpu].reduce((a, b) => ((b.projected ?? 0) > (a.projected ?? 0) ? b : a));
+    const minimalCpu = [minimalBefore, minimalAfter].reduce((a, b) => ((b.projected ?? 0) > (a.projected ?? 0) ? b : a));
     console.log(`minimal bet → ${PROJECTED_CORES} cores ≈ ${minimalCpu.projected ?? '?'} tx/s (the better of before and after); wallet withdraw @${scaling.inFlight} → ${scaling.every?.cpu.projected ?? '?'} /s ` +
       `(${pct(scaling.every?.cpu.projected && minimalCpu.projected ? ratio(scaling.every.cpu.projected, minimalCpu.projected) : undefined)})`);
     console.log(`\nserver RSS: ${rssAfterWarmUp} MiB after warm-up, ${rssAtEnd} MiB after the last run`);
@@ -349,7 +349,7 @@ async function main() {
       machine: { cpus: os.availableParallelism(), model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
       settings: { seconds: SECONDS, players: PLAYERS, inFlight: IN_FLIGHT, loadProcesses: LOAD_PROCESSES, workers: WORKERS, serverPool: DB_POOL, poolPerWorker, limitPools: LIMIT_POOLS, stake: STAKE,
         projectedCores: PROJECTED_CORES },
-      database: { ...figures, minimalCpu, minimalCpuBefore: minimalBefore.cpu, minimalCpuAfter: minimalAfter.cpu },
+      database: { ...figures, minimalCpu, minimalCpuBefore: minimalBefore, minimalCpuAfter: minimalAfter },
       scenarios: results,
       scaling,
       serverRssMiB: { afterWarmUp: rssAfterWarmUp, atEnd: rssAtEnd },

@@ -85,8 +85,7 @@ describe('GET /operator/reports/ledger-check', () => {
   it('catches a wallet movement taken out of its row', async () => {
     const found = await withFault(
       `UPDATE wallet_transactions SET debit_account_id = NULL, credit_account_id = NULL WHERE transaction_id = 'e1-win'`,
-      `UPDATE wallet_transactions w SET debit_account_id = k.debit_account_id, credit_account_id = k.credit_account_id
-         FROM kept_win k WHERE w.id = k.id`,
+      WIN_RESTORED,
     );
     expect(found.map((p) => p.check).sort()).toEqual(['cached_balance', 'cached_balance', 'missing_transfer']);
   });
@@ -94,7 +93,7 @@ describe('GET /operator/reports/ledger-check', () => {
   it("catches a win credited to another player's account, though every balance agrees with its movements", async () => {
     const found = await withFault(
       `UPDATE wallet_transactions SET credit_account_id = ${cashAccountOf('pix')} WHERE transaction_id = 'e1-win'`,
-      `UPDATE wallet_transactions w SET credit_account_id = k.credit_account_id FROM kept_win k WHERE w.id = k.id`,
+      WIN_RESTORED,
     );
     expect(found).toContainEqual({ check: 'missing_transfer', detail: { kind: 'deposit', transactionId: 'e1-win' } });
   });
