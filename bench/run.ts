@@ -96,7 +96,8 @@ async function startServer(url: string, port: number, workers: number): Promise<
 
 function loadProcess(options: LoadOptions): Promise<RecordedRun> {
   return new Promise((resolve, reject) => {
-    const child = fork(path.resolve(__dirname, 'load.js'), { stdio: 'inherit' });
+    const execArgv = process.env.BENCH_LOAD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = fork(path.resolve(__dirname, 'load.js'), { stdio: 'inherit', execArgv });
     child.once('message', (run) => resolve(run as RecordedRun));
     child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`load process exited with ${code}`))));
     child.send(options);

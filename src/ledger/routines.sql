@@ -5,8 +5,9 @@
 -- Sign convention: an account's balance is the sum of its credits minus the sum of its debits, so every transfer
 -- adds to one account what it takes from another and all balances of a currency sum to zero.
 
--- The house side of game play is split over 64 shard accounts per currency so that bets of different players do
--- not queue on one hot row (the wallet picks shard player id % 64); reports add the shards up.
+-- The house side of game play is split over 64 shard accounts per currency so that concurrent bets do not queue
+-- on one hot row (the wallet picks the shard of its database connection, backend pid % 64); reports add the shards
+-- up.
 CREATE OR REPLACE FUNCTION ledger_ensure_currency(p_currency char(3)) RETURNS void
 LANGUAGE sql AS $$
   INSERT INTO accounts (kind, currency, shard, allow_negative)

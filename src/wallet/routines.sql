@@ -14,7 +14,9 @@
 -- updated INTO STRICT: a missing shard raises, so no call can move the player's side alone.
 -- The player's row is always locked first and a house shard second, so two calls can never wait on each other in
 -- a circle. The house side is split over 64 shard accounts per currency (ledger_ensure_currency), chosen by the
--- player's id, so that bets of different players do not queue on one hot row.
+-- database connection (its backend's pid), so that concurrent transactions, each a batch of many players' calls,
+-- do not queue on one hot row, and a batch touches one shard however many players it holds (chosen by the player,
+-- two batches of a dozen players each collided on some shard nearly every time; docs/benchmark.md).
 --
 -- Each call answers one wallet_answer (r_status, r_code, r_reason, r_balance, r_currency). A withdraw's refusal is
 -- stored and replayed like a success; deposit and rollback refusals are not stored, because a retry must be able to
@@ -220,7 +222,7 @@ BEGIN
   IF v_code IS NULL THEN
     UPDATE accounts SET balance = balance - p_amount WHERE id = v_account RETURNING balance INTO v_balance;
     UPDATE accounts SET balance = balance + p_amount
-     WHERE kind = 'house' AND currency = v_currency AND shard = v_player % 64 AND player_id IS NULL
+     WHERE kind = 'house' AND currency = v_currency AND shard = pg_backend_pid() % 64 AND player_id IS NULL
      RETURNING id, balance INTO STRICT v_house, v_house_after;
     INSERT INTO rounds AS r (client_id, player_id, game_round_id, game_id, currency, bets, withdraw_count, closed_at)
     VALUES (v_scope, v_player, p_round, p_game, v_currency, p_amount, 1, CASE WHEN p_finished THEN now() END)
@@ -308,7 +310,7 @@ BEGIN
   END IF;
 
   UPDATE accounts SET balance = balance - p_amount
-   WHERE kind = 'house' AND currency = v_currency AND shard = v_player % 64 AND player_id IS NULL
+   WHERE kind = 'house' AND currency = v_currency AND shard = pg_backend_pid() % 64 AND player_id IS NULL
    RETURNING id, balance INTO STRICT v_house, v_house_after;
   UPDATE accounts SET balance = balance + p_amount WHERE id = v_account RETURNING balance INTO v_balance;
   INSERT INTO rounds AS r (client_id, player_id, game_round_id, game_id, currency, wins, deposit_count, closed_at)
@@ -397,7 +399,7 @@ BEGIN
   ELSIF w.kind = 'withdraw' AND w.rolled_back_by IS NULL AND w.response_status = 200 THEN
     v_refunded := w.amount;
     UPDATE accounts SET balance = balance - v_refunded
-     WHERE kind = 'house' AND currency = v_currency AND shard = v_player % 64 AND player_id IS NULL
+     WHERE kind = 'house' AND currency = v_currency AND shard = pg_backend_pid() % 64 AND player_id IS NULL
      RETURNING id, balance INTO STRICT v_house, v_house_after;
     UPDATE accounts SET balance = balance + v_refunded WHERE id = v_account RETURNING balance INTO v_balance;
     UPDATE wallet_transactions SET rolled_back_by = p_tx WHERE id = w.id;
@@ -431,8 +433,8 @@ DROP FUNCTION IF EXISTS wallet_open(integer, text, text, text, text), wallet_rep
 -- p_calls is a JSON array of {kind, client, tx, hash, player, session, currency, game, round, amount, cash, jackpot,
 -- finished, withdrawTx}; each answer row carries the index of its call. Each call is the same function as alone.
 -- Locks are taken in one global order, so two batches (or a batch and a single call) never wait on each other in
--- a circle: first the cash account of every player with a money call, in account id order, then the house shards
--- in shard order (calls run sorted by their player's shard; one player's calls keep their order). A call that
+-- a circle: first the cash account of every player with a money call, in account id order, then the one house
+-- shard of the connection. Calls run in the order they arrived. A call that
 -- raises aborts the batch, and the server then runs each of its calls alone, so every call's outcome stays its own.
 -- A batch waits at most 250 ms for a lock (less if the session says less): one player held by a slow transaction
 -- elsewhere then costs the other calls of its batch a quarter of a second, not the whole statement timeout.
@@ -446,12 +448,14 @@ BEGIN
   IF current_setting('lock_timeout') IN ('0', '0ms') OR current_setting('lock_timeout')::interval > interval '250 ms' THEN
     PERFORM set_config('lock_timeout', '250ms', true);
   END IF;
+  -- = ANY of an array, not IN (subquery): the planner would hash the subquery's rows and scan every player to probe
+  -- it (all of them at each batch: about 0.4 ms with 2,000 players, and growing with them), where this looks each
+  -- player up by its key
   PERFORM FROM players p JOIN accounts a ON a.player_id = p.id
-   WHERE p.external_id IN (SELECT e->>'player' FROM jsonb_array_elements(p_calls) e WHERE e->>'kind' <> 'balance')
+   WHERE p.external_id = ANY (ARRAY(SELECT e->>'player' FROM jsonb_array_elements(p_calls) e WHERE e->>'kind' <> 'balance'))
    ORDER BY a.id FOR UPDATE OF a;
   FOR c IN SELECT t.e, (t.i - 1)::integer AS idx FROM jsonb_array_elements(p_calls) WITH ORDINALITY AS t(e, i)
-           LEFT JOIN players p ON p.external_id = t.e->>'player'
-           ORDER BY coalesce(p.id % 64, -1), t.i LOOP
+           ORDER BY t.i LOOP
     CASE c.e->>'kind'
       WHEN 'balance' THEN
         v_answer := wallet_balance((c.e->>'client')::integer, c.e->>'player', c.e->>'session', c.e->>'currency');
