@@ -1,4 +1,3 @@
-import { parse, isLosslessNumber, LosslessNumber } from 'lossless-json';
 import { ApiError } from './errors';
 
 export interface ExactJson {
@@ -8,56 +7,72 @@ export interface ExactJson {
   numberTexts: Map<string, string>;
 }
 
-function toPlain(node: unknown): unknown {
-  if (isLosslessNumber(node)) return Number((node as LosslessNumber).value);
-  if (Array.isArray(node)) return node.map(toPlain);
-  if (node !== null && typeof node === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(node)) {
-      // defineProperty, so that a "__proto__" key stays a plain field and never becomes a prototype
-      Object.defineProperty(out, key, { value: toPlain(child), enumerable: true, writable: true, configurable: true });
-    }
-    return out;
-  }
-  return node;
-}
-
 /** No request of ours nests deeper than a few levels; deeper bodies are refused before any recursive work. */
 const MAX_DEPTH = 32;
 
+/** An open object (its keys so far, and the dotted path of its fields, or undefined below an array) or array. */
+interface Container {
+  keys: Set<string> | undefined;
+  path: string | undefined;
+}
+
+interface Scan {
+  deepest: number;
+  /** The first key given twice in one object, if any (any value: a repeat is ambiguous). */
+  repeatedKey: string | undefined;
+  /** The source text of each number that is a field of an object reached through objects only. */
+  numberTexts: Map<string, string>;
+}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const isNumberStart = (c: number) => c === 45 || (c >= 48 && c <= 57); // '-' or a digit
+const isNumberPart = (c: number) => isNumberStart(c) || c === 43 || c === 46 || c === 69 || c === 101; // + . E e
+
 /**
- * One pass over the body's text, before it is parsed: how deep it nests, and the first key given twice in one
- * object, if any (any value: a repeat is ambiguous). It tolerates text that is not JSON; the parser refuses that.
+ * One pass over the body's text, beside JSON.parse (which turns numbers into floats): how deep it nests, the first
+ * key given twice, and each number's exact text, so that an amount is never read from a float. It tolerates text
+ * that is not JSON; JSON.parse refuses that.
  */
-function scanStructure(text: string): { deepest: number; repeatedKey: string | undefined } {
-  const keys: (Set<string> | undefined)[] = []; // per open container: its keys (an object) or undefined (an array)
+function scan(text: string): Scan {
+  const open: Container[] = [];
+  const numberTexts = new Map<string, string>();
   let deepest = 0;
   let repeatedKey: string | undefined;
   let expectKey = false;
+  let key: string | undefined; // the key whose value comes next, in the innermost object
   for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (c === '"') {
+    const c = text.charCodeAt(i);
+    const inner = open[open.length - 1];
+    if (c === QUOTE) {
       let end = i + 1;
-      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
-      const scope = keys[keys.length - 1];
-      if (expectKey && scope && repeatedKey === undefined) {
-        const key = keyText(text.slice(i, end + 1));
-        if (key !== undefined && scope.has(key)) repeatedKey = key;
-        else if (key !== undefined) scope.add(key);
+      while (end < text.length && text.charCodeAt(end) !== QUOTE) end += text.charCodeAt(end) === BACKSLASH ? 2 : 1;
+      if (expectKey && inner?.keys) {
+        key = keyText(text.slice(i, end + 1));
+        if (key !== undefined && inner.keys.has(key)) repeatedKey ??= key;
+        else if (key !== undefined) inner.keys.add(key);
       }
       expectKey = false;
       i = end;
-    } else if (c === '{' || c === '[') {
-      keys.push(c === '{' ? new Set() : undefined);
-      deepest = Math.max(deepest, keys.length);
-      expectKey = c === '{';
-    } else if (c === '}' || c === ']') keys.pop();
-    else if (c === ',') expectKey = keys[keys.length - 1] !== undefined;
+    } else if (c === 123 || c === 91) { // { [
+      const path = inner === undefined ? '' : inner.path !== undefined && inner.keys && key !== undefined ? `${inner.path}${key}.` : undefined;
+      open.push(c === 123 ? { keys: new Set(), path } : { keys: undefined, path: undefined });
+      deepest = Math.max(deepest, open.length);
+      expectKey = c === 123;
+    } else if (c === 125 || c === 93) open.pop(); // } ]
+    else if (c === 44) expectKey = inner?.keys !== undefined; // ,
+    else if (isNumberStart(c)) {
+      let end = i + 1;
+      while (end < text.length && isNumberPart(text.charCodeAt(end))) end += 1;
+      if (inner?.keys && inner.path !== undefined && key !== undefined) numberTexts.set(inner.path + key, text.slice(i, end));
+      i = end - 1;
+    }
   }
-  return { deepest, repeatedKey };
+  return { deepest, repeatedKey, numberTexts };
 }
 
 function keyText(token: string): string | undefined {
+  if (!token.includes('\\')) return token.slice(1, -1);
   try {
     return JSON.parse(token) as string;
   } catch {
@@ -78,7 +93,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Whether a parsed body or query holds unstorable text anywhere, in a key or a value. */
 export function holdsUnstorableText(node: unknown): boolean {
   if (typeof node === 'string') return unstorableText(node);
-  if (node === null || typeof node !== 'object' || isLosslessNumber(node)) return false;
+  if (node === null || typeof node !== 'object') return false;
   return Object.entries(node).some(([key, child]) => unstorableText(key) || holdsUnstorableText(child));
 }
 
@@ -95,29 +110,21 @@ export function parseJsonExact(raw: Buffer | string, invalidCode: string): Exact
   } catch {
     throw new ApiError(400, invalidCode, 'request body is not valid UTF-8');
   }
-  const { deepest, repeatedKey } = scanStructure(text);
+  const { deepest, repeatedKey, numberTexts } = scan(text);
   if (deepest > MAX_DEPTH) {
     throw new ApiError(400, invalidCode, `request body is not valid JSON: nested deeper than ${MAX_DEPTH} levels`);
   }
-  let tree: unknown;
+  let value: unknown;
   try {
-    tree = parse(text);
+    // JSON.parse makes a "__proto__" key a plain field (CreateDataProperty), never a prototype
+    value = JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof RangeError ? 'too deeply nested' : (error as Error).message;
-    throw new ApiError(400, invalidCode, `request body is not valid JSON: ${detail}`);
+    throw new ApiError(400, invalidCode, `request body is not valid JSON: ${(error as Error).message}`);
   }
-  if (holdsUnstorableText(tree)) throw new ApiError(400, invalidCode, 'request body holds NUL or half of a UTF-16 surrogate pair');
+  // NUL and surrogates reach a parsed string only as they are in the text, or escaped as \u
+  if (unstorableText(text) || (text.includes('\\u') && holdsUnstorableText(value))) {
+    throw new ApiError(400, invalidCode, 'request body holds NUL or half of a UTF-16 surrogate pair');
+  }
   if (repeatedKey !== undefined) throw new ApiError(400, invalidCode, `request body is not valid JSON: the key "${repeatedKey}" appears twice`);
-  const numberTexts = new Map<string, string>();
-  collectNumberTexts(tree, '', numberTexts);
-  return { value: toPlain(tree), numberTexts };
-}
-
-function collectNumberTexts(node: unknown, prefix: string, into: Map<string, string>): void {
-  if (node === null || typeof node !== 'object' || Array.isArray(node) || isLosslessNumber(node)) return;
-  for (const [key, child] of Object.entries(node)) {
-    const path = prefix + key;
-    if (isLosslessNumber(child)) into.set(path, (child as LosslessNumber).value);
-    else collectNumberTexts(child, `${path}.`, into);
-  }
+  return { value, numberTexts };
 }

@@ -23,4 +23,19 @@ describe('request bodies are taken exactly as sent, or refused', () => {
     const { value } = parseJsonExact('{"emoji":"\\ud83d\\ude00","a\\"b":1,"x":{"k":1},"y":{"k":2},"list":[{"k":1},{"k":1}]}', 'ERROR_BAD_REQUEST');
     expect(value).toEqual({ emoji: '😀', 'a"b': 1, x: { k: 1 }, y: { k: 2 }, list: [{ k: 1 }, { k: 1 }] });
   });
+
+  it('each number of an object keeps its exact text by dotted path, beside its value as a number', () => {
+    const { value, numberTexts } = parseJsonExact(
+      '{"amount": 1.10, "limits": {"betMax": 1e2, "note": "2.5"}, "list": [{"k": 5}, 7], "big": 123456789012345678901234567890}', 'ERROR_BAD_REQUEST');
+    expect(value).toEqual({ amount: 1.1, limits: { betMax: 100, note: '2.5' }, list: [{ k: 5 }, 7], big: 1.2345678901234568e29 });
+    // numbers inside arrays are never an amount field: they are not kept
+    expect([...numberTexts]).toEqual([['amount', '1.10'], ['limits.betMax', '1e2'], ['big', '123456789012345678901234567890']]);
+  });
+
+  it('a "__proto__" key is a plain field, never the prototype', () => {
+    const { value } = parseJsonExact('{"__proto__": {"admin": true}}', 'ERROR_BAD_REQUEST');
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect((value as Record<string, unknown>).admin).toBeUndefined();
+    expect(Object.keys(value as object)).toEqual(['__proto__']);
+  });
 });
