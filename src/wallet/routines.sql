@@ -15,8 +15,8 @@
 -- The player's row is always locked first and a house shard second, so two calls can never wait on each other in
 -- a circle. The house side is split over 64 shard accounts per currency (ledger_ensure_currency), chosen by the
 -- database connection (its backend's pid), so that concurrent transactions, each a batch of many players' calls,
--- do not queue on one hot row, and a batch touches one shard however many players it holds (chosen by the player,
--- two batches of a dozen players each collided on some shard nearly every time; docs/benchmark.md).
+-- do not queue on one hot row, and a batch touches one shard per currency however many players it holds (chosen
+-- by the player, two batches of a dozen players each collided on some shard nearly every time; docs/benchmark.md).
 --
 -- Each call answers one wallet_answer (r_status, r_code, r_reason, r_balance, r_currency). A withdraw's refusal is
 -- stored and replayed like a success; deposit and rollback refusals are not stored, because a retry must be able to
@@ -433,9 +433,11 @@ DROP FUNCTION IF EXISTS wallet_open(integer, text, text, text, text), wallet_rep
 -- p_calls is a JSON array of {kind, client, tx, hash, player, session, currency, game, round, amount, cash, jackpot,
 -- finished, withdrawTx}; each answer row carries the index of its call. Each call is the same function as alone.
 -- Locks are taken in one global order, so two batches (or a batch and a single call) never wait on each other in
--- a circle: first the cash account of every player with a money call, in account id order, then the one house
--- shard of the connection. Calls run in the order they arrived. A call that
--- raises aborts the batch, and the server then runs each of its calls alone, so every call's outcome stays its own.
+-- a circle: first the cash account of every player with a money call, in account id order, then the connection's
+-- house shard of each of their currencies, in account id order, before any call runs (two connections may share a
+-- shard number, and a batch of two currencies would otherwise take their shards in its calls' order). Calls run in
+-- the order they arrived. A call that raises aborts the batch, and the server then runs each of its calls alone,
+-- so every call's outcome stays its own.
 -- A batch waits at most 250 ms for a lock (less if the session says less): one player held by a slow transaction
 -- elsewhere then costs the other calls of its batch a quarter of a second, not the whole statement timeout.
 CREATE OR REPLACE FUNCTION wallet_batch(p_calls jsonb)
@@ -453,6 +455,11 @@ BEGIN
   -- player up by its key
   PERFORM FROM players p JOIN accounts a ON a.player_id = p.id
    WHERE p.external_id = ANY (ARRAY(SELECT e->>'player' FROM jsonb_array_elements(p_calls) e WHERE e->>'kind' <> 'balance'))
+   ORDER BY a.id FOR UPDATE OF a;
+  PERFORM FROM accounts a
+   WHERE a.kind = 'house' AND a.player_id IS NULL AND a.shard = pg_backend_pid() % 64
+     AND a.currency = ANY (ARRAY(SELECT DISTINCT p.currency FROM players p WHERE p.external_id = ANY (
+           ARRAY(SELECT e->>'player' FROM jsonb_array_elements(p_calls) e WHERE e->>'kind' <> 'balance'))))
    ORDER BY a.id FOR UPDATE OF a;
   FOR c IN SELECT t.e, (t.i - 1)::integer AS idx FROM jsonb_array_elements(p_calls) WITH ORDINALITY AS t(e, i)
            ORDER BY t.i LOOP
