@@ -61,9 +61,13 @@ async function database(): Promise<{ url: string; embedded?: EmbeddedDatabase; d
   return { url: embedded.url, embedded, dir };
 }
 
+/** Node's own options for a process the bench starts (`--cpu-prof …`), from an environment variable. */
+function nodeArgsOf(variable: string): string[] {
+  return process.env[variable]?.split(' ').filter(Boolean) ?? [];
+}
+
 async function startServer(url: string, port: number, workers: number): Promise<ChildProcess> {
-  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const server = spawn(process.execPath, [...nodeArgs, path.resolve(__dirname, '../src/main.js')], {
+  const server = spawn(process.execPath, [...nodeArgsOf('BENCH_SERVER_NODE_ARGS'), path.resolve(__dirname, '../src/main.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -96,8 +100,7 @@ async function startServer(url: string, port: number, workers: number): Promise<
 
 function loadProcess(options: LoadOptions): Promise<RecordedRun> {
   return new Promise((resolve, reject) => {
-    const execArgv = process.env.BENCH_LOAD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    const child = fork(path.resolve(__dirname, 'load.js'), { stdio: 'inherit', execArgv });
+    const child = fork(path.resolve(__dirname, 'load.js'), { stdio: 'inherit', execArgv: nodeArgsOf('BENCH_LOAD_NODE_ARGS') });
     child.once('message', (run) => resolve(run as RecordedRun));
     child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`load process exited with ${code}`))));
     child.send(options);

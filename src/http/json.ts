@@ -29,6 +29,11 @@ const BACKSLASH = 92;
 const isNumberStart = (c: number) => c === 45 || (c >= 48 && c <= 57); // '-' or a digit
 const isNumberPart = (c: number) => isNumberStart(c) || c === 43 || c === 46 || c === 69 || c === 101; // + . E e
 
+/** The dotted path of the field `key` of an object reached through objects only; undefined below an array. */
+function fieldPath(inner: Container | undefined, key: string | undefined): string | undefined {
+  return inner?.keys && inner.path !== undefined && key !== undefined ? inner.path + key : undefined;
+}
+
 /**
  * One pass over the body's text, beside JSON.parse (which turns numbers into floats): how deep it nests, the first
  * key given twice, and each number's exact text, so that an amount is never read from a float. It tolerates text
@@ -55,7 +60,8 @@ function scan(text: string): Scan {
       expectKey = false;
       i = end;
     } else if (c === 123 || c === 91) { // { [
-      const path = inner === undefined ? '' : inner.path !== undefined && inner.keys && key !== undefined ? `${inner.path}${key}.` : undefined;
+      const field = fieldPath(inner, key);
+      const path = inner === undefined ? '' : field === undefined ? undefined : `${field}.`;
       open.push(c === 123 ? { keys: new Set(), path } : { keys: undefined, path: undefined });
       deepest = Math.max(deepest, open.length);
       expectKey = c === 123;
@@ -64,7 +70,8 @@ function scan(text: string): Scan {
     else if (isNumberStart(c)) {
       let end = i + 1;
       while (end < text.length && isNumberPart(text.charCodeAt(end))) end += 1;
-      if (inner?.keys && inner.path !== undefined && key !== undefined) numberTexts.set(inner.path + key, text.slice(i, end));
+      const field = fieldPath(inner, key);
+      if (field !== undefined) numberTexts.set(field, text.slice(i, end));
       i = end - 1;
     }
   }
