@@ -117,4 +117,19 @@ describe('request signing over HTTP', () => {
     const forged = { ...stranger, publicKey: ours.publicKey };
     expect((await signedPost(t, forged, '/wallet/balance', body)).status).toBe(401);
   });
+
+  it('an ed25519 signature over other bytes, cut short, or not base64 is refused and moves nothing', async () => {
+    const ours = ed25519Signer();
+    await registerSigner(t, ours);
+    const body = V3_BODY.replace('"t1"', '"t-ed-tamper"');
+    const signature = ours.sign(signingText('POST', `${PUBLIC_URL}/wallet/withdraw`, Buffer.from(body)));
+    const tampered = body.replace('1.00,"cashAmount":1.00', '9.00,"cashAmount":9.00');
+    for (const [sent, sig] of [[tampered, signature], [body, signature.slice(0, 40)], [body, `${signature.slice(0, -4)}!!!!`]]) {
+      const res = await raw(sent, sig, '/wallet/withdraw', ours.publicKey);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('ERROR_INVALID_SIGNATURE');
+    }
+    expect(await t.db('wallet_transactions').where({ transaction_id: 't-ed-tamper' })).toHaveLength(0);
+    expect((await raw(body, signature, '/wallet/withdraw', ours.publicKey)).status).toBe(200);
+  });
 });
