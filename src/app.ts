@@ -13,7 +13,7 @@ import { DepositEngine, depositOperatorRoutes, depositReturnApproval, depositWeb
 import { kycJobs, kycOperatorRoutes, kycWebhookRoutes, SumsubClient } from './kyc';
 import { LaunchConfig, PayoutsConfig, ProtectionConfig, SIGAP_COLUMN_NAMES, SumsubSettings } from './config';
 import { Protection, protectionRoutes } from './protection';
-import { Door, doors, fizzyBubblyDoor, fizzyBubblyFallback, fizzyBubblyLauncher, hub88Door, LAUNCH_PATH, walletService } from './wallet';
+import { Commits, Door, doors, fizzyBubblyDoor, fizzyBubblyFallback, fizzyBubblyLauncher, hub88Door, LAUNCH_PATH, walletService } from './wallet';
 import { reportRoutes } from './reports';
 import { createMetrics, JobQueueProbe, operationsRoutes } from './metrics';
 import type { Worker } from './jobs';
@@ -36,6 +36,8 @@ export interface AppOptions {
   metricsToken?: string;
   /** Wallet group commit (README "Benchmark"): batches in flight and calls per batch; 4 and 64 when absent. */
   walletBatch?: { slots: number; maxCalls: number };
+  /** Where wallet calls are committed when not in this process: a cluster worker's primary (src/wallet/hub.ts). */
+  walletCommits?: Commits;
   /** Every wallet call is answered within this (WALLET_DEADLINE_MS), with "outcome unknown" if it must; 4 s when absent. */
   walletDeadlineMs?: number;
   /** The aggregator's launch call (FB_API_URL); absent, launching answers 503 LAUNCH_NOT_CONFIGURED. */
@@ -54,7 +56,7 @@ export interface AppOptions {
 
 /**
  * The express app. `app.locals.payoutEngine` is the engine the payout worker runs; `app.locals.walletDoor` serves
- * the four wallet routes in front of it (createHttpServer), and `app.locals.groupCommit` is the wallet's group commit.
+ * the four wallet routes in front of it (createHttpServer).
  */
 export function createApp(options: AppOptions): Express {
   const app = express();
@@ -76,16 +78,16 @@ export function createApp(options: AppOptions): Express {
   app.use(traceRequests(options.logger));
   // set by whoever starts this app's job queue (main.ts), read by /readyz and /metrics
   const jobQueue: JobQueueProbe = () => (app.locals.jobQueue as Worker | undefined)?.health();
-  const metrics = createMetrics(options.db, jobQueue, () => app.locals.groupCommit?.stats);
+  // one wallet service (one group commit, this process's or its cluster's) behind every aggregator's contract
+  const wallet = walletService(options.db, { ...(options.walletBatch ?? { slots: 4, maxCalls: 64 }), deadlineMs: options.walletDeadlineMs, commits: options.walletCommits });
+  const commitStats = wallet.commits.stats;
+  const metrics = createMetrics(options.db, jobQueue, commitStats && (() => commitStats));
   app.use(metrics.observe);
   app.use(operationsRoutes(options.db, metrics, options.metricsToken, jobQueue));
   app.use(docsRoutes());
-  // one wallet service (one group commit) behind every aggregator's contract
-  const wallet = walletService(options.db, { ...(options.walletBatch ?? { slots: 4, maxCalls: 64 }), deadlineMs: options.walletDeadlineMs });
   // a client registered or disabled through this instance is honoured (or refused) here at once
   const keyChanges = new EventEmitter();
   const onKeysChanged = (listener: () => void) => keyChanges.on('changed', listener);
-  app.locals.groupCommit = wallet.commits;
   app.locals.walletDoor = doors(
     fizzyBubblyDoor({ db: options.db, publicUrl: options.walletPublicUrl, wallet, secrets, logger: options.logger, record: metrics.record, onKeysChanged }),
     hub88Door({ db: options.db, wallet, logger: options.logger, record: metrics.record, onKeysChanged }),

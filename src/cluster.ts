@@ -1,4 +1,5 @@
 import cluster, { Worker } from 'node:cluster';
+import type { Serializable } from 'node:child_process';
 import { AggregatorRegistry, Registry } from 'prom-client';
 import { Logger } from './log';
 
@@ -13,6 +14,8 @@ const METRICS_ANSWER = 'wallet:metrics-answer';
 /** Set in a worker's environment: it is one of the cluster's workers, and whether it runs the job queue. */
 export const CLUSTER_WORKER = 'WALLET_CLUSTER_WORKER';
 export const RUNS_JOBS = 'WALLET_RUNS_JOBS';
+/** Set in a worker's environment when the primary commits its wallet calls (src/wallet/hub.ts). */
+const COMMITS_IN_PRIMARY = 'WALLET_COMMITS_IN_PRIMARY';
 /** How long a drain may take before a worker is killed. */
 const DRAIN_MS = 30_000;
 
@@ -20,6 +23,9 @@ export const isClusterWorker = () => cluster.isWorker && process.env[CLUSTER_WOR
 
 /** Whether this process runs the job queue: a single process always, a cluster's one designated worker. */
 export const runsJobQueue = () => !isClusterWorker() || process.env[RUNS_JOBS] === '1';
+
+/** Whether this process is a cluster worker whose wallet calls its primary commits. */
+export const commitsInPrimary = () => isClusterWorker() && process.env[COMMITS_IN_PRIMARY] === '1';
 
 /**
  * In a worker: the registry the primary aggregates, and the whole server's metrics, asked of the primary. Each
@@ -50,6 +56,21 @@ export function clusterMetricsOf(registry: Registry): (() => Promise<string>) | 
   });
 }
 
+/** One end of the IPC channel between the primary and a worker. */
+export interface MessagePort {
+  send(message: unknown, callback: (error: Error | null) => void): unknown;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  on(event: 'disconnect', listener: () => void): unknown;
+}
+
+/** In a worker: its channel to the primary. */
+export function primaryPort(): MessagePort {
+  return {
+    send: (message, callback) => process.send!(message, undefined, undefined, callback),
+    on: (event: string, listener: (...args: never[]) => void) => process.on(event, listener as () => void),
+  };
+}
+
 export interface ClusterOptions {
   workers: number;
   /** The environment every worker gets on top of the primary's (the database URLs, its pool share). */
@@ -57,6 +78,10 @@ export interface ClusterOptions {
   logger: Logger;
   /** Runs once every worker has exited, before the primary does (the embedded PostgreSQL's stop). */
   afterDrain: () => Promise<void>;
+  /** Serves one worker, as soon as it is forked: the wallet calls it hands to the primary (src/wallet/hub.ts). */
+  serveWorker?: (worker: MessagePort) => void;
+  /** The primary's own metrics, given beside the workers' (the cluster's group commit). */
+  ownMetrics?: () => Promise<string>;
 }
 
 /** The primary: forks the workers and keeps them, until SIGTERM or SIGINT drains them. */
@@ -68,13 +93,17 @@ export function runPrimary(options: ClusterOptions): void {
   /** Which workers run the job queue: a dead one's replacement takes its place. */
   const jobRunner = new Map<number, boolean>();
   const fork = (runsJobs: boolean): Worker => {
-    const worker = cluster.fork({ ...options.env, [CLUSTER_WORKER]: '1', [RUNS_JOBS]: runsJobs ? '1' : '0' });
+    const worker = cluster.fork({ ...options.env, [CLUSTER_WORKER]: '1', [RUNS_JOBS]: runsJobs ? '1' : '0', [COMMITS_IN_PRIMARY]: options.serveWorker ? '1' : '0' });
     jobRunner.set(worker.id, runsJobs);
+    options.serveWorker?.({
+      send: (message, callback) => worker.send(message as Serializable, undefined, callback),
+      on: (event: string, listener: (...args: never[]) => void) => worker.on(event, listener as () => void),
+    });
     worker.once('listening', () => listening.add(worker.id));
     worker.on('message', (message: { type?: string; id?: number }) => {
       if (message?.type !== METRICS_ASK) return;
-      aggregator.clusterMetrics()
-        .then((text) => worker.send({ type: METRICS_ANSWER, id: message.id, text }))
+      Promise.all([aggregator.clusterMetrics(), options.ownMetrics?.() ?? ''])
+        .then(([workers, own]) => worker.send({ type: METRICS_ANSWER, id: message.id, text: `${workers}\n${own}` }))
         .catch((error: Error) => logger.warn('cluster metrics failed', { error: error.message }));
     });
     return worker;

@@ -44,6 +44,8 @@ export interface Config {
   walletDeadlineMs: number;
   /** Wallet group commit: batches in flight at once and calls per batch (README "Benchmark"). */
   walletBatch: { slots: number; maxCalls: number };
+  /** A cluster's wallet calls committed by one group commit in the primary ('cluster'), or each worker's own ('worker'). */
+  walletGroupCommit: 'cluster' | 'worker';
   payouts: PayoutsConfig;
   /** JURISDICTION's rules for protecting players (docs/protection.md); absent, none beyond limits and blocks. */
   protection: ProtectionConfig | undefined;
@@ -139,6 +141,14 @@ function kycRequired(env: NodeJS.ProcessEnv, protection: ProtectionConfig | unde
   if (raw === undefined) return protection?.jurisdiction === 'BR';
   if (raw !== '1' && raw !== '0') throw new ConfigError(`KYC_REQUIRED must be 1 or 0, got "${raw}"`);
   return raw === '1';
+}
+
+const GROUP_COMMITS = ['cluster', 'worker'] as const;
+
+function walletGroupCommit(env: NodeJS.ProcessEnv): Config['walletGroupCommit'] {
+  const value = optional(env, 'WALLET_GROUP_COMMIT') ?? 'cluster';
+  if (!(GROUP_COMMITS as readonly string[]).includes(value)) throw new ConfigError(`WALLET_GROUP_COMMIT must be one of ${GROUP_COMMITS.join(', ')}, got "${value}"`);
+  return value as Config['walletGroupCommit'];
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -333,6 +343,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     approvalThresholds: approvalThresholds(env, production),
     walletDeadlineMs: integer(env, 'WALLET_DEADLINE_MS', 4000, 100, 60_000),
     walletBatch: { slots: integer(env, 'WALLET_BATCH_SLOTS', 4, 1, 256), maxCalls: integer(env, 'WALLET_BATCH_MAX_CALLS', 64, 1, 1000) },
+    walletGroupCommit: walletGroupCommit(env),
     payouts: payoutsConfig(env),
     protection,
     kyc: sumsubConfig(env),

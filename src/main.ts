@@ -3,10 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Server } from 'node:http';
+import { Registry } from 'prom-client';
 import { ConfigError, loadConfig, Config } from './config';
 import { createDb, migrate, startEmbeddedPostgres, Db, ensureRuntimeRole, isDatabaseAway, roleOf, unsafeRuntimeRole } from './db';
 import { createLogger, Logger } from './log';
 import { createApp, createHttpServer } from './app';
+import { GroupCommit, primaryCommits, serveWalletCalls } from './wallet';
 import { fourEyesOn, sealStoredSecrets, upsertHmacClient } from './operator';
 import { secretBox } from './http';
 import { payoutJobs } from './payouts';
@@ -15,7 +17,8 @@ import { startWorker } from './jobs';
 import { auditCheckpointJobs } from './audit';
 import { applyJurisdiction } from './protection';
 import { applyKycRequirement } from './kyc';
-import { isClusterWorker, runPrimary, runsJobQueue } from './cluster';
+import { commitsInPrimary, isClusterWorker, primaryPort, runPrimary, runsJobQueue } from './cluster';
+import { registerGroupCommitMetrics } from './metrics';
 
 /** A development secret kept under DATA_DIR: the one made before, or `make`'s, written once (only its owner reads it). */
 function keptInDataDir(dataDir: string, name: string, make: () => string): { value: string; made: boolean } {
@@ -52,19 +55,40 @@ async function prepareDatabase(config: Config, logger: Logger) {
 }
 
 /**
+ * The cluster's one group commit, in the primary (WALLET_GROUP_COMMIT=cluster): every worker's wallet calls share
+ * its batches (src/wallet/hub.ts), on WALLET_BATCH_SLOTS connections of its own.
+ */
+function clusterGroupCommit(config: Config, runtimeUrl: string, logger: Logger) {
+  const db = createDb(runtimeUrl, { poolMax: config.walletBatch.slots + 1, statementTimeoutMs: config.dbStatementTimeoutMs, logger });
+  const commits = new GroupCommit(db, config.walletBatch);
+  const registry = new Registry();
+  registerGroupCommitMetrics(registry, () => commits.stats);
+  return { db, commits, registry, connections: config.walletBatch.slots + 1 };
+}
+
+/**
  * A cluster's primary (WEB_CONCURRENCY > 1): the database made ready once, the development token and key made
- * once, then the workers, each with its share of DB_POOL_MAX (at least what its group commit needs).
+ * once, the cluster's group commit, then the workers, each with its share of what is left of DB_POOL_MAX (at least
+ * what its own group commit needs, where it has one).
  */
 async function startCluster(config: Config, logger: Logger) {
   const { embedded, ownerUrl, runtimeUrl } = await prepareDatabase(config, logger);
   if (!config.operatorToken) developmentToken(config.dataDir, logger);
   if (!config.secretsKey) developmentSecretsKey(config.dataDir);
-  const share = Math.max(config.walletBatch.slots + 1, Math.ceil(config.dbPoolMax / config.webConcurrency));
+  const hub = config.walletGroupCommit === 'cluster' ? clusterGroupCommit(config, runtimeUrl, logger) : undefined;
+  const share = hub
+    ? Math.max(2, Math.ceil((config.dbPoolMax - hub.connections) / config.webConcurrency))
+    : Math.max(config.walletBatch.slots + 1, Math.ceil(config.dbPoolMax / config.webConcurrency));
   runPrimary({
     workers: config.webConcurrency,
     env: { DATABASE_URL: runtimeUrl, MIGRATION_DATABASE_URL: ownerUrl, DB_POOL_MAX: String(share) },
     logger,
-    afterDrain: async () => embedded?.stop(),
+    serveWorker: hub && ((worker) => serveWalletCalls(worker, hub.commits)),
+    ownMetrics: hub && (() => hub.registry.metrics()),
+    afterDrain: async () => {
+      await hub?.db.destroy();
+      await embedded?.stop();
+    },
   });
 }
 
@@ -99,7 +123,7 @@ async function start(config: Config, logger: Logger) {
   const token = config.operatorToken ?? developmentToken(config.dataDir, logger);
   const app = createApp({ db, logger, operatorToken: token, walletPublicUrl: config.walletPublicUrl, payouts: config.payouts, reportTimeoutMs: config.reportTimeoutMs,
     operatorAuthFailureLimit: config.operatorAuthFailureLimit, trustProxy: config.trustProxy, metricsToken: config.metricsToken,
-    walletBatch: config.walletBatch, walletDeadlineMs: config.walletDeadlineMs, launch: config.launch, approvalThresholds: config.approvalThresholds, protection: config.protection, secrets, moneyRateLimit: config.moneyRateLimit, reportsDb, kyc: config.kyc });
+    walletBatch: config.walletBatch, walletCommits: commitsInPrimary() ? primaryCommits(primaryPort()) : undefined, walletDeadlineMs: config.walletDeadlineMs, launch: config.launch, approvalThresholds: config.approvalThresholds, protection: config.protection, secrets, moneyRateLimit: config.moneyRateLimit, reportsDb, kyc: config.kyc });
   const worker = runsJobQueue() ? await startWorker({ databaseUrl: runtimeUrl, logger,
     jobs: [payoutJobs(app.locals.payoutEngine), depositJobs(app.locals.depositEngine), auditCheckpointJobs(db, logger), ...(app.locals.protection ? [app.locals.protection.jobs()] : []), ...(app.locals.kycJobs ? [app.locals.kycJobs] : [])] }) : undefined;
   app.locals.jobQueue = worker;

@@ -56,10 +56,14 @@ async function rows<T>(db: Knex, sql: string): Promise<T[]> {
 /** The job queue's health, once this process runs one (main.ts sets it after the app is made). */
 export type JobQueueProbe = () => { running: boolean; restarts: number; lastError: string | null } | undefined;
 
-/** The wallet's group commit counts, once the app has made it. */
-export type GroupCommitProbe = () => GroupCommitStats | undefined;
+/** The wallet's group commit counts. */
+export type GroupCommitProbe = () => GroupCommitStats;
 
-export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefined, commits: GroupCommitProbe = () => undefined): Metrics {
+/**
+ * `commits`: where the wallet's group commit runs in this process. A cluster's workers hand their calls to the
+ * primary (src/wallet/hub.ts), which then reports these counts itself, once for the whole server.
+ */
+export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefined, commits?: GroupCommitProbe): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -147,32 +151,7 @@ export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefine
       if (health) this.set(health.restarts);
     },
   });
-  // summed over a cluster's workers: calls per commit is (alone + batched) / (alone + batches)
-  new Counter({
-    name: 'wallet_group_commit_calls_total',
-    help: 'Wallet calls by how they were committed: alone (a slot was free), batched (with others, one commit), retried (alone again after their batch failed)',
-    labelNames: ['way'],
-    registers: [registry],
-    collect() {
-      const stats = commits();
-      if (!stats) return;
-      this.reset();
-      this.inc({ way: 'alone' }, stats.alone);
-      this.inc({ way: 'batched' }, stats.batchedCalls);
-      this.inc({ way: 'retried' }, stats.retriedAlone);
-    },
-  });
-  new Counter({
-    name: 'wallet_group_commit_batches_total',
-    help: 'Batches of more than one wallet call committed together',
-    registers: [registry],
-    collect() {
-      const stats = commits();
-      if (!stats) return;
-      this.reset();
-      this.inc(stats.batches);
-    },
-  });
+  if (commits) registerGroupCommitMetrics(registry, commits);
   const pool = () => (db.client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } }).pool;
   new Gauge({
     name: 'wallet_db_pool_connections',
@@ -248,4 +227,31 @@ export function operationsRoutes(db: Knex, metrics: Metrics, metricsToken: strin
     }
   });
   return router;
+}
+
+/** How the wallet's calls were committed: calls per commit is (alone + batched) / (alone + batches). */
+export function registerGroupCommitMetrics(registry: Registry, commits: GroupCommitProbe): void {
+  new Counter({
+    name: 'wallet_group_commit_calls_total',
+    help: 'Wallet calls by how they were committed: alone (a slot was free), batched (with others, one commit), retried (alone again after their batch failed)',
+    labelNames: ['way'],
+    registers: [registry],
+    collect() {
+      const stats = commits();
+      this.reset();
+      this.inc({ way: 'alone' }, stats.alone);
+      this.inc({ way: 'batched' }, stats.batchedCalls);
+      this.inc({ way: 'retried' }, stats.retriedAlone);
+    },
+  });
+  new Counter({
+    name: 'wallet_group_commit_batches_total',
+    help: 'Batches of more than one wallet call committed together',
+    registers: [registry],
+    collect() {
+      const stats = commits();
+      this.reset();
+      this.inc(stats.batches);
+    },
+  });
 }

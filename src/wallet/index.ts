@@ -6,3 +6,6 @@ export { fizzyBubblyDoor, fizzyBubblyFallback, WALLET_PATHS } from './contracts/
 export { hub88Door, HUB88_PATHS } from './contracts/hub88';
 export { fizzyBubblyLauncher, LAUNCH_PATH } from './contracts/fizzy-bubbly/launch';
 export { signingText, hmacSignature } from './contracts/fizzy-bubbly/signature';
+export { GroupCommit } from './service';
+export type { Commits } from './service';
+export { primaryCommits, serveWalletCalls } from './hub';

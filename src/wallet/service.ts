@@ -57,7 +57,7 @@ export interface RollbackCommand extends Identified {
   withdrawTransactionId: string;
 }
 
-interface OutcomeRow {
+export interface OutcomeRow {
   r_index?: number;
   r_status: number;
   r_code: string | null;
@@ -86,7 +86,7 @@ interface PgConnection {
 type Kind = 'balance' | 'withdraw' | 'deposit' | 'rollback';
 
 /** One wallet call, by the names wallet_batch reads (src/wallet/routines.sql); amounts in minor units. */
-interface Call {
+export interface Call {
   kind: Kind;
   client: number;
   player: string;
@@ -158,6 +158,13 @@ export interface GroupCommitOptions {
   maxCalls: number;
 }
 
+/** Where a worker's wallet calls are committed: its own group commit, or its cluster's (hub.ts). */
+export interface Commits {
+  submit(call: Call): Promise<OutcomeRow>;
+  /** Only where the group commit runs in this process. */
+  readonly stats?: GroupCommitStats;
+}
+
 export interface GroupCommitStats {
   alone: number;
   batches: number;
@@ -173,7 +180,7 @@ export interface GroupCommitStats {
  * timeout, a lost connection), each of its calls runs again alone, so each gets its own true answer: one that
  * committed is found by its transactionId and replayed.
  */
-export class GroupCommit {
+export class GroupCommit implements Commits {
   private readonly queue: Pending[] = [];
   private busy = 0;
   private batching = false;
@@ -261,9 +268,9 @@ function withinDeadline<T>(answer: Promise<T>, ms: number): Promise<T> {
   return Promise.race([answer, late]).finally(() => clearTimeout(timer));
 }
 
-/** The wallet's four calls, through one group commit. */
-export function walletService(db: Knex, options: GroupCommitOptions & { deadlineMs?: number }) {
-  const commits = new GroupCommit(db, options);
+/** The wallet's four calls, through one group commit: this process's own, or `commits` (a cluster's, hub.ts). */
+export function walletService(db: Knex, options: GroupCommitOptions & { deadlineMs?: number; commits?: Commits }) {
+  const commits = options.commits ?? new GroupCommit(db, options);
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const run = async (call: Call) => outcome(await withinDeadline(commits.submit(call), deadlineMs));
   return {

@@ -268,6 +268,9 @@ describe('every core: a cluster of workers on one port (#30)', () => {
       const counted = [...metrics.matchAll(/^wallet_http_requests_total\{route="\/wallet\/withdraw",method="POST",status="200"\} (\d+)$/gm)].map((m) => Number(m[1]));
       expect(counted).toHaveLength(1);
       expect(counted[0]).toBeGreaterThan(0);
+      // the cluster's one group commit runs in the primary, which reports its counts once beside the workers'
+      const committed = [...metrics.matchAll(/^wallet_group_commit_calls_total\{way="(\w+)"\} (\d+)$/gm)].map((m) => m[1]);
+      expect(committed.sort()).toEqual(['alone', 'batched', 'retried']);
       expect(await server.stop()).toBe(0);
       expect(workers).toThrow(); // pgrep finds no child: every worker ended
       figures.push(`cluster: 3 workers, ${report.requests} requests, one worker kill -9'd and replaced, ${report.retried} retried, ${report.moved.length} movements, each once; /metrics summed ${counted[0]} accepted withdraws over the workers; SIGTERM drained all, exit 0`);

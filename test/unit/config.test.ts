@@ -9,7 +9,7 @@ const PRODUCTION = { NODE_ENV: 'production', OPERATOR_TOKEN: PRODUCTION_TOKEN, S
 describe('configuration from the environment', () => {
   it('has working defaults: port 3000, embedded database under .data', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, dataDir: path.resolve('.data'), logLevel: 'info', dbPoolMax: 20 });
+    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, dataDir: path.resolve('.data'), logLevel: 'info', dbPoolMax: 20, walletGroupCommit: 'cluster' });
   });
 
   it.each([
@@ -18,6 +18,7 @@ describe('configuration from the environment', () => {
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
     [{ DATABASE_URL: 'not a url' }, /DATABASE_URL is not a valid URL/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ WALLET_GROUP_COMMIT: 'primary' }, /WALLET_GROUP_COMMIT must be one of cluster, worker/],
     [{ OPERATOR_TOKEN: 'short' }, /OPERATOR_TOKEN must be at least 16/],
     [{ FB_PUBLIC_KEY: 'only-half' }, /FB_PUBLIC_KEY and FB_PRIVATE_KEY must be set together/],
     [{ NODE_ENV: 'production' }, /OPERATOR_TOKEN is required/],

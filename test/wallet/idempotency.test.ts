@@ -218,7 +218,7 @@ describe('group commit', () => {
     expect(Math.max(...Object.values(done))).toBeLessThan(1200);
     await held.commit();
     expect((await Promise.all(calls)).map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
-    expect(wallet.commits.stats.retriedAlone).toBe(5);
+    expect(wallet.commits.stats!.retriedAlone).toBe(5);
   });
 
   /**
@@ -240,9 +240,9 @@ describe('group commit', () => {
   it('while a batch is in flight, a call that finds a slot free waits for it instead of going alone', async () => {
     const { wallet, held, withdraw, first, quick, queued } = await batchWaitingOnHeldPlayer('gw');
     await Promise.all(quick); // the queued two went as one batch, which waits on gw-0 too (up to 250 ms); a slot is free
-    const alone = wallet.commits.stats.alone;
+    const alone = wallet.commits.stats!.alone;
     const late = withdraw(4, 'gw-4'); // queued or sent as it is called
-    expect(wallet.commits.stats.alone).toBe(alone);
+    expect(wallet.commits.stats!.alone).toBe(alone);
     await held.commit();
     expect((await Promise.all([first, ...queued, late])).map((a) => a.status)).toEqual([200, 200, 200, 200]);
     expect(await balanceOf(suite.t, 'gw-4')).toBe('9.00');
@@ -251,7 +251,7 @@ describe('group commit', () => {
   it('a batch that failed stops holding the queue once its round trip ends: its calls retried alone do not hold up the next', async () => {
     const { wallet, held, withdraw, first, quick, queued } = await batchWaitingOnHeldPlayer('gr');
     await Promise.all([...quick, queued[1]]); // the queued pair's batch gave up on gr-0 after 250 ms; gr-3 went through alone
-    expect(wallet.commits.stats.retriedAlone).toBe(2);
+    expect(wallet.commits.stats!.retriedAlone).toBe(2);
     // gr-0b still waits alone on the lock, one slot is free: a new call goes at once
     const next = withdraw(4, 'gr-4');
     const seen = await Promise.race([next.then(() => 'answered'), new Promise((r) => setTimeout(() => r('still waiting'), 2000))]);
