@@ -225,8 +225,8 @@ describe('group commit', () => {
    * Three slots: a call of `${prefix}-0`, whose lock is held here, and two quick ones go alone; a second call of
    * `${prefix}-0` and one of `${prefix}-3` queue behind them and go as one batch once a quick one is answered.
    */
-  async function batchWaitingOnHeldPlayer(prefix: string) {
-    const wallet = walletService(suite.t.db, { slots: 3, maxCalls: 64 });
+  async function batchWaitingOnHeldPlayer(prefix: string, maxCalls = 64) {
+    const wallet = walletService(suite.t.db, { slots: 3, maxCalls });
     const client = await clientId();
     const plays = await Promise.all(Array.from({ length: 5 }, (_, i) => givenPlay(suite.t, `${prefix}-${i}`, '10')));
     const held = await holdPlayer(`${prefix}-0`);
@@ -246,6 +246,18 @@ describe('group commit', () => {
     await held.commit();
     expect((await Promise.all([first, ...queued, late])).map((a) => a.status)).toEqual([200, 200, 200, 200]);
     expect(await balanceOf(suite.t, 'gw-4')).toBe('9.00');
+  });
+
+  it('while a batch is in flight, half a batch of waiting calls goes beside it instead of waiting for it', async () => {
+    const { wallet, held, withdraw, first, quick, queued } = await batchWaitingOnHeldPlayer('gp', 4);
+    await Promise.all(quick); // the queued two went as one batch, which waits on gp-0 (up to 250 ms); two slots are free
+    const pair = [withdraw(4, 'gp-4a'), withdraw(4, 'gp-4b')]; // half of maxCalls 4
+    expect((await Promise.all(pair)).map((a) => a.status)).toEqual([200, 200]);
+    expect(wallet.commits.stats!).toMatchObject({ batches: 1, batchedCalls: 2, retriedAlone: 0 }); // the first batch still waits on gp-0
+    await queued[1];
+    await held.commit();
+    expect((await Promise.all([first, queued[0]])).map((a) => a.status)).toEqual([200, 200]);
+    expect(await balanceOf(suite.t, 'gp-4')).toBe('8.00');
   });
 
   it('a batch that failed stops holding the queue once its round trip ends: its calls retried alone do not hold up the next', async () => {
