@@ -80,8 +80,7 @@ export function createApp(options: AppOptions): Express {
   const jobQueue: JobQueueProbe = () => (app.locals.jobQueue as Worker | undefined)?.health();
   // one wallet service (one group commit, this process's or its cluster's) behind every aggregator's contract
   const wallet = walletService(options.db, { ...(options.walletBatch ?? { slots: 4, maxCalls: 64 }), deadlineMs: options.walletDeadlineMs, commits: options.walletCommits });
-  const commitStats = wallet.commits.stats;
-  const metrics = createMetrics(options.db, jobQueue, commitStats && (() => commitStats));
+  const metrics = createMetrics(options.db, jobQueue, wallet.commits.stats);
   app.use(metrics.observe);
   app.use(operationsRoutes(options.db, metrics, options.metricsToken, jobQueue));
   app.use(docsRoutes());

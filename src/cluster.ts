@@ -2,6 +2,7 @@ import cluster, { Worker } from 'node:cluster';
 import type { Serializable } from 'node:child_process';
 import { AggregatorRegistry, Registry } from 'prom-client';
 import { Logger } from './log';
+import type { Channel } from './wallet';
 
 /**
  * Every core (WEB_CONCURRENCY workers on one port, node:cluster). The primary process serves nothing itself: it
@@ -56,15 +57,8 @@ export function clusterMetricsOf(registry: Registry): (() => Promise<string>) | 
   });
 }
 
-/** One end of the IPC channel between the primary and a worker. */
-export interface MessagePort {
-  send(message: unknown, callback: (error: Error | null) => void): unknown;
-  on(event: 'message', listener: (message: unknown) => void): unknown;
-  on(event: 'disconnect', listener: () => void): unknown;
-}
-
 /** In a worker: its channel to the primary. */
-export function primaryPort(): MessagePort {
+export function primaryPort(): Channel {
   return {
     send: (message, callback) => process.send!(message, undefined, undefined, callback),
     on: (event: string, listener: (...args: never[]) => void) => process.on(event, listener as () => void),
@@ -79,7 +73,7 @@ export interface ClusterOptions {
   /** Runs once every worker has exited, before the primary does (the embedded PostgreSQL's stop). */
   afterDrain: () => Promise<void>;
   /** Serves one worker, as soon as it is forked: the wallet calls it hands to the primary (src/wallet/hub.ts). */
-  serveWorker?: (worker: MessagePort) => void;
+  serveWorker?: (worker: Channel) => void;
   /** The primary's own metrics, given beside the workers' (the cluster's group commit). */
   ownMetrics?: () => Promise<string>;
 }

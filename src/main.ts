@@ -56,14 +56,15 @@ async function prepareDatabase(config: Config, logger: Logger) {
 
 /**
  * The cluster's one group commit, in the primary (WALLET_GROUP_COMMIT=cluster): every worker's wallet calls share
- * its batches (src/wallet/hub.ts), on WALLET_BATCH_SLOTS connections of its own.
+ * its batches (src/wallet/hub.ts), on WALLET_BATCH_SLOTS + 1 connections of its own.
  */
 function clusterGroupCommit(config: Config, runtimeUrl: string, logger: Logger) {
-  const db = createDb(runtimeUrl, { poolMax: config.walletBatch.slots + 1, statementTimeoutMs: config.dbStatementTimeoutMs, logger });
+  const connections = config.walletBatch.slots + 1;
+  const db = createDb(runtimeUrl, { poolMax: connections, statementTimeoutMs: config.dbStatementTimeoutMs, logger });
   const commits = new GroupCommit(db, config.walletBatch);
   const registry = new Registry();
-  registerGroupCommitMetrics(registry, () => commits.stats);
-  return { db, commits, registry, connections: config.walletBatch.slots + 1 };
+  registerGroupCommitMetrics(registry, commits.stats);
+  return { db, commits, registry, connections };
 }
 
 /**

@@ -56,14 +56,11 @@ async function rows<T>(db: Knex, sql: string): Promise<T[]> {
 /** The job queue's health, once this process runs one (main.ts sets it after the app is made). */
 export type JobQueueProbe = () => { running: boolean; restarts: number; lastError: string | null } | undefined;
 
-/** The wallet's group commit counts. */
-export type GroupCommitProbe = () => GroupCommitStats;
-
 /**
- * `commits`: where the wallet's group commit runs in this process. A cluster's workers hand their calls to the
+ * `commits`: the counts of the wallet's group commit, where it runs in this process. A cluster's workers hand their calls to the
  * primary (src/wallet/hub.ts), which then reports these counts itself, once for the whole server.
  */
-export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefined, commits?: GroupCommitProbe): Metrics {
+export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefined, commits?: GroupCommitStats): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -229,15 +226,17 @@ export function operationsRoutes(db: Knex, metrics: Metrics, metricsToken: strin
   return router;
 }
 
-/** How the wallet's calls were committed: calls per commit is (alone + batched) / (alone + batches). */
-export function registerGroupCommitMetrics(registry: Registry, commits: GroupCommitProbe): void {
+/**
+ * How the wallet's calls were committed, read from the group commit's own counts at each scrape: calls per commit
+ * is (alone + batched + retried) / (alone + retried + batches).
+ */
+export function registerGroupCommitMetrics(registry: Registry, stats: GroupCommitStats): void {
   new Counter({
     name: 'wallet_group_commit_calls_total',
     help: 'Wallet calls by how they were committed: alone (a slot was free), batched (with others, one commit), retried (alone again after their batch failed)',
     labelNames: ['way'],
     registers: [registry],
     collect() {
-      const stats = commits();
       this.reset();
       this.inc({ way: 'alone' }, stats.alone);
       this.inc({ way: 'batched' }, stats.batchedCalls);
@@ -249,7 +248,6 @@ export function registerGroupCommitMetrics(registry: Registry, commits: GroupCom
     help: 'Batches of more than one wallet call committed together',
     registers: [registry],
     collect() {
-      const stats = commits();
       this.reset();
       this.inc(stats.batches);
     },

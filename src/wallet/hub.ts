@@ -9,10 +9,11 @@ import type { Call, Commits, GroupCommit, OutcomeRow } from './service';
  * worker together.
  */
 
-/** A message port: a cluster worker's `process` towards its primary, or the primary's `Worker` towards one worker. */
+/** One end of the IPC channel: a cluster worker's `process` towards its primary, or the primary's `Worker` towards one worker. */
 export interface Channel {
   send(message: unknown, callback: (error: Error | null) => void): unknown;
   on(event: 'message', listener: (message: unknown) => void): unknown;
+  on(event: 'disconnect', listener: () => void): unknown;
 }
 
 const CALL = 'wallet:call';
@@ -73,7 +74,7 @@ export function serveWalletCalls(worker: Channel, commits: GroupCommit): void {
  * In a worker: its wallet calls committed by the primary. A call sent and never answered (the primary gone) is
  * OutcomeUnknown once the channel closes, never "nothing was changed": it may have committed.
  */
-export function primaryCommits(primary: Channel & { on(event: 'disconnect', listener: () => void): unknown }): Commits {
+export function primaryCommits(primary: Channel): Commits {
   const waiting = new Map<number, { resolve: (row: OutcomeRow) => void; reject: (error: unknown) => void }>();
   let next = 0;
   let closed = false;

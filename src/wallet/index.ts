@@ -9,3 +9,4 @@ export { signingText, hmacSignature } from './contracts/fizzy-bubbly/signature';
 export { GroupCommit } from './service';
 export type { Commits } from './service';
 export { primaryCommits, serveWalletCalls } from './hub';
+export type { Channel } from './hub';
