@@ -16,13 +16,12 @@ export interface Channel {
   on(event: 'disconnect', listener: () => void): unknown;
 }
 
-const CALL = 'wallet:call';
-const ANSWER = 'wallet:answer';
+const CALLS = 'wallet:calls';
+const ANSWERS = 'wallet:answers';
 
 interface CallMessage {
-  type: typeof CALL;
-  id: number;
-  call: Call;
+  type: typeof CALLS;
+  calls: { id: number; call: Call }[];
 }
 
 /** What a failure carries across: enough for the worker to answer it as the contract says (src/http/errors.ts). */
@@ -34,7 +33,31 @@ interface FailureOf {
   severity?: string;
 }
 
-type AnswerMessage = { type: typeof ANSWER; id: number; row: OutcomeRow } | { type: typeof ANSWER; id: number; failure: FailureOf };
+type Answer = { id: number; row: OutcomeRow } | { id: number; failure: FailureOf };
+
+interface AnswerMessage {
+  type: typeof ANSWERS;
+  answers: Answer[];
+}
+
+/**
+ * What one turn of the event loop has for the other process, sent as one message once the turn's I/O is done
+ * (setImmediate): one write, and one wake-up of the other process, for all the calls read in that turn or all the
+ * answers of one batch, where a message each cost each side a system call and a wake-up per call (docs/benchmark.md).
+ */
+function outbox<T>(send: (items: T[]) => void): (item: T) => void {
+  let items: T[] = [];
+  return (item) => {
+    if (items.length === 0) {
+      setImmediate(() => {
+        const sending = items;
+        items = [];
+        send(sending);
+      });
+    }
+    items.push(item);
+  };
+}
 
 function failureOf(error: unknown): FailureOf {
   const e = error as { message?: string; code?: unknown; name?: string; severity?: unknown };
@@ -58,15 +81,16 @@ function errorOf(failure: FailureOf): Error {
 
 /** In the primary: the calls one worker sends, each committed through the cluster's group commit and answered back. */
 export function serveWalletCalls(worker: Channel, commits: GroupCommit): void {
+  // a worker gone meanwhile gets no answer: its aggregator sends the call again, to another worker, where it is found by its key
+  const answer = outbox<Answer>((answers) => worker.send({ type: ANSWERS, answers } satisfies AnswerMessage, () => undefined));
   worker.on('message', (message) => {
     const m = message as Partial<CallMessage>;
-    if (m?.type !== CALL) return;
-    // a worker gone meanwhile gets no answer: its aggregator sends the call again, to another worker, where it is found by its key
-    const answer = (reply: AnswerMessage) => worker.send(reply, () => undefined);
-    commits.submit(m.call!).then(
-      (row) => answer({ type: ANSWER, id: m.id!, row }),
-      (error: unknown) => answer({ type: ANSWER, id: m.id!, failure: failureOf(error) }),
-    );
+    if (m?.type !== CALLS) return;
+    const answers = commits.submitTogether(m.calls!.map((c) => c.call));
+    m.calls!.forEach(({ id }, i) => answers[i].then(
+      (row) => answer({ id, row }),
+      (error: unknown) => answer({ id, failure: failureOf(error) }),
+    ));
   });
 }
 
@@ -78,14 +102,27 @@ export function primaryCommits(primary: Channel): Commits {
   const waiting = new Map<number, { resolve: (row: OutcomeRow) => void; reject: (error: unknown) => void }>();
   let next = 0;
   let closed = false;
+  const hand = outbox<{ id: number; call: Call }>((calls) => {
+    primary.send({ type: CALLS, calls } satisfies CallMessage, (error) => {
+      if (!error) return;
+      for (const { id } of calls) {
+        const call = waiting.get(id);
+        if (!call) continue;
+        waiting.delete(id);
+        call.reject(new Error(`the call could not be handed to the primary: ${error.message}`)); // not sent: nothing was changed
+      }
+    });
+  });
   primary.on('message', (message) => {
     const m = message as Partial<AnswerMessage>;
-    if (m?.type !== ANSWER) return;
-    const call = waiting.get(m.id!);
-    if (!call) return;
-    waiting.delete(m.id!);
-    if ('row' in m) call.resolve(m.row!);
-    else call.reject(errorOf((m as { failure: FailureOf }).failure));
+    if (m?.type !== ANSWERS) return;
+    for (const answer of m.answers!) {
+      const call = waiting.get(answer.id);
+      if (!call) continue;
+      waiting.delete(answer.id);
+      if ('row' in answer) call.resolve(answer.row);
+      else call.reject(errorOf(answer.failure));
+    }
   });
   primary.on('disconnect', () => {
     closed = true;
@@ -97,10 +134,7 @@ export function primaryCommits(primary: Channel): Commits {
       if (closed) return reject(new OutcomeUnknown('the primary process is gone'));
       const id = next++;
       waiting.set(id, { resolve, reject });
-      primary.send({ type: CALL, id, call } satisfies CallMessage, (error) => {
-        if (!error || !waiting.delete(id)) return;
-        reject(new Error(`the call could not be handed to the primary: ${error.message}`)); // not sent: nothing was changed
-      });
+      hand({ id, call });
     }),
   };
 }

@@ -192,10 +192,14 @@ export class GroupCommit implements Commits {
   constructor(private readonly db: Knex, private readonly options: GroupCommitOptions) {}
 
   submit(call: Call): Promise<OutcomeRow> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ call, resolve, reject });
-      this.pump();
-    });
+    return this.submitTogether([call])[0];
+  }
+
+  /** Calls that arrived together (a worker's hand-over, hub.ts) queue together, so a free slot takes them as one batch, not each alone. */
+  submitTogether(calls: Call[]): Promise<OutcomeRow>[] {
+    const answers = calls.map((call) => new Promise<OutcomeRow>((resolve, reject) => this.queue.push({ call, resolve, reject })));
+    this.pump();
+    return answers;
   }
 
   private pump(): void {

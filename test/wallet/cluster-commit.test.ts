@@ -12,14 +12,16 @@ afterEach(() => open.splice(0).forEach((port) => port.close()));
 function channel() {
   const { port1, port2 } = new MessageChannel();
   open.push(port1);
-  const endOf = (port: MessagePort) => ({
+  const sent = { worker: 0, primary: 0 };
+  const endOf = (port: MessagePort, side: keyof typeof sent) => ({
     send: (message: unknown, callback: (error: Error | null) => void) => {
+      sent[side] += 1;
       port.postMessage(message);
       callback(null);
     },
     on: (event: string, listener: (...args: never[]) => void) => port.on(event === 'disconnect' ? 'close' : event, listener as () => void),
   });
-  return { worker: endOf(port1), primary: endOf(port2), close: () => port2.close() };
+  return { worker: endOf(port1, 'worker'), primary: endOf(port2, 'primary'), sent, close: () => port2.close() };
 }
 
 const clientId = async (): Promise<number> => (await suite.t.db('api_clients').where({ enabled: true }).orderBy('id').first('id')).id;
@@ -31,7 +33,8 @@ const bet = (play: Play, transactionId: string, amount: bigint) => ({
 describe("a cluster's one group commit (WALLET_GROUP_COMMIT=cluster)", () => {
   it("the calls of several workers share the primary's batches, and each worker gets its own calls' answers", async () => {
     const commits = new GroupCommit(suite.t.db, { slots: 1, maxCalls: 64 });
-    const workers = [channel(), channel(), channel()].map((c) => {
+    const channels = [channel(), channel(), channel()];
+    const workers = channels.map((c) => {
       serveWalletCalls(c.primary, commits);
       return walletService(suite.t.db, { slots: 1, maxCalls: 64, commits: primaryCommits(c.worker) });
     });
@@ -40,13 +43,15 @@ describe("a cluster's one group commit (WALLET_GROUP_COMMIT=cluster)", () => {
     const answers = await Promise.all(plays.map((play, i) => workers[i % 3].withdraw(client, bet(play, `cc-${i}`, BigInt(100 * (i + 1))))));
     expect(answers.map((a) => [a.status, a.balance])).toEqual(plays.map((_p, i) => [200, 1000n - BigInt(100 * (i + 1))]));
     expect(await balanceOf(suite.t, 'cc-8')).toBe('1.00');
-    // the first call found the slot free; the eight behind it, from three workers, went as one batch
-    expect(commits.stats).toEqual({ alone: 1, batches: 1, batchedCalls: 8, retriedAlone: 0 });
+    // each worker handed its three calls over in one message, and had their answers back in one; the first
+    // worker's three found the slot free and went as one batch, the six behind them, from two workers, as the next
+    expect(channels.map((c) => c.sent)).toEqual([{ worker: 1, primary: 1 }, { worker: 1, primary: 1 }, { worker: 1, primary: 1 }]);
+    expect(commits.stats).toEqual({ alone: 0, batches: 2, batchedCalls: 9, retriedAlone: 0 });
     expect(workers[0].commits.stats).toBeUndefined(); // the counts are the primary's, reported once on /metrics
   });
 
   it('a failure reaches the worker as what it was: "outcome unknown" stays unknown, a database timeout stays "nothing was changed"', async () => {
-    const failing = (error: Error) => ({ submit: () => Promise.reject(error) }) as unknown as GroupCommit;
+    const failing = (error: Error) => ({ submitTogether: (calls: unknown[]) => calls.map(() => Promise.reject(error)) }) as unknown as GroupCommit;
     const unknown = channel();
     serveWalletCalls(unknown.primary, failing(new OutcomeUnknown('the connection broke, and asking again failed too')));
     const timeout = channel();
@@ -59,9 +64,20 @@ describe("a cluster's one group commit (WALLET_GROUP_COMMIT=cluster)", () => {
     expect(timeoutFailure).not.toBeInstanceOf(OutcomeUnknown);
   });
 
+  it('calls that could not be handed over fail as "nothing was changed", every call of the message', async () => {
+    const refusing = { send: (_m: unknown, callback: (error: Error | null) => void) => callback(new Error('channel closed')), on: () => undefined };
+    const commits = primaryCommits(refusing);
+    const call = { kind: 'balance' as const, client: 1, player: 'p', currency: 'EUR', session: 's' };
+    const failures = await Promise.all([commits.submit(call), commits.submit(call)].map((p) => p.catch((e: unknown) => e)));
+    for (const failure of failures) {
+      expect((failure as Error).message).toMatch(/could not be handed to the primary/);
+      expect(failure).not.toBeInstanceOf(OutcomeUnknown);
+    }
+  });
+
   it('a call in flight when the primary goes away is "outcome unknown", never "nothing was changed", and so is a call after it', async () => {
     const c = channel();
-    const never = { submit: () => new Promise(() => undefined) } as unknown as GroupCommit;
+    const never = { submitTogether: (calls: unknown[]) => calls.map(() => new Promise(() => undefined)) } as unknown as GroupCommit;
     serveWalletCalls(c.primary, never);
     const commits = primaryCommits(c.worker);
     const call = { kind: 'balance' as const, client: 1, player: 'p', currency: 'EUR', session: 's' };
