@@ -63,7 +63,7 @@ function clusterGroupCommit(config: Config, runtimeUrl: string, logger: Logger) 
   const db = createDb(runtimeUrl, { poolMax: connections, statementTimeoutMs: config.dbStatementTimeoutMs, logger });
   const commits = new GroupCommit(db, config.walletBatch);
   const registry = new Registry();
-  registerGroupCommitMetrics(registry, commits.stats);
+  registerGroupCommitMetrics(registry, commits.stats, db);
   return { db, commits, registry, connections };
 }
 

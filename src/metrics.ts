@@ -149,20 +149,7 @@ export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefine
     },
   });
   if (commits) registerGroupCommitMetrics(registry, commits);
-  const pool = () => (db.client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } }).pool;
-  new Gauge({
-    name: 'wallet_db_pool_connections',
-    help: 'Database pool connections by state (used, free, pending acquires)',
-    labelNames: ['state'],
-    registers: [registry],
-    collect() {
-      const p = pool();
-      if (!p) return;
-      this.set({ state: 'used' }, p.numUsed());
-      this.set({ state: 'free' }, p.numFree());
-      this.set({ state: 'pending' }, p.numPendingAcquires());
-    },
-  });
+  poolGauge(registry, db, 'wallet_db_pool_connections', 'Database pool connections by state (used, free, pending acquires)');
   const aggregatorCalls = new Counter({
     name: 'wallet_aggregator_calls_total',
     help: 'Calls this server made to an aggregator (game launches), by aggregator, call and outcome',
@@ -226,11 +213,31 @@ export function operationsRoutes(db: Knex, metrics: Metrics, metricsToken: strin
   return router;
 }
 
+/** A knex pool's connections by state, read at each scrape. */
+function poolGauge(registry: Registry, db: Knex, name: string, help: string): void {
+  const pool = () => (db.client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } }).pool;
+  new Gauge({
+    name,
+    help,
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const p = pool();
+      if (!p) return;
+      this.set({ state: 'used' }, p.numUsed());
+      this.set({ state: 'free' }, p.numFree());
+      this.set({ state: 'pending' }, p.numPendingAcquires());
+    },
+  });
+}
+
 /**
  * How the wallet's calls were committed, read from the group commit's own counts at each scrape: calls per commit
- * is (alone + batched + retried) / (alone + retried + batches).
+ * is (alone + batched + retried) / (alone + retried + batches). A cluster's group commit, in the primary, has its own
+ * connections (`db`), reported beside the workers' pools.
  */
-export function registerGroupCommitMetrics(registry: Registry, stats: GroupCommitStats): void {
+export function registerGroupCommitMetrics(registry: Registry, stats: GroupCommitStats, db?: Knex): void {
+  if (db) poolGauge(registry, db, 'wallet_group_commit_db_connections', "The cluster's group commit's own database connections by state (used, free, pending acquires), in the primary");
   new Counter({
     name: 'wallet_group_commit_calls_total',
     help: 'Wallet calls by how they were committed: alone (a slot was free), batched (with others, one commit), retried (alone again after their batch failed)',

@@ -271,6 +271,9 @@ describe('every core: a cluster of workers on one port (#30)', () => {
       // the cluster's one group commit runs in the primary, which reports its counts once beside the workers'
       const committed = [...metrics.matchAll(/^wallet_group_commit_calls_total\{way="(\w+)"\} (\d+)$/gm)].map((m) => m[1]);
       expect(committed.sort()).toEqual(['alone', 'batched', 'retried']);
+      // and its own connections, which the workers' pools do not count
+      expect(metrics.match(/^# TYPE wallet_group_commit_db_connections gauge$/gm)).toHaveLength(1);
+      expect(metrics).toMatch(/^wallet_group_commit_db_connections\{state="free"\} \d+$/m);
       expect(await server.stop()).toBe(0);
       expect(workers).toThrow(); // pgrep finds no child: every worker ended
       figures.push(`cluster: 3 workers, ${report.requests} requests, one worker kill -9'd and replaced, ${report.retried} retried, ${report.moved.length} movements, each once; /metrics summed ${counted[0]} accepted withdraws over the workers; SIGTERM drained all, exit 0`);
