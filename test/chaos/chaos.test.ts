@@ -125,12 +125,12 @@ describe('commit cut under load', () => {
  * file, so the database is closed to connections rather than the whole server stopped.)
  */
 describe('database restart during load', () => {
-  it('answers 500 ERROR_TIMEOUT or ERROR_UNKNOWN_ERROR promptly while it is down, recovers by itself, and half-writes nothing', async () => {
+  it.each([['one process', '1'], ['a cluster of two workers', '2']])('%s: answers 500 ERROR_TIMEOUT or ERROR_UNKNOWN_ERROR promptly while it is down, recovers by itself, and half-writes nothing', async (mode, workers) => {
     const database = await createTestDatabase();
     const name = new URL(database.url).pathname.slice(1);
     const admin = createDb(database.ownerUrl.replace(`/${name}`, '/postgres'), { poolMax: 1, statementTimeoutMs: 10_000 });
     const db = createDb(database.url, { poolMax: 2, statementTimeoutMs: 10_000 });
-    const server = await ServerProcess.start({ DATABASE_URL: database.url, MIGRATION_DATABASE_URL: database.ownerUrl, DB_STATEMENT_TIMEOUT_MS: '1000' });
+    const server = await ServerProcess.start({ DATABASE_URL: database.url, MIGRATION_DATABASE_URL: database.ownerUrl, DB_STATEMENT_TIMEOUT_MS: '1000', WEB_CONCURRENCY: workers });
     try {
       const { players, sessions } = await givenPlayers(server.url, 10, 'restart');
       await db.destroy();
@@ -158,7 +158,7 @@ describe('database restart during load', () => {
       await expectLoadInLedger(after, report);
       await expectSound(after);
       await after.destroy();
-      figures.push(`database restart: ${report.requests} requests, ${report.retried} answered 500 or unanswered and retried, ` +
+      figures.push(`database restart (${mode}): ${report.requests} requests, ${report.retried} answered 500 or unanswered and retried, ` +
         `slowest answer while down ${Math.max(...downAnswers.map((a) => a.ms))} ms, recovered without a server restart`);
     } finally {
       await server.stop();
