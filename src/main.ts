@@ -18,7 +18,7 @@ import { auditCheckpointJobs } from './audit';
 import { applyJurisdiction } from './protection';
 import { applyKycRequirement } from './kyc';
 import { commitsInPrimary, isClusterWorker, primaryPort, runPrimary, runsJobQueue } from './cluster';
-import { registerGroupCommitMetrics } from './metrics';
+import { registerGroupCommitMetrics, registerPoolMetrics } from './metrics';
 
 /** A development secret kept under DATA_DIR: the one made before, or `make`'s, written once (only its owner reads it). */
 function keptInDataDir(dataDir: string, name: string, make: () => string): { value: string; made: boolean } {
@@ -63,7 +63,9 @@ function clusterGroupCommit(config: Config, runtimeUrl: string, logger: Logger) 
   const db = createDb(runtimeUrl, { poolMax: connections, statementTimeoutMs: config.dbStatementTimeoutMs, logger });
   const commits = new GroupCommit(db, config.walletBatch);
   const registry = new Registry();
-  registerGroupCommitMetrics(registry, commits.stats, db);
+  registerGroupCommitMetrics(registry, commits.stats);
+  registerPoolMetrics(registry, db, 'wallet_group_commit_db_connections',
+    "The cluster's group commit's own database connections by state (used, free, pending acquires), in the primary");
   return { db, commits, registry, connections };
 }
 

@@ -149,7 +149,7 @@ export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefine
     },
   });
   if (commits) registerGroupCommitMetrics(registry, commits);
-  poolGauge(registry, db, 'wallet_db_pool_connections', 'Database pool connections by state (used, free, pending acquires)');
+  registerPoolMetrics(registry, db, 'wallet_db_pool_connections', 'Database pool connections by state (used, free, pending acquires)');
   const aggregatorCalls = new Counter({
     name: 'wallet_aggregator_calls_total',
     help: 'Calls this server made to an aggregator (game launches), by aggregator, call and outcome',
@@ -214,7 +214,7 @@ export function operationsRoutes(db: Knex, metrics: Metrics, metricsToken: strin
 }
 
 /** A knex pool's connections by state, read at each scrape. */
-function poolGauge(registry: Registry, db: Knex, name: string, help: string): void {
+export function registerPoolMetrics(registry: Registry, db: Knex, name: string, help: string): void {
   const pool = () => (db.client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } }).pool;
   new Gauge({
     name,
@@ -233,11 +233,9 @@ function poolGauge(registry: Registry, db: Knex, name: string, help: string): vo
 
 /**
  * How the wallet's calls were committed, read from the group commit's own counts at each scrape: calls per commit
- * is (alone + batched + retried) / (alone + retried + batches). A cluster's group commit, in the primary, has its own
- * connections (`db`), reported beside the workers' pools.
+ * is (alone + batched + retried) / (alone + retried + batches).
  */
-export function registerGroupCommitMetrics(registry: Registry, stats: GroupCommitStats, db?: Knex): void {
-  if (db) poolGauge(registry, db, 'wallet_group_commit_db_connections', "The cluster's group commit's own database connections by state (used, free, pending acquires), in the primary");
+export function registerGroupCommitMetrics(registry: Registry, stats: GroupCommitStats): void {
   new Counter({
     name: 'wallet_group_commit_calls_total',
     help: 'Wallet calls by how they were committed: alone (a slot was free), batched (with others, one commit), retried (alone again after their batch failed)',

@@ -102,24 +102,25 @@ export function primaryCommits(primary: Channel): Commits {
   const waiting = new Map<number, { resolve: (row: OutcomeRow) => void; reject: (error: unknown) => void }>();
   let next = 0;
   let closed = false;
+  /** The call still waiting under `id`, no longer waiting: settled at most once, whichever of its outcomes comes first. */
+  const take = (id: number) => {
+    const call = waiting.get(id);
+    waiting.delete(id);
+    return call;
+  };
   const hand = outbox<{ id: number; call: Call }>((calls) => {
     primary.send({ type: CALLS, calls } satisfies CallMessage, (error) => {
       if (!error) return;
-      for (const { id } of calls) {
-        const call = waiting.get(id);
-        if (!call) continue;
-        waiting.delete(id);
-        call.reject(new Error(`the call could not be handed to the primary: ${error.message}`)); // not sent: nothing was changed
-      }
+      // not sent: nothing was changed
+      for (const { id } of calls) take(id)?.reject(new Error(`the call could not be handed to the primary: ${error.message}`));
     });
   });
   primary.on('message', (message) => {
     const m = message as Partial<AnswerMessage>;
     if (m?.type !== ANSWERS) return;
     for (const answer of m.answers!) {
-      const call = waiting.get(answer.id);
+      const call = take(answer.id);
       if (!call) continue;
-      waiting.delete(answer.id);
       if ('row' in answer) call.resolve(answer.row);
       else call.reject(errorOf(answer.failure));
     }
