@@ -1,0 +1,187 @@
+import { Client } from 'pg';
+import { TestApp } from '../support/app';
+import { givenPlay, uniqueId, walletSuite } from '../support/wallet';
+
+/**
+ * wallet_batch runs the withdraws of players it holds once as one set (wallet_withdraws), and every other call
+ * through wallet_withdraw: the same rules written twice. Here every rule meets both forms from the same state, on
+ * one connection (so one house shard), each in a transaction rolled back afterwards, and both must give the same
+ * answers and write the same rows.
+ */
+const suite = walletSuite();
+let t: TestApp;
+let clientId: number;
+let disabledClientId: number;
+
+interface Case {
+  name: string;
+  /** Puts the player (or the world) in the state the rule needs; `id` is the player's internal id. */
+  given?: (id: string, play: { playerId: string; sessionId: string }) => Promise<void>;
+  call?: Partial<Record<'client' | 'player' | 'session' | 'currency' | 'game' | 'round' | 'amount' | 'tx' | 'hash', unknown>> & { finished?: boolean };
+  balance?: string;
+}
+
+const sql = (text: string, values: unknown[] = []) => t.owner.raw(text, values as never[]);
+const hour = "date_trunc('hour', now())";
+
+const CASES: Case[] = [
+  { name: 'accepted' },
+  { name: 'accepted, closing its round', call: { finished: true } },
+  { name: 'insufficient funds', call: { amount: 5000 } },
+  { name: 'blocked', given: (id) => sql(`UPDATE players SET status = 'blocked' WHERE id = ?`, [id]) },
+  { name: 'impeded', given: (id) => sql(`UPDATE players SET status = 'impeded' WHERE id = ?`, [id]) },
+  { name: 'paused', given: (id) => sql(`UPDATE players SET paused_until = now() + interval '1 day' WHERE id = ?`, [id]) },
+  { name: 'reality check', given: (id) => sql(`UPDATE players SET reality_check_pending = true WHERE id = ?`, [id]) },
+  { name: 'another currency', call: { currency: 'USD' } },
+  { name: 'expired session', given: (_id, play) => sql(`UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE id = ?`, [play.sessionId]) },
+  { name: 'unknown session', call: { session: 'no-such-session' } },
+  { name: 'disabled game', call: { game: 'set-off-game' } },
+  { name: 'finished round', call: { round: 'set-closed' },
+    given: (id) => sql(`INSERT INTO rounds (client_id, player_id, game_round_id, game_id, currency, closed_at) VALUES (?, ?, 'set-closed', 'slot-1', 'EUR', now())`, [clientId, id]) },
+  { name: 'KYC suspended', given: (id) => sql(`UPDATE players SET kyc_status = 'suspended' WHERE id = ?`, [id]) },
+  { name: 'KYC verified', given: (id) => sql(`UPDATE players SET kyc_status = 'verified' WHERE id = ?`, [id]) },
+  { name: 'register clear', given: (id) => sql(`UPDATE players SET register_state = 'clear' WHERE id = ?`, [id]) },
+  { name: 'register clear and KYC verified, with no limits', given: (id) => sql(`UPDATE players SET register_state = 'clear', kyc_status = 'verified' WHERE id = ?`, [id]) },
+  { name: 'register clear and KYC verified, with a loss and a play-time limit',
+    given: async (id) => {
+      await sql(`UPDATE players SET register_state = 'clear', kyc_status = 'verified' WHERE id = ?`, [id]);
+      await sql(`INSERT INTO player_limits (player_id, kind, amount) VALUES (?, 'loss_30d', 100000), (?, 'time_month', 600)`, [id, id]);
+    } },
+  { name: 'above the per-bet limit', given: (id) => sql(`INSERT INTO player_limits (player_id, kind, amount) VALUES (?, 'bet_max', 50)`, [id]) },
+  { name: 'a pending limit now in force',
+    given: (id) => sql(`INSERT INTO player_limits (player_id, kind, amount, pending_amount, pending_effective_at) VALUES (?, 'bet_max', 500, 50, now() - interval '1 hour')`, [id]) },
+  { name: 'over the loss limit',
+    given: async (id) => {
+      await sql(`INSERT INTO player_limits (player_id, kind, amount) VALUES (?, 'loss_24h', 1000)`, [id]);
+      await sql(`INSERT INTO player_activity_hourly (player_id, hour, bets) VALUES (?, ${hour}, 950)`, [id]);
+    } },
+  { name: 'within the loss and play-time limits',
+    given: (id) => sql(`INSERT INTO player_limits (player_id, kind, amount) VALUES (?, 'loss_7d', 100000), (?, 'time_week', 600)`, [id, id]) },
+  { name: 'at the play-time limit',
+    given: async (id) => {
+      await sql(`INSERT INTO player_limits (player_id, kind, amount) VALUES (?, 'time_day', 10), (?, 'loss_30d', 100000)`, [id, id]);
+      await sql(`INSERT INTO player_activity_hourly (player_id, hour, played_minutes) VALUES (?, ${hour}, 1023)`, [id]);
+    } },
+  { name: 'at 80 % of the play-time limit: accepted, with an alert',
+    given: async (id) => {
+      await sql(`INSERT INTO player_limits (player_id, kind, amount) VALUES (?, 'time_day', 10), (?, 'loss_24h', 100000)`, [id, id]);
+      await sql(`INSERT INTO player_activity_hourly (player_id, hour, played_minutes) VALUES (?, ${hour}, 255)`, [id]);
+    } },
+  { name: 'at 80 % of the play-time limit and over the per-bet limit: refused, with no alert',
+    given: async (id) => {
+      await sql(`INSERT INTO player_limits (player_id, kind, amount) VALUES (?, 'time_day', 10), (?, 'bet_max', 50)`, [id, id]);
+      await sql(`INSERT INTO player_activity_hourly (player_id, hour, played_minutes) VALUES (?, ${hour}, 255)`, [id]);
+    } },
+  { name: 'two limits refusing: the per-bet one names it',
+    given: async (id) => {
+      await sql(`INSERT INTO player_limits (player_id, kind, amount) VALUES (?, 'loss_24h', 10), (?, 'bet_max', 50)`, [id, id]);
+    } },
+  { name: 'a replayed withdraw', call: { tx: 'set-prior', hash: 'h-prior' } },
+  { name: 'a transactionId used for another request', call: { tx: 'set-prior', hash: 'h-other' } },
+  { name: 'a withdraw already rolled back', call: { tx: 'set-tombstone' } },
+  { name: 'an unknown player', call: { player: 'set-nobody' } },
+  { name: 'a disabled api client', call: { client: -1 } },
+];
+
+type Call = Record<string, unknown>;
+let calls: Call[];
+let players: string[];
+
+beforeAll(async () => {
+  t = suite.t;
+  clientId = (await t.db('api_clients').where({ public_key: 'fb-public-key' }).first()).id;
+  disabledClientId = (await t.owner('api_clients').insert({ name: 'set-disabled', scheme: 'hmac-sha256', public_key: 'set-disabled', private_key: 'set-disabled-private-key-0123456', enabled: false })
+    .returning<{ id: number }[]>('id'))[0].id;
+  await sql(`INSERT INTO games (game_id, active) VALUES ('set-off-game', false)`);
+  calls = [];
+  players = [];
+  for (const [i, c] of CASES.entries()) {
+    const play = await givenPlay(t, uniqueId(`set-${i}`), c.balance ?? '10');
+    const id = (await t.db('players').where({ external_id: play.playerId }).first()).id;
+    players.push(id);
+    await c.given?.(id, play);
+    const tx = c.call?.tx === undefined ? uniqueId('set-tx') : `${c.call.tx}-${i}`;
+    calls.push({
+      kind: 'withdraw', client: c.call?.client === -1 ? disabledClientId : clientId, tx, hash: c.call?.hash ?? 'h-prior',
+      player: c.call?.player ?? play.playerId, session: c.call?.session ?? play.sessionId, currency: c.call?.currency ?? 'EUR',
+      game: c.call?.game ?? 'slot-1', round: c.call?.round ?? uniqueId('set-round'), amount: c.call?.amount ?? 100, cash: c.call?.amount ?? 100,
+      jackpot: null, finished: c.call?.finished ?? false,
+    });
+  }
+  // the earlier calls that the replay, duplicate and tombstone cases meet
+  for (const call of calls) {
+    if (String(call.tx).startsWith('set-prior')) await sql(`SELECT wallet_withdraw(?, ?, 'h-prior', ?, ?, 'EUR', 'slot-1', ?, 100, 100, NULL, false)`, [clientId, call.tx, call.player, call.session, call.round]);
+    if (String(call.tx).startsWith('set-tombstone')) await sql(`SELECT wallet_rollback(?, ?, 'h-rb', ?, 'EUR', 'slot-1', ?, ?)`, [clientId, `rb-${call.tx}`, call.player, call.round, call.tx]);
+  }
+});
+
+async function oneByOne(db: Client): Promise<unknown[]> {
+  const answers = [];
+  for (const [i, c] of calls.entries()) {
+    const { rows } = await db.query('SELECT * FROM wallet_withdraw($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
+      [c.client, c.tx, c.hash, c.player, c.session, c.currency, c.game, c.round, c.amount, c.cash, c.jackpot, c.finished]);
+    answers.push({ r_index: i, ...rows[0] });
+  }
+  return answers;
+}
+
+/** What one form answered and wrote, read inside its transaction. */
+async function run(db: Client, form: 'set' | 'one by one', settings: string): Promise<unknown> {
+  await db.query('BEGIN');
+  try {
+    await db.query(`UPDATE wallet_settings SET ${settings}`);
+    const answers = form === 'set'
+      ? (await db.query('SELECT * FROM wallet_batch($1::jsonb) ORDER BY r_index', [JSON.stringify(calls)])).rows
+      : await oneByOne(db);
+    const read = async (text: string) => (await db.query(text, [players])).rows;
+    return {
+      answers,
+      movements: await read(`SELECT row_number() OVER (ORDER BY id) AS n, transaction_id, kind, request_hash, player_id, game_id, game_round_id,
+          currency, amount, cash_amount, jackpot_amount, round_finished, response_status, response_code, response_reason, response_balance,
+          debit_account_id, credit_account_id, debit_balance_after, credit_balance_after
+        FROM wallet_transactions WHERE player_id = ANY ($1) AND created_at = now() ORDER BY id`),
+      balances: await read(`SELECT id, balance FROM accounts WHERE player_id = ANY ($1) OR (kind = 'house' AND shard = pg_backend_pid() % 64) ORDER BY id`),
+      rounds: await read(`SELECT client_id, player_id, game_round_id, game_id, currency, bets, withdraw_count, closed_at IS NOT NULL AS closed
+        FROM rounds WHERE player_id = ANY ($1) ORDER BY player_id, game_round_id`),
+      activity: await read(`SELECT player_id, hour, bets, wins, refunds, played_minutes FROM player_activity_hourly WHERE player_id = ANY ($1) ORDER BY player_id, hour`),
+      alerts: await read(`SELECT player_id, kind, period_start, played_minutes, limit_minutes FROM protection_alerts WHERE player_id = ANY ($1) ORDER BY player_id, kind`),
+    };
+  } finally {
+    await db.query('ROLLBACK');
+  }
+}
+
+describe('a batch of withdraws as one set', () => {
+  it.each([
+    ['by default', 'jurisdiction = NULL, kyc_required = false'],
+    ["under Brazil's rules, with KYC required", "jurisdiction = 'BR', kyc_required = true"],
+  ])('answers and writes exactly what the calls one by one do, rule by rule (%s)', async (_name, settings) => {
+    const db = new Client({ connectionString: t.ownerUrl });
+    await db.connect();
+    try {
+      const together = await run(db, 'set', settings);
+      const apart = await run(db, 'one by one', settings);
+      expect(together).toEqual(apart);
+      const answers = (together as { answers: { r_status: number; r_code: string | null }[] }).answers;
+      expect(answers.filter((a) => a.r_status === 200).length).toBeGreaterThan(0);
+      expect(new Set(answers.map((a) => a.r_code)).size).toBeGreaterThan(6);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('a batch in which a player appears twice runs each call alone, in order', async () => {
+    const db = new Client({ connectionString: t.ownerUrl });
+    await db.connect();
+    try {
+      const twice = [...calls.slice(0, 4), { ...calls[0], tx: uniqueId('set-again'), round: uniqueId('set-round') }];
+      await db.query('BEGIN');
+      const answers = (await db.query('SELECT * FROM wallet_batch($1::jsonb) ORDER BY r_index', [JSON.stringify(twice)])).rows;
+      await db.query('ROLLBACK');
+      expect(answers[0]).toMatchObject({ r_status: 200, r_balance: '900' });
+      expect(answers[4]).toMatchObject({ r_status: 200, r_balance: '800' });
+    } finally {
+      await db.end();
+    }
+  });
+});
