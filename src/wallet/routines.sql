@@ -100,7 +100,7 @@ $$;
 -- 0.07 ms of CPU per bet, against 0.18 call by call (docs/benchmark.md "A batch's withdraws as one set"); alone it
 -- costs more than wallet_withdraw, whose many small statements start faster than this one large one, so a call
 -- alone keeps the routine above. The rules are therefore written twice, in the same order and words: a change to
--- one is a change to both, and test/wallet/withdraw-set.test.ts runs every rule through both forms and requires
+-- one is a change to both, and test/wallet/batch-sets.test.ts runs every rule through both forms and requires
 -- the same answers and the same rows.
 -- The caller has locked the players' cash accounts (in account id order, then the connection's house shards), so
 -- this statement, with its own snapshot taken after those locks, reads each player as the locks left it. p_calls
@@ -267,6 +267,94 @@ BEGIN
          AND (SELECT count(*) FROM house) = (SELECT count(DISTINCT wallet_currency) FROM ok)
          AND (SELECT count(DISTINCT player) FROM c) = cardinality(p_indexes))
      OR wallet_fail('wallet_withdraws: a player twice in the set, or a house shard missing: nothing was written');
+END;
+$$;
+
+-- Deposits as a set: wallet_deposit's rules and movement for the deposits of players a batch holds once, in one
+-- statement, as wallet_withdraws does for withdraws (and for the same reasons: above). A refusal is not stored, as
+-- call by call. The rules are written twice, in the same order and words, and test/wallet/batch-sets.test.ts holds
+-- the two forms together.
+CREATE OR REPLACE FUNCTION wallet_deposits(p_calls jsonb, p_indexes integer[])
+RETURNS TABLE (r_index integer, r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
+LANGUAGE plpgsql SET enable_seqscan = off SET jit = off SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+  RETURN QUERY
+  WITH c AS MATERIALIZED (
+    SELECT x.i, (e->>'client')::integer AS client, e->>'tx' AS tx, e->>'hash' AS hash, e->>'player' AS player,
+           e->>'currency' AS currency, e->>'game' AS game, e->>'round' AS round, (e->>'amount')::bigint AS amount,
+           (e->>'cash')::bigint AS cash, (e->>'jackpot')::bigint AS jackpot, (e->>'finished')::boolean AS finished,
+           e->>'withdrawTx' AS withdraw_tx
+    FROM unnest(p_indexes) AS x(i) CROSS JOIN LATERAL (SELECT p_calls->x.i AS e) j
+  ), d AS MATERIALIZED (
+    SELECT c.i, c.tx, c.hash, c.player, c.currency, c.amount, c.cash, c.jackpot, c.finished, c.withdraw_tx,
+           k.scope, pl.id AS player_id, pl.currency AS wallet_currency, a.id AS account, a.balance,
+           p.kind AS prior_kind, p.request_hash AS prior_hash, p.response_status AS prior_status,
+           p.response_code AS prior_code, p.response_reason AS prior_reason, p.response_balance AS prior_balance,
+           -- a contract whose win may leave out the round or the game (Hub88) means its bet's
+           coalesce(c.round, w.game_round_id) AS round, coalesce(c.game, w.game_id) AS game,
+           CASE
+             WHEN c.currency <> pl.currency THEN ARRAY['ERROR_BAD_REQUEST', format('currency %s is not the wallet currency', c.currency)]
+             -- a supplier's promotion win (Hub88 is_supplier_promo) names no bet: a win of its round alone
+             WHEN c.withdraw_tx IS NULL THEN CASE WHEN c.round IS NULL OR c.game IS NULL
+               THEN ARRAY['ERROR_BAD_REQUEST', 'a promotion win without a bet names its round and game'] END
+             WHEN w.id IS NULL OR w.kind NOT IN ('withdraw', 'tombstone') OR w.player_id <> pl.id
+               THEN ARRAY['ERROR_TRANSACTION_WITHDRAW_NOT_FOUND', 'no withdraw of this player has that id']
+             WHEN w.kind = 'tombstone' OR w.rolled_back_by IS NOT NULL THEN ARRAY['ERROR_BAD_REQUEST', 'the withdraw was rolled back']
+             WHEN w.game_round_id <> coalesce(c.round, w.game_round_id) OR w.response_status <> 200
+               THEN ARRAY['ERROR_TRANSACTION_WITHDRAW_NOT_FOUND', 'no accepted withdraw with that id in this round']
+           END AS refusal
+    FROM c
+    LEFT JOIN LATERAL (SELECT coalesce(ac.scope_id, ac.id) AS scope FROM api_clients ac WHERE ac.id = c.client AND ac.enabled) k ON true
+    LEFT JOIN (players pl JOIN accounts a ON a.player_id = pl.id) ON pl.external_id = c.player
+    LEFT JOIN wallet_transactions p ON p.client_id = k.scope AND p.transaction_id = c.tx
+    LEFT JOIN wallet_transactions w ON c.withdraw_tx IS NOT NULL AND w.client_id = k.scope AND w.transaction_id = c.withdraw_tx
+  ), ok AS MATERIALIZED (
+    SELECT * FROM d WHERE scope IS NOT NULL AND player_id IS NOT NULL AND prior_kind IS NULL AND refusal IS NULL
+  ), house AS (
+    UPDATE accounts h SET balance = h.balance - t.total
+      FROM (SELECT wallet_currency, sum(amount) AS total FROM ok GROUP BY wallet_currency) t
+     WHERE h.kind = 'house' AND h.currency = t.wallet_currency AND h.shard = pg_backend_pid() % 64 AND h.player_id IS NULL
+    RETURNING h.id, h.currency, h.balance + t.total AS before
+  ), credits AS (
+    UPDATE accounts a SET balance = a.balance + ok.amount FROM ok WHERE a.id = ok.account RETURNING a.id
+  ), round_rows AS (
+    INSERT INTO rounds AS r (client_id, player_id, game_round_id, game_id, currency, wins, deposit_count, closed_at)
+    SELECT scope, player_id, round, game, wallet_currency, amount, 1, CASE WHEN finished THEN now() END FROM ok
+    ON CONFLICT (client_id, player_id, game_round_id) DO UPDATE SET
+      wins = r.wins + EXCLUDED.wins, deposit_count = r.deposit_count + 1, closed_at = coalesce(r.closed_at, EXCLUDED.closed_at)
+  ), activity AS (
+    INSERT INTO player_activity_hourly AS h (player_id, hour, wins)
+    SELECT player_id, date_trunc('hour', now()), amount FROM ok
+    ON CONFLICT (player_id, hour) DO UPDATE SET wins = h.wins + EXCLUDED.wins
+  ), moved AS (
+    INSERT INTO wallet_transactions (client_id, transaction_id, kind, request_hash, player_id, game_id, game_round_id,
+        currency, amount, cash_amount, jackpot_amount, round_finished, withdraw_transaction_id,
+        response_status, response_balance, debit_account_id, credit_account_id, debit_balance_after, credit_balance_after)
+    SELECT ok.scope, ok.tx, 'deposit', ok.hash, ok.player_id, ok.game, ok.round, ok.currency, ok.amount, ok.cash, ok.jackpot,
+        ok.finished, ok.withdraw_tx, 200, ok.balance + ok.amount, house.id, ok.account,
+        house.before - sum(ok.amount) OVER (PARTITION BY house.id ORDER BY ok.i), ok.balance + ok.amount
+    FROM ok JOIN house ON house.currency = ok.wallet_currency ORDER BY ok.i
+  )
+  SELECT d.i,
+         CASE WHEN d.scope IS NULL THEN 401 WHEN d.player_id IS NULL THEN 400
+              WHEN d.prior_kind IS NULL THEN CASE WHEN d.refusal IS NULL THEN 200 ELSE 400 END
+              WHEN d.prior_kind = 'deposit' AND d.prior_hash = d.hash THEN d.prior_status ELSE 400 END::smallint,
+         CASE WHEN d.scope IS NULL THEN 'ERROR_INVALID_SIGNATURE' WHEN d.player_id IS NULL THEN 'ERROR_BAD_REQUEST'
+              WHEN d.prior_kind IS NULL THEN d.refusal[1]
+              WHEN d.prior_kind = 'deposit' AND d.prior_hash = d.hash THEN d.prior_code ELSE 'ERROR_TRANSACTION_DUPLICATE' END,
+         CASE WHEN d.scope IS NULL THEN 'the api client is disabled' WHEN d.player_id IS NULL THEN 'unknown player'
+              WHEN d.prior_kind IS NULL THEN d.refusal[2]
+              WHEN d.prior_kind = 'deposit' AND d.prior_hash = d.hash THEN d.prior_reason
+              ELSE 'this transactionId was already used for a different request' END,
+         CASE WHEN d.prior_kind IS NULL AND d.scope IS NOT NULL AND d.player_id IS NOT NULL AND d.refusal IS NULL THEN d.balance + d.amount
+              WHEN d.prior_kind = 'deposit' AND d.prior_hash = d.hash THEN d.prior_balance END,
+         CASE WHEN d.scope IS NOT NULL THEN d.wallet_currency::text END
+  FROM d
+  -- every accepted win credited its own player once and debited an existing house shard, or nothing is written
+  WHERE ((SELECT count(*) FROM credits) = (SELECT count(*) FROM ok)
+         AND (SELECT count(*) FROM house) = (SELECT count(DISTINCT wallet_currency) FROM ok)
+         AND (SELECT count(DISTINCT player) FROM c) = cardinality(p_indexes))
+     OR wallet_fail('wallet_deposits: a player twice in the set, or a house shard missing: nothing was written');
 END;
 $$;
 
@@ -633,7 +721,9 @@ LANGUAGE plpgsql SET enable_seqscan = off SET jit = off AS $$
 DECLARE
   c record;
   v_answer wallet_answer;
-  v_set integer[];
+  v_withdraws integer[];
+  v_deposits integer[];
+  v_set integer[] := '{}';
 BEGIN
   IF current_setting('lock_timeout') IN ('0', '0ms') OR current_setting('lock_timeout')::interval > interval '250 ms' THEN
     PERFORM set_config('lock_timeout', '250ms', true);
@@ -649,18 +739,24 @@ BEGIN
      AND a.currency = ANY (ARRAY(SELECT DISTINCT p.currency FROM players p WHERE p.external_id = ANY (
            ARRAY(SELECT e->>'player' FROM jsonb_array_elements(p_calls) e WHERE e->>'kind' <> 'balance'))))
    ORDER BY a.id FOR UPDATE OF a;
-  -- the withdraws of players the batch holds once, each with a transactionId of its own in the batch, go together as
-  -- one set (wallet_withdraws) once there are four: the set's one statement costs more to start than a call alone
-  -- (docs/benchmark.md "A batch's withdraws as one set"). Every other call runs alone, in the order they arrived.
-  v_set := ARRAY(SELECT t.idx FROM (SELECT (i - 1)::integer AS idx, e->>'kind' AS kind,
-                                           count(*) FILTER (WHERE e->>'kind' <> 'balance') OVER (PARTITION BY e->>'player') AS calls,
-                                           count(*) OVER (PARTITION BY e->>'tx') AS uses
-                                      FROM jsonb_array_elements(p_calls) WITH ORDINALITY AS c(e, i)) t
-                 WHERE t.kind = 'withdraw' AND t.calls = 1 AND t.uses = 1);
-  IF cardinality(v_set) >= 4 THEN
-    RETURN QUERY SELECT * FROM wallet_withdraws(p_calls, v_set);
-  ELSE
-    v_set := '{}';
+  -- the withdraws, and the deposits, of players the batch holds once, each with a transactionId of its own in the
+  -- batch, go together as one set of each kind (wallet_withdraws, wallet_deposits) once there are four: a set's one
+  -- statement costs more to start than a call alone (docs/benchmark.md "A batch's withdraws as one set"). Every
+  -- other call runs alone, in the order they arrived.
+  SELECT coalesce(array_agg(t.idx) FILTER (WHERE t.kind = 'withdraw'), '{}'), coalesce(array_agg(t.idx) FILTER (WHERE t.kind = 'deposit'), '{}')
+    INTO v_withdraws, v_deposits
+    FROM (SELECT (i - 1)::integer AS idx, e->>'kind' AS kind,
+                 count(*) FILTER (WHERE e->>'kind' <> 'balance') OVER (PARTITION BY e->>'player') AS calls,
+                 count(*) OVER (PARTITION BY e->>'tx') AS uses
+            FROM jsonb_array_elements(p_calls) WITH ORDINALITY AS c(e, i)) t
+   WHERE t.calls = 1 AND t.uses = 1;
+  IF cardinality(v_withdraws) >= 4 THEN
+    RETURN QUERY SELECT * FROM wallet_withdraws(p_calls, v_withdraws);
+    v_set := v_withdraws;
+  END IF;
+  IF cardinality(v_deposits) >= 4 THEN
+    RETURN QUERY SELECT * FROM wallet_deposits(p_calls, v_deposits);
+    v_set := v_set || v_deposits;
   END IF;
   FOR c IN SELECT t.e, (t.i - 1)::integer AS idx FROM jsonb_array_elements(p_calls) WITH ORDINALITY AS t(e, i)
             WHERE (t.i - 1)::integer <> ALL (v_set) ORDER BY t.i LOOP

@@ -3,8 +3,9 @@ import { TestApp } from '../support/app';
 import { givenPlay, uniqueId, walletSuite } from '../support/wallet';
 
 /**
- * wallet_batch runs the withdraws of players it holds once as one set (wallet_withdraws), and every other call
- * through wallet_withdraw: the same rules written twice. Here every rule meets both forms from the same state, on
+ * wallet_batch runs the withdraws and the deposits of players it holds once as one set of each kind
+ * (wallet_withdraws, wallet_deposits), and every other call alone (wallet_withdraw, wallet_deposit): the same rules
+ * written twice. Here every rule meets both forms from the same state, on
  * one connection (so one house shard), each in a transaction rolled back afterwards, and both must give the same
  * answers and write the same rows.
  */
@@ -86,6 +87,8 @@ const CASES: Case[] = [
 type Call = Record<string, unknown>;
 let calls: Call[];
 let players: string[];
+let depositCalls: Call[];
+let depositPlayers: string[];
 
 beforeAll(async () => {
   t = suite.t;
@@ -115,33 +118,39 @@ beforeAll(async () => {
   }
 });
 
-async function oneByOne(db: Client): Promise<unknown[]> {
+const ALONE: Record<string, (c: Call) => [string, unknown[]]> = {
+  withdraw: (c) => ['SELECT * FROM wallet_withdraw($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
+    [c.client, c.tx, c.hash, c.player, c.session, c.currency, c.game, c.round, c.amount, c.cash, c.jackpot, c.finished]],
+  deposit: (c) => ['SELECT * FROM wallet_deposit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
+    [c.client, c.tx, c.hash, c.player, c.currency, c.game, c.round, c.amount, c.cash, c.jackpot, c.finished, c.withdrawTx]],
+};
+
+async function oneByOne(db: Client, batch: Call[]): Promise<unknown[]> {
   const answers = [];
-  for (const [i, c] of calls.entries()) {
-    const { rows } = await db.query('SELECT * FROM wallet_withdraw($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
-      [c.client, c.tx, c.hash, c.player, c.session, c.currency, c.game, c.round, c.amount, c.cash, c.jackpot, c.finished]);
-    answers.push({ r_index: i, ...rows[0] });
+  for (const [i, c] of batch.entries()) {
+    const [text, values] = ALONE[String(c.kind)](c);
+    answers.push({ r_index: i, ...(await db.query(text, values)).rows[0] });
   }
   return answers;
 }
 
 /** What one form answered and wrote, read inside its transaction. */
-async function run(db: Client, form: 'set' | 'one by one', settings: string): Promise<unknown> {
+async function run(db: Client, form: 'set' | 'one by one', settings: string, batch: Call[], players: string[]): Promise<unknown> {
   await db.query('BEGIN');
   try {
     await db.query(`UPDATE wallet_settings SET ${settings}`);
     const answers = form === 'set'
-      ? (await db.query('SELECT * FROM wallet_batch($1::jsonb) ORDER BY r_index', [JSON.stringify(calls)])).rows
-      : await oneByOne(db);
+      ? (await db.query('SELECT * FROM wallet_batch($1::jsonb) ORDER BY r_index', [JSON.stringify(batch)])).rows
+      : await oneByOne(db, batch);
     const read = async (text: string) => (await db.query(text, [players])).rows;
     return {
       answers,
       movements: await read(`SELECT row_number() OVER (ORDER BY id) AS n, transaction_id, kind, request_hash, player_id, game_id, game_round_id,
-          currency, amount, cash_amount, jackpot_amount, round_finished, response_status, response_code, response_reason, response_balance,
+          currency, amount, cash_amount, jackpot_amount, round_finished, withdraw_transaction_id, response_status, response_code, response_reason, response_balance,
           debit_account_id, credit_account_id, debit_balance_after, credit_balance_after
         FROM wallet_transactions WHERE player_id = ANY ($1) AND created_at = now() ORDER BY id`),
       balances: await read(`SELECT id, balance FROM accounts WHERE player_id = ANY ($1) OR (kind = 'house' AND shard = pg_backend_pid() % 64) ORDER BY id`),
-      rounds: await read(`SELECT client_id, player_id, game_round_id, game_id, currency, bets, withdraw_count, closed_at IS NOT NULL AS closed
+      rounds: await read(`SELECT client_id, player_id, game_round_id, game_id, currency, bets, withdraw_count, wins, deposit_count, closed_at IS NOT NULL AS closed
         FROM rounds WHERE player_id = ANY ($1) ORDER BY player_id, game_round_id`),
       activity: await read(`SELECT player_id, hour, bets, wins, refunds, played_minutes FROM player_activity_hourly WHERE player_id = ANY ($1) ORDER BY player_id, hour`),
       alerts: await read(`SELECT player_id, kind, period_start, played_minutes, limit_minutes FROM protection_alerts WHERE player_id = ANY ($1) ORDER BY player_id, kind`),
@@ -159,8 +168,8 @@ describe('a batch of withdraws as one set', () => {
     const db = new Client({ connectionString: t.ownerUrl });
     await db.connect();
     try {
-      const together = await run(db, 'set', settings);
-      const apart = await run(db, 'one by one', settings);
+      const together = await run(db, 'set', settings, calls, players);
+      const apart = await run(db, 'one by one', settings, calls, players);
       expect(together).toEqual(apart);
       const answers = (together as { answers: { r_status: number; r_code: string | null }[] }).answers;
       expect(answers.filter((a) => a.r_status === 200).length).toBeGreaterThan(0);
@@ -180,6 +189,72 @@ describe('a batch of withdraws as one set', () => {
       await db.query('ROLLBACK');
       expect(answers[0]).toMatchObject({ r_status: 200, r_balance: '900' });
       expect(answers[4]).toMatchObject({ r_status: 200, r_balance: '800' });
+    } finally {
+      await db.end();
+    }
+  });
+});
+
+/** A win's case: `bet` is the player's earlier bet (made in its own round), or what the win names instead. */
+interface DepositCase {
+  name: string;
+  call?: (bet: { tx: string; round: string }) => Partial<Call>;
+  given?: (bet: { tx: string; round: string; player: string; session: string }) => Promise<unknown>;
+}
+
+const DEPOSIT_CASES: DepositCase[] = [
+  { name: 'the win of a bet' },
+  { name: 'the win of a bet, closing its round', call: () => ({ finished: true }) },
+  { name: 'another currency', call: () => ({ currency: 'USD' }) },
+  { name: 'a promotion win naming no bet', call: () => ({ withdrawTx: null, round: uniqueId('set-promo') }) },
+  { name: 'a promotion win naming no round', call: () => ({ withdrawTx: null, round: null }) },
+  { name: 'a win naming no known bet', call: () => ({ withdrawTx: 'set-no-such-bet' }) },
+  { name: "a win naming another player's bet", call: () => ({ withdrawTx: 'set-first-bet' }) },
+  { name: 'a win of a bet in another round', call: () => ({ round: 'set-other-round' }) },
+  { name: 'a win leaving out its round and game', call: () => ({ round: null, game: null }) },
+  { name: 'a win of a bet rolled back',
+    given: (b) => sql(`SELECT wallet_rollback(?, ?, 'h-rb', ?, 'EUR', 'slot-1', ?, ?)`, [clientId, uniqueId('set-rb'), b.player, b.round, b.tx]) },
+  { name: 'a win of a bet rolled back before it arrived', call: () => ({ withdrawTx: 'set-tombstone-bet' }),
+    given: (b) => sql(`SELECT wallet_rollback(?, ?, 'h-rb', ?, 'EUR', 'slot-1', ?, 'set-tombstone-bet')`, [clientId, uniqueId('set-rb'), b.player, b.round]) },
+  { name: 'a win of a refused bet', call: () => ({ withdrawTx: 'set-refused-bet' }),
+    given: (b) => sql(`SELECT wallet_withdraw(?, 'set-refused-bet', 'h', ?, ?, 'EUR', 'slot-1', ?, 999999, 999999, NULL, false)`, [clientId, b.player, b.session, b.round]) },
+  { name: 'a replayed win', call: () => ({ tx: 'set-prior-win', hash: 'h-win' }),
+    given: (b) => sql(`SELECT wallet_deposit(?, 'set-prior-win', 'h-win', ?, 'EUR', 'slot-1', ?, 50, 50, NULL, false, ?)`, [clientId, b.player, b.round, b.tx]) },
+  { name: 'a win under an id used for another request', call: () => ({ tx: 'set-prior-win-2', hash: 'h-other' }),
+    given: (b) => sql(`SELECT wallet_deposit(?, 'set-prior-win-2', 'h-win', ?, 'EUR', 'slot-1', ?, 50, 50, NULL, false, ?)`, [clientId, b.player, b.round, b.tx]) },
+  { name: 'a win under the id of a bet', call: (b) => ({ tx: b.tx }) },
+  { name: 'an unknown player', call: () => ({ player: 'set-nobody' }) },
+  { name: 'a disabled api client', call: () => ({ client: -1 }) },
+];
+
+beforeAll(async () => {
+  depositCalls = [];
+  depositPlayers = [];
+  for (const [i, c] of DEPOSIT_CASES.entries()) {
+    const play = await givenPlay(t, uniqueId(`set-win-${i}`), '10');
+    depositPlayers.push((await t.db('players').where({ external_id: play.playerId }).first()).id);
+    const bet = { tx: i === 0 ? 'set-first-bet' : uniqueId('set-bet'), round: uniqueId('set-round'), player: play.playerId, session: play.sessionId };
+    await sql(`SELECT wallet_withdraw(?, ?, 'h', ?, ?, 'EUR', 'slot-1', ?, 100, 100, NULL, false)`, [clientId, bet.tx, bet.player, bet.session, bet.round]);
+    await c.given?.(bet);
+    const call: Call = {
+      kind: 'deposit', client: clientId, tx: uniqueId('set-win'), hash: 'h', player: play.playerId, currency: 'EUR', game: 'slot-1',
+      round: bet.round, amount: 250, cash: 250, jackpot: null, finished: false, withdrawTx: bet.tx, ...c.call?.(bet),
+    };
+    depositCalls.push({ ...call, client: call.client === -1 ? disabledClientId : call.client });
+  }
+});
+
+describe('a batch of deposits as one set', () => {
+  it('answers and writes exactly what the calls one by one do, rule by rule', async () => {
+    const db = new Client({ connectionString: t.ownerUrl });
+    await db.connect();
+    try {
+      const together = await run(db, 'set', 'jurisdiction = NULL', depositCalls, depositPlayers);
+      const apart = await run(db, 'one by one', 'jurisdiction = NULL', depositCalls, depositPlayers);
+      expect(together).toEqual(apart);
+      const answers = (together as { answers: { r_status: number; r_code: string | null }[] }).answers;
+      expect(answers.filter((a) => a.r_status === 200).length).toBeGreaterThan(3);
+      expect(new Set(answers.map((a) => a.r_code)).size).toBeGreaterThan(4);
     } finally {
       await db.end();
     }
