@@ -23,7 +23,16 @@ interface Case {
 }
 
 const sql = (text: string, values: unknown[] = []) => t.owner.raw(text, values as never[]);
-const hour = "date_trunc('hour', now())";
+const internalId = async (playerId: string): Promise<string> => (await t.db('players').where({ external_id: playerId }).first()).id;
+
+/** The player's limits, and this hour's activity so far (`bets` in minor units, `played_minutes` as the wallet's bit mask). */
+async function givenLimits(id: string, limits: [kind: string, amount: number][], activity?: { bets?: number; played_minutes?: number }) {
+  for (const [kind, amount] of limits) await sql('INSERT INTO player_limits (player_id, kind, amount) VALUES (?, ?, ?)', [id, kind, amount]);
+  if (activity) {
+    await sql(`INSERT INTO player_activity_hourly (player_id, hour, bets, played_minutes) VALUES (?, date_trunc('hour', now()), ?, ?)`,
+      [id, activity.bets ?? 0, activity.played_minutes ?? 0]);
+  }
+}
 
 const CASES: Case[] = [
   { name: 'accepted' },
@@ -48,35 +57,18 @@ const CASES: Case[] = [
       await sql(`UPDATE players SET register_state = 'clear', kyc_status = 'verified' WHERE id = ?`, [id]);
       await sql(`INSERT INTO player_limits (player_id, kind, amount) VALUES (?, 'loss_30d', 100000), (?, 'time_month', 600)`, [id, id]);
     } },
-  { name: 'above the per-bet limit', given: (id) => sql(`INSERT INTO player_limits (player_id, kind, amount) VALUES (?, 'bet_max', 50)`, [id]) },
+  { name: 'above the per-bet limit', given: (id) => givenLimits(id, [['bet_max', 50]]) },
   { name: 'a pending limit now in force',
     given: (id) => sql(`INSERT INTO player_limits (player_id, kind, amount, pending_amount, pending_effective_at) VALUES (?, 'bet_max', 500, 50, now() - interval '1 hour')`, [id]) },
-  { name: 'over the loss limit',
-    given: async (id) => {
-      await sql(`INSERT INTO player_limits (player_id, kind, amount) VALUES (?, 'loss_24h', 1000)`, [id]);
-      await sql(`INSERT INTO player_activity_hourly (player_id, hour, bets) VALUES (?, ${hour}, 950)`, [id]);
-    } },
-  { name: 'within the loss and play-time limits',
-    given: (id) => sql(`INSERT INTO player_limits (player_id, kind, amount) VALUES (?, 'loss_7d', 100000), (?, 'time_week', 600)`, [id, id]) },
-  { name: 'at the play-time limit',
-    given: async (id) => {
-      await sql(`INSERT INTO player_limits (player_id, kind, amount) VALUES (?, 'time_day', 10), (?, 'loss_30d', 100000)`, [id, id]);
-      await sql(`INSERT INTO player_activity_hourly (player_id, hour, played_minutes) VALUES (?, ${hour}, 1023)`, [id]);
-    } },
+  { name: 'over the loss limit', given: (id) => givenLimits(id, [['loss_24h', 1000]], { bets: 950 }) },
+  { name: 'within the loss and play-time limits', given: (id) => givenLimits(id, [['loss_7d', 100000], ['time_week', 600]]) },
+  // ten minutes played (ten bits), then eight
+  { name: 'at the play-time limit', given: (id) => givenLimits(id, [['time_day', 10], ['loss_30d', 100000]], { played_minutes: 1023 }) },
   { name: 'at 80 % of the play-time limit: accepted, with an alert',
-    given: async (id) => {
-      await sql(`INSERT INTO player_limits (player_id, kind, amount) VALUES (?, 'time_day', 10), (?, 'loss_24h', 100000)`, [id, id]);
-      await sql(`INSERT INTO player_activity_hourly (player_id, hour, played_minutes) VALUES (?, ${hour}, 255)`, [id]);
-    } },
+    given: (id) => givenLimits(id, [['time_day', 10], ['loss_24h', 100000]], { played_minutes: 255 }) },
   { name: 'at 80 % of the play-time limit and over the per-bet limit: refused, with no alert',
-    given: async (id) => {
-      await sql(`INSERT INTO player_limits (player_id, kind, amount) VALUES (?, 'time_day', 10), (?, 'bet_max', 50)`, [id, id]);
-      await sql(`INSERT INTO player_activity_hourly (player_id, hour, played_minutes) VALUES (?, ${hour}, 255)`, [id]);
-    } },
-  { name: 'two limits refusing: the per-bet one names it',
-    given: async (id) => {
-      await sql(`INSERT INTO player_limits (player_id, kind, amount) VALUES (?, 'loss_24h', 10), (?, 'bet_max', 50)`, [id, id]);
-    } },
+    given: (id) => givenLimits(id, [['time_day', 10], ['bet_max', 50]], { played_minutes: 255 }) },
+  { name: 'two limits refusing: the per-bet one names it', given: (id) => givenLimits(id, [['loss_24h', 10], ['bet_max', 50]]) },
   { name: 'a replayed withdraw', call: { tx: 'set-prior', hash: 'h-prior' } },
   { name: 'a transactionId used for another request', call: { tx: 'set-prior', hash: 'h-other' } },
   { name: 'a withdraw already rolled back', call: { tx: 'set-tombstone' } },
@@ -100,7 +92,7 @@ beforeAll(async () => {
   players = [];
   for (const [i, c] of CASES.entries()) {
     const play = await givenPlay(t, uniqueId(`set-${i}`), c.balance ?? '10');
-    const id = (await t.db('players').where({ external_id: play.playerId }).first()).id;
+    const id = await internalId(play.playerId);
     players.push(id);
     await c.given?.(id, play);
     const tx = c.call?.tx === undefined ? uniqueId('set-tx') : `${c.call.tx}-${i}`;
@@ -160,38 +152,46 @@ async function run(db: Client, form: 'set' | 'one by one', settings: string, bat
   }
 }
 
+/** Runs `use` on a connection of its own (one backend, so one house shard), closed afterwards. */
+async function onOneConnection<T>(use: (db: Client) => Promise<T>): Promise<T> {
+  const db = new Client({ connectionString: t.ownerUrl });
+  await db.connect();
+  try {
+    return await use(db);
+  } finally {
+    await db.end();
+  }
+}
+
+/** Runs the calls as a batch and one by one from the same state, expects both to answer and write the same, and gives the answers. */
+function expectBothFormsAlike(settings: string, batch: Call[], players: string[]): Promise<{ r_status: number; r_code: string | null }[]> {
+  return onOneConnection(async (db) => {
+    const together = await run(db, 'set', settings, batch, players);
+    expect(together).toEqual(await run(db, 'one by one', settings, batch, players));
+    return (together as { answers: { r_status: number; r_code: string | null }[] }).answers;
+  });
+}
+
 describe('a batch of withdraws as one set', () => {
   it.each([
     ['by default', 'jurisdiction = NULL, kyc_required = false'],
     ["under Brazil's rules, with KYC required", "jurisdiction = 'BR', kyc_required = true"],
   ])('answers and writes exactly what the calls one by one do, rule by rule (%s)', async (_name, settings) => {
-    const db = new Client({ connectionString: t.ownerUrl });
-    await db.connect();
-    try {
-      const together = await run(db, 'set', settings, calls, players);
-      const apart = await run(db, 'one by one', settings, calls, players);
-      expect(together).toEqual(apart);
-      const answers = (together as { answers: { r_status: number; r_code: string | null }[] }).answers;
-      expect(answers.filter((a) => a.r_status === 200).length).toBeGreaterThan(0);
-      expect(new Set(answers.map((a) => a.r_code)).size).toBeGreaterThan(6);
-    } finally {
-      await db.end();
-    }
+    const answers = await expectBothFormsAlike(settings, calls, players);
+    expect(answers.filter((a) => a.r_status === 200).length).toBeGreaterThan(0);
+    expect(new Set(answers.map((a) => a.r_code)).size).toBeGreaterThan(6);
   });
 
   it('a batch in which a player appears twice runs each call alone, in order', async () => {
-    const db = new Client({ connectionString: t.ownerUrl });
-    await db.connect();
-    try {
-      const twice = [...calls.slice(0, 4), { ...calls[0], tx: uniqueId('set-again'), round: uniqueId('set-round') }];
+    const twice = [...calls.slice(0, 4), { ...calls[0], tx: uniqueId('set-again'), round: uniqueId('set-round') }];
+    const answers = await onOneConnection(async (db) => {
       await db.query('BEGIN');
-      const answers = (await db.query('SELECT * FROM wallet_batch($1::jsonb) ORDER BY r_index', [JSON.stringify(twice)])).rows;
+      const { rows } = await db.query('SELECT * FROM wallet_batch($1::jsonb) ORDER BY r_index', [JSON.stringify(twice)]);
       await db.query('ROLLBACK');
-      expect(answers[0]).toMatchObject({ r_status: 200, r_balance: '900' });
-      expect(answers[4]).toMatchObject({ r_status: 200, r_balance: '800' });
-    } finally {
-      await db.end();
-    }
+      return rows;
+    });
+    expect(answers[0]).toMatchObject({ r_status: 200, r_balance: '900' });
+    expect(answers[4]).toMatchObject({ r_status: 200, r_balance: '800' });
   });
 });
 
@@ -232,7 +232,7 @@ beforeAll(async () => {
   depositPlayers = [];
   for (const [i, c] of DEPOSIT_CASES.entries()) {
     const play = await givenPlay(t, uniqueId(`set-win-${i}`), '10');
-    depositPlayers.push((await t.db('players').where({ external_id: play.playerId }).first()).id);
+    depositPlayers.push(await internalId(play.playerId));
     const bet = { tx: i === 0 ? 'set-first-bet' : uniqueId('set-bet'), round: uniqueId('set-round'), player: play.playerId, session: play.sessionId };
     await sql(`SELECT wallet_withdraw(?, ?, 'h', ?, ?, 'EUR', 'slot-1', ?, 100, 100, NULL, false)`, [clientId, bet.tx, bet.player, bet.session, bet.round]);
     await c.given?.(bet);
@@ -246,17 +246,8 @@ beforeAll(async () => {
 
 describe('a batch of deposits as one set', () => {
   it('answers and writes exactly what the calls one by one do, rule by rule', async () => {
-    const db = new Client({ connectionString: t.ownerUrl });
-    await db.connect();
-    try {
-      const together = await run(db, 'set', 'jurisdiction = NULL', depositCalls, depositPlayers);
-      const apart = await run(db, 'one by one', 'jurisdiction = NULL', depositCalls, depositPlayers);
-      expect(together).toEqual(apart);
-      const answers = (together as { answers: { r_status: number; r_code: string | null }[] }).answers;
-      expect(answers.filter((a) => a.r_status === 200).length).toBeGreaterThan(3);
-      expect(new Set(answers.map((a) => a.r_code)).size).toBeGreaterThan(4);
-    } finally {
-      await db.end();
-    }
+    const answers = await expectBothFormsAlike('jurisdiction = NULL', depositCalls, depositPlayers);
+    expect(answers.filter((a) => a.r_status === 200).length).toBeGreaterThan(3);
+    expect(new Set(answers.map((a) => a.r_code)).size).toBeGreaterThan(4);
   });
 });
