@@ -358,6 +358,116 @@ BEGIN
 END;
 $$;
 
+-- Rollbacks as a set: wallet_rollback's rules and its three outcomes (a tombstone for a withdraw not yet seen, the
+-- refund of an accepted withdraw, or nothing moved for one already final) for the rollbacks of players a batch holds
+-- once, in one statement, as wallet_withdraws does for withdraws (and for the same reasons: above). A refusal is not
+-- stored, as call by call. The caller keeps out a rollback whose withdraw is named by another call of the batch, or
+-- is another call itself: one statement does not see its own writes. The rules are written twice, in the same order
+-- and words, and test/wallet/batch-sets.test.ts holds the two forms together.
+CREATE OR REPLACE FUNCTION wallet_rollbacks(p_calls jsonb, p_indexes integer[])
+RETURNS TABLE (r_index integer, r_status smallint, r_code text, r_reason text, r_balance bigint, r_currency text)
+LANGUAGE plpgsql SET enable_seqscan = off SET jit = off SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+  RETURN QUERY
+  WITH c AS MATERIALIZED (
+    SELECT x.i, (e->>'client')::integer AS client, e->>'tx' AS tx, e->>'hash' AS hash, e->>'player' AS player,
+           e->>'currency' AS currency, e->>'game' AS game, e->>'round' AS round, e->>'withdrawTx' AS withdraw_tx
+    FROM unnest(p_indexes) AS x(i) CROSS JOIN LATERAL (SELECT p_calls->x.i AS e) j
+  ), d AS MATERIALIZED (
+    SELECT c.i, c.tx, c.hash, c.player, c.withdraw_tx, k.scope, pl.id AS player_id, pl.currency AS wallet_currency,
+           a.id AS account, a.balance,
+           p.kind AS prior_kind, p.request_hash AS prior_hash, p.response_status AS prior_status,
+           p.response_code AS prior_code, p.response_reason AS prior_reason, p.response_balance AS prior_balance,
+           w.id AS withdraw_id, w.amount AS withdraw_amount,
+           -- a contract whose rollback may leave out the round, the game or the currency (Hub88) means its bet's
+           coalesce(c.round, w.game_round_id) AS round, coalesce(c.game, w.game_id) AS game,
+           coalesce(c.currency, pl.currency) AS currency,
+           CASE
+             WHEN coalesce(c.currency, pl.currency) <> pl.currency
+               THEN ARRAY['ERROR_BAD_REQUEST', format('currency %s is not the wallet currency', c.currency)]
+             -- its tombstone and itself would claim the one key: refused for good, not a 500 on every retry
+             WHEN c.withdraw_tx = c.tx
+               THEN ARRAY['ERROR_BAD_REQUEST', 'a rollback cannot name its own transactionId as the withdraw to roll back']
+             WHEN w.id IS NULL THEN NULL -- a rollback before its withdraw: allowed (a tombstone below)
+             -- Hub88 retries a rollback until it is answered RS_OK: one that names a win or a rollback moves nothing
+             WHEN w.kind IN ('deposit', 'rollback') AND k.aggregator <> 'hub88' THEN ARRAY['ERROR_BAD_REQUEST', 'only a withdraw can be rolled back']
+             WHEN w.player_id <> pl.id OR (w.kind = 'withdraw' AND w.game_round_id <> coalesce(c.round, w.game_round_id))
+               THEN ARRAY['ERROR_TRANSACTION_WITHDRAW_NOT_FOUND', 'no withdraw of this player and round has that id']
+             WHEN k.aggregator <> 'hub88' AND w.kind = 'withdraw' AND w.rolled_back_by IS NULL AND w.response_status = 200
+                  AND EXISTS (SELECT FROM rounds r WHERE r.client_id = k.scope AND r.player_id = pl.id
+                                 AND r.game_round_id = coalesce(c.round, w.game_round_id) AND r.deposit_count > 0)
+               THEN ARRAY['ERROR_BAD_REQUEST', 'the round already received a deposit']
+           END AS refusal,
+           coalesce(w.kind = 'withdraw' AND w.rolled_back_by IS NULL AND w.response_status = 200, false) AS refunds
+    FROM c
+    LEFT JOIN LATERAL (SELECT coalesce(ac.scope_id, ac.id) AS scope, ac.aggregator FROM api_clients ac
+                        WHERE ac.id = c.client AND ac.enabled) k ON true
+    LEFT JOIN (players pl JOIN accounts a ON a.player_id = pl.id) ON pl.external_id = c.player
+    LEFT JOIN wallet_transactions p ON p.client_id = k.scope AND p.transaction_id = c.tx
+    LEFT JOIN wallet_transactions w ON w.client_id = k.scope AND w.transaction_id = c.withdraw_tx
+  ), ok AS MATERIALIZED (
+    SELECT * FROM d WHERE scope IS NOT NULL AND player_id IS NOT NULL AND prior_kind IS NULL AND refusal IS NULL
+  ), house AS (
+    UPDATE accounts h SET balance = h.balance - t.total
+      FROM (SELECT wallet_currency, sum(withdraw_amount) AS total FROM ok WHERE refunds GROUP BY wallet_currency) t
+     WHERE h.kind = 'house' AND h.currency = t.wallet_currency AND h.shard = pg_backend_pid() % 64 AND h.player_id IS NULL
+    RETURNING h.id, h.currency, h.balance + t.total AS before
+  ), credits AS (
+    UPDATE accounts a SET balance = a.balance + ok.withdraw_amount FROM ok WHERE ok.refunds AND a.id = ok.account RETURNING a.id
+  ), undone AS (
+    UPDATE wallet_transactions t SET rolled_back_by = ok.tx FROM ok WHERE ok.refunds AND t.id = ok.withdraw_id RETURNING t.id
+  ), round_rows AS (
+    INSERT INTO rounds AS r (client_id, player_id, game_round_id, game_id, currency, refunds, rollback_count)
+    SELECT scope, player_id, round, game, wallet_currency, withdraw_amount, 1 FROM ok WHERE refunds
+    ON CONFLICT (client_id, player_id, game_round_id) DO UPDATE SET
+      refunds = r.refunds + EXCLUDED.refunds, rollback_count = r.rollback_count + 1
+  ), activity AS (
+    INSERT INTO player_activity_hourly AS h (player_id, hour, refunds)
+    SELECT player_id, date_trunc('hour', now()), withdraw_amount FROM ok WHERE refunds
+    ON CONFLICT (player_id, hour) DO UPDATE SET refunds = h.refunds + EXCLUDED.refunds
+  ), tombstones AS (
+    -- a rollback before its withdraw succeeds and leaves a tombstone, so the late withdraw is refused
+    INSERT INTO wallet_transactions (client_id, transaction_id, kind, request_hash, player_id, game_id, game_round_id,
+        currency, response_status, rolled_back_by)
+    SELECT scope, withdraw_tx, 'tombstone', '', player_id, game, round, wallet_currency, 200, tx FROM ok WHERE withdraw_id IS NULL ORDER BY i
+  ), moved AS (
+    -- every rollback is stored; one whose withdraw is already final (rolled back, tombstoned or refused) moves nothing
+    INSERT INTO wallet_transactions (client_id, transaction_id, kind, request_hash, player_id, game_id, game_round_id,
+        currency, amount, withdraw_transaction_id, response_status, response_balance,
+        debit_account_id, credit_account_id, debit_balance_after, credit_balance_after)
+    SELECT ok.scope, ok.tx, 'rollback', ok.hash, ok.player_id, ok.game, ok.round, ok.currency,
+        CASE WHEN ok.refunds THEN ok.withdraw_amount END, ok.withdraw_tx, 200,
+        ok.balance + CASE WHEN ok.refunds THEN ok.withdraw_amount ELSE 0 END, house.id, CASE WHEN ok.refunds THEN ok.account END,
+        house.before - sum(ok.withdraw_amount) OVER (PARTITION BY house.id ORDER BY ok.i),
+        CASE WHEN ok.refunds THEN ok.balance + ok.withdraw_amount END
+    FROM ok LEFT JOIN house ON ok.refunds AND house.currency = ok.wallet_currency ORDER BY ok.i
+  )
+  SELECT d.i,
+         CASE WHEN d.scope IS NULL THEN 401 WHEN d.player_id IS NULL THEN 400
+              WHEN d.prior_kind IS NULL THEN CASE WHEN d.refusal IS NULL THEN 200 ELSE 400 END
+              WHEN d.prior_kind = 'rollback' AND d.prior_hash = d.hash THEN d.prior_status ELSE 400 END::smallint,
+         CASE WHEN d.scope IS NULL THEN 'ERROR_INVALID_SIGNATURE' WHEN d.player_id IS NULL THEN 'ERROR_BAD_REQUEST'
+              WHEN d.prior_kind IS NULL THEN d.refusal[1]
+              WHEN d.prior_kind = 'rollback' AND d.prior_hash = d.hash THEN d.prior_code ELSE 'ERROR_TRANSACTION_DUPLICATE' END,
+         CASE WHEN d.scope IS NULL THEN 'the api client is disabled' WHEN d.player_id IS NULL THEN 'unknown player'
+              WHEN d.prior_kind IS NULL THEN d.refusal[2]
+              WHEN d.prior_kind = 'rollback' AND d.prior_hash = d.hash THEN d.prior_reason
+              ELSE 'this transactionId was already used for a different request' END,
+         CASE WHEN d.prior_kind IS NULL AND d.scope IS NOT NULL AND d.player_id IS NOT NULL AND d.refusal IS NULL
+                THEN d.balance + CASE WHEN d.refunds THEN d.withdraw_amount ELSE 0 END
+              WHEN d.prior_kind = 'rollback' AND d.prior_hash = d.hash THEN d.prior_balance END,
+         CASE WHEN d.scope IS NOT NULL THEN d.wallet_currency::text END
+  FROM d
+  -- every refund credited its own player once, marked its withdraw and debited an existing house shard, or nothing
+  -- is written
+  WHERE ((SELECT count(*) FROM credits) = (SELECT count(*) FROM ok WHERE refunds)
+         AND (SELECT count(*) FROM undone) = (SELECT count(*) FROM ok WHERE refunds)
+         AND (SELECT count(*) FROM house) = (SELECT count(DISTINCT wallet_currency) FROM ok WHERE refunds)
+         AND (SELECT count(DISTINCT player) FROM c) = cardinality(p_indexes))
+     OR wallet_fail('wallet_rollbacks: a player twice in the set, or a house shard missing: nothing was written');
+END;
+$$;
+
 CREATE OR REPLACE FUNCTION wallet_withdraw(p_client integer, p_tx text, p_hash text, p_player text, p_session text,
     p_currency text, p_game text, p_round text, p_amount bigint, p_cash bigint, p_jackpot bigint,
     p_finished boolean)
@@ -723,6 +833,7 @@ DECLARE
   v_answer wallet_answer;
   v_withdraws integer[];
   v_deposits integer[];
+  v_rollbacks integer[];
   v_set integer[] := '{}';
 BEGIN
   IF current_setting('lock_timeout') IN ('0', '0ms') OR current_setting('lock_timeout')::interval > interval '250 ms' THEN
@@ -739,15 +850,20 @@ BEGIN
      AND a.currency = ANY (ARRAY(SELECT DISTINCT p.currency FROM players p WHERE p.external_id = ANY (
            ARRAY(SELECT e->>'player' FROM jsonb_array_elements(p_calls) e WHERE e->>'kind' <> 'balance'))))
    ORDER BY a.id FOR UPDATE OF a;
-  -- the withdraws, and the deposits, of players the batch holds once, each with a transactionId of its own in the
-  -- batch, go together as one set of each kind (wallet_withdraws, wallet_deposits) once there are four: a set's one
-  -- statement costs more to start than a call alone (docs/benchmark.md "A batch's withdraws as one set"). Every
-  -- other call runs alone, in the order they arrived.
-  SELECT coalesce(array_agg(t.idx) FILTER (WHERE t.kind = 'withdraw'), '{}'), coalesce(array_agg(t.idx) FILTER (WHERE t.kind = 'deposit'), '{}')
-    INTO v_withdraws, v_deposits
-    FROM (SELECT (i - 1)::integer AS idx, e->>'kind' AS kind,
+  -- the withdraws, the deposits and the rollbacks of players the batch holds once, each with a transactionId of its
+  -- own in the batch, go together as one set of each kind (wallet_withdraws, wallet_deposits, wallet_rollbacks) once
+  -- there are four: a set's one statement costs more to start than a call alone (docs/benchmark.md "A batch's
+  -- withdraws as one set"). A rollback whose withdraw is another call of the batch, or is named by another call too,
+  -- stays out of its set: the set's one statement would not see the other call's writes. Every other call runs
+  -- alone, in the order they arrived.
+  SELECT coalesce(array_agg(t.idx) FILTER (WHERE t.kind = 'withdraw'), '{}'), coalesce(array_agg(t.idx) FILTER (WHERE t.kind = 'deposit'), '{}'),
+         coalesce(array_agg(t.idx) FILTER (WHERE t.kind = 'rollback' AND t.named = 1
+                    AND t.withdraw_tx <> ALL (ARRAY(SELECT e->>'tx' FROM jsonb_array_elements(p_calls) e))), '{}')
+    INTO v_withdraws, v_deposits, v_rollbacks
+    FROM (SELECT (i - 1)::integer AS idx, e->>'kind' AS kind, e->>'withdrawTx' AS withdraw_tx,
                  count(*) FILTER (WHERE e->>'kind' <> 'balance') OVER (PARTITION BY e->>'player') AS calls,
-                 count(*) OVER (PARTITION BY e->>'tx') AS uses
+                 count(*) OVER (PARTITION BY e->>'tx') AS uses,
+                 count(*) OVER (PARTITION BY e->>'withdrawTx') AS named
             FROM jsonb_array_elements(p_calls) WITH ORDINALITY AS c(e, i)) t
    WHERE t.calls = 1 AND t.uses = 1;
   IF cardinality(v_withdraws) >= 4 THEN
@@ -757,6 +873,10 @@ BEGIN
   IF cardinality(v_deposits) >= 4 THEN
     RETURN QUERY SELECT * FROM wallet_deposits(p_calls, v_deposits);
     v_set := v_set || v_deposits;
+  END IF;
+  IF cardinality(v_rollbacks) >= 4 THEN
+    RETURN QUERY SELECT * FROM wallet_rollbacks(p_calls, v_rollbacks);
+    v_set := v_set || v_rollbacks;
   END IF;
   FOR c IN SELECT t.e, (t.i - 1)::integer AS idx FROM jsonb_array_elements(p_calls) WITH ORDINALITY AS t(e, i)
             WHERE (t.i - 1)::integer <> ALL (v_set) ORDER BY t.i LOOP

@@ -1,11 +1,12 @@
 import { Client } from 'pg';
 import { TestApp } from '../support/app';
+import { givenHub88 } from '../support/hub88';
 import { givenPlay, uniqueId, walletSuite } from '../support/wallet';
 
 /**
- * wallet_batch runs the withdraws and the deposits of players it holds once as one set of each kind
- * (wallet_withdraws, wallet_deposits), and every other call alone (wallet_withdraw, wallet_deposit): the same rules
- * written twice. Here every rule meets both forms from the same state, on
+ * wallet_batch runs the withdraws, the deposits and the rollbacks of players it holds once as one set of each kind
+ * (wallet_withdraws, wallet_deposits, wallet_rollbacks), and every other call alone (wallet_withdraw, wallet_deposit,
+ * wallet_rollback): the same rules written twice. Here every rule meets both forms from the same state, on
  * one connection (so one house shard), each in a transaction rolled back afterwards, and both must give the same
  * answers and write the same rows.
  */
@@ -115,6 +116,8 @@ const ALONE: Record<string, (c: Call) => [string, unknown[]]> = {
     [c.client, c.tx, c.hash, c.player, c.session, c.currency, c.game, c.round, c.amount, c.cash, c.jackpot, c.finished]],
   deposit: (c) => ['SELECT * FROM wallet_deposit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
     [c.client, c.tx, c.hash, c.player, c.currency, c.game, c.round, c.amount, c.cash, c.jackpot, c.finished, c.withdrawTx]],
+  rollback: (c) => ['SELECT * FROM wallet_rollback($1, $2, $3, $4, $5, $6, $7, $8)',
+    [c.client, c.tx, c.hash, c.player, c.currency, c.game, c.round, c.withdrawTx]],
 };
 
 async function oneByOne(db: Client, batch: Call[]): Promise<unknown[]> {
@@ -137,12 +140,16 @@ async function run(db: Client, form: 'set' | 'one by one', settings: string, bat
     const read = async (text: string) => (await db.query(text, [players])).rows;
     return {
       answers,
-      movements: await read(`SELECT row_number() OVER (ORDER BY id) AS n, transaction_id, kind, request_hash, player_id, game_id, game_round_id,
-          currency, amount, cash_amount, jackpot_amount, round_finished, withdraw_transaction_id, response_status, response_code, response_reason, response_balance,
-          debit_account_id, credit_account_id, debit_balance_after, credit_balance_after
-        FROM wallet_transactions WHERE player_id = ANY ($1) AND created_at = now() ORDER BY id`),
+      // the movements in the order written (the tombstones, which move nothing, apart)
+      movements: await read(`SELECT row_number() OVER (PARTITION BY kind = 'tombstone' ORDER BY id) AS n, transaction_id, kind, request_hash, player_id,
+          game_id, game_round_id, currency, amount, cash_amount, jackpot_amount, round_finished, withdraw_transaction_id, rolled_back_by,
+          response_status, response_code, response_reason, response_balance, debit_account_id, credit_account_id, debit_balance_after, credit_balance_after
+        FROM wallet_transactions WHERE player_id = ANY ($1) AND created_at = now() ORDER BY kind = 'tombstone', id`),
+      rolledBack: await read(`SELECT transaction_id, rolled_back_by FROM wallet_transactions
+        WHERE player_id = ANY ($1) AND rolled_back_by IS NOT NULL ORDER BY transaction_id`),
       balances: await read(`SELECT id, balance FROM accounts WHERE player_id = ANY ($1) OR (kind = 'house' AND shard = pg_backend_pid() % 64) ORDER BY id`),
-      rounds: await read(`SELECT client_id, player_id, game_round_id, game_id, currency, bets, withdraw_count, wins, deposit_count, closed_at IS NOT NULL AS closed
+      rounds: await read(`SELECT client_id, player_id, game_round_id, game_id, currency, bets, withdraw_count, wins, deposit_count, refunds, rollback_count,
+          closed_at IS NOT NULL AS closed
         FROM rounds WHERE player_id = ANY ($1) ORDER BY player_id, game_round_id`),
       activity: await read(`SELECT player_id, hour, bets, wins, refunds, played_minutes FROM player_activity_hourly WHERE player_id = ANY ($1) ORDER BY player_id, hour`),
       alerts: await read(`SELECT player_id, kind, period_start, played_minutes, limit_minutes FROM protection_alerts WHERE player_id = ANY ($1) ORDER BY player_id, kind`),
@@ -249,5 +256,92 @@ describe('a batch of deposits as one set', () => {
     const answers = await expectBothFormsAlike('jurisdiction = NULL', depositCalls, depositPlayers);
     expect(answers.filter((a) => a.r_status === 200).length).toBeGreaterThan(3);
     expect(new Set(answers.map((a) => a.r_code)).size).toBeGreaterThan(4);
+  });
+});
+
+/**
+ * A rollback's case: `bet` is the player's earlier bet (made in its own round, under the Fizzy Bubbly client or, for
+ * `hub88`, the Hub88 one), or what the rollback names instead.
+ */
+interface RollbackCase {
+  name: string;
+  hub88?: boolean;
+  call?: (bet: { tx: string; round: string; i: number }) => Partial<Call>;
+  given?: (bet: { tx: string; round: string; player: string; session: string; client: number; i: number }) => Promise<unknown>;
+}
+
+const deposit = (b: { tx: string; round: string; player: string; client: number }, tx: string) =>
+  sql(`SELECT wallet_deposit(?, ?, 'h', ?, 'EUR', 'slot-1', ?, 50, 50, NULL, false, ?)`, [b.client, tx, b.player, b.round, b.tx]);
+const rollback = (b: { player: string; round: string; client: number }, tx: string, withdrawTx: string) =>
+  sql(`SELECT wallet_rollback(?, ?, 'h', ?, 'EUR', 'slot-1', ?, ?)`, [b.client, tx, b.player, b.round, withdrawTx]);
+
+const ROLLBACK_CASES: RollbackCase[] = [
+  { name: 'the rollback of a bet' },
+  { name: 'the rollback of a bet, leaving out its round, game and currency', call: () => ({ round: null, game: null, currency: null }) },
+  { name: 'the rollback of a bet not yet seen: a tombstone', call: (b) => ({ withdrawTx: `set-unseen-${b.i}` }) },
+  { name: 'another currency', call: () => ({ currency: 'USD' }) },
+  { name: 'a rollback naming itself', call: (b) => ({ tx: `set-self-${b.i}`, withdrawTx: `set-self-${b.i}` }) },
+  { name: "a rollback naming another player's bet", call: () => ({ withdrawTx: 'set-other-bet' }) },
+  { name: 'a rollback of a bet in another round', call: () => ({ round: 'set-other-round' }) },
+  { name: 'a rollback naming a win', call: (b) => ({ withdrawTx: `set-win-${b.i}` }), given: (b) => deposit(b, `set-win-${b.i}`) },
+  { name: 'a rollback naming a rollback', call: (b) => ({ withdrawTx: `set-rb-${b.i}` }), given: (b) => rollback(b, `set-rb-${b.i}`, b.tx) },
+  { name: 'the rollback of a bet whose round received a deposit', given: (b) => deposit(b, `set-win-${b.i}`) },
+  { name: 'the rollback of a bet rolled back already: moves nothing', given: (b) => rollback(b, `set-rb-${b.i}`, b.tx) },
+  { name: 'the rollback of a bet rolled back before it arrived: moves nothing', call: (b) => ({ withdrawTx: `set-ts-${b.i}` }),
+    given: (b) => rollback(b, `set-rb-${b.i}`, `set-ts-${b.i}`) },
+  { name: 'the rollback of a refused bet: moves nothing', call: (b) => ({ withdrawTx: `set-refused-${b.i}` }),
+    given: (b) => sql(`SELECT wallet_withdraw(?, ?, 'h', ?, ?, 'EUR', 'slot-1', ?, 999999, 999999, NULL, false)`, [b.client, `set-refused-${b.i}`, b.player, b.session, b.round]) },
+  { name: 'a replayed rollback', call: (b) => ({ tx: `set-rb-${b.i}`, hash: 'h' }), given: (b) => rollback(b, `set-rb-${b.i}`, b.tx) },
+  { name: 'a rollback under an id used for another request', call: (b) => ({ tx: `set-rb-${b.i}`, hash: 'h-other' }), given: (b) => rollback(b, `set-rb-${b.i}`, b.tx) },
+  { name: 'a rollback under the id of a bet', call: (b) => ({ tx: b.tx, withdrawTx: `set-unseen-${b.i}` }) },
+  { name: 'an unknown player', call: () => ({ player: 'set-nobody' }) },
+  { name: 'a disabled api client', call: () => ({ client: -1 }) },
+  { name: 'Hub88: the rollback of a bet whose round received a deposit', hub88: true, given: (b) => deposit(b, `set-win-${b.i}`) },
+  { name: 'Hub88: a rollback naming a win moves nothing', hub88: true, call: (b) => ({ withdrawTx: `set-win-${b.i}` }), given: (b) => deposit(b, `set-win-${b.i}`) },
+  { name: 'Hub88: a rollback naming a rollback moves nothing', hub88: true, call: (b) => ({ withdrawTx: `set-rb-${b.i}` }), given: (b) => rollback(b, `set-rb-${b.i}`, b.tx) },
+];
+
+let rollbackCalls: Call[];
+let rollbackPlayers: string[];
+/** A player outside the cases, with one bet (set-other-bet) in round set-other-round. */
+let otherPlayer: { playerId: string; id: string };
+
+beforeAll(async () => {
+  const hub88ClientId = (await givenHub88(t, 'set-hub88')).clientId;
+  const other = await givenPlay(t, uniqueId('set-rb-other'), '10');
+  await sql(`SELECT wallet_withdraw(?, 'set-other-bet', 'h', ?, ?, 'EUR', 'slot-1', 'set-other-round', 100, 100, NULL, false)`, [clientId, other.playerId, other.sessionId]);
+  otherPlayer = { playerId: other.playerId, id: await internalId(other.playerId) };
+  rollbackCalls = [];
+  rollbackPlayers = [];
+  for (const [i, c] of ROLLBACK_CASES.entries()) {
+    const play = await givenPlay(t, uniqueId(`set-rb-${i}`), '10');
+    rollbackPlayers.push(await internalId(play.playerId));
+    const client = c.hub88 ? hub88ClientId : clientId;
+    if (c.hub88) await sql(`UPDATE sessions SET aggregator = 'hub88' WHERE id = ?`, [play.sessionId]);
+    const bet = { tx: uniqueId('set-bet'), round: uniqueId('set-round'), player: play.playerId, session: play.sessionId, client, i };
+    await sql(`SELECT wallet_withdraw(?, ?, 'h', ?, ?, 'EUR', 'slot-1', ?, 100, 100, NULL, false)`, [client, bet.tx, bet.player, bet.session, bet.round]);
+    await c.given?.(bet);
+    const call: Call = {
+      kind: 'rollback', client, tx: uniqueId('set-rb'), hash: 'h', player: play.playerId, currency: 'EUR', game: 'slot-1',
+      round: bet.round, withdrawTx: bet.tx, ...c.call?.(bet),
+    };
+    rollbackCalls.push({ ...call, client: call.client === -1 ? disabledClientId : call.client });
+  }
+});
+
+describe('a batch of rollbacks as one set', () => {
+  it('answers and writes exactly what the calls one by one do, rule by rule', async () => {
+    const answers = await expectBothFormsAlike('jurisdiction = NULL', rollbackCalls, rollbackPlayers);
+    expect(answers.filter((a) => a.r_status === 200).length).toBeGreaterThan(8);
+    expect(new Set(answers.map((a) => a.r_code)).size).toBeGreaterThan(4);
+  });
+
+  it.each([
+    ['names a withdraw another call names too', (calls: Call[]) => calls[2].withdrawTx],
+    ['names another call', (calls: Call[]) => calls[0].tx],
+  ])('a rollback that %s runs alone, after the set, with the answer it gets one by one', async (_name, named) => {
+    const batch = [...rollbackCalls.slice(0, 5), { ...rollbackCalls[0], tx: uniqueId('set-rb'), player: otherPlayer.playerId, withdrawTx: named(rollbackCalls) }];
+    const answers = await expectBothFormsAlike('jurisdiction = NULL', batch, [...rollbackPlayers, otherPlayer.id]);
+    expect(answers[5]).toMatchObject({ r_status: 400 });
   });
 });
