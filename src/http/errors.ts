@@ -1,5 +1,5 @@
 import { Request } from 'express';
-import { isDatabaseTimeout, OutcomeUnknown } from '../db';
+import { isConnectionLoss, isDatabaseTimeout, OutcomeUnknown } from '../db';
 
 export { isDatabaseTimeout };
 
@@ -27,11 +27,10 @@ export function bodyParserFailure(error: unknown): { status: number; message: st
   return undefined;
 }
 
-/** SQLSTATEs and pool errors that mean "the database did not answer in time". */
-
 /**
  * The documented error for anything a handler threw: its own ApiError, a body the parser refused, a database
- * that did not answer in time; anything else is logged with its stack and answered as INTERNAL_ERROR.
+ * that did not answer in time or whose connection broke; anything else is logged with its stack and answered as
+ * INTERNAL_ERROR.
  */
 export function toApiError(error: unknown, req: Request): ApiError {
   if (error instanceof ApiError) return error;
@@ -49,6 +48,21 @@ export function toApiError(error: unknown, req: Request): ApiError {
     req.log.error('outcome unknown', { error: error.message });
     return new ApiError(500, 'OUTCOME_UNKNOWN', 'the database connection broke and whether the request took effect could not be found out; send it again with the same transactionId');
   }
+  if (isConnectionLoss(error)) return connectionLost(error, req);
   req.log.error('unexpected error', { error: (error as Error).message, stack: (error as Error).stack });
   return new ApiError(500, 'INTERNAL_ERROR', 'unexpected error; nothing was changed');
+}
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The database connection broke under a request (a failover, a proxy cutting a pooled connection): a read changed
+ * nothing and can simply be sent again; a write may have committed. Money writes never get here: they are sent
+ * again by their key first (OutcomeUnknown above).
+ */
+function connectionLost(error: unknown, req: Request): ApiError {
+  req.log.warn('database connection lost', { error: (error as Error).message });
+  return new ApiError(503, 'DATABASE_UNAVAILABLE', READS.has(req.method)
+    ? 'the database connection broke; nothing was changed: send it again'
+    : 'the database connection broke; whether the request took effect is not known: read it back before sending it again');
 }

@@ -55,6 +55,26 @@ describe('GET /operator/players/:playerId', () => {
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('PLAYER_NOT_FOUND');
   });
+
+  it('a read whose database connection breaks answers 503 DATABASE_UNAVAILABLE, logged with its trace id, and the next read succeeds', async () => {
+    await givenPlayer(t, 'cut-reader', { balance: '1.00' });
+    const lock = await t.owner.transaction();
+    let res;
+    try {
+      // the read waits on a lock, and its connection is cut while it waits
+      await lock.raw('LOCK TABLE players IN ACCESS EXCLUSIVE MODE');
+      const reading = t.operator('get', '/players/cut-reader').then((r) => r);
+      await waitFor(async () => (await lock.raw(`SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`)).rows.length > 0);
+      res = await reading;
+    } finally {
+      await lock.rollback();
+    }
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatchObject({ code: 'DATABASE_UNAVAILABLE', message: expect.stringMatching(/nothing was changed/), traceId: expect.any(String) });
+    expect(t.logs.some((l) => l.traceId === res.body.error.traceId && l.level === 'warn')).toBe(true);
+    expect((await t.operator('get', '/players/cut-reader')).status).toBe(200);
+  });
 });
 
 describe('GET /operator/players', () => {
@@ -158,3 +178,11 @@ describe('POST /operator/players/:playerId/sessions', () => {
     expect(bad.status).toBe(400);
   });
 });
+
+async function waitFor(done: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 250; i += 1) {
+    if (await done()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('timed out waiting');
+}
