@@ -854,13 +854,14 @@ BEGIN
   -- own in the batch, go together as one set of each kind (wallet_withdraws, wallet_deposits, wallet_rollbacks) once
   -- there are four: a set's one statement costs more to start than a call alone (docs/benchmark.md "A batch's
   -- withdraws as one set"). A rollback whose withdraw is another call of the batch, or is named by another call too,
-  -- stays out of its set: the set's one statement would not see the other call's writes. Every other call runs
+  -- stays out of its set: the set's one statement would not see the other call's writes (one naming itself is
+  -- refused in the set as alone). Every other call runs
   -- alone, in the order they arrived.
   SELECT coalesce(array_agg(t.idx) FILTER (WHERE t.kind = 'withdraw'), '{}'), coalesce(array_agg(t.idx) FILTER (WHERE t.kind = 'deposit'), '{}'),
-         coalesce(array_agg(t.idx) FILTER (WHERE t.kind = 'rollback' AND t.named = 1
-                    AND t.withdraw_tx <> ALL (ARRAY(SELECT e->>'tx' FROM jsonb_array_elements(p_calls) e))), '{}')
+         coalesce(array_agg(t.idx) FILTER (WHERE t.kind = 'rollback' AND t.named = 1 AND (t.withdraw_tx = t.tx
+                    OR t.withdraw_tx <> ALL (ARRAY(SELECT e->>'tx' FROM jsonb_array_elements(p_calls) e)))), '{}')
     INTO v_withdraws, v_deposits, v_rollbacks
-    FROM (SELECT (i - 1)::integer AS idx, e->>'kind' AS kind, e->>'withdrawTx' AS withdraw_tx,
+    FROM (SELECT (i - 1)::integer AS idx, e->>'kind' AS kind, e->>'tx' AS tx, e->>'withdrawTx' AS withdraw_tx,
                  count(*) FILTER (WHERE e->>'kind' <> 'balance') OVER (PARTITION BY e->>'player') AS calls,
                  count(*) OVER (PARTITION BY e->>'tx') AS uses,
                  count(*) OVER (PARTITION BY e->>'withdrawTx') AS named
