@@ -57,8 +57,8 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * The database connection broke under a request (a failover, a proxy cutting a pooled connection): a read changed
- * nothing and can simply be sent again; a write may have committed. Money writes never get here: they are sent
- * again by their key first (OutcomeUnknown above).
+ * nothing and can simply be sent again; a write may have committed. A money write whose commit is in doubt is
+ * first sent again by its key (OutcomeUnknown above, when that fails too).
  */
 function connectionLost(error: unknown, req: Request): ApiError {
   req.log.warn('database connection lost', { error: (error as Error).message });
