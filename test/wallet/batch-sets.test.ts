@@ -25,6 +25,8 @@ interface Case {
 
 const sql = (text: string, values: unknown[] = []) => t.owner.raw(text, values as never[]);
 const internalId = async (playerId: string): Promise<string> => (await t.db('players').where({ external_id: playerId }).first()).id;
+/** The call as the batch gets it: client -1 stands for the disabled api client. */
+const asSent = (call: Call): Call => ({ ...call, client: call.client === -1 ? disabledClientId : call.client });
 
 /** The player's limits, and this hour's activity so far (`bets` in minor units, `played_minutes` as the wallet's bit mask). */
 async function givenLimits(id: string, limits: [kind: string, amount: number][], activity?: { bets?: number; played_minutes?: number }) {
@@ -33,6 +35,27 @@ async function givenLimits(id: string, limits: [kind: string, amount: number][],
     await sql(`INSERT INTO player_activity_hourly (player_id, hour, bets, played_minutes) VALUES (?, date_trunc('hour', now()), ?, ?)`,
       [id, activity.bets ?? 0, activity.played_minutes ?? 0]);
   }
+}
+
+/** An earlier call's player, client, round and transactionId (and session, for a bet). */
+interface Bet { client: number; tx: string; round: string; player: string; session: string }
+
+/** The earlier calls the cases meet, each made alone and committed first: a bet of 1.00 (or `amount`), a win of 0.50, a rollback. */
+const earlierBet = (b: Bet, options: { amount?: number; hash?: string } = {}) =>
+  sql(`SELECT wallet_withdraw(?, ?, ?, ?, ?, 'EUR', 'slot-1', ?, ?, ?, NULL, false)`,
+    [b.client, b.tx, options.hash ?? 'h', b.player, b.session, b.round, options.amount ?? 100, options.amount ?? 100]);
+const earlierWin = (b: Bet, tx: string, hash = 'h') =>
+  sql(`SELECT wallet_deposit(?, ?, ?, ?, 'EUR', 'slot-1', ?, 50, 50, NULL, false, ?)`, [b.client, tx, hash, b.player, b.round, b.tx]);
+const earlierRollback = (b: Bet, tx: string, withdrawTx: string, hash = 'h') =>
+  sql(`SELECT wallet_rollback(?, ?, ?, ?, 'EUR', 'slot-1', ?, ?)`, [b.client, tx, hash, b.player, b.round, withdrawTx]);
+
+/** A player with 10.00 and one accepted bet under `client`, in a round of its own unless `round`; with `hub88`, on a Hub88 session. */
+async function givenPlayerWithBet(name: string, client: number, options: { tx?: string; round?: string; hub88?: boolean } = {}): Promise<{ id: string; bet: Bet }> {
+  const play = await givenPlay(t, uniqueId(name), '10');
+  if (options.hub88) await sql(`UPDATE sessions SET aggregator = 'hub88' WHERE id = ?`, [play.sessionId]);
+  const bet = { client, tx: options.tx ?? uniqueId('set-bet'), round: options.round ?? uniqueId('set-round'), player: play.playerId, session: play.sessionId };
+  await earlierBet(bet);
+  return { id: await internalId(play.playerId), bet };
 }
 
 const CASES: Case[] = [
@@ -106,8 +129,9 @@ beforeAll(async () => {
   }
   // the earlier calls that the replay, duplicate and tombstone cases meet
   for (const call of calls) {
-    if (String(call.tx).startsWith('set-prior')) await sql(`SELECT wallet_withdraw(?, ?, 'h-prior', ?, ?, 'EUR', 'slot-1', ?, 100, 100, NULL, false)`, [clientId, call.tx, call.player, call.session, call.round]);
-    if (String(call.tx).startsWith('set-tombstone')) await sql(`SELECT wallet_rollback(?, ?, 'h-rb', ?, 'EUR', 'slot-1', ?, ?)`, [clientId, `rb-${call.tx}`, call.player, call.round, call.tx]);
+    const earlier = { client: clientId, tx: String(call.tx), round: String(call.round), player: String(call.player), session: String(call.session) };
+    if (earlier.tx.startsWith('set-prior')) await earlierBet(earlier, { hash: 'h-prior' });
+    if (earlier.tx.startsWith('set-tombstone')) await earlierRollback(earlier, `rb-${earlier.tx}`, earlier.tx, 'h-rb');
   }
 });
 
@@ -205,8 +229,8 @@ describe('a batch of withdraws as one set', () => {
 /** A win's case: `bet` is the player's earlier bet (made in its own round), or what the win names instead. */
 interface DepositCase {
   name: string;
-  call?: (bet: { tx: string; round: string }) => Partial<Call>;
-  given?: (bet: { tx: string; round: string; player: string; session: string }) => Promise<unknown>;
+  call?: (bet: Bet) => Partial<Call>;
+  given?: (bet: Bet) => Promise<unknown>;
 }
 
 const DEPOSIT_CASES: DepositCase[] = [
@@ -220,15 +244,15 @@ const DEPOSIT_CASES: DepositCase[] = [
   { name: 'a win of a bet in another round', call: () => ({ round: 'set-other-round' }) },
   { name: 'a win leaving out its round and game', call: () => ({ round: null, game: null }) },
   { name: 'a win of a bet rolled back',
-    given: (b) => sql(`SELECT wallet_rollback(?, ?, 'h-rb', ?, 'EUR', 'slot-1', ?, ?)`, [clientId, uniqueId('set-rb'), b.player, b.round, b.tx]) },
+    given: (b) => earlierRollback(b, uniqueId('set-rb'), b.tx, 'h-rb') },
   { name: 'a win of a bet rolled back before it arrived', call: () => ({ withdrawTx: 'set-tombstone-bet' }),
-    given: (b) => sql(`SELECT wallet_rollback(?, ?, 'h-rb', ?, 'EUR', 'slot-1', ?, 'set-tombstone-bet')`, [clientId, uniqueId('set-rb'), b.player, b.round]) },
+    given: (b) => earlierRollback(b, uniqueId('set-rb'), 'set-tombstone-bet', 'h-rb') },
   { name: 'a win of a refused bet', call: () => ({ withdrawTx: 'set-refused-bet' }),
-    given: (b) => sql(`SELECT wallet_withdraw(?, 'set-refused-bet', 'h', ?, ?, 'EUR', 'slot-1', ?, 999999, 999999, NULL, false)`, [clientId, b.player, b.session, b.round]) },
+    given: (b) => earlierBet({ ...b, tx: 'set-refused-bet' }, { amount: 999999 }) },
   { name: 'a replayed win', call: () => ({ tx: 'set-prior-win', hash: 'h-win' }),
-    given: (b) => sql(`SELECT wallet_deposit(?, 'set-prior-win', 'h-win', ?, 'EUR', 'slot-1', ?, 50, 50, NULL, false, ?)`, [clientId, b.player, b.round, b.tx]) },
+    given: (b) => earlierWin(b, 'set-prior-win', 'h-win') },
   { name: 'a win under an id used for another request', call: () => ({ tx: 'set-prior-win-2', hash: 'h-other' }),
-    given: (b) => sql(`SELECT wallet_deposit(?, 'set-prior-win-2', 'h-win', ?, 'EUR', 'slot-1', ?, 50, 50, NULL, false, ?)`, [clientId, b.player, b.round, b.tx]) },
+    given: (b) => earlierWin(b, 'set-prior-win-2', 'h-win') },
   { name: 'a win under the id of a bet', call: (b) => ({ tx: b.tx }) },
   { name: 'an unknown player', call: () => ({ player: 'set-nobody' }) },
   { name: 'a disabled api client', call: () => ({ client: -1 }) },
@@ -238,16 +262,13 @@ beforeAll(async () => {
   depositCalls = [];
   depositPlayers = [];
   for (const [i, c] of DEPOSIT_CASES.entries()) {
-    const play = await givenPlay(t, uniqueId(`set-win-${i}`), '10');
-    depositPlayers.push(await internalId(play.playerId));
-    const bet = { tx: i === 0 ? 'set-first-bet' : uniqueId('set-bet'), round: uniqueId('set-round'), player: play.playerId, session: play.sessionId };
-    await sql(`SELECT wallet_withdraw(?, ?, 'h', ?, ?, 'EUR', 'slot-1', ?, 100, 100, NULL, false)`, [clientId, bet.tx, bet.player, bet.session, bet.round]);
+    const { id, bet } = await givenPlayerWithBet(`set-win-${i}`, clientId, { tx: i === 0 ? 'set-first-bet' : undefined });
+    depositPlayers.push(id);
     await c.given?.(bet);
-    const call: Call = {
-      kind: 'deposit', client: clientId, tx: uniqueId('set-win'), hash: 'h', player: play.playerId, currency: 'EUR', game: 'slot-1',
+    depositCalls.push(asSent({
+      kind: 'deposit', client: clientId, tx: uniqueId('set-win'), hash: 'h', player: bet.player, currency: 'EUR', game: 'slot-1',
       round: bet.round, amount: 250, cash: 250, jackpot: null, finished: false, withdrawTx: bet.tx, ...c.call?.(bet),
-    };
-    depositCalls.push({ ...call, client: call.client === -1 ? disabledClientId : call.client });
+    }));
   }
 });
 
@@ -266,14 +287,10 @@ describe('a batch of deposits as one set', () => {
 interface RollbackCase {
   name: string;
   hub88?: boolean;
-  call?: (bet: { tx: string; round: string; i: number }) => Partial<Call>;
-  given?: (bet: { tx: string; round: string; player: string; session: string; client: number; i: number }) => Promise<unknown>;
+  /** `bet.i` is the case's index, which names its earlier calls. */
+  call?: (bet: Bet & { i: number }) => Partial<Call>;
+  given?: (bet: Bet & { i: number }) => Promise<unknown>;
 }
-
-const deposit = (b: { tx: string; round: string; player: string; client: number }, tx: string) =>
-  sql(`SELECT wallet_deposit(?, ?, 'h', ?, 'EUR', 'slot-1', ?, 50, 50, NULL, false, ?)`, [b.client, tx, b.player, b.round, b.tx]);
-const rollback = (b: { player: string; round: string; client: number }, tx: string, withdrawTx: string) =>
-  sql(`SELECT wallet_rollback(?, ?, 'h', ?, 'EUR', 'slot-1', ?, ?)`, [b.client, tx, b.player, b.round, withdrawTx]);
 
 const ROLLBACK_CASES: RollbackCase[] = [
   { name: 'the rollback of a bet' },
@@ -283,22 +300,22 @@ const ROLLBACK_CASES: RollbackCase[] = [
   { name: 'a rollback naming itself', call: (b) => ({ tx: `set-self-${b.i}`, withdrawTx: `set-self-${b.i}` }) },
   { name: "a rollback naming another player's bet", call: () => ({ withdrawTx: 'set-other-bet' }) },
   { name: 'a rollback of a bet in another round', call: () => ({ round: 'set-other-round' }) },
-  { name: 'a rollback naming a win', call: (b) => ({ withdrawTx: `set-win-${b.i}` }), given: (b) => deposit(b, `set-win-${b.i}`) },
-  { name: 'a rollback naming a rollback', call: (b) => ({ withdrawTx: `set-rb-${b.i}` }), given: (b) => rollback(b, `set-rb-${b.i}`, b.tx) },
-  { name: 'the rollback of a bet whose round received a deposit', given: (b) => deposit(b, `set-win-${b.i}`) },
-  { name: 'the rollback of a bet rolled back already: moves nothing', given: (b) => rollback(b, `set-rb-${b.i}`, b.tx) },
+  { name: 'a rollback naming a win', call: (b) => ({ withdrawTx: `set-win-${b.i}` }), given: (b) => earlierWin(b, `set-win-${b.i}`) },
+  { name: 'a rollback naming a rollback', call: (b) => ({ withdrawTx: `set-rb-${b.i}` }), given: (b) => earlierRollback(b, `set-rb-${b.i}`, b.tx) },
+  { name: 'the rollback of a bet whose round received a deposit', given: (b) => earlierWin(b, `set-win-${b.i}`) },
+  { name: 'the rollback of a bet rolled back already: moves nothing', given: (b) => earlierRollback(b, `set-rb-${b.i}`, b.tx) },
   { name: 'the rollback of a bet rolled back before it arrived: moves nothing', call: (b) => ({ withdrawTx: `set-ts-${b.i}` }),
-    given: (b) => rollback(b, `set-rb-${b.i}`, `set-ts-${b.i}`) },
+    given: (b) => earlierRollback(b, `set-rb-${b.i}`, `set-ts-${b.i}`) },
   { name: 'the rollback of a refused bet: moves nothing', call: (b) => ({ withdrawTx: `set-refused-${b.i}` }),
-    given: (b) => sql(`SELECT wallet_withdraw(?, ?, 'h', ?, ?, 'EUR', 'slot-1', ?, 999999, 999999, NULL, false)`, [b.client, `set-refused-${b.i}`, b.player, b.session, b.round]) },
-  { name: 'a replayed rollback', call: (b) => ({ tx: `set-rb-${b.i}`, hash: 'h' }), given: (b) => rollback(b, `set-rb-${b.i}`, b.tx) },
-  { name: 'a rollback under an id used for another request', call: (b) => ({ tx: `set-rb-${b.i}`, hash: 'h-other' }), given: (b) => rollback(b, `set-rb-${b.i}`, b.tx) },
+    given: (b) => earlierBet({ ...b, tx: `set-refused-${b.i}` }, { amount: 999999 }) },
+  { name: 'a replayed rollback', call: (b) => ({ tx: `set-rb-${b.i}`, hash: 'h' }), given: (b) => earlierRollback(b, `set-rb-${b.i}`, b.tx) },
+  { name: 'a rollback under an id used for another request', call: (b) => ({ tx: `set-rb-${b.i}`, hash: 'h-other' }), given: (b) => earlierRollback(b, `set-rb-${b.i}`, b.tx) },
   { name: 'a rollback under the id of a bet', call: (b) => ({ tx: b.tx, withdrawTx: `set-unseen-${b.i}` }) },
   { name: 'an unknown player', call: () => ({ player: 'set-nobody' }) },
   { name: 'a disabled api client', call: () => ({ client: -1 }) },
-  { name: 'Hub88: the rollback of a bet whose round received a deposit', hub88: true, given: (b) => deposit(b, `set-win-${b.i}`) },
-  { name: 'Hub88: a rollback naming a win moves nothing', hub88: true, call: (b) => ({ withdrawTx: `set-win-${b.i}` }), given: (b) => deposit(b, `set-win-${b.i}`) },
-  { name: 'Hub88: a rollback naming a rollback moves nothing', hub88: true, call: (b) => ({ withdrawTx: `set-rb-${b.i}` }), given: (b) => rollback(b, `set-rb-${b.i}`, b.tx) },
+  { name: 'Hub88: the rollback of a bet whose round received a deposit', hub88: true, given: (b) => earlierWin(b, `set-win-${b.i}`) },
+  { name: 'Hub88: a rollback naming a win moves nothing', hub88: true, call: (b) => ({ withdrawTx: `set-win-${b.i}` }), given: (b) => earlierWin(b, `set-win-${b.i}`) },
+  { name: 'Hub88: a rollback naming a rollback moves nothing', hub88: true, call: (b) => ({ withdrawTx: `set-rb-${b.i}` }), given: (b) => earlierRollback(b, `set-rb-${b.i}`, b.tx) },
 ];
 
 let rollbackCalls: Call[];
@@ -308,24 +325,19 @@ let otherPlayer: { playerId: string; id: string };
 
 beforeAll(async () => {
   const hub88ClientId = (await givenHub88(t, 'set-hub88')).clientId;
-  const other = await givenPlay(t, uniqueId('set-rb-other'), '10');
-  await sql(`SELECT wallet_withdraw(?, 'set-other-bet', 'h', ?, ?, 'EUR', 'slot-1', 'set-other-round', 100, 100, NULL, false)`, [clientId, other.playerId, other.sessionId]);
-  otherPlayer = { playerId: other.playerId, id: await internalId(other.playerId) };
+  const other = await givenPlayerWithBet('set-rb-other', clientId, { tx: 'set-other-bet', round: 'set-other-round' });
+  otherPlayer = { playerId: other.bet.player, id: other.id };
   rollbackCalls = [];
   rollbackPlayers = [];
   for (const [i, c] of ROLLBACK_CASES.entries()) {
-    const play = await givenPlay(t, uniqueId(`set-rb-${i}`), '10');
-    rollbackPlayers.push(await internalId(play.playerId));
-    const client = c.hub88 ? hub88ClientId : clientId;
-    if (c.hub88) await sql(`UPDATE sessions SET aggregator = 'hub88' WHERE id = ?`, [play.sessionId]);
-    const bet = { tx: uniqueId('set-bet'), round: uniqueId('set-round'), player: play.playerId, session: play.sessionId, client, i };
-    await sql(`SELECT wallet_withdraw(?, ?, 'h', ?, ?, 'EUR', 'slot-1', ?, 100, 100, NULL, false)`, [client, bet.tx, bet.player, bet.session, bet.round]);
-    await c.given?.(bet);
-    const call: Call = {
-      kind: 'rollback', client, tx: uniqueId('set-rb'), hash: 'h', player: play.playerId, currency: 'EUR', game: 'slot-1',
-      round: bet.round, withdrawTx: bet.tx, ...c.call?.(bet),
-    };
-    rollbackCalls.push({ ...call, client: call.client === -1 ? disabledClientId : call.client });
+    const { id, bet } = await givenPlayerWithBet(`set-rb-${i}`, c.hub88 ? hub88ClientId : clientId, { hub88: c.hub88 });
+    rollbackPlayers.push(id);
+    const named = { ...bet, i };
+    await c.given?.(named);
+    rollbackCalls.push(asSent({
+      kind: 'rollback', client: bet.client, tx: uniqueId('set-rb'), hash: 'h', player: bet.player, currency: 'EUR', game: 'slot-1',
+      round: bet.round, withdrawTx: bet.tx, ...c.call?.(named),
+    }));
   }
 });
 
