@@ -92,6 +92,8 @@ function nth(options: PoolRun, label: string, n: number): { player: number; id: 
 /** Runs `step` on every connection of a pool, over and over for `seconds`; each step records its calls. */
 async function onPoolFor(url: string, options: PoolRun, step: (pool: Pool, recorder: Recorder, next: () => number) => Promise<void>): Promise<ScenarioStats> {
   const pool = new Pool({ connectionString: url, max: options.connections });
+  // the clock starts with every connection open, as the HTTP runs' does (bench/load.ts, warmUp)
+  for (const client of await Promise.all(Array.from({ length: options.connections }, () => pool.connect()))) client.release();
   const recorder = new Recorder();
   const started = process.hrtime.bigint();
   const deadline = started + BigInt(Math.round(options.seconds * 1e9));
