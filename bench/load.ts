@@ -123,10 +123,10 @@ async function warmUp(pool: Pool, options: LoadOptions): Promise<void> {
 }
 
 /**
- * Drives one scenario with `concurrency` virtual clients over keep-alive connections for `seconds`, and answers
- * what it saw, unsummarised, so that the runs of several load processes add up (Recorder.merge).
+ * Drives one scenario with `concurrency` virtual clients over keep-alive connections for `seconds`, once warmed up
+ * and `ready` has resolved, and answers what it saw, unsummarised, so that the runs of several load processes add up (Recorder.merge).
  */
-export async function drive(options: LoadOptions): Promise<RecordedRun> {
+export async function drive(options: LoadOptions, ready: () => Promise<void> = async () => undefined): Promise<RecordedRun> {
   const pool = new Pool(options.baseUrl, { connections: options.concurrency, pipelining: 1 });
   const [share, shares] = [options.share ?? 0, options.shares ?? 1];
   const all = scenario(options.scenario, options.world, options.previousWithdraws, options.idPrefix);
@@ -136,6 +136,7 @@ export async function drive(options: LoadOptions): Promise<RecordedRun> {
   const hub88Key = options.scenario.startsWith('hub88') && options.hub88PrivateKeyPem ? createPrivateKey(options.hub88PrivateKeyPem) : undefined;
   const ahead = hub88Key ? await presign(next, Math.ceil((options.seconds * PRESIGN_RATE) / shares), hub88Key) : [];
   await warmUp(pool, options);
+  await ready();
   const started = process.hrtime.bigint();
   const cpuAtStart = process.cpuUsage();
   const deadline = started + BigInt(Math.round(options.seconds * 1e9));
@@ -166,8 +167,13 @@ export async function drive(options: LoadOptions): Promise<RecordedRun> {
 // Run as a child process: receive the options, send back the figures. Keeps the load generator's CPU apart
 // from the server's, as a real aggregator's would be.
 if (require.main === module && process.send) {
+  // warmed up, it says so and waits for the word to start its clock: the parent reads every process's CPU then
+  const ready = () => new Promise<void>((resolve) => {
+    process.once('message', () => resolve());
+    process.send!({ ready: true });
+  });
   process.once('message', (options: LoadOptions) => {
-    drive(options)
+    drive(options, ready)
       .then((stats) => process.send!(stats, () => process.exit(0)))
       .catch((error: Error) => {
         console.error(error);

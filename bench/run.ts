@@ -19,7 +19,7 @@ import { createDb, ensureRuntimeRole, migrate, roleOf, runtimeUrlOf, startEmbedd
 import { createLogger } from '../src/log';
 import { freePort } from '../src/http';
 import { checkLedger } from '../src/ledger';
-import { batchedRoutineLimit, BENCH_CLIENT, BENCH_HUB88, minimalBetLimit, movementCounts, PoolRun, routineLimit, seed, seedBrazilRules, seedMinimalBet } from './database';
+import { batchedRoutineLimit, BENCH_CLIENT, checkpoint, BENCH_HUB88, minimalBetLimit, movementCounts, PoolRun, routineLimit, seed, seedBrazilRules, seedMinimalBet } from './database';
 import { LoadOptions } from './load';
 import { ScenarioName } from './scenarios';
 import { RecordedRun, Recorder, ScenarioStats } from './stats';
@@ -98,21 +98,30 @@ async function startServer(url: string, port: number, workers: number): Promise<
   throw new Error('the server did not start');
 }
 
-function loadProcess(options: LoadOptions): Promise<RecordedRun> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.resolve(__dirname, 'load.js'), { stdio: 'inherit', execArgv: nodeArgsOf('BENCH_LOAD_NODE_ARGS') });
-    child.once('message', (run) => resolve(run as RecordedRun));
+/** One load process: it warms up, then calls `ready` and waits for `go()` to start its clock. */
+function loadProcess(options: LoadOptions, ready: () => void): { go(): void; run: Promise<RecordedRun> } {
+  const child = fork(path.resolve(__dirname, 'load.js'), { stdio: 'inherit', execArgv: nodeArgsOf('BENCH_LOAD_NODE_ARGS') });
+  const run = new Promise<RecordedRun>((resolve, reject) => {
+    child.on('message', (message) => ((message as { ready?: boolean }).ready ? ready() : resolve(message as RecordedRun)));
     child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`load process exited with ${code}`))));
-    child.send(options);
   });
+  child.send(options);
+  return { go: () => child.send('go'), run };
 }
 
-/** The scenario driven by LOAD_PROCESSES processes side by side, the requests in flight shared out among them. */
-async function runLoad(options: LoadOptions): Promise<ScenarioStats> {
+/**
+ * The scenario driven by LOAD_PROCESSES processes side by side, the requests in flight shared out among them. Once
+ * every one has warmed up, `atStart` runs (the readings the run is measured from), then all start their clocks.
+ */
+async function runLoad(options: LoadOptions, atStart: () => Promise<void> = async () => undefined): Promise<ScenarioStats> {
   const shares = Math.min(LOAD_PROCESSES, options.concurrency);
-  const runs = await Promise.all(Array.from({ length: shares }, (_x, share) => loadProcess({
-    ...options, share, shares, concurrency: Math.floor(options.concurrency / shares) + (share < options.concurrency % shares ? 1 : 0) })));
-  return Recorder.merge(runs);
+  let waiting = shares;
+  const processes = Array.from({ length: shares }, (_x, share) => loadProcess({
+    ...options, share, shares, concurrency: Math.floor(options.concurrency / shares) + (share < options.concurrency % shares ? 1 : 0) }, () => {
+    waiting -= 1;
+    if (waiting === 0) void atStart().then(() => processes.forEach((p) => p.go()));
+  }));
+  return Recorder.merge(await Promise.all(processes.map((p) => p.run)));
 }
 
 const pct = (x: number | undefined) => (x === undefined ? '' : `${Math.round(x * 100)} %`);
@@ -230,8 +239,9 @@ async function main() {
     // wallet's is; measured before the server's runs and again after them, and the cheaper of the two is the one the
     // wallet is held to, so that the VM slowing down in between cannot flatter the wallet
     const minimalCpuOnce = async (when: string) => {
-      const [pg0, driver0] = [postgresCpu(), process.cpuUsage()];
-      const run = await minimalBetLimit(url, { ...base, connections: ceiling.spread.pool, hot: false, idPrefix: `cpu-${when}-` });
+      let [pg0, driver0] = [postgresCpu(), process.cpuUsage()];
+      const run = await minimalBetLimit(url, { ...base, connections: ceiling.spread.pool, hot: false, idPrefix: `cpu-${when}-`,
+        atStart: () => ([pg0, driver0] = [postgresCpu(), process.cpuUsage()]) });
       await new Promise((resolve) => setTimeout(resolve, 300)); // the closed pool's backends end and are reaped
       const driver = process.cpuUsage(driver0);
       const cpu = perCall({ server: 0, postgres: pg0 === null ? null : postgresCpu()! - pg0, load: (driver.user + driver.system) / 1000 }, run.distinctSuccesses);
@@ -242,7 +252,7 @@ async function main() {
 
     const port = await freePort();
     server = await startServer(url, port, WORKERS);
-    const load = (scenarioName: ScenarioName, concurrency: number, seconds: number, previousWithdraws: number, idPrefix: string) =>
+    const load = (scenarioName: ScenarioName, concurrency: number, seconds: number, previousWithdraws: number, idPrefix: string, atStart?: () => Promise<void>) =>
       runLoad({
         baseUrl: `http://127.0.0.1:${port}`,
         ...BENCH_CLIENT,
@@ -253,16 +263,20 @@ async function main() {
         concurrency,
         seconds,
         idPrefix,
-      });
+      }, atStart);
     // untimed: JIT, the pool, and the heap at the largest number in flight, so the RSS after it is a working size
     const serverWarmUp = await load('mix', Math.max(...IN_FLIGHT), WARM_UP_SECONDS, 0, 'warm-');
     const rssAfterWarmUp = rssMiB(server.pid);
     type Result = ScenarioStats & { scenario: ScenarioName; inFlight: number; workers: number; ratio?: number; cpu: CpuPerCall; callsPerCommit: number | null };
     /** One scenario with the CPU each process spent on it, per accepted call. */
     const measured = async (name: ScenarioName, inFlight: number, withdraws: number, prefix: string, workers: number): Promise<Result> => {
-      const commits0 = await commitCounts(port);
-      const [server0, pg0] = [treeCpuMs(server!.pid!), postgresCpu()];
-      const stats = await load(name, inFlight, SECONDS, withdraws, prefix);
+      await checkpoint((sql) => db.raw(sql));
+      // read as the load's clocks start, after its warm-up: the warm-up's balances are not the scenario's work
+      let [commits0, server0, pg0] = [{ calls: 0, commits: 0 }, 0, postgresCpu()];
+      const stats = await load(name, inFlight, SECONDS, withdraws, prefix, async () => {
+        commits0 = await commitCounts(port);
+        [server0, pg0] = [treeCpuMs(server!.pid!), postgresCpu()];
+      });
       // the CPU is read before the second scrape of /metrics, whose queries are not the scenario's work
       const cpu = perCall({ server: treeCpuMs(server!.pid!) - server0, postgres: pg0 === null ? null : postgresCpu()! - pg0, load: stats.loadCpuMs ?? 0 },
         stats.requests - stats.errors);
