@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { Knex } from 'knex';
 import { freePort } from '../../src/http';
@@ -59,6 +59,15 @@ export class ServerProcess {
   /** The process's id (a cluster's primary). */
   get pid(): number {
     return this.child!.pid!;
+  }
+
+  /** A cluster's workers: the process ids of its children (none for one process on an outside database). */
+  workers(): number[] {
+    try {
+      return execFileSync('pgrep', ['-P', String(this.pid)]).toString().split('\n').filter(Boolean).map(Number);
+    } catch {
+      return []; // pgrep exits 1 when it finds none
+    }
   }
 
   /** Whether the process still runs (it was neither stopped nor ended by itself). */
