@@ -124,7 +124,8 @@ async function warmUp(pool: Pool, options: LoadOptions): Promise<void> {
 
 /**
  * Drives one scenario with `concurrency` virtual clients over keep-alive connections for `seconds`, once warmed up
- * and `ready` has resolved, and answers what it saw, unsummarised, so that the runs of several load processes add up (Recorder.merge).
+ * and `ready` has resolved, and answers what it saw, unsummarised, so that the runs of several load processes add
+ * up (Recorder.merge).
  */
 export async function drive(options: LoadOptions, ready: () => Promise<void> = async () => undefined): Promise<RecordedRun> {
   const pool = new Pool(options.baseUrl, { connections: options.concurrency, pipelining: 1 });

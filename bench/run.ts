@@ -19,7 +19,7 @@ import { createDb, ensureRuntimeRole, migrate, roleOf, runtimeUrlOf, startEmbedd
 import { createLogger } from '../src/log';
 import { freePort } from '../src/http';
 import { checkLedger } from '../src/ledger';
-import { batchedRoutineLimit, BENCH_CLIENT, checkpoint, BENCH_HUB88, minimalBetLimit, movementCounts, PoolRun, routineLimit, seed, seedBrazilRules, seedMinimalBet } from './database';
+import { batchedRoutineLimit, BENCH_CLIENT, BENCH_HUB88, checkpoint, minimalBetLimit, movementCounts, PoolRun, routineLimit, seed, seedBrazilRules, seedMinimalBet } from './database';
 import { LoadOptions } from './load';
 import { ScenarioName } from './scenarios';
 import { RecordedRun, Recorder, ScenarioStats } from './stats';
