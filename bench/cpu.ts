@@ -20,7 +20,8 @@ function cpuMsOf(pid: number, reaped: boolean): number {
   }
 }
 
-function childrenOf(pid: number): number[] {
+/** The ids of a process's children (a cluster's workers, a postmaster's backends); none when it has none. */
+export function childrenOf(pid: number): number[] {
   try {
     return execFileSync('pgrep', ['-P', String(pid)]).toString().split('\n').filter(Boolean).map(Number);
   } catch {

@@ -1,6 +1,7 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { Knex } from 'knex';
+import { childrenOf } from '../../bench/cpu';
 import { freePort } from '../../src/http';
 import { hmacSignature, signingText } from '../../src/wallet';
 
@@ -63,11 +64,7 @@ export class ServerProcess {
 
   /** A cluster's workers: the process ids of its children (none for one process on an outside database). */
   workers(): number[] {
-    try {
-      return execFileSync('pgrep', ['-P', String(this.pid)]).toString().split('\n').filter(Boolean).map(Number);
-    } catch {
-      return []; // pgrep exits 1 when it finds none
-    }
+    return childrenOf(this.pid);
   }
 
   /** Whether the process still runs (it was neither stopped nor ended by itself). */

@@ -2,6 +2,7 @@ import { ChildProcess, execFileSync, spawn, SpawnOptions } from 'node:child_proc
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { childrenOf } from '../../bench/cpu';
 import { freePort } from '../../src/http';
 
 /**
@@ -170,8 +171,7 @@ export class HaCluster {
   /** The node's postmaster and every process it started, and its Patroni. */
   private pids(node: HaNode): number[] {
     const postmaster = Number(fs.readFileSync(path.join(node.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    const children = execFileSync('pgrep', ['-P', String(postmaster)]).toString().split('\n').filter(Boolean).map(Number);
-    return [node.patroni.pid!, postmaster, ...children];
+    return [node.patroni.pid!, postmaster, ...childrenOf(postmaster)];
   }
 
   /** Freezes the node (SIGSTOP to Patroni and all of PostgreSQL): commits in flight neither finish nor fail. */
