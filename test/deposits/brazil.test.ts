@@ -5,6 +5,7 @@ import { balanceOf } from '../support/app';
 import { FakeSigap } from '../support/fakes/sigap';
 import { brazil, cpfFor } from '../support/protection';
 import { walletSuite } from '../support/wallet';
+import { eventually } from '../support/eventually';
 
 /** Deposits under JURISDICTION=BR: the SPA register must have cleared the player, before the charge and again at credit time. */
 const sigap = new FakeSigap();
@@ -39,7 +40,7 @@ describe('deposits under JURISDICTION=BR', () => {
   it('a cleared player deposits, and the money is credited', async () => {
     await s.t.operator('post', '/players', { playerId: 'br-dep-clear', currency: 'BRL', documentNumber: cpfFor(9002) }).expect(201);
     const { body } = await deposit('br-dep-clear').expect(201);
-    for (let waited = 0; waited < 8000 && (await balanceOf(s.t, 'br-dep-clear')) !== '50.00'; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    await eventually('the cleared player\'s balance', () => balanceOf(s.t, 'br-dep-clear'), (balance) => balance === '50.00');
     expect((await s.t.operator('get', `/deposits/${body.depositId}`)).body.status).toBe('credited');
   });
 });

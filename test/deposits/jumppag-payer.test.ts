@@ -1,6 +1,7 @@
 import { FakeJumppag } from '../support/fakes/jumppag';
 import { balanceOf, givenPlayer } from '../support/app';
 import { payoutSuite, PLAYER_CPF } from '../support/payouts';
+import { eventually } from '../support/eventually';
 
 /** Jumppag returns no payer data: without JUMPPAG_PAYIN_PAYER_GUARANTEED, nothing shows that the player paid. */
 const s = payoutSuite('jumppag', () => new FakeJumppag(), (fake) => fake.settings());
@@ -10,9 +11,8 @@ describe('Jumppag deposits without the operator’s payer guarantee', () => {
     const playerId = await givenPlayer(s.t, 'jp-unguaranteed', { currency: 'BRL', documentNumber: PLAYER_CPF });
     const { body } = await s.t.operator('post', `/players/${playerId}/deposits`, { amount: '60.00', transactionId: 'jp-unguaranteed-1' }).expect(201);
     s.fake.setPayment(body.depositId, 'paid');
-    for (const end = Date.now() + 8000; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) {
-      if ((await s.t.db('deposits').where({ id: body.depositId }).first('status')).status === 'held') break;
-    }
+    await eventually(`deposit ${body.depositId}'s status, waiting for held`,
+      async () => (await s.t.db('deposits').where({ id: body.depositId }).first('status')).status, (status) => status === 'held');
     const { body: held } = await s.t.operator('get', `/deposits/${body.depositId}`);
     expect(held.status).toBe('held');
     expect(held.heldReason).toMatch(/returns no payer data/);

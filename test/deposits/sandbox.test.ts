@@ -4,6 +4,7 @@ import { depositJobs } from '../../src/deposits';
 import { startWorker, Worker } from '../../src/jobs';
 import { PLAYER_CPF } from '../support/payouts';
 import { staffAccount, asStaff } from '../support/staff';
+import { eventually } from '../support/eventually';
 
 // The sandbox's charges are paid a second after they are made; the engine polls them with the schedule shrunk a
 // thousandfold, which also makes a charge's 30 minutes 1.8 s.
@@ -30,12 +31,9 @@ async function deposit(playerId: string, amount: string, transactionId = `dep-tx
   return t.operator('post', `/players/${playerId}/deposits`, { amount, transactionId });
 }
 
-async function settled(depositId: string, within = 10_000) {
-  for (const end = Date.now() + within; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
-    const { body } = await t.operator('get', `/deposits/${depositId}`);
-    if (!['created', 'pending'].includes(body.status)) return body;
-  }
-  throw new Error(`deposit ${depositId} did not settle`);
+function settled(depositId: string, within = 10_000) {
+  return eventually(`deposit ${depositId}, settling`, async () => (await t.operator('get', `/deposits/${depositId}`)).body,
+    (body) => !['created', 'pending'].includes(body.status), { within, every: 50 });
 }
 
 describe('POST /operator/players/:playerId/deposits (the sandbox)', () => {

@@ -7,6 +7,7 @@ import { payoutJobs } from '../../src/payouts';
 import { depositJobs } from '../../src/deposits';
 import { startWorker, Worker } from '../../src/jobs';
 import { OPERATOR_TOKEN, startTestApp, TestApp } from '../support/app';
+import { eventually } from '../support/eventually';
 
 // The README's tour, played against a started server with the sandbox payout provider: every operator call it
 // makes answers 2xx, the CLI line answers, the payout it requests ends succeeded and its deposit credited. (`npm run simulate` builds and
@@ -34,11 +35,8 @@ afterAll(async () => {
 /** The tour's wait, here as long as it takes: until the newest payout or deposit (as the line reads) has ended as it should. */
 async function untilDone(what: 'payouts' | 'deposits', playerId: string): Promise<string> {
   const done = what === 'payouts' ? 'succeeded' : 'credited';
-  for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
-    const { body } = await t.operator('get', `/${what}?playerId=${playerId}`);
-    if (body[what][0]?.status === done) return done;
-  }
-  return `not ${done}`;
+  return eventually(`the player's newest ${what}`, async () => (await t.operator('get', `/${what}?playerId=${playerId}`)).body[what][0]?.status,
+    (status) => status === done, { within: 10_000, every: 50 }).catch(() => `not ${done}`);
 }
 
 describe("the README's five-minute tour, played", () => {

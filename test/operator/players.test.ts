@@ -1,4 +1,5 @@
 import { givenPlayer, startTestApp, TestApp } from '../support/app';
+import { eventually } from '../support/eventually';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -64,8 +65,8 @@ describe('GET /operator/players/:playerId', () => {
       // the read waits on a lock, and its connection is cut while it waits
       await lock.raw('LOCK TABLE players IN ACCESS EXCLUSIVE MODE');
       const reading = t.operator('get', '/players/cut-reader').then((r) => r);
-      await waitFor(async () => (await lock.raw(`SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`)).rows.length > 0);
+      await eventually('a request waiting on the lock, cut', async () => (await lock.raw(`SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`)).rows.length > 0, Boolean, { within: 5_000, every: 20 });
       res = await reading;
     } finally {
       await lock.rollback();
@@ -178,11 +179,3 @@ describe('POST /operator/players/:playerId/sessions', () => {
     expect(bad.status).toBe(400);
   });
 });
-
-async function waitFor(done: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 250; i += 1) {
-    if (await done()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('timed out waiting');
-}

@@ -1,6 +1,7 @@
 import { FakeOrkestra } from '../support/fakes/orkestra';
 import { balanceOf } from '../support/app';
 import { payoutSuite, PLAYER_CPF } from '../support/payouts';
+import { eventually } from '../support/eventually';
 
 const s = payoutSuite('orkestra', () => new FakeOrkestra(), (fake) => fake.settings());
 const HOUR = 3_600_000;
@@ -47,8 +48,7 @@ describe('Orkestra: a lost create answer and a lookup that lags behind the creat
     s.fake.failNextCreate('timeout-after-create');
     const { id } = await s.payoutFor();
     const missed = async () => (await s.t.db('payouts').where({ id }).first()).missed_lookups as number;
-    for (const end = Date.now() + 5000; (await missed()) < 2 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
-    expect(await missed()).toBeGreaterThanOrEqual(2);
+    await eventually('missed lookups', missed, (n) => n >= 2, { within: 5_000, every: 10 });
     s.fake.lookupLagMs = 0; // the lookup catches up
     await s.until(id, 'processing');
     expect(s.fake.createsOf(id)).toBe(1);

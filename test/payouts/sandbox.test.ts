@@ -3,6 +3,7 @@ import { createLogger } from '../../src/log';
 import { payoutJobs } from '../../src/payouts';
 import { startWorker, Worker } from '../../src/jobs';
 import { PLAYER_CPF } from '../support/payouts';
+import { eventually } from '../support/eventually';
 
 // The sandbox's stories take seconds of its own clock; the engine polls them with the schedule shrunk a thousandfold.
 let t: TestApp;
@@ -29,11 +30,9 @@ async function payout(amount: string) {
 }
 
 async function finalStatus(id: string, within = 15_000): Promise<string[]> {
-  for (const end = Date.now() + within; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
-    const { body } = await t.operator('get', `/payouts/${id}`);
-    if (['succeeded', 'failed'].includes(body.status)) return body.history.map((h: { to: string }) => h.to);
-  }
-  throw new Error(`payout ${id} did not end`);
+  const body = await eventually(`payout ${id}, ending`, async () => (await t.operator('get', `/payouts/${id}`)).body,
+    (now) => ['succeeded', 'failed'].includes(now.status), { within, every: 100 });
+  return body.history.map((h: { to: string }) => h.to);
 }
 
 describe('the sandbox payout provider (PAYOUT_SANDBOX=1, development only)', () => {

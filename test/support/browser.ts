@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
+import { eventually } from './eventually';
 
 /** Where the browser tests leave their screenshots (ignored by git). */
 export const SCREENSHOTS = path.join(__dirname, '../../test-results/screenshots');
@@ -51,16 +52,6 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** Polls `read` until `accept` holds, failing with the last value seen (playwright-core has no assertions). */
-async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeout: number): Promise<void> {
-  let last: T | string = 'nothing';
-  for (const end = Date.now() + timeout; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
-    last = await read().catch((error: Error) => `error: ${error.message}`);
-    if (accept(last as T)) return;
-  }
-  throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeout} ms`);
-}
-
 /** What axe-core (a checker nobody here wrote) finds on the page as it is now, serious and critical only: `rule: target` lines. */
 export async function seriousAccessibilityProblems(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
@@ -73,12 +64,13 @@ export async function seriousAccessibilityProblems(page: Page): Promise<string[]
 }
 
 /** Waits until the one element of `locator` has exactly this text (or text matching it). */
-export function shows(locator: Locator, expected: string | RegExp, timeout = 10_000): Promise<void> {
-  return eventually(async () => (await locator.textContent({ timeout: 200 }))?.trim() ?? '',
-    (text) => (typeof expected === 'string' ? text === expected : expected.test(text)), `text of ${locator}`, timeout);
+export async function shows(locator: Locator, expected: string | RegExp, timeout = 10_000): Promise<void> {
+  // playwright-core has no assertions
+  await eventually(`text of ${locator}`, async () => (await locator.textContent({ timeout: 200 }))?.trim() ?? '',
+    (text) => (typeof expected === 'string' ? text === expected : expected.test(text)), { within: timeout, every: 50 });
 }
 
 /** Waits until `locator` finds exactly `count` elements. */
-export function counts(locator: Locator, count: number, timeout = 10_000): Promise<void> {
-  return eventually(() => locator.count(), (n) => n === count, `count of ${locator}`, timeout);
+export async function counts(locator: Locator, count: number, timeout = 10_000): Promise<void> {
+  await eventually(`count of ${locator}`, () => locator.count(), (n) => n === count, { within: timeout, every: 50 });
 }

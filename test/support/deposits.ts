@@ -1,6 +1,7 @@
 import { givenPlayer } from './app';
 import { FakeServer } from './fakes/server';
 import { PayoutSuite, PLAYER_CPF } from './payouts';
+import { eventually } from './eventually';
 
 /** A provider suite's deposit helpers: a BRL player with a CPF and a charge, the deposits callback URL, and waiting for a state. */
 export function depositHelpers<F extends FakeServer>(s: PayoutSuite<F>, prefix: string) {
@@ -15,8 +16,7 @@ export function depositHelpers<F extends FakeServer>(s: PayoutSuite<F>, prefix: 
     webhookUrl: () => s.webhookUrl().replace('/webhooks/payouts/', '/webhooks/deposits/'),
     statusOf,
     async until(id: string, status: string) {
-      for (const end = Date.now() + 8000; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) if ((await statusOf(id)) === status) return;
-      throw new Error(`deposit ${id} is ${await statusOf(id)}, not ${status}`);
+      await eventually(`deposit ${id}'s status, waiting for ${status}`, () => statusOf(id), (now) => now === status);
     },
   };
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { childrenOf } from '../../bench/cpu';
 import { freePort } from '../../src/http';
+import { eventually } from './eventually';
 
 /**
  * The high-availability set-up of deploy/ha/ on one machine, from Debian's packages (scripts/install-ha.sh): one
@@ -137,10 +138,7 @@ export class HaCluster {
   }
 
   private async until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-    for (const started = Date.now(); Date.now() - started < timeoutMs; await new Promise((r) => setTimeout(r, 250))) {
-      if (await check().catch(() => false)) return;
-    }
-    throw new Error(`HA cluster: ${what} did not happen within ${timeoutMs} ms`);
+    await eventually(`HA cluster: ${what}`, check, Boolean, { within: timeoutMs, every: 250 });
   }
 
   private async rest(node: HaNode, route: string): Promise<Response | undefined> {

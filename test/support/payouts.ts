@@ -7,6 +7,7 @@ import { expectSoundLedger, givenPlayer, startTestApp, TestApp } from './app';
 import { FakeHashlee } from './fakes/hashlee';
 import { FakeServer } from './fakes/server';
 import { PUBLIC_URL } from './wallet';
+import { eventually } from './eventually';
 
 export const PLAYER_CPF = '43278243803';
 
@@ -60,10 +61,7 @@ export function payoutSuite<F extends FakeServer>(
       return (await suite.t.db('payouts').where({ id }).first('status')).status as string;
     },
     async until(id: string, status: string) {
-      for (const end = Date.now() + 8000; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) {
-        if ((await suite.statusOf(id)) === status) return;
-      }
-      throw new Error(`payout ${id} is ${await suite.statusOf(id)}, not ${status}`);
+      await eventually(`payout ${id}'s status, waiting for ${status}`, () => suite.statusOf(id), (now) => now === status);
     },
     async inReviewAfterLostAnswer() {
       suite.fake.lookupLagMs = 3_600_000;

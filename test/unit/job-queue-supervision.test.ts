@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { supervise } from '../../src/jobs';
+import { eventually } from '../support/eventually';
 
 const lines: Record<string, unknown>[] = [];
 const log = winston.createLogger({
@@ -14,10 +15,7 @@ function fakeRunner() {
   const promise = new Promise<void>((_resolve, reject) => (fail = reject));
   return { promise, stop: jest.fn(async () => undefined), fail };
 }
-const until = async (holds: () => boolean) => {
-  for (let i = 0; i < 200 && !holds(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(holds()).toBe(true);
-};
+const until = (holds: () => boolean) => eventually('the supervisor', async () => holds(), Boolean, { within: 1_000, every: 5 });
 
 describe('the job queue under a database outage', () => {
   it('a runner that fails is logged and started again, and a start that fails is tried again with backoff: the process never ends for it', async () => {
