@@ -9,15 +9,23 @@ const TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 
  * CPU milliseconds (user + system) a process has used so far, 0 when it is gone; with `reaped`, also what its
  * children that have ended used (a postmaster's backends of a pool already closed, a primary's dead workers).
  */
-function cpuMsOf(pid: number, reaped: boolean): number {
+function cpuMsOf(pid: number, reaped: boolean, statFile = `/proc/${pid}/stat`): number {
   try {
     // the fields after the command (which may hold spaces) start at the state, field 3: utime, stime, cutime and cstime are 14 to 17
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = fs.readFileSync(statFile, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
     return ((fields[11] + fields[12] + (reaped ? fields[13] + fields[14] : 0)) * 1000) / TICKS;
   } catch {
     return 0;
   }
+}
+
+/**
+ * CPU ms a process's main thread has used so far, 0 when it is gone: a Node process's event loop, which no other core
+ * can help (its garbage collector's and thread pool's threads are not counted).
+ */
+export function mainThreadCpuMs(pid: number): number {
+  return cpuMsOf(pid, false, `/proc/${pid}/task/${pid}/stat`);
 }
 
 /** The ids of a process's children (a cluster's workers, a postmaster's backends); none when it has none. */

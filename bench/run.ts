@@ -23,7 +23,7 @@ import { batchedRoutineLimit, BENCH_CLIENT, BENCH_HUB88, checkpoint, minimalBetL
 import { LoadOptions } from './load';
 import { ScenarioName } from './scenarios';
 import { RecordedRun, Recorder, ScenarioStats } from './stats';
-import { postmasterOf, processTree, treeCpuMs } from './cpu';
+import { mainThreadCpuMs, postmasterOf, processTree, treeCpuMs } from './cpu';
 
 const quick = process.argv.includes('--quick');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (quick ? 1.5 : 6));
@@ -137,23 +137,34 @@ function rssMiB(pid: number | undefined): number | null {
   }
 }
 
-/** CPU ms per accepted call of each process, and what they sustain on PROJECTED_CORES (calls/s) and which one bounds it. */
+/**
+ * CPU ms per accepted call of each process, and what they sustain on PROJECTED_CORES (calls/s) and which one bounds
+ * it. `serial` is the main thread of the server process every call crosses (a cluster's primary, which runs the group
+ * commit, or the one process): one event loop, so it alone caps the server at one core's worth, however many cores.
+ */
 interface CpuPerCall {
   server: number;
+  serial: number | null;
   postgres: number | null;
   load: number;
   projected: number | null;
   limit: string;
 }
 
-function perCall(costs: Record<string, number | null>, accepted: number): CpuPerCall {
-  const per = Object.fromEntries(Object.entries(costs).map(([k, v]) => [k, v === null ? null : Math.round((v / Math.max(accepted, 1)) * 1000) / 1000]));
+const perCallMs = (ms: number, accepted: number) => Math.round((ms / Math.max(accepted, 1)) * 1000) / 1000;
+
+function perCall(costs: { server: number; postgres: number | null; load: number }, accepted: number, serialProcess?: { name: string; ms: number }): CpuPerCall {
+  const per = { server: perCallMs(costs.server, accepted), postgres: costs.postgres === null ? null : perCallMs(costs.postgres, accepted), load: perCallMs(costs.load, accepted) };
+  const serial = serialProcess ? perCallMs(serialProcess.ms, accepted) : null;
   const known = Object.entries(per).filter((e): e is [string, number] => e[1] !== null);
   const total = known.reduce((sum, [, v]) => sum + v, 0);
+  const onCores = per.postgres === null || total === 0 ? null : Math.round((PROJECTED_CORES * 1000) / total);
+  const onOneCore = serial ? Math.round(1000 / serial) : null;
+  const serialBounds = onCores !== null && onOneCore !== null && onOneCore < onCores;
   return {
-    server: per.server ?? 0, postgres: per.postgres ?? null, load: per.load ?? 0,
-    projected: per.postgres === null || total === 0 ? null : Math.round((PROJECTED_CORES * 1000) / total),
-    limit: known.reduce((a, b) => (b[1] > a[1] ? b : a), ['none', 0])[0],
+    ...per, serial,
+    projected: serialBounds ? onOneCore : onCores,
+    limit: serialBounds ? `${serialProcess!.name}, one core` : known.reduce((a, b) => (b[1] > a[1] ? b : a), ['none', 0])[0],
   };
 }
 
@@ -272,14 +283,14 @@ async function main() {
     const measured = async (name: ScenarioName, inFlight: number, withdraws: number, prefix: string, workers: number): Promise<Result> => {
       await checkpoint((sql) => db.raw(sql));
       // read as the load's clocks start, after its warm-up: the warm-up's balances are not the scenario's work
-      let [commits0, server0, pg0] = [{ calls: 0, commits: 0 }, 0, postgresCpu()];
+      let [commits0, server0, serial0, pg0] = [{ calls: 0, commits: 0 }, 0, 0, postgresCpu()];
       const stats = await load(name, inFlight, SECONDS, withdraws, prefix, async () => {
         commits0 = await commitCounts(port);
-        [server0, pg0] = [treeCpuMs(server!.pid!), postgresCpu()];
+        [server0, serial0, pg0] = [treeCpuMs(server!.pid!), mainThreadCpuMs(server!.pid!), postgresCpu()];
       });
       // the CPU is read before the second scrape of /metrics, whose queries are not the scenario's work
       const cpu = perCall({ server: treeCpuMs(server!.pid!) - server0, postgres: pg0 === null ? null : postgresCpu()! - pg0, load: stats.loadCpuMs ?? 0 },
-        stats.requests - stats.errors);
+        stats.requests - stats.errors, { name: workers > 1 ? 'primary' : 'server', ms: mainThreadCpuMs(server!.pid!) - serial0 });
       const commits1 = await commitCounts(port);
       const callsPerCommit = commits1.commits > commits0.commits ? Math.round(((commits1.calls - commits0.calls) / (commits1.commits - commits0.commits)) * 100) / 100 : null;
       const against = name === 'hot-withdraw' ? ceiling.hot.rps : SPREAD_MONEY.includes(name) ? ceiling.spread.rps : undefined;
@@ -314,7 +325,7 @@ async function main() {
       `${name.padEnd(22)} ${String(r.rps).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(8)} ` +
         `${r.maxMs.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}   ${pct(r.ratio).padStart(9)}   ${r.cpu.server.toFixed(3).padStart(22)} ` +
         `${(r.cpu.postgres ?? 0).toFixed(3).padStart(6)} ${r.cpu.load.toFixed(3).padStart(6)}   ${r.cpu.projected ?? '?'}/s (${r.cpu.limit})` +
-        `   ${r.callsPerCommit ?? '?'} calls per commit` +
+        `   ${r.callsPerCommit ?? '?'} calls per commit   ${r.workers > 1 ? 'primary' : 'one process'} ${r.cpu.serial?.toFixed(3) ?? '?'} ms` +
         `   load ×${r.loadProcesses ?? 1}, busiest ${pct(r.loadBusiest)} of a core${(r.loadBusiest ?? 0) > LOAD_SATURATED ? ' LOAD SATURATED' : ''}`);
     for (const [name, r] of Object.entries(results)) httpRow(name, r);
     console.log(`\nscaling: withdraw @${scaling.inFlight} beside the ceiling (${scaling.ceiling} tx/s), same run`);
