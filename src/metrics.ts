@@ -48,15 +48,28 @@ async function rows<T>(db: Knex, sql: string): Promise<T[]> {
   return (await db.raw<{ rows: T[] }>(sql)).rows;
 }
 
-/**
- * Request rate and latency per route and status, process metrics, and at each scrape: the ledger position of
- * every system account (house = gross gaming result so far, payout accounts = money in flight and paid out,
- * funding = top-ups), payouts and deposits per state, jobs waiting in the queue, and the connection pool.
- */
+/** A gauge of a table's rows by their status, counted at each scrape. */
+function countByStatus(registry: Registry, db: Knex, name: string, help: string, table: 'payouts' | 'deposits'): void {
+  new Gauge({
+    name,
+    aggregator: 'first', // read from the database: the same in every worker of a cluster
+    help,
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of await rows<{ status: string; n: number }>(db, `SELECT status, count(*)::int AS n FROM ${table} GROUP BY status`)) this.set({ status: r.status }, r.n);
+    },
+  });
+}
+
 /** The job queue's health, once this process runs one (main.ts sets it after the app is made). */
 export type JobQueueProbe = () => { running: boolean; restarts: number; lastError: string | null } | undefined;
 
 /**
+ * Request rate and latency per route and status, process metrics, and at each scrape: the ledger position of
+ * every system account (house = gross gaming result so far, payout accounts = money in flight and paid out,
+ * funding = top-ups), payouts and deposits per state, jobs waiting in the queue, and the connection pool.
  * `commits`: the counts of the wallet's group commit, where it runs in this process. A cluster's workers hand their calls to the
  * primary (src/wallet/hub.ts), which then reports these counts itself, once for the whole server.
  */
@@ -84,28 +97,8 @@ export function createMetrics(db: Knex, jobQueue: JobQueueProbe = () => undefine
       for (const r of found) this.set({ kind: r.kind, currency: r.currency }, Number(r.total));
     },
   });
-  new Gauge({
-    name: 'wallet_payouts',
-    aggregator: 'first', // read from the database: the same in every worker of a cluster
-    help: 'Payouts by state',
-    labelNames: ['status'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      for (const r of await rows<{ status: string; n: number }>(db, 'SELECT status, count(*)::int AS n FROM payouts GROUP BY status')) this.set({ status: r.status }, r.n);
-    },
-  });
-  new Gauge({
-    name: 'wallet_deposits',
-    aggregator: 'first', // read from the database: the same in every worker of a cluster
-    help: 'PIX deposits by state',
-    labelNames: ['status'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      for (const r of await rows<{ status: string; n: number }>(db, 'SELECT status, count(*)::int AS n FROM deposits GROUP BY status')) this.set({ status: r.status }, r.n);
-    },
-  });
+  countByStatus(registry, db, 'wallet_payouts', 'Payouts by state', 'payouts');
+  countByStatus(registry, db, 'wallet_deposits', 'PIX deposits by state', 'deposits');
   new Gauge({
     name: 'wallet_kyc_players',
     aggregator: 'first', // read from the database: the same in every worker of a cluster
