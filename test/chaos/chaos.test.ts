@@ -7,6 +7,7 @@ import { createDb } from '../../src/db';
 import { freePort } from '../../src/http';
 import { checkLedger } from '../../src/ledger';
 import { CutProxy } from '../support/cut-proxy';
+import { eventually } from '../support/eventually';
 import { createTestDatabase } from '../support/database';
 import { FakeJumppag } from '../support/fakes/jumppag';
 import { PLAYER_CPF } from '../support/payouts';
@@ -179,8 +180,7 @@ describe('a database outage across a minute boundary (#28)', () => {
       const { players, sessions } = await givenPlayers(single.url, 1, 'minute');
       const balance = (server: ServerProcess) =>
         walletCall(server.url, '/wallet/balance', { playerId: players[0], sessionId: sessions.get(players[0]), currency: 'EUR', gameId: 'chaos-slot' });
-      for (let waited = 0; clustered.workers().length < 2 && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
-      const workers = clustered.workers();
+      const workers = await eventually('the cluster\'s workers', async () => clustered.workers(), (pids) => pids.length === 2, { within: 10_000, every: 100 });
       expect(workers).toHaveLength(2);
       // down from 6 s before a minute starts until 6 s after: graphile-worker's cron (the payout sweep, every minute) meets it
       await new Promise((r) => setTimeout(r, ((54 - new Date().getSeconds() + 60) % 60) * 1000));
@@ -193,18 +193,13 @@ describe('a database outage across a minute boundary (#28)', () => {
       }
       await admin.raw(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
       for (const server of [single, clustered]) {
-        let answered: number | undefined;
-        for (let waited = 0; waited < 30_000 && answered !== 200; waited += 500) {
-          answered = (await balance(server))?.status;
-          if (answered !== 200) await new Promise((r) => setTimeout(r, 500));
-        }
+        const answered = await eventually('a balance after the outage', async () => (await balance(server))?.status, (status) => status === 200,
+          { within: 30_000, every: 500 });
         expect(answered).toBe(200);
       }
-      let queue: { running: boolean; restarts: number } | undefined;
-      for (let waited = 0; waited < 40_000 && !queue?.running; waited += 500) {
-        queue = (await (await fetch(`${single.url}/readyz`)).json()).jobQueue;
-        if (!queue?.running) await new Promise((r) => setTimeout(r, 500));
-      }
+      const queue = await eventually('the job queue after the outage',
+        async () => (await (await fetch(`${single.url}/readyz`)).json()).jobQueue as { running: boolean; restarts: number } | undefined,
+        (state) => state?.running === true, { within: 40_000, every: 500 });
       expect(queue?.running).toBe(true);
       expect(single.alive).toBe(true);
       // a worker that died would have been replaced by the primary, which stays up either way: the same two must serve
@@ -262,8 +257,8 @@ describe('every core: a cluster of workers on one port (#30)', () => {
     const server = await ServerProcess.start({ DATABASE_URL: database.url, MIGRATION_DATABASE_URL: database.ownerUrl, WEB_CONCURRENCY: '3' });
     try {
       const workers = () => server.workers();
-      for (let waited = 0; workers().length < 3 && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
-      const first = workers();
+      const threeWorkers = () => eventually('three workers', async () => workers(), (pids) => pids.length === 3, { within: 10_000, every: 100 });
+      const first = await threeWorkers();
       expect(first).toHaveLength(3);
       const { players, sessions } = await givenPlayers(server.url, 12, 'cluster');
       let killed = false;
@@ -275,7 +270,7 @@ describe('every core: a cluster of workers on one port (#30)', () => {
       expect(killed).toBe(true);
       await expectLoadInLedger(db, report);
       await expectSound(db);
-      for (let waited = 0; workers().length < 3 && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+      await threeWorkers();
       expect(workers()).toHaveLength(3);
       expect(workers()).not.toContain(first[1]);
       // the whole server's count, whichever worker answers: every withdraw the load made, summed over the workers
@@ -362,10 +357,8 @@ describe('several instances on one database', () => {
       const created = await operatorCall(servers[i % 3].url, 'POST', '/players/payee/payouts', { amount: `${10 + i}.00`, pixKey: PLAYER_CPF, transactionId: `multi-${i}` });
       ids.push(String(created.payoutId));
     }
-    for (const end = Date.now() + 30_000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
-      const open = await db('payouts').whereIn('id', ids).where('status', 'requested').count({ n: '*' });
-      if (open[0].n === '0') break;
-    }
+    await eventually('payouts still requested', async () => (await db('payouts').whereIn('id', ids).where('status', 'requested').count({ n: '*' }))[0].n,
+      (n) => n === '0', { within: 30_000, every: 200 });
     expect(await db('payouts').whereIn('id', ids).distinct('status')).toEqual([{ status: 'processing' }]);
     for (const id of ids) expect(fake.createsOf(id)).toBe(1);
     figures.push(`payouts: 30 requested across three instances with three workers, 30 sends, none twice`);
