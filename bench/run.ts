@@ -151,6 +151,9 @@ interface CpuPerCall {
   limit: string;
 }
 
+/** What the rows call the server process every call crosses. */
+const serialName = (workers: number) => (workers > 1 ? 'primary' : 'one process');
+
 const perCallMs = (ms: number, accepted: number) => Math.round((ms / Math.max(accepted, 1)) * 1000) / 1000;
 
 function perCall(costs: { server: number; postgres: number | null; load: number }, accepted: number, serialProcess?: { name: string; ms: number }): CpuPerCall {
@@ -290,7 +293,7 @@ async function main() {
       });
       // the CPU is read before the second scrape of /metrics, whose queries are not the scenario's work
       const cpu = perCall({ server: treeCpuMs(server!.pid!) - server0, postgres: pg0 === null ? null : postgresCpu()! - pg0, load: stats.loadCpuMs ?? 0 },
-        stats.requests - stats.errors, { name: workers > 1 ? 'primary' : 'server', ms: mainThreadCpuMs(server!.pid!) - serial0 });
+        stats.requests - stats.errors, { name: serialName(workers), ms: mainThreadCpuMs(server!.pid!) - serial0 });
       const commits1 = await commitCounts(port);
       const callsPerCommit = commits1.commits > commits0.commits ? Math.round(((commits1.calls - commits0.calls) / (commits1.commits - commits0.commits)) * 100) / 100 : null;
       const against = name === 'hot-withdraw' ? ceiling.hot.rps : SPREAD_MONEY.includes(name) ? ceiling.spread.rps : undefined;
@@ -325,7 +328,7 @@ async function main() {
       `${name.padEnd(22)} ${String(r.rps).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(8)} ` +
         `${r.maxMs.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}   ${pct(r.ratio).padStart(9)}   ${r.cpu.server.toFixed(3).padStart(22)} ` +
         `${(r.cpu.postgres ?? 0).toFixed(3).padStart(6)} ${r.cpu.load.toFixed(3).padStart(6)}   ${r.cpu.projected ?? '?'}/s (${r.cpu.limit})` +
-        `   ${r.callsPerCommit ?? '?'} calls per commit   ${r.workers > 1 ? 'primary' : 'one process'} ${r.cpu.serial?.toFixed(3) ?? '?'} ms` +
+        `   ${r.callsPerCommit ?? '?'} calls per commit   ${serialName(r.workers)} ${r.cpu.serial?.toFixed(3) ?? '?'} ms` +
         `   load ×${r.loadProcesses ?? 1}, busiest ${pct(r.loadBusiest)} of a core${(r.loadBusiest ?? 0) > LOAD_SATURATED ? ' LOAD SATURATED' : ''}`);
     for (const [name, r] of Object.entries(results)) httpRow(name, r);
     console.log(`\nscaling: withdraw @${scaling.inFlight} beside the ceiling (${scaling.ceiling} tx/s), same run`);
