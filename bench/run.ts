@@ -253,9 +253,10 @@ async function main() {
     // wallet's is; measured before the server's runs and again after them, and the cheaper of the two is the one the
     // wallet is held to, so that the VM slowing down in between cannot flatter the wallet
     const minimalCpuOnce = async (when: string) => {
-      let [pg0, driver0] = [postgresCpu(), process.cpuUsage()];
+      let atStart: [number | null, NodeJS.CpuUsage] | undefined;
       const run = await minimalBetLimit(url, { ...base, connections: ceiling.spread.pool, hot: false, idPrefix: `cpu-${when}-`,
-        atStart: () => ([pg0, driver0] = [postgresCpu(), process.cpuUsage()]) });
+        atStart: () => (atStart = [postgresCpu(), process.cpuUsage()]) });
+      const [pg0, driver0] = atStart!;
       await new Promise((resolve) => setTimeout(resolve, 300)); // the closed pool's backends end and are reaped
       const driver = process.cpuUsage(driver0);
       const cpu = perCall({ server: 0, postgres: pg0 === null ? null : postgresCpu()! - pg0, load: (driver.user + driver.system) / 1000 }, run.distinctSuccesses);
@@ -285,15 +286,16 @@ async function main() {
     /** One scenario with the CPU each process spent on it, per accepted call. */
     const measured = async (name: ScenarioName, inFlight: number, withdraws: number, prefix: string, workers: number): Promise<Result> => {
       await checkpoint((sql) => db.raw(sql));
+      const cpuNow = () => ({ server: treeCpuMs(server!.pid!), serial: mainThreadCpuMs(server!.pid!), postgres: postgresCpu() });
       // read as the load's clocks start, after its warm-up: the warm-up's balances are not the scenario's work
-      let [commits0, server0, serial0, pg0] = [{ calls: 0, commits: 0 }, 0, 0, postgresCpu()];
+      let atStart: { commits: Awaited<ReturnType<typeof commitCounts>>; cpu: ReturnType<typeof cpuNow> } | undefined;
       const stats = await load(name, inFlight, SECONDS, withdraws, prefix, async () => {
-        commits0 = await commitCounts(port);
-        [server0, serial0, pg0] = [treeCpuMs(server!.pid!), mainThreadCpuMs(server!.pid!), postgresCpu()];
+        atStart = { commits: await commitCounts(port), cpu: cpuNow() };
       });
       // the CPU is read before the second scrape of /metrics, whose queries are not the scenario's work
-      const cpu = perCall({ server: treeCpuMs(server!.pid!) - server0, postgres: pg0 === null ? null : postgresCpu()! - pg0, load: stats.loadCpuMs ?? 0 },
-        stats.requests - stats.errors, { name: serialName(workers), ms: mainThreadCpuMs(server!.pid!) - serial0 });
+      const [{ commits: commits0, cpu: cpu0 }, cpu1] = [atStart!, cpuNow()];
+      const cpu = perCall({ server: cpu1.server - cpu0.server, postgres: cpu0.postgres === null ? null : cpu1.postgres! - cpu0.postgres, load: stats.loadCpuMs ?? 0 },
+        stats.requests - stats.errors, { name: serialName(workers), ms: cpu1.serial - cpu0.serial });
       const commits1 = await commitCounts(port);
       const callsPerCommit = commits1.commits > commits0.commits ? Math.round(((commits1.calls - commits0.calls) / (commits1.commits - commits0.commits)) * 100) / 100 : null;
       const against = name === 'hot-withdraw' ? ceiling.hot.rps : SPREAD_MONEY.includes(name) ? ceiling.spread.rps : undefined;
