@@ -827,6 +827,8 @@ DECLARE
   v_deposits integer[] := '{}';
   v_rollbacks integer[] := '{}';
   v_set integer[] := '{}';
+  -- the fewest calls of one kind that run as a set (below)
+  c_set_from constant integer := 4;
 BEGIN
   IF current_setting('lock_timeout') IN ('0', '0ms') OR current_setting('lock_timeout')::interval > interval '250 ms' THEN
     PERFORM set_config('lock_timeout', '250ms', true);
@@ -850,7 +852,7 @@ BEGIN
   -- refused in the set as alone). Every other call runs alone, in the order they arrived. A batch of fewer than four
   -- calls cannot make a set and skips sorting its calls out, which cost a batch of three about 0.05 ms of the
   -- database's CPU per call (docs/benchmark.md "Small batches skip the sets").
-  IF jsonb_array_length(p_calls) >= 4 THEN
+  IF jsonb_array_length(p_calls) >= c_set_from THEN
     SELECT coalesce(array_agg(t.idx) FILTER (WHERE t.kind = 'withdraw'), '{}'), coalesce(array_agg(t.idx) FILTER (WHERE t.kind = 'deposit'), '{}'),
            coalesce(array_agg(t.idx) FILTER (WHERE t.kind = 'rollback' AND t.named = 1 AND (t.withdraw_tx = t.tx
                       OR t.withdraw_tx <> ALL (ARRAY(SELECT e->>'tx' FROM jsonb_array_elements(p_calls) e)))), '{}')
@@ -862,15 +864,15 @@ BEGIN
               FROM jsonb_array_elements(p_calls) WITH ORDINALITY AS c(e, i)) t
      WHERE t.calls = 1 AND t.uses = 1;
   END IF;
-  IF cardinality(v_withdraws) >= 4 THEN
+  IF cardinality(v_withdraws) >= c_set_from THEN
     RETURN QUERY SELECT * FROM wallet_withdraws(p_calls, v_withdraws);
     v_set := v_withdraws;
   END IF;
-  IF cardinality(v_deposits) >= 4 THEN
+  IF cardinality(v_deposits) >= c_set_from THEN
     RETURN QUERY SELECT * FROM wallet_deposits(p_calls, v_deposits);
     v_set := v_set || v_deposits;
   END IF;
-  IF cardinality(v_rollbacks) >= 4 THEN
+  IF cardinality(v_rollbacks) >= c_set_from THEN
     RETURN QUERY SELECT * FROM wallet_rollbacks(p_calls, v_rollbacks);
     v_set := v_set || v_rollbacks;
   END IF;
