@@ -98,30 +98,40 @@ async function startServer(url: string, port: number, workers: number): Promise<
   throw new Error('the server did not start');
 }
 
-/** One load process: it warms up, then calls `ready` and waits for `go()` to start its clock. */
-function loadProcess(options: LoadOptions, ready: () => void): { go(): void; run: Promise<RecordedRun> } {
+/** One load process: it warms up, then calls `ready` and waits for `go()` to start its clock; `stop()` ends it unmeasured. */
+function loadProcess(options: LoadOptions, ready: () => void): { go(): void; stop(): void; run: Promise<RecordedRun> } {
   const child = fork(path.resolve(__dirname, 'load.js'), { stdio: 'inherit', execArgv: nodeArgsOf('BENCH_LOAD_NODE_ARGS') });
   const run = new Promise<RecordedRun>((resolve, reject) => {
     child.on('message', (message) => ((message as { ready?: boolean }).ready ? ready() : resolve(message as RecordedRun)));
     child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`load process exited with ${code}`))));
   });
   child.send(options);
-  return { go: () => child.send('go'), run };
+  return { go: () => child.send('go'), stop: () => child.kill(), run };
 }
 
 /**
  * The scenario driven by LOAD_PROCESSES processes side by side, the requests in flight shared out among them. Once
- * every one has warmed up, `atStart` runs (the readings the run is measured from), then all start their clocks.
+ * every one has warmed up, `atStart` runs (the readings the run is measured from), then all start their clocks. If
+ * the readings cannot be taken, or a load process fails, the others are stopped and the run fails with that error.
  */
 async function runLoad(options: LoadOptions, atStart: () => Promise<void> = async () => undefined): Promise<ScenarioStats> {
   const shares = Math.min(LOAD_PROCESSES, options.concurrency);
   let waiting = shares;
+  let allWarm!: () => void;
+  const warm = new Promise<void>((resolve) => { allWarm = resolve; });
   const processes = Array.from({ length: shares }, (_x, share) => loadProcess({
     ...options, share, shares, concurrency: Math.floor(options.concurrency / shares) + (share < options.concurrency % shares ? 1 : 0) }, () => {
     waiting -= 1;
-    if (waiting === 0) void atStart().then(() => processes.forEach((p) => p.go()));
+    if (waiting === 0) allWarm();
   }));
-  return Recorder.merge(await Promise.all(processes.map((p) => p.run)));
+  const started = warm.then(atStart).then(() => processes.forEach((p) => p.go()));
+  try {
+    const [, runs] = await Promise.all([started, Promise.all(processes.map((p) => p.run))]);
+    return Recorder.merge(runs);
+  } catch (error) {
+    processes.forEach((p) => p.stop());
+    throw error;
+  }
 }
 
 const pct = (x: number | undefined) => (x === undefined ? '' : `${Math.round(x * 100)} %`);
