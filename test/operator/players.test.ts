@@ -62,10 +62,11 @@ describe('GET /operator/players/:playerId', () => {
     const lock = await t.owner.transaction();
     let res;
     try {
-      // the read waits on a lock, and its connection is cut while it waits
+      // the read waits on a lock, and its connection is cut while it waits; the cut is over once its backend has
+      // exited (the timeout form waits for that), so the pool has seen that connection close before the next read
       await lock.raw('LOCK TABLE players IN ACCESS EXCLUSIVE MODE');
       const reading = t.operator('get', '/players/cut-reader').then((r) => r);
-      await eventually('a request waiting on the lock, cut', async () => (await lock.raw(`SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity
+      await eventually('a request waiting on the lock, cut', async () => (await lock.raw(`SELECT pg_terminate_backend(pid, 5000) AS cut FROM pg_stat_activity
         WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`)).rows.length > 0, Boolean, { within: 5_000, every: 20 });
       res = await reading;
     } finally {
