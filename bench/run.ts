@@ -98,15 +98,17 @@ async function startServer(url: string, port: number, workers: number): Promise<
   throw new Error('the server did not start');
 }
 
-/** One load process: it warms up, then calls `ready` and waits for `go()` to start its clock; `stop()` ends it unmeasured. */
-function loadProcess(options: LoadOptions, ready: () => void): { go(): void; stop(): void; run: Promise<RecordedRun> } {
+/** One load process: `warm` once it has warmed up, then it waits for `go()` to start its clock; `stop()` ends it unmeasured. */
+function loadProcess(options: LoadOptions): { warm: Promise<void>; go(): void; stop(): void; run: Promise<RecordedRun> } {
   const child = fork(path.resolve(__dirname, 'load.js'), { stdio: 'inherit', execArgv: nodeArgsOf('BENCH_LOAD_NODE_ARGS') });
+  let warmed!: () => void;
+  const warm = new Promise<void>((resolve) => { warmed = resolve; });
   const run = new Promise<RecordedRun>((resolve, reject) => {
-    child.on('message', (message) => ((message as { ready?: boolean }).ready ? ready() : resolve(message as RecordedRun)));
+    child.on('message', (message) => ((message as { ready?: boolean }).ready ? warmed() : resolve(message as RecordedRun)));
     child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`load process exited with ${code}`))));
   });
   child.send(options);
-  return { go: () => child.send('go'), stop: () => child.kill(), run };
+  return { warm, go: () => child.send('go'), stop: () => child.kill(), run };
 }
 
 /**
@@ -116,15 +118,9 @@ function loadProcess(options: LoadOptions, ready: () => void): { go(): void; sto
  */
 async function runLoad(options: LoadOptions, atStart: () => Promise<void> = async () => undefined): Promise<ScenarioStats> {
   const shares = Math.min(LOAD_PROCESSES, options.concurrency);
-  let waiting = shares;
-  let allWarm!: () => void;
-  const warm = new Promise<void>((resolve) => { allWarm = resolve; });
   const processes = Array.from({ length: shares }, (_x, share) => loadProcess({
-    ...options, share, shares, concurrency: Math.floor(options.concurrency / shares) + (share < options.concurrency % shares ? 1 : 0) }, () => {
-    waiting -= 1;
-    if (waiting === 0) allWarm();
-  }));
-  const started = warm.then(atStart).then(() => processes.forEach((p) => p.go()));
+    ...options, share, shares, concurrency: Math.floor(options.concurrency / shares) + (share < options.concurrency % shares ? 1 : 0) }));
+  const started = Promise.all(processes.map((p) => p.warm)).then(atStart).then(() => processes.forEach((p) => p.go()));
   try {
     const [, runs] = await Promise.all([started, Promise.all(processes.map((p) => p.run))]);
     return Recorder.merge(runs);
